@@ -1,0 +1,47 @@
+// Builds the three parts of the app. Main has three entries: the Electron shell, the headless CLI
+// (`flowtrace serve`) and the store worker, which runs better-sqlite3 off the main event loop.
+// Native modules stay external: they are loaded from node_modules (Node ABI) or from native/build
+// (Electron ABI), never bundled.
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import pkg from './package.json' with { type: 'json' };
+
+export default defineConfig({
+  main: {
+    define: { __FLOWTRACE_VERSION__: JSON.stringify(pkg.version) },
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          electron: resolve('src-main/electron/main.ts'),
+          cli: resolve('src-main/cli.ts'),
+          'store-worker': resolve('src-main/engine/store/worker.ts'),
+        },
+        // Shared chunks sit beside the entries, so `new URL('./store-worker.js', import.meta.url)`
+        // resolves from any of them (see src-main/engine/store/client.ts).
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed preload cannot require anything but a few electron modules: bundle everything.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('src-preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    plugins: [react()],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,29 @@
+/**
+ * What a shell (Electron or headless) gets from the engine: the contract's API plus the few
+ * controls only a shell needs (pause, shutdown). Shells never see the database or the receivers.
+ */
+import type { EngineInfo, FlowtraceApi } from '../../src-shared/contract';
+
+export interface EngineOptions {
+  /** Where the SQLite file lives; created if missing. */
+  dataDir: string;
+  /** OTLP/HTTP port; 0 picks a free one. Default 4318. */
+  otlpHttpPort?: number;
+  /** Reserved for the gRPC receiver (not started yet); kept so shells can pass the flag through. */
+  otlpGrpcPort?: number;
+  /** Listen address; loopback by default. */
+  host?: string;
+  /** Path to a better-sqlite3 binary built for this runtime's ABI (Electron); default: node_modules. */
+  nativeBinding?: string;
+  /** One line per notable event; default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface Engine extends FlowtraceApi {
+  readonly info: EngineInfo;
+  /** While paused, OTLP requests get 503 + Retry-After, so exporters keep their data and retry. */
+  setIngestPaused(paused: boolean): void;
+  isIngestPaused(): boolean;
+  /** Stops the receivers, finishes pending commits and compaction, closes the store. */
+  close(): Promise<void>;
+}

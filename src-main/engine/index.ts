@@ -1,0 +1,160 @@
+/**
+ * The engine: OTLP receiver → store (worker thread) → query API. Implements the contract once;
+ * the Electron shell and the headless shell only carry it. Never imports electron.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { EngineInfo, IngestTick, Stats, TraceDetail, TraceListPage, TraceListQuery } from '../../src-shared/contract';
+import { parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
+import type { Engine, EngineOptions } from './engine-types';
+import { StoreClient } from './store/client';
+import type { WorkerEvent } from './store/protocol';
+import { startOtlpHttpReceiver } from './receiver/otlp-http';
+import { VERSION } from './version';
+
+export type { Engine, EngineOptions } from './engine-types';
+
+export const DB_FILE = 'flowtrace.sqlite';
+/** Ingest ticks are coalesced to at most one per this many ms, so a burst does not flood the UI. */
+const TICK_INTERVAL_MS = 100;
+const TICK_MAX_TRACE_IDS = 100;
+
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const log = options.log ?? ((line: string) => process.stderr.write(`flowtrace: ${line}\n`));
+  const ticks = new TickCoalescer();
+  const { store, ready } = await StoreClient.open({
+    dbPath: join(options.dataDir, DB_FILE),
+    nativeBinding: options.nativeBinding,
+    onEvent: (e) => {
+      if (e.event === 'log') log(e.line);
+      else if (e.event === 'compacted') ticks.add(e);
+    },
+  });
+  ticks.setTotals(ready.spans, ready.traces);
+  if (ready.recovered > 0) log(`replayed ${ready.recovered} acknowledged request(s) that were not yet indexed`);
+
+  let paused = false;
+  let requestsAccepted = 0;
+  const host = options.host ?? '127.0.0.1';
+  let receiver: Server;
+  try {
+    receiver = await startOtlpHttpReceiver({
+      host,
+      port: options.otlpHttpPort ?? 4318,
+      isPaused: () => paused,
+      ingest: async (encoding, body) => {
+        const result = await store.request({ op: 'ingest', encoding, body }, [body.buffer as ArrayBuffer]);
+        if (result.status === 'accepted') requestsAccepted++;
+        return result;
+      },
+    });
+  } catch (err) {
+    await store.close();
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      throw new Error(`OTLP/HTTP port ${options.otlpHttpPort ?? 4318} on ${host} is in use (another Flowtrace or a collector?); pick another with --otlp-http-port`, { cause: err });
+    }
+    throw err;
+  }
+  const port = (receiver.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const info: EngineInfo = {
+    version: VERSION,
+    otlpHttpEndpoint: `http://${urlHost}:${port}`,
+    otlpGrpcEndpoint: null,
+    dataDir: options.dataDir,
+  };
+
+  let closing: Promise<void> | null = null;
+  return {
+    info,
+    setIngestPaused: (p) => {
+      paused = p;
+    },
+    isIngestPaused: () => paused,
+    listTraces: async (query: TraceListQuery): Promise<TraceListPage> => store.request({ op: 'listTraces', query: parseTraceListQuery(query) }),
+    getTrace: async (traceId: string): Promise<TraceDetail | null> => store.request({ op: 'getTrace', traceId: parseTraceId(traceId) }),
+    getStats: async (): Promise<Stats> => {
+      const counts = await store.request({ op: 'counters' });
+      return { ...counts, requestsAccepted, ingestPaused: paused };
+    },
+    getInfo: async () => info,
+    onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
+    close: () => {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          receiver.close(() => resolve());
+          receiver.closeIdleConnections();
+        });
+        ticks.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Turns per-commit compaction events into at most one tick per TICK_INTERVAL_MS. */
+class TickCoalescer {
+  private readonly listeners = new Set<(tick: IngestTick) => void>();
+  private spans = 0;
+  private traces = 0;
+  private newSpans = 0;
+  private traceIds = new Set<string>();
+  private truncated = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  setTotals(spans: number, traces: number): void {
+    this.spans = spans;
+    this.traces = traces;
+  }
+
+  add(e: Extract<WorkerEvent, { event: 'compacted' }>): void {
+    if (e.insertedSpans === 0) return;
+    this.spans += e.insertedSpans;
+    this.traces += e.newTraces;
+    this.newSpans += e.insertedSpans;
+    for (const id of e.traceIds) {
+      if (this.traceIds.size >= TICK_MAX_TRACE_IDS) {
+        this.truncated = true;
+        break;
+      }
+      this.traceIds.add(id);
+    }
+    this.timer ??= setTimeout(() => this.flush(), TICK_INTERVAL_MS);
+  }
+
+  subscribe(listener: (tick: IngestTick) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const tick: IngestTick = {
+      spans: this.spans,
+      traces: this.traces,
+      newSpans: this.newSpans,
+      traceIds: [...this.traceIds],
+      truncated: this.truncated,
+    };
+    this.newSpans = 0;
+    this.traceIds = new Set();
+    this.truncated = false;
+    for (const l of this.listeners) {
+      try {
+        l(tick);
+      } catch {
+        // A broken subscriber must not stop the others or the engine.
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What both OTLP decoders (protobuf and JSON) produce: spans in the contract's shape plus the count
+ * and reasons of spans that were rejected (they go back to the exporter as partial success).
+ */
+import type { SpanKindName, SpanRecord, StatusCodeName } from '../../../src-shared/contract';
+
+export interface SpanBatch {
+  spans: SpanRecord[];
+  rejected: number;
+  /** Up to a few distinct reasons, for `partial_success.error_message`. */
+  rejectReasons: string[];
+}
+
+export const SPAN_KINDS: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+export const STATUS_CODES: readonly StatusCodeName[] = ['unset', 'ok', 'error'];
+
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+const HEX_RE = /^[0-9a-f]*$/;
+
+export function kindName(value: number): SpanKindName {
+  return SPAN_KINDS[value] ?? 'unspecified';
+}
+
+export function statusName(value: number): StatusCodeName {
+  return STATUS_CODES[value] ?? 'unset';
+}
+
+/** Returns why a span's ids make it unusable, or null when they are fine. */
+export function invalidIdReason(traceId: string, spanId: string, parentSpanId: string | null): string | null {
+  if (traceId.length !== 32 || !HEX_RE.test(traceId)) return 'trace_id must be 16 bytes';
+  if (traceId === ZERO_TRACE) return 'trace_id must not be all zeros';
+  if (spanId.length !== 16 || !HEX_RE.test(spanId)) return 'span_id must be 8 bytes';
+  if (spanId === ZERO_SPAN) return 'span_id must not be all zeros';
+  if (parentSpanId !== null && (parentSpanId.length !== 16 || !HEX_RE.test(parentSpanId))) {
+    return 'parent_span_id must be empty or 8 bytes';
+  }
+  return null;
+}
+
+export class BatchBuilder {
+  readonly spans: SpanRecord[] = [];
+  rejected = 0;
+  readonly rejectReasons: string[] = [];
+
+  add(span: SpanRecord): void {
+    const parent = span.parentSpanId === '' || span.parentSpanId === ZERO_SPAN ? null : span.parentSpanId;
+    span.parentSpanId = parent;
+    const reason = invalidIdReason(span.traceId, span.spanId, parent);
+    if (reason) this.reject(`span "${span.name.slice(0, 80)}": ${reason}`);
+    else this.spans.push(span);
+  }
+
+  reject(reason: string): void {
+    this.rejected++;
+    if (this.rejectReasons.length < 5 && !this.rejectReasons.includes(reason)) this.rejectReasons.push(reason);
+  }
+
+  finish(): SpanBatch {
+    return { spans: this.spans, rejected: this.rejected, rejectReasons: this.rejectReasons };
+  }
+}

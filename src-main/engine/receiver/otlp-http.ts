@@ -1,0 +1,165 @@
+/**
+ * OTLP/HTTP receiver (`POST /v1/traces`, protobuf or JSON, optionally gzip). It decodes nothing on
+ * this thread: it checks the request's framing, hands the body to the store worker, and answers
+ * from the store's verdict, which comes only after the commit that holds the data.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { IngestResult } from '../store/protocol';
+import { MAX_HTTP_BODY_BYTES } from '../otlp/limits';
+import {
+  CONTENT_TYPES,
+  exportTraceResponse,
+  GRPC_INVALID_ARGUMENT,
+  GRPC_UNAVAILABLE,
+  rpcStatus,
+  type OtlpEncoding,
+} from '../otlp/responses';
+
+const gunzipAsync = promisify(gunzip);
+const RETRY_AFTER_SECONDS = 5;
+
+export interface OtlpHttpReceiverOptions {
+  host: string;
+  port: number;
+  ingest: (encoding: OtlpEncoding, body: Uint8Array) => Promise<IngestResult>;
+  isPaused: () => boolean;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function encodingOf(contentType: string | undefined): OtlpEncoding | null {
+  const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mime === 'application/x-protobuf') return 'protobuf';
+  if (mime === 'application/json') return 'json';
+  return null;
+}
+
+/** Reads the body into one fresh buffer (never a pooled one: it is transferred to the worker). */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > limit) {
+      reject(new HttpError(413, `request body of ${declared} bytes is over the ${limit}-byte limit`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, `request body is over the ${limit}-byte limit`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const body = new Uint8Array(total);
+      let offset = 0;
+      for (const c of chunks) {
+        body.set(c, offset);
+        offset += c.length;
+      }
+      resolve(body);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function decompress(body: Uint8Array, contentEncoding: string | undefined): Promise<Uint8Array> {
+  const enc = (contentEncoding ?? 'identity').trim().toLowerCase();
+  if (enc === 'identity' || enc === 'none' || enc === '') return body;
+  if (enc !== 'gzip') throw new HttpError(415, `unsupported Content-Encoding "${enc}"; use gzip or none`);
+  try {
+    const out = await gunzipAsync(body, { maxOutputLength: MAX_HTTP_BODY_BYTES });
+    const copy = new Uint8Array(out.length);
+    copy.set(out);
+    return copy;
+  } catch (err) {
+    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new HttpError(413, `decompressed body is over the ${MAX_HTTP_BODY_BYTES}-byte limit`);
+    }
+    throw new HttpError(400, `gzip body could not be decompressed: ${(err as Error).message}`);
+  }
+}
+
+function send(res: ServerResponse, status: number, encoding: OtlpEncoding | null, body: Uint8Array | string, extra: Record<string, string> = {}): void {
+  const headers: Record<string, string> = { ...extra };
+  headers['content-type'] = encoding ? CONTENT_TYPES[encoding] : 'text/plain; charset=utf-8';
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function sendStatus(res: ServerResponse, status: number, encoding: OtlpEncoding | null, message: string, extra: Record<string, string> = {}): void {
+  if (!encoding) return send(res, status, null, message + '\n', extra);
+  const code = status === 503 ? GRPC_UNAVAILABLE : GRPC_INVALID_ARGUMENT;
+  send(res, status, encoding, rpcStatus(encoding, code, message), extra);
+}
+
+export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): Promise<Server> {
+  const server = createServer({ keepAlive: true, headersTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
+    void handle(req, res, options).catch((err: unknown) => {
+      if (!res.headersSent) sendStatus(res, 500, null, `internal error: ${(err as Error).message}`);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: OtlpHttpReceiverOptions): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path !== '/v1/traces') {
+    req.resume();
+    return sendStatus(res, 404, null, `unknown path ${path}; OTLP/HTTP traces go to POST /v1/traces`);
+  }
+  if (req.method !== 'POST') {
+    req.resume();
+    return sendStatus(res, 405, null, `method ${req.method} not allowed; use POST`, { allow: 'POST' });
+  }
+  const encoding = encodingOf(req.headers['content-type']);
+  if (!encoding) {
+    req.resume();
+    return sendStatus(res, 415, null, `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; use application/x-protobuf or application/json`);
+  }
+  if (options.isPaused()) {
+    req.resume();
+    return sendStatus(res, 503, encoding, 'ingest is paused in Flowtrace; retry later', { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  }
+  let body: Uint8Array;
+  try {
+    body = await decompress(await readBody(req, MAX_HTTP_BODY_BYTES), req.headers['content-encoding']);
+  } catch (err) {
+    if (err instanceof HttpError) return sendStatus(res, err.status, encoding, err.message, err.status === 413 ? { connection: 'close' } : {});
+    throw err;
+  }
+  if (body.length === 0) return send(res, 200, encoding, exportTraceResponse(encoding, null));
+
+  const result = await options.ingest(encoding, body);
+  switch (result.status) {
+    case 'accepted': {
+      const partial = result.rejected > 0 ? { rejected: result.rejected, errorMessage: `${result.rejected} span(s) rejected: ${result.rejectReasons.join('; ')}` } : null;
+      return send(res, 200, encoding, exportTraceResponse(encoding, partial));
+    }
+    case 'invalid':
+      return sendStatus(res, 400, encoding, `could not decode OTLP ${encoding} ExportTraceServiceRequest: ${result.message}`);
+    case 'unavailable':
+      return sendStatus(res, 503, encoding, result.message, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The engine's handle on the store: starts the store worker and turns its messages into Promises.
+ * The store never hands out its database; callers get typed operations only.
+ */
+import { Worker } from 'node:worker_threads';
+import { ArgumentError } from '../../../src-shared/validate';
+import type { Durability, StoreRequest, StoreResponses, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
+
+export interface StoreOptions {
+  dbPath: string;
+  nativeBinding?: string;
+  durability?: Durability;
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+/**
+ * Under tsx (tests) the engine runs from source and the worker is worker.ts next to this file;
+ * in the built app every main chunk sits in out/main beside store-worker.js (electron.vite.config.ts).
+ */
+function startWorker(data: StoreWorkerData): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    // Node 20 does not carry `--import tsx` into workers; register tsx inside the worker first.
+    const source = new URL('./worker.ts', import.meta.url).href;
+    const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
+    return new Worker(boot, { eval: true, workerData: data });
+  }
+  return new Worker(new URL('./store-worker.js', import.meta.url), { workerData: data });
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+export class StoreClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+
+  private constructor(private readonly worker: Worker) {}
+
+  /** Resolves once the database is open, migrated and every unfinished log record replayed. */
+  static open(options: StoreOptions): Promise<{ store: StoreClient; ready: Extract<WorkerEvent, { event: 'ready' }> }> {
+    const data: StoreWorkerData = {
+      dbPath: options.dbPath,
+      nativeBinding: options.nativeBinding,
+      durability: options.durability ?? 'normal',
+    };
+    const worker = startWorker(data);
+    const store = new StoreClient(worker);
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (msg: WorkerReply | WorkerEvent) => {
+        if ('event' in msg) {
+          if (msg.event === 'ready' && !ready) {
+            ready = true;
+            resolve({ store, ready: msg });
+          }
+          options.onEvent?.(msg);
+          return;
+        }
+        store.settle(msg);
+      });
+      worker.on('error', (err) => {
+        if (!ready) reject(err);
+        else options.onEvent?.({ event: 'log', line: `store worker crashed: ${err.message}` });
+        store.failAll(err);
+      });
+      worker.on('exit', (code) => {
+        store.failAll(new Error(`store worker exited with code ${code}`));
+        if (!ready) reject(new Error(`store worker exited with code ${code} before it was ready`));
+      });
+    });
+  }
+
+  request<K extends StoreRequest['op']>(req: Extract<StoreRequest, { op: K }>, transfer?: ArrayBuffer[]): Promise<StoreResponses[K]> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, req }, transfer ?? []);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.request({ op: 'close' });
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private settle(reply: WorkerReply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply.value);
+    else p.reject(reply.kind === 'argument' ? new ArgumentError(reply.message) : new Error(reply.message));
+  }
+
+  private failAll(err: Error): void {
+    this.closed = true;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * L0 → L1: turns accepted batches, in log order, into the indexed tables (spans, resources,
+ * scopes, traces, counters) and advances the watermark, all in one transaction, so a crash leaves
+ * either the whole batch compacted or the log rows still above the watermark for replay.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { ResourceInfo, ScopeInfo, SpanRecord } from '../../../src-shared/contract';
+import { SPAN_KINDS, STATUS_CODES } from '../otlp/span-batch';
+
+export interface AcceptedBatch {
+  seq: number;
+  receivedAt: number;
+  spans: SpanRecord[];
+}
+
+export interface CompactionResult {
+  insertedSpans: number;
+  newTraces: number;
+  traceIds: string[];
+}
+
+interface TraceDelta {
+  traceId: Buffer;
+  spans: number;
+  errors: number;
+  start: bigint;
+  end: bigint;
+  root: RootCandidate | null;
+  receivedAt: number;
+}
+
+interface RootCandidate {
+  spanId: Buffer;
+  name: string;
+  orphan: boolean;
+  start: bigint;
+  serviceName: string;
+}
+
+interface TraceRow {
+  root_span_id: Buffer;
+  root_name: string;
+  root_is_orphan: bigint;
+  root_start_ns: bigint;
+  service_name: string;
+  start_ns: bigint;
+  end_ns: bigint;
+  span_count: bigint;
+  error_count: bigint;
+}
+
+/** A parentless span beats an orphan (its parent never arrived); then the earlier start wins. */
+function betterRoot(a: RootCandidate, b: RootCandidate | null): boolean {
+  if (!b) return true;
+  if (a.orphan !== b.orphan) return !a.orphan;
+  return a.start < b.start;
+}
+
+export function serviceNameOf(resource: ResourceInfo): string {
+  const v = resource.attributes['service.name'];
+  return typeof v === 'string' ? v : 'unknown_service';
+}
+
+export class Compactor {
+  // Keyed by object identity: decoders share one ResourceInfo/ScopeInfo across a request's spans.
+  private readonly resourceIds = new WeakMap<ResourceInfo, number>();
+  private readonly scopeIds = new WeakMap<ScopeInfo, number>();
+  private readonly stmts;
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.stmts = {
+      findResource: db.prepare('SELECT id FROM resources WHERE fingerprint = ?').pluck(),
+      insertResource: db.prepare(
+        'INSERT INTO resources (fingerprint, service_name, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?)',
+      ),
+      findScope: db.prepare('SELECT id FROM scopes WHERE fingerprint = ?').pluck(),
+      insertScope: db.prepare(
+        'INSERT INTO scopes (fingerprint, name, version, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertSpan: db.prepare(`
+        INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
+          status_code, status_message, attributes, dropped_attributes_count, events, dropped_events_count,
+          links, dropped_links_count, resource_id, scope_id, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (trace_id, span_id) DO NOTHING`),
+      getTrace: db.prepare('SELECT * FROM traces WHERE trace_id = ?').safeIntegers(true),
+      upsertTrace: db.prepare(`
+        INSERT INTO traces (trace_id, root_span_id, root_name, root_is_orphan, root_start_ns, service_name,
+          start_ns, end_ns, span_count, error_count, last_received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (trace_id) DO UPDATE SET
+          root_span_id = excluded.root_span_id, root_name = excluded.root_name,
+          root_is_orphan = excluded.root_is_orphan, root_start_ns = excluded.root_start_ns,
+          service_name = excluded.service_name, start_ns = excluded.start_ns, end_ns = excluded.end_ns,
+          span_count = excluded.span_count, error_count = excluded.error_count,
+          last_received_at = excluded.last_received_at`),
+      addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
+      setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
+      dropLog: db.prepare('DELETE FROM log WHERE seq <= ?'),
+    };
+  }
+
+  watermark(): number {
+    return this.db.prepare('SELECT watermark FROM compaction_state WHERE id = 1').pluck().get() as number;
+  }
+
+  compact(batches: readonly AcceptedBatch[]): CompactionResult {
+    if (batches.length === 0) return { insertedSpans: 0, newTraces: 0, traceIds: [] };
+    return this.db.transaction(() => {
+      const deltas = new Map<string, TraceDelta>();
+      let inserted = 0;
+      for (const batch of batches) {
+        for (const span of batch.spans) {
+          if (this.insertSpan(span, batch.receivedAt)) {
+            inserted++;
+            this.accumulate(deltas, span, batch.receivedAt);
+          }
+        }
+      }
+      let newTraces = 0;
+      for (const delta of deltas.values()) if (this.applyTraceDelta(delta)) newTraces++;
+      this.stmts.addCounter.run(inserted, 'spans');
+      this.stmts.addCounter.run(newTraces, 'traces');
+      const last = batches[batches.length - 1]!.seq;
+      this.stmts.setWatermark.run(last);
+      this.stmts.dropLog.run(last);
+      return { insertedSpans: inserted, newTraces, traceIds: [...deltas.keys()] };
+    })();
+  }
+
+  private insertSpan(span: SpanRecord, receivedAt: number): boolean {
+    const info = this.stmts.insertSpan.run(
+      Buffer.from(span.traceId, 'hex'),
+      Buffer.from(span.spanId, 'hex'),
+      span.parentSpanId === null ? null : Buffer.from(span.parentSpanId, 'hex'),
+      span.traceState,
+      span.name,
+      Math.max(0, SPAN_KINDS.indexOf(span.kind)),
+      BigInt(span.startTimeUnixNano),
+      BigInt(span.endTimeUnixNano),
+      Math.max(0, STATUS_CODES.indexOf(span.status.code)),
+      span.status.message,
+      JSON.stringify(span.attributes),
+      span.droppedAttributesCount,
+      JSON.stringify(span.events),
+      span.droppedEventsCount,
+      JSON.stringify(span.links),
+      span.droppedLinksCount,
+      this.resourceId(span.resource),
+      this.scopeId(span.scope),
+      receivedAt,
+    );
+    return info.changes === 1;
+  }
+
+  private accumulate(deltas: Map<string, TraceDelta>, span: SpanRecord, receivedAt: number): void {
+    let d = deltas.get(span.traceId);
+    const start = BigInt(span.startTimeUnixNano);
+    const end = BigInt(span.endTimeUnixNano);
+    if (!d) {
+      d = { traceId: Buffer.from(span.traceId, 'hex'), spans: 0, errors: 0, start, end, root: null, receivedAt };
+      deltas.set(span.traceId, d);
+    }
+    d.spans++;
+    if (span.status.code === 'error') d.errors++;
+    if (start < d.start) d.start = start;
+    if (end > d.end) d.end = end;
+    d.receivedAt = receivedAt;
+    const candidate: RootCandidate = {
+      spanId: Buffer.from(span.spanId, 'hex'),
+      name: span.name,
+      orphan: span.parentSpanId !== null,
+      start,
+      serviceName: serviceNameOf(span.resource),
+    };
+    if (betterRoot(candidate, d.root)) d.root = candidate;
+  }
+
+  /** Merges a batch's delta into the trace row; returns true when the trace is new. */
+  private applyTraceDelta(d: TraceDelta): boolean {
+    const row = this.stmts.getTrace.get(d.traceId) as TraceRow | undefined;
+    let root = d.root!;
+    let start = d.start;
+    let end = d.end;
+    let spans = d.spans;
+    let errors = d.errors;
+    if (row) {
+      const existing: RootCandidate = {
+        spanId: row.root_span_id,
+        name: row.root_name,
+        orphan: row.root_is_orphan === 1n,
+        start: row.root_start_ns,
+        serviceName: row.service_name,
+      };
+      if (!betterRoot(root, existing)) root = existing;
+      if (row.start_ns < start) start = row.start_ns;
+      if (row.end_ns > end) end = row.end_ns;
+      spans += Number(row.span_count);
+      errors += Number(row.error_count);
+    }
+    this.stmts.upsertTrace.run(
+      d.traceId, root.spanId, root.name, root.orphan ? 1 : 0, root.start, root.serviceName,
+      start, end, spans, errors, d.receivedAt,
+    );
+    return !row;
+  }
+
+  private resourceId(resource: ResourceInfo): number {
+    const cached = this.resourceIds.get(resource);
+    if (cached !== undefined) return cached;
+    const fingerprint = JSON.stringify([resource.attributes, resource.droppedAttributesCount]);
+    let id = this.stmts.findResource.get(fingerprint) as number | undefined;
+    if (id === undefined) {
+      id = Number(
+        this.stmts.insertResource.run(fingerprint, serviceNameOf(resource), JSON.stringify(resource.attributes), resource.droppedAttributesCount)
+          .lastInsertRowid,
+      );
+    }
+    this.resourceIds.set(resource, id);
+    return id;
+  }
+
+  private scopeId(scope: ScopeInfo): number {
+    const cached = this.scopeIds.get(scope);
+    if (cached !== undefined) return cached;
+    const fingerprint = JSON.stringify([scope.name, scope.version, scope.attributes, scope.droppedAttributesCount]);
+    let id = this.stmts.findScope.get(fingerprint) as number | undefined;
+    if (id === undefined) {
+      id = Number(
+        this.stmts.insertScope.run(fingerprint, scope.name, scope.version, JSON.stringify(scope.attributes), scope.droppedAttributesCount)
+          .lastInsertRowid,
+      );
+    }
+    this.scopeIds.set(scope, id);
+    return id;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Numbered schema migrations, each applied in its own transaction and recorded in `user_version`.
+ * A database from a newer Flowtrace is refused with a message naming the file, never "upgraded" down.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { migration0001 } from './migrations/0001-init';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class NewerSchemaError extends Error {
+  override name = 'NewerSchemaError';
+}
+
+export function migrate(db: BetterSqlite3.Database, file: string, upTo = SCHEMA_VERSION): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new NewerSchemaError(
+      `${file} has schema version ${current}, newer than this Flowtrace understands (${SCHEMA_VERSION}); ` +
+        'open it with a newer Flowtrace or point --data-dir elsewhere',
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The headless transport: the public REST API (`/api/v1/…`), a WebSocket that pushes ingest
+ * ticks, and the built renderer, on one loopback port. Every route calls the engine's contract
+ * methods; nothing here touches the store directly.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { FlowtraceApi } from '../../src-shared/contract';
+import { ArgumentError } from '../../src-shared/validate';
+import { VERSION } from '../engine/version';
+
+/** The same policy the renderer's <meta> tag carries; the header also covers non-HTML responses. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** Names a browser may use to reach a loopback server; anything else is a DNS-rebinding attempt. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
+  return LOOPBACK_HOSTS.has(host);
+}
+
+export interface ApiServerOptions {
+  api: FlowtraceApi;
+  host: string;
+  port: number;
+  /** The built renderer (out/renderer); when missing, `/` explains how to build it. */
+  rendererDir: string;
+  /** Extra fields for /api/v1/health. */
+  health?: () => Record<string, unknown>;
+}
+
+/** Browsers always send Origin on WebSocket handshakes; only our own page may listen. */
+function isSameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // not a browser (scripts, the CLI)
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<Server> {
+  const { api } = options;
+  const loopbackOnly = options.host === '127.0.0.1' || options.host === '::1' || options.host === 'localhost';
+
+  const server = createServer((req, res) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('referrer-policy', 'no-referrer');
+    if (loopbackOnly && !isLoopbackHost(req.headers.host)) {
+      return sendJson(res, 403, { error: `Host "${req.headers.host ?? ''}" is not a loopback name` });
+    }
+    void route(req, res).catch((err: unknown) => {
+      if (res.headersSent) return;
+      if (err instanceof ArgumentError) sendJson(res, 400, { error: err.message });
+      else sendJson(res, 500, { error: (err as Error).message });
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return sendJson(res, 405, { error: `method ${req.method} not allowed` });
+    }
+    if (path === '/api/v1/health') {
+      return sendJson(res, 200, { status: 'ok', version: VERSION, ...options.health?.() });
+    }
+    if (path === '/api/v1/stats') return sendJson(res, 200, await api.getStats());
+    if (path === '/api/v1/info') return sendJson(res, 200, await api.getInfo());
+    if (path === '/api/v1/traces') {
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = v;
+      return sendJson(res, 200, await api.listTraces(query));
+    }
+    const one = /^\/api\/v1\/traces\/([^/]+)$/.exec(path);
+    if (one) {
+      const trace = await api.getTrace(decodeURIComponent(one[1]!));
+      return trace ? sendJson(res, 200, trace) : sendJson(res, 404, { error: 'trace not found' });
+    }
+    if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no API route ${path}` });
+    return serveStatic(path, res);
+  }
+
+  async function serveStatic(path: string, res: ServerResponse): Promise<void> {
+    const rel = path === '/' ? 'index.html' : decodeURIComponent(path).replace(/^\/+/, '');
+    const file = normalize(join(options.rendererDir, rel));
+    if (!file.startsWith(normalize(options.rendererDir) + sep)) return sendJson(res, 404, { error: 'not found' });
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+        'cache-control': rel === 'index.html' ? 'no-cache' : 'public, max-age=31536000, immutable',
+      });
+      res.end(body);
+    } catch {
+      if (rel === 'index.html') {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('The Flowtrace UI is not built. Run `npm run build`, then reload. The REST API under /api/v1/ works.\n');
+      } else sendJson(res, 404, { error: 'not found' });
+    }
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new Set<WebSocket>();
+  const unsubscribe = api.onIngest((tick) => {
+    const msg = JSON.stringify({ type: 'ingest', tick });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(msg);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/api/v1/ws' || (loopbackOnly && !isLoopbackHost(req.headers.host)) || !isSameOrigin(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+    });
+  });
+  server.on('close', () => {
+    unsubscribe();
+    for (const ws of sockets) ws.terminate();
+    wss.close();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}

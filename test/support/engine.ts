@@ -1,0 +1,24 @@
+/** Starts a real engine in-process on a temp data dir with free loopback ports. */
+import { startEngine, type Engine } from '../../src-main/engine';
+import { tempDataDir } from './serve-process';
+
+export async function startTestEngine(dataDir = tempDataDir()): Promise<Engine & { dataDir: string }> {
+  const engine = await startEngine({ dataDir, otlpHttpPort: 0, log: () => {} });
+  return Object.assign(engine, { dataDir });
+}
+
+/** Polls `fn` until it returns a non-null value or the time runs out. */
+export async function eventually<T>(fn: () => Promise<T | null | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== null && v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function post(url: string, body: Uint8Array | string, headers: Record<string, string>): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  const res = await fetch(url, { method: 'POST', body, headers });
+  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+}

@@ -1,0 +1,81 @@
+/**
+ * Runs `flowtrace serve` as a real child process, in its own process group, so a test can
+ * `kill -9` the server itself (not a wrapper) and start it again on the same data directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+export interface ServeProcess {
+  child: ChildProcess;
+  dataDir: string;
+  otlpHttp: string;
+  api: string;
+  output: () => string;
+  /** SIGKILL to the whole process group, then wait until it is gone. */
+  kill9: () => Promise<void>;
+  /** SIGTERM and wait for a clean exit. */
+  stop: () => Promise<void>;
+}
+
+export function tempDataDir(prefix = 'flowtrace-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface ServeOptions {
+  dataDir?: string;
+  otlpHttpPort?: number;
+  port?: number;
+  timeoutMs?: number;
+}
+
+export async function startServe(options: ServeOptions = {}): Promise<ServeProcess> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const args = [
+    join(REPO_ROOT, 'bin/flowtrace.mjs'),
+    'serve',
+    '--data-dir', dataDir,
+    '--otlp-http-port', String(options.otlpHttpPort ?? 0),
+    '--otlp-grpc-port', '0',
+    '--port', String(options.port ?? 0),
+  ];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  while (!/^ready$/m.test(out)) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`flowtrace serve exited before ready:\n${out}`);
+    }
+    if (Date.now() > deadline) {
+      process.kill(-child.pid!, 'SIGKILL');
+      throw new Error(`flowtrace serve not ready in time:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const otlpHttp = /OTLP\/HTTP\s+(http:\/\/\S+)/.exec(out)?.[1];
+  const api = /UI \+ REST\s+(http:\/\/\S+)/.exec(out)?.[1];
+  if (!otlpHttp || !api) throw new Error(`could not read listener addresses from:\n${out}`);
+
+  return {
+    child,
+    dataDir,
+    otlpHttp,
+    api,
+    output: () => out,
+    kill9: async () => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    },
+  };
+}
