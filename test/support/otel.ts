@@ -22,6 +22,8 @@ export interface AgentTraceOptions {
   rootName?: string;
   /** Extra tool calls under the agent, to make bigger traces. */
   toolCalls?: number;
+  /** The exporter's own deadline, retries included (its default is 10 s). */
+  timeoutMillis?: number;
 }
 
 /** Records a small agent run (agent → LLM call → failing tool call → LLM call) with the real SDK. */
@@ -75,9 +77,10 @@ export function recordAgentTrace(options: AgentTraceOptions = {}): SentTrace {
 }
 
 /** Exports spans through the official OTLP/HTTP exporter for `protocol`; rejects unless it reports success. */
-export async function exportSpans(otlpHttpBase: string, protocol: OtlpHttpProtocol, spans: ReadableSpan[]): Promise<void> {
+export async function exportSpans(otlpHttpBase: string, protocol: OtlpHttpProtocol, spans: ReadableSpan[], timeoutMillis?: number): Promise<void> {
   const url = `${otlpHttpBase.replace(/\/$/, '')}/v1/traces`;
-  const exporter = protocol === 'protobuf' ? new ProtoExporter({ url }) : new JsonExporter({ url });
+  const config = timeoutMillis === undefined ? { url } : { url, timeoutMillis };
+  const exporter = protocol === 'protobuf' ? new ProtoExporter(config) : new JsonExporter(config);
   try {
     await new Promise<void>((resolve, reject) => {
       exporter.export(spans, (result) => {
@@ -97,6 +100,6 @@ export async function sendAgentTrace(
   options: AgentTraceOptions = {},
 ): Promise<SentTrace> {
   const sent = recordAgentTrace(options);
-  await exportSpans(otlpHttpBase, protocol, sent.spans);
+  await exportSpans(otlpHttpBase, protocol, sent.spans, options.timeoutMillis);
   return sent;
 }
