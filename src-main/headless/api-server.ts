@@ -5,26 +5,16 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FlowtraceApi } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
+import { contentTypeOf } from '../../src-shared/content-types';
 import { VERSION } from '../engine/version';
 
-/** The same policy the renderer's <meta> tag carries; the header also covers non-HTML responses. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+/** frame-ancestors works only as a header, so it is added here rather than in the shared policy. */
+const CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
 /** Names a browser may use to reach a loopback server; anything else is a DNS-rebinding attempt. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -67,7 +57,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
 
   const server = createServer((req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('content-security-policy', CSP_HEADER);
     res.setHeader('referrer-policy', 'no-referrer');
     if (loopbackOnly && !isLoopbackHost(req.headers.host)) {
       return sendJson(res, 403, { error: `Host "${req.headers.host ?? ''}" is not a loopback name` });
@@ -112,7 +102,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     try {
       const body = await readFile(file);
       res.writeHead(200, {
-        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(file),
         'cache-control': rel === 'index.html' ? 'no-cache' : 'public, max-age=31536000, immutable',
       });
       res.end(body);

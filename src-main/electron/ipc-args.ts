@@ -1,0 +1,37 @@
+/**
+ * Turns the raw argument list of an IPC call into the contract's typed parameters, or throws
+ * ArgumentError. One parser per contract verb, checked against the contract so a new verb without a
+ * parser does not compile. Extra arguments are refused, not ignored: a caller sending more than the
+ * contract allows is not the preload we built. Pure: no electron import.
+ */
+import type { ApiHandlers, ApiMethod } from '../../src-shared/contract';
+import { ArgumentError, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
+
+export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
+
+function arity(method: ApiMethod, args: readonly unknown[], min: number, max: number): void {
+  if (args.length < min || args.length > max) {
+    const expected = min === max ? `${min}` : `${min} to ${max}`;
+    throw new ArgumentError(`${method} takes ${expected} argument(s), got ${args.length}`);
+  }
+}
+
+export const ARG_PARSERS = {
+  // The query is optional on the wire: parseTraceListQuery maps undefined to the default page.
+  listTraces(args) {
+    arity('listTraces', args, 0, 1);
+    return [parseTraceListQuery(args[0])];
+  },
+  getTrace(args) {
+    arity('getTrace', args, 1, 1);
+    return [parseTraceId(args[0])];
+  },
+  getStats(args) {
+    arity('getStats', args, 0, 0);
+    return [];
+  },
+  getInfo(args) {
+    arity('getInfo', args, 0, 0);
+    return [];
+  },
+} satisfies ArgParsers;

@@ -1,0 +1,154 @@
+/**
+ * Electron entry (out/main/electron.js): one instance per user, the engine in this process, the
+ * renderer over app://, a tray that keeps the app alive when the window closes. Quitting always
+ * goes through quit(), which closes the engine (receivers, pending commits, store) before exit.
+ * This folder is the only code in src-main that imports electron.
+ */
+import { app, dialog, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import type { Unsubscribe } from '../../src-shared/contract';
+import { startEngine } from '../engine';
+import type { Engine } from '../engine/engine-types';
+import { createOriginPolicy, isAppUrl } from './app-url';
+import { registerIpc } from './ipc';
+import { betterSqliteBinding } from './native-binding';
+import { registerAppScheme, serveRenderer } from './protocol';
+import { createTray, type AppTray } from './tray';
+import { createMainWindow, hardenContents, restrictPermissions, revealWindow } from './window';
+
+const DEFAULT_OTLP_HTTP_PORT = 4318;
+const ENGINE_CLOSE_TIMEOUT_MS = 15_000;
+const isE2e = process.env.FLOWTRACE_E2E === '1';
+
+const log = (line: string): void => console.error(line);
+
+function otlpHttpPort(): number {
+  const raw = process.env.FLOWTRACE_OTLP_HTTP_PORT;
+  if (raw === undefined || raw === '') return DEFAULT_OTLP_HTTP_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`FLOWTRACE_OTLP_HTTP_PORT must be 0..65535, got "${raw}"`);
+  }
+  return port;
+}
+
+// The single-instance lock lives in userData, so a test (or a second profile) needs its own.
+if (process.env.FLOWTRACE_USER_DATA_DIR) app.setPath('userData', process.env.FLOWTRACE_USER_DATA_DIR);
+
+registerAppScheme();
+
+// The dev server URL is trusted only in an unpackaged app: a packaged one never loads http.
+const policy = createOriginPolicy(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
+
+let engine: Engine | null = null;
+let win: BrowserWindow | null = null;
+let tray: AppTray | null = null;
+/** start(), once begun; quit() waits for it so an early Ctrl+C cannot exit with the engine half-open. */
+let startup: Promise<void> | null = null;
+const teardown: Unsubscribe[] = [];
+/** Set once quit() starts: the window's close is then real, not a hide. */
+let quitting = false;
+/** Set once the engine is closed: only then may before-quit proceed. */
+let readyToExit = false;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function quit(exitCode = 0): Promise<void> {
+  if (quitting) return;
+  quitting = true;
+  try {
+    if (startup) await withTimeout(startup.catch(() => undefined), ENGINE_CLOSE_TIMEOUT_MS, 'starting up');
+  } catch (error) {
+    log(`flowtrace: ${String(error)}`);
+  }
+  for (const undo of teardown.splice(0)) undo();
+  if (engine) {
+    try {
+      await withTimeout(engine.close(), ENGINE_CLOSE_TIMEOUT_MS, 'closing the engine');
+    } catch (error) {
+      // Acknowledged data is already committed; a stuck close must not keep the app alive forever.
+      log(`flowtrace: ${String(error)}`);
+      exitCode ||= 1;
+    }
+  }
+  tray?.destroy();
+  readyToExit = true;
+  if (exitCode === 0) app.quit();
+  else app.exit(exitCode);
+}
+
+async function start(): Promise<void> {
+  restrictPermissions(policy);
+  const appRoot = app.getAppPath();
+  const dataDir = process.env.FLOWTRACE_DATA_DIR || join(app.getPath('userData'), 'data');
+  engine = await startEngine({
+    dataDir,
+    otlpHttpPort: otlpHttpPort(),
+    nativeBinding: betterSqliteBinding(appRoot, log),
+    log,
+  });
+  const eng = engine;
+  log(`flowtrace: OTLP/HTTP on ${eng.info.otlpHttpEndpoint}, data in ${eng.info.dataDir}`);
+
+  if (isAppUrl(policy.entryUrl)) await serveRenderer(join(appRoot, 'out', 'renderer'));
+  teardown.push(registerIpc({ engine: eng, policy, window: () => win, log }));
+
+  const resourcesDir = join(appRoot, 'resources');
+  tray = createTray({ resourcesDir, engine: eng, onOpen: () => revealWindow(win), onQuit: () => void quit() });
+  tray.setSpanCount((await eng.getStats()).spans);
+  teardown.push(eng.onIngest((tick) => tray?.setSpanCount(tick.spans)));
+
+  win = createMainWindow({
+    preload: join(appRoot, 'out', 'preload', 'index.cjs'),
+    policy,
+    icon: join(resourcesDir, 'icon.png'),
+  });
+  win.on('close', (event) => {
+    if (quitting) return;
+    // Close-to-tray: ingest keeps running; the tray's Quit is the way out.
+    event.preventDefault();
+    win?.hide();
+  });
+  win.on('closed', () => {
+    win = null;
+  });
+
+  if (isE2e) {
+    // Read by e2e/electron.test.ts via electronApp.evaluate; never set outside that test.
+    Object.assign(globalThis, { __flowtraceE2E: { tray: () => tray, window: () => win } });
+  }
+}
+
+async function failToStart(error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  log(`flowtrace: could not start: ${error instanceof Error ? (error.stack ?? message) : message}`);
+  // A modal box would hang an automated run; the log line above is what tests read.
+  if (!isE2e) dialog.showErrorBox('Flowtrace could not start', message);
+  await quit(1);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // The running instance gets 'second-instance' and shows its window; this one just leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => revealWindow(win));
+  app.on('activate', () => revealWindow(win));
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, policy, log));
+  app.on('window-all-closed', () => {
+    // A tray app: closing every window is not a reason to quit.
+  });
+  app.on('before-quit', (event) => {
+    if (readyToExit) return;
+    event.preventDefault();
+    void quit();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void quit());
+  startup = app.whenReady().then(start);
+  startup.catch(failToStart);
+}

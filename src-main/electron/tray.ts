@@ -1,0 +1,89 @@
+/**
+ * The tray icon: where the app lives while its window is closed. Tooltip shows the live span count
+ * (driven by the engine's coalesced ingest ticks, never by polling); the menu opens the window,
+ * pauses ingest, copies the OTLP endpoint and quits. The menu is rebuilt, not mutated, when its
+ * state changes, because Linux trays do not pick up mutations of an installed menu.
+ */
+import { clipboard, Menu, nativeImage, Tray } from 'electron';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine-types';
+
+export interface TrayOptions {
+  resourcesDir: string;
+  engine: Engine;
+  onOpen: () => void;
+  onQuit: () => void;
+}
+
+export interface AppTray {
+  readonly tray: Tray;
+  /** The installed menu and tooltip, as the user sees them (read by the e2e test). */
+  menu(): Menu;
+  tooltip(): string;
+  setSpanCount(spans: number): void;
+  destroy(): void;
+}
+
+const spanFormat = new Intl.NumberFormat('en-US');
+
+export function createTray({ resourcesDir, engine, onOpen, onQuit }: TrayOptions): AppTray {
+  // macOS tints "…Template" images for light/dark menu bars; other trays show colours as drawn.
+  // nativeImage picks the @2x file next to each for high-DPI screens.
+  const icon = nativeImage.createFromPath(
+    join(resourcesDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
+  );
+  const tray = new Tray(icon);
+  let spans = 0;
+  let tooltip = '';
+  let menu = Menu.buildFromTemplate([]);
+
+  const updateTooltip = (): void => {
+    const paused = engine.isIngestPaused() ? ' (ingest paused)' : '';
+    tooltip = `Flowtrace: ${spanFormat.format(spans)} spans${paused}`;
+    tray.setToolTip(tooltip);
+  };
+
+  // Rebuilt only when the pause state changes, not on every tick: replacing an open menu closes it.
+  const buildMenu = (): void => {
+    const paused = engine.isIngestPaused();
+    menu = Menu.buildFromTemplate([
+      { label: 'Open Flowtrace', click: onOpen },
+      { type: 'separator' },
+      {
+        label: 'Pause ingest',
+        type: 'checkbox',
+        checked: paused,
+        click: (item) => {
+          engine.setIngestPaused(item.checked);
+          buildMenu();
+          updateTooltip();
+        },
+      },
+      {
+        label: 'Copy OTLP endpoint',
+        toolTip: engine.info.otlpHttpEndpoint,
+        click: () => clipboard.writeText(engine.info.otlpHttpEndpoint),
+      },
+      { type: 'separator' },
+      { label: 'Quit Flowtrace', click: onQuit },
+    ]);
+    tray.setContextMenu(menu);
+  };
+
+  // Windows and Linux users expect a left click on the icon to bring the window back.
+  tray.on('click', onOpen);
+  buildMenu();
+  updateTooltip();
+
+  return {
+    tray,
+    menu: () => menu,
+    tooltip: () => tooltip,
+    setSpanCount(count) {
+      if (count === spans) return;
+      spans = count;
+      updateTooltip();
+    },
+    destroy: () => tray.destroy(),
+  };
+}
