@@ -1,0 +1,107 @@
+/**
+ * Writes the README's screenshots (docs/screenshot-list.png, docs/screenshot-trace.png): a real
+ * `flowtrace serve`, believable agent runs recorded with the real SDK and sent by the real exporter,
+ * and the UI in Chromium. Run after a build: `node --import tsx scripts/screenshots.ts`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { REPO_ROOT, startServe } from '../test/support/serve-process';
+import { exportSpans } from '../test/support/otel';
+import { launchBrowser, openWatchedPage, traceRow, waitForCount } from '../e2e/support/browser';
+
+const browser = await launchBrowser();
+try {
+  // Its own server, so the pictures show only believable runs, not this file's test fixtures.
+  const demo = await startServe();
+  const shot = await openWatchedPage(browser, demo.api, { width: 1280, height: 720 });
+  try {
+    const now = Date.now();
+    const runs = [
+      recordDemoRun({ serviceName: 'support-bot', agent: 'triage', at: now - 340_000, tools: ['lookup_order'] }),
+      recordDemoRun({ serviceName: 'research-agent', agent: 'summarizer', at: now - 260_000, tools: ['web_search', 'fetch_page', 'fetch_page'] }),
+      recordDemoRun({ serviceName: 'support-bot', agent: 'triage', at: now - 190_000, tools: ['lookup_order', 'refund'] }),
+      recordDemoRun({ serviceName: 'travel-agent', agent: 'planner', at: now - 95_000, tools: ['search_flights', 'search_hotels'] }),
+      recordDemoRun({ serviceName: 'research-agent', agent: 'summarizer', at: now - 41_000, tools: ['web_search', 'fetch_page'] }),
+      recordDemoRun({ serviceName: 'travel-agent', agent: 'planner', at: now - 12_000, tools: ['search_hotels', 'search_hotels', 'book_hotel'], failFirst: true }),
+    ];
+    for (const run of runs) await exportSpans(demo.otlpHttp, 'protobuf', run.spans);
+    const { page } = shot;
+    for (const run of runs) await traceRow(page, run.traceId).waitFor();
+    mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-list.png') });
+
+    const planner = runs[runs.length - 1]!;
+    await traceRow(page, planner.traceId).click();
+    await waitForCount(page, '[data-testid="span-row"]', planner.spans.length);
+    await page.locator('[data-testid="span-row"][data-status="error"]').click();
+    await page.getByTestId('span-detail').waitFor();
+    await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-trace.png') });
+  } finally {
+    await shot.page.context().close();
+    await demo.stop();
+  }
+} finally {
+  await browser.close();
+}
+
+/**
+ * An agent run with realistic, explicit timings (hundreds of ms per model call), recorded with the
+ * real SDK. The shared fixture runs in well under a millisecond, which makes a flat waterfall.
+ */
+function recordDemoRun(o: { serviceName: string; agent: string; at: number; tools: string[]; failFirst?: boolean }): {
+  traceId: string;
+  spans: ReadableSpan[];
+} {
+  const memory = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': o.serviceName }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
+  });
+  const tracer = provider.getTracer('flowtrace-demo', '1.0.0');
+  const t = (ms: number) => new Date(o.at + ms);
+  const root = tracer.startSpan(`invoke_agent ${o.agent}`, {
+    startTime: t(0),
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': o.agent },
+  });
+  const inRoot = trace.setSpan(context.active(), root);
+  let clock = 15;
+  const chat = (ms: number, inputTokens: number) => {
+    const span = tracer.startSpan(
+      'chat gpt-4o-mini',
+      {
+        kind: SpanKind.CLIENT,
+        startTime: t(clock),
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.usage.input_tokens': inputTokens,
+          'gen_ai.usage.output_tokens': 48,
+        },
+      },
+      inRoot,
+    );
+    span.addEvent('gen_ai.choice', { 'gen_ai.choice.finish_reason': 'tool_calls' }, t(clock + ms - 5));
+    span.end(t(clock + ms));
+    clock += ms + 10;
+  };
+  chat(820, 812);
+  o.tools.forEach((tool, i) => {
+    const failed = o.failFirst === true && i === 0;
+    const ms = failed ? 1000 : 180 + 70 * i;
+    const span = tracer.startSpan(
+      `execute_tool ${tool}`,
+      { startTime: t(clock), attributes: { 'gen_ai.tool.name': tool, 'gen_ai.tool.call.id': `call_${i + 1}` } },
+      inRoot,
+    );
+    if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message: 'hotel API timed out' });
+    span.end(t(clock + ms));
+    clock += ms + 10;
+  });
+  chat(640, 1430);
+  root.end(t(clock + 5));
+  return { traceId: root.spanContext().traceId, spans: memory.getFinishedSpans() };
+}

@@ -1,0 +1,100 @@
+// FlowtraceApi over the headless server's REST routes (same origin as the page). Responses are
+// shape-checked just enough that a server bug surfaces as a clear message, not as a blank view.
+import type {
+  EngineInfo,
+  FlowtraceApi,
+  HexId,
+  Stats,
+  TraceDetail,
+  TraceListPage,
+  TraceListQuery,
+} from '../../../src-shared/contract';
+import { IngestSocket } from './ingest-socket';
+
+const BASE = '/api/v1';
+
+/** A non-2xx answer; `message` is the server's own `{"error"}` text when it sent one. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  let message = `${res.status} ${res.statusText}`.trim();
+  try {
+    const body: unknown = await res.json();
+    if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
+      message = (body as { error: string }).error;
+    }
+  } catch {
+    // Not JSON (a proxy page, an empty body): the status line is the best we have.
+  }
+  return new ApiError(message, res.status);
+}
+
+async function getJson(path: string, notFoundAsNull = false): Promise<unknown> {
+  const res = await fetch(BASE + path, { headers: { accept: 'application/json' } });
+  if (notFoundAsNull && res.status === 404) return null;
+  if (!res.ok) throw await errorFrom(res);
+  return res.json();
+}
+
+function expectObject(value: unknown, path: string, keys: string[]): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`unexpected response from ${BASE}${path}: not an object`);
+  }
+  const obj = value as Record<string, unknown>;
+  const missing = keys.filter((k) => !(k in obj));
+  if (missing.length > 0) {
+    throw new Error(`unexpected response from ${BASE}${path}: missing ${missing.join(', ')}`);
+  }
+  return obj;
+}
+
+export function traceListSearch(query: TraceListQuery): string {
+  const params = new URLSearchParams();
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.cursor) params.set('cursor', query.cursor);
+  if (query.service) params.set('service', query.service);
+  if (query.q) params.set('q', query.q);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export function createHttpApi(): FlowtraceApi {
+  const socket = new IngestSocket(
+    () => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${BASE}/ws`,
+    () => api.getStats(),
+  );
+  const api: FlowtraceApi = {
+    async listTraces(query: TraceListQuery): Promise<TraceListPage> {
+      const path = `/traces${traceListSearch(query)}`;
+      const obj = expectObject(await getJson(path), path, ['traces', 'nextCursor']);
+      if (!Array.isArray(obj.traces)) throw new Error(`unexpected response from ${BASE}${path}: traces is not an array`);
+      return obj as unknown as TraceListPage;
+    },
+    async getTrace(traceId: HexId): Promise<TraceDetail | null> {
+      const path = `/traces/${encodeURIComponent(traceId)}`;
+      const body = await getJson(path, true);
+      if (body === null) return null;
+      const obj = expectObject(body, path, ['traceId', 'spans']);
+      if (!Array.isArray(obj.spans)) throw new Error(`unexpected response from ${BASE}${path}: spans is not an array`);
+      return obj as unknown as TraceDetail;
+    },
+    async getStats(): Promise<Stats> {
+      return expectObject(await getJson('/stats'), '/stats', ['spans', 'traces']) as unknown as Stats;
+    },
+    async getInfo(): Promise<EngineInfo> {
+      return expectObject(await getJson('/info'), '/info', ['otlpHttpEndpoint']) as unknown as EngineInfo;
+    },
+    onIngest(listener) {
+      return socket.subscribe(listener);
+    },
+  };
+  return api;
+}

@@ -1,0 +1,21 @@
+// The shell of the UI: header plus the view the URL hash names. Starts the live-update wiring once.
+import { useEffect } from 'react';
+import { startLiveUpdates } from '../state/loaders';
+import { syncRouteWithHash, useUiStore } from '../state/ui-store';
+import { Header } from './Header';
+import { TraceListView } from './TraceListView';
+import { TraceView } from './TraceView';
+
+export function App() {
+  const route = useUiStore((s) => s.route);
+  useEffect(() => syncRouteWithHash(), []);
+  useEffect(() => startLiveUpdates(), []);
+  return (
+    <div className="app">
+      <Header />
+      <main className="main">
+        {route.view === 'trace' ? <TraceView traceId={route.traceId} spanId={route.spanId} /> : <TraceListView />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+// First-run screen: how to point an OpenTelemetry exporter at this engine, using the endpoint the
+// engine itself reports (getInfo), so the snippet is right even on a non-default port.
+import { useDataStore } from '../state/data-store';
+
+function pythonSnippet(): string {
+  return [
+    '# pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http',
+    'from opentelemetry import trace',
+    'from opentelemetry.sdk.trace import TracerProvider',
+    'from opentelemetry.sdk.trace.export import BatchSpanProcessor',
+    'from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter',
+    '',
+    'provider = TracerProvider()',
+    'provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))',
+    'trace.set_tracer_provider(provider)',
+  ].join('\n');
+}
+
+function jsSnippet(): string {
+  return [
+    '// npm i @opentelemetry/sdk-node @opentelemetry/exporter-trace-otlp-proto',
+    "import { NodeSDK } from '@opentelemetry/sdk-node';",
+    "import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';",
+    '',
+    'new NodeSDK({ traceExporter: new OTLPTraceExporter() }).start();',
+  ].join('\n');
+}
+
+export function EmptyState() {
+  const info = useDataStore((s) => s.info);
+  const infoError = useDataStore((s) => s.infoError);
+  const endpoint = info?.otlpHttpEndpoint;
+  const env = endpoint
+    ? [
+        `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`,
+        'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf',
+        'OTEL_SERVICE_NAME=my-agent',
+      ].join('\n')
+    : null;
+
+  return (
+    <section className="empty-state" data-testid="empty-state">
+      <h1>No traces yet</h1>
+      <p>
+        Point any OpenTelemetry exporter at Flowtrace and agent runs show up here as they happen. Set these
+        environment variables for your agent process:
+      </p>
+      {env ? (
+        <pre className="code" data-testid="otlp-env">
+          {env}
+        </pre>
+      ) : (
+        <p className="muted">{infoError ? `Could not ask the engine for its endpoint: ${infoError}` : 'Asking the engine for its endpoint…'}</p>
+      )}
+      {info?.otlpGrpcEndpoint && (
+        <p className="muted">
+          gRPC works too: <code>{info.otlpGrpcEndpoint}</code> with <code>OTEL_EXPORTER_OTLP_PROTOCOL=grpc</code>.
+        </p>
+      )}
+      <div className="snippets">
+        <div>
+          <h2>Python</h2>
+          <pre className="code">{pythonSnippet()}</pre>
+        </div>
+        <div>
+          <h2>JavaScript / TypeScript</h2>
+          <pre className="code">{jsSnippet()}</pre>
+        </div>
+      </div>
+      <p className="muted">The exporters read the endpoint from the environment, so the code needs no URL.</p>
+    </section>
+  );
+}

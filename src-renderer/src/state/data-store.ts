@@ -1,0 +1,34 @@
+// Server data: the trace list for the current filters, open traces keyed by id, stats and engine
+// info. Only the loaders in ./loaders.ts write here; components subscribe with narrow selectors.
+import { create } from 'zustand';
+import type { EngineInfo, TraceDetail } from '../../../src-shared/contract';
+import { initialListState, type ListState } from './list-state';
+
+export interface TraceEntry {
+  /** undefined until the first answer; null when the engine does not know the trace (yet). */
+  detail: TraceDetail | null | undefined;
+  error: string | null;
+}
+
+export interface Counts {
+  spans: number;
+  traces: number;
+}
+
+interface DataState {
+  list: ListState;
+  services: string[];
+  traces: Record<string, TraceEntry>;
+  counts: Counts | null;
+  info: EngineInfo | null;
+  infoError: string | null;
+}
+
+export const useDataStore = create<DataState>()(() => ({
+  list: initialListState,
+  services: [],
+  traces: {},
+  counts: null,
+  info: null,
+  infoError: null,
+}));
