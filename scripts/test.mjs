@@ -29,6 +29,7 @@ function testFiles(dir) {
 run('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 run('type-check (node side)', bin('tsc'), ['-p', 'tsconfig.json']);
 run('type-check (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json']);
+run('type-check (renderer tests)', bin('tsc'), ['-p', 'tsconfig.renderer-tests.json']);
 run('build', bin('electron-vite'), ['build']);
 run('native modules', process.execPath, ['native/check.mjs']);
 run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles('test'), ...testFiles('e2e')]);

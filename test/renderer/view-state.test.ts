@@ -1,0 +1,56 @@
+/** Pure UI state: deep links, time formatting, list paging, live-update plumbing. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TraceSummary } from '../../src-shared/contract';
+import { formatRoute, parseRoute } from '../../src-renderer/src/lib/route';
+import { coalesce } from '../../src-renderer/src/lib/coalesce';
+import { formatMs, formatNanoFull, nanoDiffMs } from '../../src-renderer/src/lib/time';
+import { applyMore, applyRefresh, initialListState, refreshQuery } from '../../src-renderer/src/state/list-state';
+import { backoffDelay, parseIngestMessage } from '../../src-renderer/src/api/ingest-socket';
+
+const summary = (traceId: string) => ({ traceId }) as TraceSummary;
+
+test('the URL hash carries the open trace and span, and round-trips', () => {
+  assert.deepEqual(parseRoute('#/traces/ABCdef12?span=FF00'), { view: 'trace', traceId: 'abcdef12', spanId: 'ff00' });
+  assert.deepEqual(parseRoute('#/traces/zz'), { view: 'list' });
+  assert.deepEqual(parseRoute(''), { view: 'list' });
+  assert.equal(formatRoute({ view: 'trace', traceId: 'ab', spanId: 'cd' }), '#/traces/ab?span=cd');
+});
+
+test('times keep nanosecond precision', () => {
+  assert.equal(formatMs(0.0123), '0.012 ms');
+  assert.equal(formatMs(1234.5), '1,235 ms');
+  assert.equal(formatMs(12.34), '12.3 ms');
+  assert.equal(nanoDiffMs('1700000000000000000', '1700000000000000001'), 0.000001);
+  assert.equal(formatNanoFull('1700000000123456789'), '2023-11-14T22:13:20.123456789Z');
+});
+
+test('list paging appends without duplicates and ignores pages of a stale query', () => {
+  assert.deepEqual(refreshQuery({ q: ' x ', service: '' }, 120), { limit: 120, q: 'x' });
+  const first = applyRefresh(initialListState, 'k', { traces: [summary('1'), summary('2')], nextCursor: 'c' });
+  const more = applyMore(first, 'k', { traces: [summary('2'), summary('3')], nextCursor: null });
+  assert.deepEqual(more.traces.map((t) => t.traceId), ['1', '2', '3']);
+  assert.equal(applyMore(first, 'other-query', { traces: [], nextCursor: null }), first);
+});
+
+test('ingest messages parse defensively and reconnects back off', () => {
+  assert.equal(parseIngestMessage('{"type":"ingest","tick":{"spans":3,"traces":1,"newSpans":3,"traceIds":["a"],"truncated":false}}')?.spans, 3);
+  assert.equal(parseIngestMessage('nope'), null);
+  assert.equal(backoffDelay(0, 0), 250);
+  assert.equal(backoffDelay(100, 0), 10_000);
+});
+
+test('a burst of refresh triggers runs one fetch in flight and one queued', async () => {
+  let runs = 0;
+  let release: () => void = () => {};
+  const refresh = coalesce(async () => {
+    runs++;
+    await new Promise<void>((r) => (release = r));
+  });
+  const pending = Array.from({ length: 10 }, () => refresh.trigger());
+  release();
+  await new Promise((r) => setTimeout(r, 5));
+  release();
+  await Promise.all(pending);
+  assert.equal(runs, 2);
+});
