@@ -4,8 +4,22 @@
 // (Electron ABI), never bundled.
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import pkg from './package.json' with { type: 'json' };
+
+/**
+ * `electron-vite dev` serves React-refresh as an inline script and hot updates over a WebSocket,
+ * which the production CSP forbids. Relax it for the dev server only; builds keep the strict policy.
+ */
+function devOnlyRelaxedCsp(): Plugin {
+  return {
+    name: 'flowtrace-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: http:"),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -38,9 +52,10 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
-    plugins: [react()],
+    plugins: [react(), devOnlyRelaxedCsp()],
     build: {
       outDir: 'out/renderer',
+      minify: true,
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
     },
   },
