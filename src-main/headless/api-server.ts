@@ -12,6 +12,7 @@ import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
 import { VERSION } from '../engine/version';
+import { listen } from '../engine/listen';
 
 /** frame-ancestors works only as a header, so it is added here rather than in the shared policy. */
 const CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
@@ -138,12 +139,5 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     wss.close();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
+  return listen(server, options.port, options.host);
 }

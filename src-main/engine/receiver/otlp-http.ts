@@ -16,6 +16,7 @@ import {
   rpcStatus,
   type OtlpEncoding,
 } from '../otlp/responses';
+import { listen } from '../listen';
 
 const gunzipAsync = promisify(gunzip);
 const RETRY_AFTER_SECONDS = 5;
@@ -113,14 +114,7 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
+  return listen(server, options.port, options.host);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: OtlpHttpReceiverOptions): Promise<void> {
