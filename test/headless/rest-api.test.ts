@@ -48,25 +48,30 @@ describe('REST API', () => {
     assert.equal(info.body.otlpHttpEndpoint, engine.info.otlpHttpEndpoint);
   });
 
-  test('a sent trace is listed and readable with the documented fields; unknown ids are 404', async () => {
-    const sent = await sendAgentTrace(engine.info.otlpHttpEndpoint, 'protobuf', { serviceName: 'rest-svc' });
-    const list = await getJson('/api/v1/traces?service=rest-svc&limit=5');
-    assert.equal(list.status, 200);
-    const traces = list.body.traces as Array<Record<string, unknown>>;
-    assert.equal(traces.length, 1);
-    assert.deepEqual(Object.keys(traces[0]!).sort(), ['durationMs', 'errorCount', 'rootName', 'serviceName', 'spanCount', 'startTimeUnixNano', 'traceId']);
-    assert.equal(traces[0]!.traceId, sent.traceId);
-    assert.match(traces[0]!.startTimeUnixNano as string, /^\d+$/);
-    assert.equal(list.body.nextCursor, null);
+  for (const protocol of ['protobuf', 'json'] as const) {
+    test(`${protocol} exporter: the trace is listed and readable with the documented fields right after the ack`, async () => {
+      const sent = await sendAgentTrace(engine.info.otlpHttpEndpoint, protocol, { serviceName: `rest-${protocol}` });
+      const list = await getJson(`/api/v1/traces?service=rest-${protocol}&limit=5`);
+      assert.equal(list.status, 200);
+      const traces = list.body.traces as Array<Record<string, unknown>>;
+      assert.equal(traces.length, 1);
+      assert.deepEqual(Object.keys(traces[0]!).sort(), ['durationMs', 'errorCount', 'rootName', 'serviceName', 'spanCount', 'startTimeUnixNano', 'traceId']);
+      assert.equal(traces[0]!.traceId, sent.traceId);
+      assert.match(traces[0]!.startTimeUnixNano as string, /^\d+$/);
+      assert.equal(list.body.nextCursor, null);
 
-    const one = await getJson(`/api/v1/traces/${sent.traceId.toUpperCase()}`);
-    assert.equal(one.status, 200);
-    assert.equal(one.body.traceId, sent.traceId);
-    const spans = one.body.spans as Array<Record<string, unknown>>;
-    assert.equal(spans.length, sent.spans.length);
-    for (const key of ['traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'startTimeUnixNano', 'endTimeUnixNano', 'status', 'attributes', 'events', 'links', 'resource', 'scope']) {
-      assert.ok(key in spans[0]!, `span has ${key}`);
-    }
+      const one = await getJson(`/api/v1/traces/${sent.traceId.toUpperCase()}`);
+      assert.equal(one.status, 200);
+      assert.equal(one.body.traceId, sent.traceId);
+      const spans = one.body.spans as Array<Record<string, unknown>>;
+      assert.equal(spans.length, sent.spans.length);
+      for (const key of ['traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'startTimeUnixNano', 'endTimeUnixNano', 'status', 'attributes', 'events', 'links', 'resource', 'scope']) {
+        assert.ok(key in spans[0]!, `span has ${key}`);
+      }
+    });
+  }
+
+  test('an unknown trace id is 404', async () => {
     const missing = await getJson(`/api/v1/traces/${'f'.repeat(32)}`);
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error, 'trace not found');
