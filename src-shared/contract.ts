@@ -80,15 +80,33 @@ export interface TraceSummary {
   errorCount: number;
 }
 
+export type TraceSort = 'newest' | 'oldest' | 'longest' | 'shortest';
+
+/** Every field is optional; all given filters must hold (AND). */
 export interface TraceListQuery {
   /** 1..500, default 50. */
   limit?: number;
-  /** Opaque, from a previous page's `nextCursor`. */
+  /** Opaque, from a previous page's `nextCursor` (valid only with the same filters and sort). */
   cursor?: string;
-  /** Exact `service.name`. */
+  /** Default `newest` (by trace start time). */
+  sort?: TraceSort;
+  /** Exact `service.name` of the trace's root. */
   service?: string;
-  /** Case-insensitive substring of any span name in the trace. */
+  /** Full text: every word must occur in a span name, an attribute value or event text of the trace. */
   q?: string;
+  /** Exact name of the trace's root span. */
+  rootName?: string;
+  /** Some span of the trace has this exact name. */
+  spanName?: string;
+  /** `error`: some span failed; `ok`: none did. */
+  status?: 'error' | 'ok';
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  /** Trace start time range, inclusive, unix nanoseconds. */
+  startFrom?: NanoString;
+  startTo?: NanoString;
+  /** Some span of the trace has attribute `key` equal to `value` (each pair, possibly on different spans). */
+  attributes?: Record<string, string>;
 }
 
 export interface TraceListPage {
@@ -103,12 +121,23 @@ export interface TraceDetail {
   spans: SpanRecord[];
 }
 
+export interface StoreNotice {
+  level: 'warning' | 'error';
+  message: string;
+  /** Unix ms. */
+  at: number;
+}
+
 export interface Stats {
   spans: number;
   traces: number;
   /** Export requests acknowledged since the engine started. */
   requestsAccepted: number;
   ingestPaused: boolean;
+  /** Database file plus its WAL. */
+  dbBytes: number;
+  /** Things the user must know about the store (a quarantined file, a full disk); newest last. */
+  notices: StoreNotice[];
 }
 
 export interface EngineInfo {
@@ -136,13 +165,14 @@ export type Unsubscribe = () => void;
 export interface FlowtraceApi {
   listTraces(query: TraceListQuery): Promise<TraceListPage>;
   getTrace(traceId: HexId): Promise<TraceDetail | null>;
+  getSpan(traceId: HexId, spanId: HexId): Promise<SpanRecord | null>;
   getStats(): Promise<Stats>;
   getInfo(): Promise<EngineInfo>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getStats', 'getInfo'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'getStats', 'getInfo'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -3,7 +3,7 @@
  * or an HTTP client is `unknown` until it passes through here. Throws ArgumentError with a message
  * fit to show the caller.
  */
-import type { HexId, TraceListQuery } from './contract';
+import type { HexId, TraceListQuery, TraceSort } from './contract';
 
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
@@ -28,27 +28,88 @@ function optionalString(obj: Record<string, unknown>, key: string, max: number):
   return v;
 }
 
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const SORTS: readonly TraceSort[] = ['newest', 'oldest', 'longest', 'shortest'];
+const QUERY_FIELDS = new Set([
+  'limit', 'cursor', 'sort', 'service', 'q', 'rootName', 'spanName', 'status',
+  'minDurationMs', 'maxDurationMs', 'startFrom', 'startTo', 'attributes',
+]);
+
+export function parseSpanId(value: unknown): HexId {
+  if (typeof value !== 'string') throw new ArgumentError('spanId must be a string');
+  const id = value.toLowerCase();
+  if (!SPAN_ID.test(id)) throw new ArgumentError('spanId must be 16 hex characters');
+  return id;
+}
+
+function present(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '';
+}
+
+/** Numbers may arrive as strings (REST query parameters). */
+function optionalNumber(obj: Record<string, unknown>, key: string, check: (n: number) => boolean, rule: string): number | undefined {
+  const v = obj[key];
+  if (!present(v)) return undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || !check(n)) throw new ArgumentError(`${key} must be ${rule}`);
+  return n;
+}
+
+function optionalNanos(obj: Record<string, unknown>, key: string): string | undefined {
+  const v = obj[key];
+  if (!present(v)) return undefined;
+  if (typeof v !== 'string' || !/^\d{1,20}$/.test(v) || BigInt(v) > 18446744073709551615n) {
+    throw new ArgumentError(`${key} must be unix nanoseconds as a decimal string`);
+  }
+  return v;
+}
+
+function optionalEnum<T extends string>(obj: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
+  const v = obj[key];
+  if (!present(v)) return undefined;
+  if (typeof v !== 'string' || !allowed.includes(v as T)) throw new ArgumentError(`${key} must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function optionalAttributes(obj: Record<string, unknown>): Record<string, string> | undefined {
+  const v = obj.attributes;
+  if (!present(v)) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ArgumentError('attributes must be an object of key → value strings');
+  const out: Record<string, string> = {};
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length > 20) throw new ArgumentError('at most 20 attribute filters');
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string' || key === '' || key.length > 256 || value.length > 256) {
+      throw new ArgumentError('each attribute filter needs a key and a string value of at most 256 characters');
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
 export function parseTraceListQuery(value: unknown): TraceListQuery {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new ArgumentError('query must be an object');
   const obj = value as Record<string, unknown>;
-  const known = new Set(['limit', 'cursor', 'service', 'q']);
   for (const key of Object.keys(obj)) {
-    if (!known.has(key)) throw new ArgumentError(`unknown query field "${key}"`);
+    if (!QUERY_FIELDS.has(key)) throw new ArgumentError(`unknown query field "${key}"`);
   }
   const query: TraceListQuery = {};
-  if (obj.limit !== undefined && obj.limit !== null && obj.limit !== '') {
-    const limit = typeof obj.limit === 'string' ? Number(obj.limit) : obj.limit;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-      throw new ArgumentError(`limit must be an integer from 1 to ${MAX_PAGE}`);
-    }
-    query.limit = limit;
-  }
-  const cursor = optionalString(obj, 'cursor', 200);
-  if (cursor !== undefined) query.cursor = cursor;
-  const service = optionalString(obj, 'service', 1000);
-  if (service !== undefined) query.service = service;
-  const q = optionalString(obj, 'q', 1000);
-  if (q !== undefined) query.q = q;
+  const set = <K extends keyof TraceListQuery>(key: K, v: TraceListQuery[K] | undefined) => {
+    if (v !== undefined) query[key] = v;
+  };
+  set('limit', optionalNumber(obj, 'limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_PAGE, `an integer from 1 to ${MAX_PAGE}`));
+  set('cursor', optionalString(obj, 'cursor', 300));
+  set('sort', optionalEnum(obj, 'sort', SORTS));
+  set('service', optionalString(obj, 'service', 1000));
+  set('q', optionalString(obj, 'q', 1000));
+  set('rootName', optionalString(obj, 'rootName', 1000));
+  set('spanName', optionalString(obj, 'spanName', 1000));
+  set('status', optionalEnum(obj, 'status', ['error', 'ok'] as const));
+  set('minDurationMs', optionalNumber(obj, 'minDurationMs', (n) => n >= 0, 'a number of milliseconds ≥ 0'));
+  set('maxDurationMs', optionalNumber(obj, 'maxDurationMs', (n) => n >= 0, 'a number of milliseconds ≥ 0'));
+  set('startFrom', optionalNanos(obj, 'startFrom'));
+  set('startTo', optionalNanos(obj, 'startTo'));
+  set('attributes', optionalAttributes(obj));
   return query;
 }

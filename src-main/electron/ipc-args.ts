@@ -5,7 +5,7 @@
  * contract allows is not the preload we built. Pure: no electron import.
  */
 import type { ApiHandlers, ApiMethod } from '../../src-shared/contract';
-import { ArgumentError, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
+import { ArgumentError, parseSpanId, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
 
@@ -25,6 +25,10 @@ export const ARG_PARSERS = {
   getTrace(args) {
     arity('getTrace', args, 1, 1);
     return [parseTraceId(args[0])];
+  },
+  getSpan(args) {
+    arity('getSpan', args, 2, 2);
+    return [parseTraceId(args[0]), parseSpanId(args[1])];
   },
   getStats(args) {
     arity('getStats', args, 0, 0);

@@ -45,6 +45,7 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
   const handlers = {
     listTraces: (query) => engine.listTraces(query),
     getTrace: (traceId) => engine.getTrace(traceId),
+    getSpan: (traceId, spanId) => engine.getSpan(traceId, spanId),
     getStats: () => engine.getStats(),
     getInfo: () => engine.getInfo(),
   } satisfies ApiHandlers;

@@ -3,6 +3,8 @@
  * controls only a shell needs (pause, shutdown). Shells never see the database or the receivers.
  */
 import type { EngineInfo, FlowtraceApi } from '../../src-shared/contract';
+import type { Durability } from './store/protocol';
+import type { RetentionSettings } from './store/retention';
 
 export interface EngineOptions {
   /** Where the SQLite file lives; created if missing. */
@@ -15,6 +17,14 @@ export interface EngineOptions {
   host?: string;
   /** Path to a better-sqlite3 binary built for this runtime's ABI (Electron); default: node_modules. */
   nativeBinding?: string;
+  /** `normal` (default) survives a process crash; `full` also survives power loss, at some cost. */
+  durability?: Durability;
+  /** Age and size limits; defaults 30 days and 10 GB. */
+  retention?: Partial<RetentionSettings>;
+  /** How often retention runs; default 60 s. */
+  retentionIntervalMs?: number;
+  /** A hard ceiling on the database size; writes beyond it are refused as on a full disk (503). */
+  hardLimitBytes?: number;
   /** One line per notable event; default: stderr. */
   log?: (line: string) => void;
 }

@@ -6,8 +6,8 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import type { EngineInfo, IngestTick, Stats, TraceDetail, TraceListPage, TraceListQuery } from '../../src-shared/contract';
-import { parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
+import type { EngineInfo, IngestTick, SpanRecord, Stats, StoreNotice, TraceDetail, TraceListPage, TraceListQuery } from '../../src-shared/contract';
+import { parseSpanId, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
 import type { Engine, EngineOptions } from './engine-types';
 import { StoreClient } from './store/client';
 import type { WorkerEvent } from './store/protocol';
@@ -20,19 +20,33 @@ export const DB_FILE = 'flowtrace.sqlite';
 /** Ingest ticks are coalesced to at most one per this many ms, so a burst does not flood the UI. */
 const TICK_INTERVAL_MS = 100;
 const TICK_MAX_TRACE_IDS = 100;
+const MAX_NOTICES = 20;
 
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   mkdirSync(options.dataDir, { recursive: true });
   const log = options.log ?? ((line: string) => process.stderr.write(`flowtrace: ${line}\n`));
   const ticks = new TickCoalescer();
+  const notices: StoreNotice[] = [];
+  const addNotice = (n: StoreNotice) => {
+    log(n.message);
+    notices.push(n);
+    if (notices.length > MAX_NOTICES) notices.shift();
+  };
   const { store, ready } = await StoreClient.open({
     dbPath: join(options.dataDir, DB_FILE),
     nativeBinding: options.nativeBinding,
+    durability: options.durability ?? 'normal',
+    ...(options.retention ? { retention: options.retention } : {}),
+    ...(options.retentionIntervalMs !== undefined ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
+    ...(options.hardLimitBytes !== undefined ? { hardLimitBytes: options.hardLimitBytes } : {}),
     onEvent: (e) => {
       if (e.event === 'log') log(e.line);
       else if (e.event === 'compacted') ticks.add(e);
+      else if (e.event === 'retained') ticks.remove(e.deletedSpans, e.deletedTraces);
+      else if (e.event === 'notice') addNotice(e.notice);
     },
   });
+  ready.notices.forEach(addNotice);
   ticks.setTotals(ready.spans, ready.traces);
   if (ready.recovered > 0) log(`replayed ${ready.recovered} acknowledged request(s) that were not yet indexed`);
 
@@ -77,9 +91,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     isIngestPaused: () => paused,
     listTraces: async (query: TraceListQuery): Promise<TraceListPage> => store.request({ op: 'listTraces', query: parseTraceListQuery(query) }),
     getTrace: async (traceId: string): Promise<TraceDetail | null> => store.request({ op: 'getTrace', traceId: parseTraceId(traceId) }),
+    getSpan: async (traceId: string, spanId: string): Promise<SpanRecord | null> =>
+      store.request({ op: 'getSpan', traceId: parseTraceId(traceId), spanId: parseSpanId(spanId) }),
     getStats: async (): Promise<Stats> => {
-      const counts = await store.request({ op: 'counters' });
-      return { ...counts, requestsAccepted, ingestPaused: paused };
+      const [counts, metrics] = await Promise.all([store.request({ op: 'counters' }), store.request({ op: 'metrics' })]);
+      return { ...counts, requestsAccepted, ingestPaused: paused, dbBytes: metrics.dbBytes, notices: [...notices] };
     },
     getInfo: async () => info,
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
@@ -124,6 +140,14 @@ class TickCoalescer {
       }
       this.traceIds.add(id);
     }
+    this.timer ??= setTimeout(() => this.flush(), TICK_INTERVAL_MS);
+  }
+
+  /** Retention deleted data: totals drop, and views must re-read whatever they show. */
+  remove(spans: number, traces: number): void {
+    this.spans -= spans;
+    this.traces -= traces;
+    this.truncated = true;
     this.timer ??= setTimeout(() => this.flush(), TICK_INTERVAL_MS);
   }
 

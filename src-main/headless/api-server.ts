@@ -11,6 +11,7 @@ import type { FlowtraceApi } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
+import { traceListQueryFromParams } from '../../src-shared/trace-list-params';
 import { VERSION } from '../engine/version';
 import { listen } from '../engine/listen';
 
@@ -78,19 +79,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       return sendJson(res, 405, { error: `method ${req.method} not allowed` });
     }
     if (path === '/api/v1/health') {
-      return sendJson(res, 200, { status: 'ok', version: VERSION, ...options.health?.() });
+      // Degraded while the newest store notice is an error (a quarantined file, a full disk).
+      const { notices } = await api.getStats();
+      const status = notices.at(-1)?.level === 'error' ? 'degraded' : 'ok';
+      return sendJson(res, 200, { status, version: VERSION, notices, ...options.health?.() });
     }
     if (path === '/api/v1/stats') return sendJson(res, 200, await api.getStats());
     if (path === '/api/v1/info') return sendJson(res, 200, await api.getInfo());
     if (path === '/api/v1/traces') {
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = v;
-      return sendJson(res, 200, await api.listTraces(query));
+      return sendJson(res, 200, await api.listTraces(traceListQueryFromParams(url.searchParams)));
     }
     const one = /^\/api\/v1\/traces\/([^/]+)$/.exec(path);
     if (one) {
       const trace = await api.getTrace(decodeURIComponent(one[1]!));
       return trace ? sendJson(res, 200, trace) : sendJson(res, 404, { error: 'trace not found' });
+    }
+    const span = /^\/api\/v1\/traces\/([^/]+)\/spans\/([^/]+)$/.exec(path);
+    if (span) {
+      const found = await api.getSpan(decodeURIComponent(span[1]!), decodeURIComponent(span[2]!));
+      return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'span not found' });
     }
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no API route ${path}` });
     return serveStatic(path, res);

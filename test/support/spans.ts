@@ -8,6 +8,14 @@ export interface SpanSpec {
   durationMs?: number;
   error?: boolean;
   service?: string;
+  attributes?: Record<string, string | number | boolean>;
+  event?: { name: string; text: string };
+}
+
+function anyValue(v: string | number | boolean): Record<string, unknown> {
+  if (typeof v === 'string') return { stringValue: v };
+  if (typeof v === 'boolean') return { boolValue: v };
+  return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
 }
 
 export function otlpJson(specs: SpanSpec[]): string {
@@ -28,6 +36,10 @@ export function otlpJson(specs: SpanSpec[]): string {
             startTimeUnixNano: (BigInt(s.startMs) * 1_000_000n).toString(),
             endTimeUnixNano: (BigInt(s.startMs + (s.durationMs ?? 10)) * 1_000_000n).toString(),
             status: s.error ? { code: 2, message: 'boom' } : {},
+            attributes: Object.entries(s.attributes ?? {}).map(([key, value]) => ({ key, value: anyValue(value) })),
+            events: s.event
+              ? [{ name: s.event.name, timeUnixNano: (BigInt(s.startMs) * 1_000_000n).toString(), attributes: [{ key: 'text', value: { stringValue: s.event.text } }] }]
+              : [],
           })),
         },
       ],

@@ -4,12 +4,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ArgumentError } from '../../../src-shared/validate';
+import { DEFAULT_RETENTION, type RetentionSettings } from './retention';
 import type { Durability, StoreRequest, StoreResponses, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 export interface StoreOptions {
   dbPath: string;
   nativeBinding?: string;
   durability?: Durability;
+  retention?: Partial<RetentionSettings>;
+  retentionIntervalMs?: number;
+  hardLimitBytes?: number;
   onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -45,6 +49,9 @@ export class StoreClient {
       dbPath: options.dbPath,
       nativeBinding: options.nativeBinding,
       durability: options.durability ?? 'normal',
+      retention: { ...DEFAULT_RETENTION, ...options.retention },
+      retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
+      hardLimitBytes: options.hardLimitBytes,
     };
     const worker = startWorker(data);
     const store = new StoreClient(worker);

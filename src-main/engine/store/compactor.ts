@@ -1,11 +1,12 @@
 /**
- * L0 → L1: turns accepted batches, in log order, into the indexed tables (spans, resources,
- * scopes, traces, counters) and advances the watermark, all in one transaction, so a crash leaves
+ * L0 → L1: turns accepted batches, in log order, into the indexed tables (spans, events, links,
+ * resources, scopes, traces, full text, counters) and advances the watermark, all in one transaction, so a crash leaves
  * either the whole batch compacted or the log rows still above the watermark for replay.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ResourceInfo, ScopeInfo, SpanRecord } from '../../../src-shared/contract';
 import { SPAN_KINDS, STATUS_CODES } from '../otlp/span-batch';
+import { searchDocument, type AttributeKeys } from './attribute-codec';
 
 export interface AcceptedBatch {
   seq: number;
@@ -67,7 +68,10 @@ export class Compactor {
   private readonly scopeIds = new WeakMap<ScopeInfo, number>();
   private readonly stmts;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly keys: AttributeKeys,
+  ) {
     this.stmts = {
       findResource: db.prepare('SELECT id FROM resources WHERE fingerprint = ?').pluck(),
       insertResource: db.prepare(
@@ -79,10 +83,17 @@ export class Compactor {
       ),
       insertSpan: db.prepare(`
         INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
-          status_code, status_message, attributes, dropped_attributes_count, events, dropped_events_count,
-          links, dropped_links_count, resource_id, scope_id, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          status_code, status_message, attrs, dropped_attributes_count, dropped_events_count,
+          dropped_links_count, resource_id, scope_id, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (trace_id, span_id) DO NOTHING`),
+      insertEvent: db.prepare(
+        'INSERT INTO span_events (span_row, seq, time_ns, name, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertLink: db.prepare(
+        'INSERT INTO span_links (span_row, seq, trace_id, span_id, trace_state, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertSearch: db.prepare('INSERT INTO span_search (rowid, name, text, kv) VALUES (?, ?, ?, ?)'),
       getTrace: db.prepare('SELECT * FROM traces WHERE trace_id = ?').safeIntegers(true),
       upsertTrace: db.prepare(`
         INSERT INTO traces (trace_id, root_span_id, root_name, root_is_orphan, root_start_ns, service_name,
@@ -106,6 +117,16 @@ export class Compactor {
 
   compact(batches: readonly AcceptedBatch[]): CompactionResult {
     if (batches.length === 0) return { insertedSpans: 0, newTraces: 0, traceIds: [] };
+    const keysBefore = this.keys.maxId();
+    try {
+      return this.compactInTransaction(batches);
+    } catch (err) {
+      this.keys.forgetAbove(keysBefore);
+      throw err;
+    }
+  }
+
+  private compactInTransaction(batches: readonly AcceptedBatch[]): CompactionResult {
     return this.db.transaction(() => {
       const deltas = new Map<string, TraceDelta>();
       let inserted = 0;
@@ -140,17 +161,33 @@ export class Compactor {
       BigInt(span.endTimeUnixNano),
       Math.max(0, STATUS_CODES.indexOf(span.status.code)),
       span.status.message,
-      JSON.stringify(span.attributes),
+      this.keys.encode(span.attributes),
       span.droppedAttributesCount,
-      JSON.stringify(span.events),
       span.droppedEventsCount,
-      JSON.stringify(span.links),
       span.droppedLinksCount,
       this.resourceId(span.resource),
       this.scopeId(span.scope),
       receivedAt,
     );
-    return info.changes === 1;
+    if (info.changes !== 1) return false; // a duplicate (an exporter's retry): stored once already
+    const row = info.lastInsertRowid;
+    span.events.forEach((ev, seq) =>
+      this.stmts.insertEvent.run(row, seq, BigInt(ev.timeUnixNano), ev.name, JSON.stringify(ev.attributes), ev.droppedAttributesCount),
+    );
+    span.links.forEach((link, seq) =>
+      this.stmts.insertLink.run(
+        row,
+        seq,
+        Buffer.from(link.traceId, 'hex'),
+        Buffer.from(link.spanId, 'hex'),
+        link.traceState,
+        JSON.stringify(link.attributes),
+        link.droppedAttributesCount,
+      ),
+    );
+    const doc = searchDocument(span);
+    this.stmts.insertSearch.run(row, doc.name, doc.text, doc.kv);
+    return true;
   }
 
   private accumulate(deltas: Map<string, TraceDelta>, span: SpanRecord, receivedAt: number): void {

@@ -1,14 +1,27 @@
 /**
- * Opens the SQLite file with the settings an append-heavy store needs and brings its schema
- * up to date. WAL lets the UI's reads run beside the single writer; `synchronous` is chosen
+ * Opens the SQLite file with the settings an append-heavy store needs, checks it, and brings its
+ * schema up to date. WAL lets the UI's reads run beside the single writer; `synchronous` is chosen
  * explicitly: NORMAL survives a process crash, FULL also survives power loss.
+ * A damaged file is never deleted and never crash-loops the app: it is moved aside with its WAL
+ * and shared-memory files, a fresh database is started, and a notice tells the user where it went.
  */
+import { existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import { migrate } from './migrate';
+import type { StoreNotice } from '../../../src-shared/contract';
+import { migrate, NewerSchemaError } from './migrate';
 import type { Durability } from './protocol';
 
-export function openDatabase(file: string, nativeBinding: string | undefined, durability: Durability): BetterSqlite3.Database {
+export interface OpenedStore {
+  db: BetterSqlite3.Database;
+  notices: StoreNotice[];
+}
+
+const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_SEQUENCE']);
+
+class DamagedDatabaseError extends Error {}
+
+function openChecked(file: string, nativeBinding: string | undefined, durability: Durability): BetterSqlite3.Database {
   const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
@@ -17,10 +30,43 @@ export function openDatabase(file: string, nativeBinding: string | undefined, du
     // Keep the WAL from growing without bound after bursts.
     db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = OFF');
+    const check = db.pragma('quick_check', { simple: true }) as string;
+    if (check !== 'ok') throw new DamagedDatabaseError(`quick_check: ${check}`);
     migrate(db, file);
     return db;
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+function isDamage(err: unknown): boolean {
+  if (err instanceof DamagedDatabaseError) return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && CORRUPTION_CODES.has(code);
+}
+
+/** Moves the database and its -wal/-shm together, so the set stays consistent for a later `.recover`. */
+function quarantine(file: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  const target = `${file}.corrupt-${stamp}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
+  }
+  return target;
+}
+
+export function openDatabase(file: string, nativeBinding: string | undefined, durability: Durability): OpenedStore {
+  try {
+    return { db: openChecked(file, nativeBinding, durability), notices: [] };
+  } catch (err) {
+    if (err instanceof NewerSchemaError || !isDamage(err)) throw err;
+    const now = Date.now();
+    const movedTo = quarantine(file, now);
+    const db = openChecked(file, nativeBinding, durability);
+    const message =
+      `The database ${file} was damaged (${(err as Error).message}). It was moved, unchanged, to ${movedTo} ` +
+      'and a fresh database was started. Nothing was deleted.';
+    return { db, notices: [{ level: 'error', message, at: now }] };
   }
 }

@@ -1,6 +1,7 @@
 /** Messages between the store client (engine thread) and the store worker. */
-import type { TraceDetail, TraceListPage, TraceListQuery } from '../../../src-shared/contract';
+import type { SpanRecord, StoreNotice, TraceDetail, TraceListPage, TraceListQuery } from '../../../src-shared/contract';
 import type { OtlpEncoding } from '../otlp/responses';
+import type { RetentionSettings } from './retention';
 
 export type Durability = 'normal' | 'full';
 
@@ -8,13 +9,19 @@ export interface StoreWorkerData {
   dbPath: string;
   nativeBinding: string | undefined;
   durability: Durability;
+  retention: RetentionSettings;
+  retentionIntervalMs: number;
+  /** A hard ceiling on the database size (SQLite max_page_count); writes past it fail as on a full disk. */
+  hardLimitBytes: number | undefined;
 }
 
 export type StoreRequest =
   | { op: 'ingest'; encoding: OtlpEncoding; body: Uint8Array }
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
+  | { op: 'getSpan'; traceId: string; spanId: string }
   | { op: 'counters' }
+  | { op: 'metrics' }
   | { op: 'close' };
 
 export type IngestResult =
@@ -26,8 +33,26 @@ export interface StoreResponses {
   ingest: IngestResult;
   listTraces: TraceListPage;
   getTrace: TraceDetail | null;
+  getSpan: SpanRecord | null;
   counters: { spans: number; traces: number };
+  metrics: StoreMetrics;
   close: null;
+}
+
+/** Cumulative work done by the store thread since it started; benchmarks divide these. */
+export interface StoreMetrics {
+  decodedSpans: number;
+  decodeMs: number;
+  appendedRequests: number;
+  appendedSpans: number;
+  /** Time inside the append transactions, COMMIT included. */
+  appendMs: number;
+  compactedSpans: number;
+  compactMs: number;
+  /** Acknowledged spans waiting for compaction. */
+  memtableSpans: number;
+  /** Database file plus WAL, in bytes. */
+  dbBytes: number;
 }
 
 export type ErrorKind = 'argument' | 'internal';
@@ -37,6 +62,8 @@ export type WorkerReply =
   | { id: number; ok: false; kind: ErrorKind; message: string };
 
 export type WorkerEvent =
-  | { event: 'ready'; recovered: number; spans: number; traces: number }
+  | { event: 'ready'; recovered: number; spans: number; traces: number; notices: StoreNotice[] }
+  | { event: 'notice'; notice: StoreNotice }
+  | { event: 'retained'; deletedTraces: number; deletedSpans: number }
   | { event: 'compacted'; insertedSpans: number; newTraces: number; traceIds: string[] }
   | { event: 'log'; line: string };

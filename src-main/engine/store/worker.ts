@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
+import { statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { decodeTraceRequest } from '../otlp/decode-protobuf';
 import { decodeTraceRequestJson } from '../otlp/decode-json';
@@ -17,7 +18,10 @@ import { ArgumentError } from '../../../src-shared/validate';
 import { openDatabase } from './database';
 import { Compactor, type AcceptedBatch } from './compactor';
 import { Queries } from './queries';
-import type { IngestResult, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
+import { AttributeKeys } from './attribute-codec';
+import { Retention, type RetentionSettings } from './retention';
+import type { StoreNotice } from '../../../src-shared/contract';
+import type { IngestResult, StoreMetrics, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 const ENCODING_CODE: Record<OtlpEncoding, number> = { protobuf: 1, json: 2 };
 
@@ -40,15 +44,42 @@ class StoreWorker {
   private flushScheduled = false;
   /** Acknowledged but not yet compacted: the memtable. Drained before any read. */
   private memtable: AcceptedBatch[] = [];
+  private readonly metrics: Omit<StoreMetrics, 'memtableSpans' | 'dbBytes'> = {
+    decodedSpans: 0,
+    decodeMs: 0,
+    appendedRequests: 0,
+    appendedSpans: 0,
+    appendMs: 0,
+    compactedSpans: 0,
+    compactMs: 0,
+  };
+
+  private readonly walPath: string;
+  private readonly retention: Retention;
+  private readonly retentionSettings: RetentionSettings;
+  private readonly retentionTimer: NodeJS.Timeout;
+  /** While set, appends are failing for lack of space; cleared by the next successful append. */
+  private diskFull = false;
+  private compactionRetry: NodeJS.Timeout | null = null;
 
   constructor(private readonly port: NonNullable<typeof parentPort>, data: StoreWorkerData) {
-    this.db = openDatabase(data.dbPath, data.nativeBinding, data.durability);
-    this.compactor = new Compactor(this.db);
-    this.queries = new Queries(this.db);
+    this.walPath = `${data.dbPath}-wal`;
+    const opened = openDatabase(data.dbPath, data.nativeBinding, data.durability);
+    this.db = opened.db;
+    const keys = new AttributeKeys(this.db);
+    this.compactor = new Compactor(this.db, keys);
+    this.queries = new Queries(this.db, keys);
+    this.retention = new Retention(this.db);
+    this.retentionSettings = data.retention;
+    if (data.hardLimitBytes !== undefined) {
+      const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+      this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(data.hardLimitBytes / pageSize))}`);
+    }
+    this.retentionTimer = setInterval(() => this.runRetention(), data.retentionIntervalMs);
     this.appendLog = this.db.prepare('INSERT INTO log (received_at, encoding, payload, checksum) VALUES (?, ?, ?, ?)');
     const recovered = this.recover();
     const counts = this.queries.counters();
-    this.emit({ event: 'ready', recovered, ...counts });
+    this.emit({ event: 'ready', recovered, notices: opened.notices, ...counts });
   }
 
   handle(id: number, req: StoreRequest): void {
@@ -74,9 +105,15 @@ class StoreWorker {
         return this.queries.listTraces(req.query);
       case 'getTrace':
         return this.queries.getTrace(req.traceId);
+      case 'getSpan':
+        return this.queries.getSpan(req.traceId, req.spanId);
       case 'counters':
         return this.queries.counters();
+      case 'metrics':
+        return this.currentMetrics();
       case 'close':
+        clearInterval(this.retentionTimer);
+        if (this.compactionRetry) clearTimeout(this.compactionRetry);
         this.flushIngest();
         this.drainMemtable();
         this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -93,6 +130,7 @@ class StoreWorker {
     this.pendingIngest = [];
 
     const decoded: Array<{ job: PendingIngest; batch: SpanBatch }> = [];
+    const decodeStart = performance.now();
     for (const job of jobs) {
       try {
         decoded.push({ job, batch: decode(job.encoding, job.body) });
@@ -101,8 +139,10 @@ class StoreWorker {
         this.reply(job.id, { status: 'invalid', message } satisfies IngestResult);
       }
     }
+    this.metrics.decodeMs += performance.now() - decodeStart;
     if (decoded.length === 0) return;
 
+    const appendStart = performance.now();
     const receivedAt = Date.now();
     let accepted: AcceptedBatch[];
     try {
@@ -114,10 +154,27 @@ class StoreWorker {
       )();
     } catch (err) {
       // Nothing was committed (disk full, I/O error): the exporter must retry, not lose data.
-      const message = `store unavailable: ${(err as Error).message}`;
-      this.emit({ event: 'log', line: message });
+      const full = (err as { code?: string }).code === 'SQLITE_FULL';
+      const message = full
+        ? 'the disk (or the storage limit) is full; retry later'
+        : `store unavailable: ${(err as Error).message}`;
+      if (full && !this.diskFull) {
+        this.diskFull = true;
+        this.notice('error', 'Storage is full: exporters are being told to retry (503). Ingest resumes by itself when space is freed; nothing stored was touched.');
+        this.runRetention();
+      } else if (!full) this.emit({ event: 'log', line: message });
       for (const { job } of decoded) this.reply(job.id, { status: 'unavailable', message } satisfies IngestResult);
       return;
+    }
+    if (this.diskFull) {
+      this.diskFull = false;
+      this.notice('warning', 'Storage has room again: ingest resumed.');
+    }
+    this.metrics.appendMs += performance.now() - appendStart;
+    this.metrics.appendedRequests += accepted.length;
+    for (const { batch } of decoded) {
+      this.metrics.decodedSpans += batch.spans.length;
+      this.metrics.appendedSpans += batch.spans.length;
     }
     decoded.forEach(({ job, batch }) =>
       this.reply(job.id, {
@@ -136,12 +193,38 @@ class StoreWorker {
     const batches = this.memtable;
     this.memtable = [];
     try {
+      const start = performance.now();
       const result = this.compactor.compact(batches);
+      this.metrics.compactMs += performance.now() - start;
+      for (const b of batches) this.metrics.compactedSpans += b.spans.length;
       this.emit({ event: 'compacted', ...result });
     } catch (err) {
-      // The log rows stay above the watermark; they are replayed on the next start.
-      this.emit({ event: 'log', line: `compaction failed, will retry at next start: ${(err as Error).message}` });
+      // The batches stay in the memtable and their log rows above the watermark: retried soon,
+      // and replayed at the next start if it never succeeds.
+      this.memtable = batches.concat(this.memtable);
+      this.emit({ event: 'log', line: `compaction failed, retrying in 1 s: ${(err as Error).message}` });
+      this.compactionRetry ??= setTimeout(() => {
+        this.compactionRetry = null;
+        this.drainMemtable();
+      }, 1000);
     }
+  }
+
+  private runRetention(): void {
+    try {
+      this.drainMemtable();
+      const result = this.retention.enforce(this.retentionSettings);
+      if (result.deletedTraces > 0) {
+        this.emit({ event: 'log', line: `retention deleted ${result.deletedTraces} trace(s), ${result.deletedSpans} span(s)` });
+        this.emit({ event: 'retained', ...result });
+      }
+    } catch (err) {
+      this.emit({ event: 'log', line: `retention failed: ${(err as Error).message}` });
+    }
+  }
+
+  private notice(level: StoreNotice['level'], message: string): void {
+    this.emit({ event: 'notice', notice: { level, message, at: Date.now() } });
   }
 
   /** Replays every log record above the watermark (acknowledged before a crash, not yet compacted). */
@@ -160,6 +243,22 @@ class StoreWorker {
     }
     if (batches.length) this.compactor.compact(batches);
     return batches.length;
+  }
+
+  private currentMetrics(): StoreMetrics {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    let walBytes = 0;
+    try {
+      walBytes = statSync(this.walPath).size;
+    } catch {
+      // no WAL right now
+    }
+    return {
+      ...this.metrics,
+      memtableSpans: this.memtable.reduce((n, b) => n + b.spans.length, 0),
+      dbBytes: pageSize * pages + walBytes,
+    };
   }
 
   private reply(id: number, value: unknown): void {

@@ -4,11 +4,13 @@ import type {
   EngineInfo,
   FlowtraceApi,
   HexId,
+  SpanRecord,
   Stats,
   TraceDetail,
   TraceListPage,
   TraceListQuery,
 } from '../../../src-shared/contract';
+import { traceListSearchParams } from '../../../src-shared/trace-list-params';
 import { IngestSocket } from './ingest-socket';
 
 const BASE = '/api/v1';
@@ -57,12 +59,7 @@ function expectObject(value: unknown, path: string, keys: string[]): Record<stri
 }
 
 export function traceListSearch(query: TraceListQuery): string {
-  const params = new URLSearchParams();
-  if (query.limit !== undefined) params.set('limit', String(query.limit));
-  if (query.cursor) params.set('cursor', query.cursor);
-  if (query.service) params.set('service', query.service);
-  if (query.q) params.set('q', query.q);
-  const s = params.toString();
+  const s = traceListSearchParams(query).toString();
   return s ? `?${s}` : '';
 }
 
@@ -85,6 +82,12 @@ export function createHttpApi(): FlowtraceApi {
       const obj = expectObject(body, path, ['traceId', 'spans']);
       if (!Array.isArray(obj.spans)) throw new Error(`unexpected response from ${BASE}${path}: spans is not an array`);
       return obj as unknown as TraceDetail;
+    },
+    async getSpan(traceId: HexId, spanId: HexId): Promise<SpanRecord | null> {
+      const path = `/traces/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`;
+      const body = await getJson(path, true);
+      if (body === null) return null;
+      return expectObject(body, path, ['traceId', 'spanId']) as unknown as SpanRecord;
     },
     async getStats(): Promise<Stats> {
       return expectObject(await getJson('/stats'), '/stats', ['spans', 'traces']) as unknown as Stats;

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { DB_FILE } from '../../../src-main/engine';
 import { migrate, SCHEMA_VERSION } from '../../../src-main/engine/store/migrate';
+import { AttributeKeys } from '../../../src-main/engine/store/attribute-codec';
 import { recordAgentTrace } from '../../support/otel';
 import { startTestEngine } from '../../support/engine';
 import { tempDataDir } from '../../support/serve-process';
@@ -19,12 +20,43 @@ test('migration 0001 creates the log, the indexed tables and sets user_version',
   migrate(db, ':memory:', 1);
   assert.equal(db.pragma('user_version', { simple: true }), 1);
   const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as Array<{ name: string; sql: string }>;
+  // Only 0001 here; the migration test below takes it to 0002.
   assert.deepEqual(tables.map((t) => t.name), ['compaction_state', 'counters', 'log', 'resources', 'scopes', 'spans', 'traces']);
   for (const t of tables) assert.match(t.sql, /STRICT/, `${t.name} is STRICT`);
   assert.equal(db.prepare('SELECT watermark FROM compaction_state').pluck().get(), 0);
-  // Migrating again is a no-op.
-  migrate(db, ':memory:');
-  assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  db.close();
+});
+
+test('migration 0002 moves events, links and attributes of stored spans into the new layout', () => {
+  const db = new Database(':memory:');
+  migrate(db, ':memory:', 1);
+  db.prepare("INSERT INTO resources (fingerprint, service_name, attributes, dropped_attributes_count) VALUES ('r', 'svc', '{}', 0)").run();
+  db.prepare("INSERT INTO scopes (fingerprint, name, version, attributes, dropped_attributes_count) VALUES ('s', 'scope', '1', '{}', 0)").run();
+  db.prepare(
+    `INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns, status_code, status_message,
+       attributes, dropped_attributes_count, events, dropped_events_count, links, dropped_links_count, resource_id, scope_id, received_at)
+     VALUES (?, ?, NULL, '', 'chat gpt-4o', 3, 1, 2, 0, '', ?, 0, ?, 0, ?, 0, 1, 1, 0)`,
+  ).run(
+    Buffer.alloc(16, 1),
+    Buffer.alloc(8, 2),
+    JSON.stringify({ 'gen_ai.request.model': 'gpt-4o', n: 3, ok: true, nested: { a: [1, 'x'] } }),
+    JSON.stringify([{ timeUnixNano: '5', name: 'gen_ai.choice', attributes: { reason: 'stop' }, droppedAttributesCount: 0 }]),
+    JSON.stringify([{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceState: '', attributes: {}, droppedAttributesCount: 0 }]),
+  );
+  migrate(db, ':memory:', 2);
+  assert.equal(db.pragma('user_version', { simple: true }), 2);
+  const columns = (db.prepare('PRAGMA table_info(spans)').all() as Array<{ name: string }>).map((c) => c.name);
+  assert.ok(columns.includes('attrs') && !columns.includes('attributes') && !columns.includes('events'));
+  const keys = new AttributeKeys(db);
+  assert.deepEqual(keys.decode(db.prepare('SELECT attrs FROM spans').pluck().get() as string), {
+    'gen_ai.request.model': 'gpt-4o',
+    n: 3,
+    ok: true,
+    nested: { a: [1, 'x'] },
+  });
+  assert.deepEqual(db.prepare('SELECT seq, time_ns, name, attributes FROM span_events').get(), { seq: 0, time_ns: 5, name: 'gen_ai.choice', attributes: '{"reason":"stop"}' });
+  assert.equal((db.prepare('SELECT trace_id FROM span_links').pluck().get() as Buffer).toString('hex'), 'ab'.repeat(16));
+  assert.equal(db.prepare("SELECT count(*) FROM span_search WHERE span_search MATCH 'text : gpt'").pluck().get(), 1);
   db.close();
 });
 
