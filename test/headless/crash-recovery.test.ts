@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startServe, tempDataDir } from '../support/serve-process';
-import { sendAgentTrace, type SentTrace } from '../support/otel';
+import { exportSpans, recordAgentTrace, sendAgentTrace, type SentTrace } from '../support/otel';
 import { DB_FILE } from '../../src-main/engine';
 
 async function readTrace(api: string, traceId: string): Promise<{ spans: Array<{ spanId: string }> } | null> {
@@ -35,17 +35,22 @@ test('kill -9 right after the exporter got its success: after restart the trace 
   }
 });
 
-test('kill -9 at random moments under concurrent exporters loses nothing acknowledged', async () => {
-  const rounds = Number(process.env.FLOWTRACE_CRASH_ROUNDS ?? 3);
+/** 10 rounds in the normal suite; FLOWTRACE_CRASH_ROUNDS=100 for the full acceptance run. */
+test('kill -9 at random moments under concurrent exporters loses nothing acknowledged, stores nothing unsent', async () => {
+  const rounds = Number(process.env.FLOWTRACE_CRASH_ROUNDS ?? 10);
   const dataDir = tempDataDir();
   const acked: SentTrace[] = [];
+  const attempted = new Set<string>();
   for (let round = 0; round < rounds; round++) {
     const server = await startServe({ dataDir });
     let running = true;
     const exporters = Array.from({ length: 4 }, async () => {
       while (running) {
+        const sent = recordAgentTrace({ toolCalls: 10 });
+        attempted.add(sent.traceId);
         try {
-          acked.push(await sendAgentTrace(server.otlpHttp, 'protobuf', { toolCalls: 10, timeoutMillis: 1000 }));
+          await exportSpans(server.otlpHttp, 'protobuf', sent.spans, 1000);
+          acked.push(sent);
         } catch {
           return; // the server died mid-request: unacknowledged, so it may or may not be stored
         }
@@ -67,6 +72,19 @@ test('kill -9 at random moments under concurrent exporters loses nothing acknowl
       const trace = await readTrace(server.api, sent.traceId);
       assert.equal(trace?.spans.length, sent.spanIds.length, `acknowledged trace ${sent.traceId} complete`);
     }
+    let cursor: string | null = null;
+    let stored = 0;
+    do {
+      const page = (await (await fetch(`${server.api}/api/v1/traces?limit=500${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+        traces: Array<{ traceId: string }>;
+        nextCursor: string | null;
+      };
+      for (const t of page.traces) assert.ok(attempted.has(t.traceId), `stored trace ${t.traceId} was sent`);
+      stored += page.traces.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.ok(stored >= acked.length);
+    console.log(`crash test: ${rounds} rounds, ${acked.length} traces acknowledged, ${stored} stored, ${attempted.size} attempted`);
   } finally {
     await server.stop();
   }

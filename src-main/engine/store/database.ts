@@ -31,7 +31,10 @@ function openChecked(file: string, nativeBinding: string | undefined, durability
     db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = OFF');
     const check = db.pragma('quick_check', { simple: true }) as string;
-    if (check !== 'ok') throw new DamagedDatabaseError(`quick_check: ${check}`);
+    if (check !== 'ok') {
+      const summary = check.split('\n').filter((l) => !l.startsWith('***')).slice(0, 3).join('; ');
+      throw new DamagedDatabaseError(`quick_check: ${summary.slice(0, 300)}`);
+    }
     migrate(db, file);
     return db;
   } catch (err) {

@@ -7,7 +7,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
-import { statSync } from 'node:fs';
+import { statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { decodeTraceRequest } from '../otlp/decode-protobuf';
 import { decodeTraceRequestJson } from '../otlp/decode-json';
@@ -24,6 +25,11 @@ import type { StoreNotice } from '../../../src-shared/contract';
 import type { IngestResult, StoreMetrics, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 const ENCODING_CODE: Record<OtlpEncoding, number> = { protobuf: 1, json: 2 };
+/** Indexed rows plus the log row take a few times a request's bytes; 8× is a safe bound. */
+const ROOM_PER_PAYLOAD_BYTE = 8;
+const HARD_LIMIT_RESERVE = 64 * 1024;
+/** Free space always left on the filesystem, so SQLite itself never meets ENOSPC mid-transaction. */
+const DISK_RESERVE = 64 * 1024 * 1024;
 
 function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
   return encoding === 'protobuf' ? decodeTraceRequest(body) : decodeTraceRequestJson(body);
@@ -55,6 +61,8 @@ class StoreWorker {
   };
 
   private readonly walPath: string;
+  private readonly dataDir: string;
+  private readonly hardLimitBytes: number | undefined;
   private readonly retention: Retention;
   private readonly retentionSettings: RetentionSettings;
   private readonly retentionTimer: NodeJS.Timeout;
@@ -64,6 +72,8 @@ class StoreWorker {
 
   constructor(private readonly port: NonNullable<typeof parentPort>, data: StoreWorkerData) {
     this.walPath = `${data.dbPath}-wal`;
+    this.dataDir = dirname(data.dbPath);
+    this.hardLimitBytes = data.hardLimitBytes;
     const opened = openDatabase(data.dbPath, data.nativeBinding, data.durability);
     this.db = opened.db;
     const keys = new AttributeKeys(this.db);
@@ -146,6 +156,8 @@ class StoreWorker {
     const receivedAt = Date.now();
     let accepted: AcceptedBatch[];
     try {
+      const payloadBytes = decoded.reduce((n, d) => n + d.job.body.length, 0);
+      if (!this.hasRoomFor(payloadBytes)) throw Object.assign(new Error('no room left for compaction'), { code: 'SQLITE_FULL' });
       accepted = this.db.transaction(() =>
         decoded.map(({ job, batch }) => {
           const info = this.appendLog.run(receivedAt, ENCODING_CODE[job.encoding], job.body, crc32(job.body));
@@ -208,6 +220,23 @@ class StoreWorker {
         this.drainMemtable();
       }, 1000);
     }
+  }
+
+  /**
+   * Accept only what can also be compacted: an appended request whose compaction then fails for
+   * lack of space would be acknowledged yet invisible. Indexed rows take a few times the request's
+   * bytes; a fixed reserve keeps the filesystem itself from ever reaching ENOSPC.
+   */
+  private hasRoomFor(payloadBytes: number): boolean {
+    const need = ROOM_PER_PAYLOAD_BYTE * payloadBytes;
+    if (this.hardLimitBytes !== undefined && this.retention.usedBytes() + need + HARD_LIMIT_RESERVE > this.hardLimitBytes) return false;
+    try {
+      const fs = statfsSync(this.dataDir);
+      if (fs.bavail * fs.bsize < need + DISK_RESERVE) return false;
+    } catch {
+      // statfs unsupported here: rely on SQLITE_FULL alone
+    }
+    return true;
   }
 
   private runRetention(): void {

@@ -12,7 +12,9 @@ export const migration0001: Migration = {
     -- L0: every accepted export request, exactly as received (decompressed). The exporter is
     -- answered only after the transaction holding its row commits. Replayed above the watermark.
     CREATE TABLE log (
-      seq         INTEGER PRIMARY KEY,  -- append order; compaction follows it
+      -- AUTOINCREMENT: compacted rows are deleted, and a plain rowid would then restart below
+      -- the watermark, making new records look compacted (lost on replay).
+      seq         INTEGER PRIMARY KEY AUTOINCREMENT,  -- append order; compaction follows it
       received_at INTEGER NOT NULL,     -- unix ms when accepted; retention works on this
       encoding    INTEGER NOT NULL,     -- 1 = OTLP protobuf, 2 = OTLP JSON
       payload     BLOB    NOT NULL,
