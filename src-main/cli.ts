@@ -1,25 +1,36 @@
 /**
- * `flowtrace` command line. `flowtrace serve` runs the headless shell: the engine plus the REST +
- * WebSocket API and the built UI on one port. It prints where each listener is, then `ready`.
+ * `flowtrace` command line. `serve` runs the headless shell (the engine plus the REST + WebSocket
+ * API and the built UI on one port) and prints where each listener is, then `ready`. `backup` and
+ * `restore` work on a data directory's database as one file.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startEngine } from './engine';
+import { DB_FILE, startEngine } from './engine';
 import { VERSION } from './engine/version';
+import { lockDataDir } from './engine/data-dir-lock';
+import { backupDatabase, restoreDatabase } from './engine/store/backup';
+import { DEFAULT_RETENTION } from './engine/store/retention';
 import { startApiServer } from './headless/api-server';
 import { defaultDataDir } from './headless/data-dir';
 
-const USAGE = `Usage: flowtrace serve [options]
+const USAGE = `Usage:
+  flowtrace serve [options]        run without a window: OTLP receivers, REST API, UI for any browser
+  flowtrace backup FILE [--data-dir DIR]    copy the database to FILE (consistent, works while serving)
+  flowtrace restore FILE [--data-dir DIR]   replace the database with FILE (Flowtrace must be stopped;
+                                            the current one is moved aside, never deleted)
 
-Runs Flowtrace without a window: OTLP receivers, the REST API and the UI for any browser.
-
-Options:
+Options for serve:
   --data-dir DIR         where data is kept (default: $FLOWTRACE_DATA_DIR or the OS user data dir)
   --otlp-http-port N     OTLP/HTTP receiver port (default 4318; 0 = any free port)
   --otlp-grpc-port N     OTLP/gRPC receiver port (default 4317; reserved, the gRPC receiver is not built yet)
   --port N               UI + REST API port (default 9600; 0 = any free port)
+  --durability MODE      normal (default): acknowledged data survives a crash of Flowtrace;
+                         full: it also survives power loss (slower ingest)
+  --retention-days N     delete traces received more than N days ago (default 30)
+  --retention-gb N       delete the oldest traces while the store uses more than N GB (default 10)
   -h, --help             show this help
   -v, --version          print the version
 `;
@@ -30,6 +41,13 @@ function port(value: string | undefined, flag: string, fallback: number): number
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}"`);
+  return n;
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, not "${value}"`);
   return n;
 }
 
@@ -46,6 +64,9 @@ async function serve(argv: string[]): Promise<void> {
       'otlp-http-port': { type: 'string' },
       'otlp-grpc-port': { type: 'string' },
       port: { type: 'string' },
+      durability: { type: 'string' },
+      'retention-days': { type: 'string' },
+      'retention-gb': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -59,9 +80,23 @@ async function serve(argv: string[]): Promise<void> {
   const otlpHttpPort = port(values['otlp-http-port'], '--otlp-http-port', 4318);
   const otlpGrpcPort = port(values['otlp-grpc-port'], '--otlp-grpc-port', 4317);
   const apiPort = port(values.port, '--port', 9600);
+  const durability = values.durability ?? 'normal';
+  if (durability !== 'normal' && durability !== 'full') throw new UsageError(`--durability must be normal or full, not "${durability}"`);
+  const days = positive(values['retention-days'], '--retention-days');
+  const gb = positive(values['retention-gb'], '--retention-gb');
   const host = '127.0.0.1';
 
-  const engine = await startEngine({ dataDir, otlpHttpPort, otlpGrpcPort, host });
+  const engine = await startEngine({
+    dataDir,
+    otlpHttpPort,
+    otlpGrpcPort,
+    host,
+    durability,
+    retention: {
+      maxAgeMs: days !== undefined ? days * 24 * 3600 * 1000 : DEFAULT_RETENTION.maxAgeMs,
+      maxBytes: gb !== undefined ? gb * 1024 ** 3 : DEFAULT_RETENTION.maxBytes,
+    },
+  });
   let api: Server;
   try {
     api = await startApiServer({
@@ -80,7 +115,7 @@ async function serve(argv: string[]): Promise<void> {
   }
   const apiUrl = `http://${host}:${(api.address() as AddressInfo).port}`;
   process.stdout.write(
-    `Flowtrace ${VERSION} (headless), data in ${dataDir}\n` +
+    `Flowtrace ${VERSION} (headless), data in ${dataDir}, durability ${durability}\n` +
       `  OTLP/HTTP  ${engine.info.otlpHttpEndpoint}   (OTEL_EXPORTER_OTLP_ENDPOINT=${engine.info.otlpHttpEndpoint})\n` +
       `  OTLP/gRPC  not started: the gRPC receiver is not built yet (port ${otlpGrpcPort} reserved)\n` +
       `  UI + REST  ${apiUrl}\n` +
@@ -106,22 +141,55 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+function fileAndDataDir(argv: string[], command: string): { file: string; dataDir: string } {
+  const { values, positionals } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } }, strict: true, allowPositionals: true });
+  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one FILE`);
+  return { file: resolve(positionals[0]!), dataDir: values['data-dir'] ?? defaultDataDir() };
+}
+
+function backup(argv: string[]): void {
+  const { file, dataDir } = fileAndDataDir(argv, 'backup');
+  const { bytes } = backupDatabase(join(dataDir, DB_FILE), file);
+  process.stdout.write(`backed up ${join(dataDir, DB_FILE)} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB)\n`);
+}
+
+function restore(argv: string[]): void {
+  const { file, dataDir } = fileAndDataDir(argv, 'restore');
+  const unlock = lockDataDir(dataDir);
+  try {
+    const movedTo = restoreDatabase(file, dataDir, DB_FILE);
+    process.stdout.write(`restored ${file} into ${dataDir}${movedTo ? `; the previous database was moved to ${movedTo}` : ''}\n`);
+  } finally {
+    unlock();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'serve') {
-      await serve(rest);
-      return -1; // keep running
+    switch (command) {
+      case 'serve':
+        await serve(rest);
+        return -1; // keep running
+      case 'backup':
+        backup(rest);
+        return 0;
+      case 'restore':
+        restore(rest);
+        return 0;
+      case '--version':
+      case '-v':
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
     }
-    if (command === '--version' || command === '-v') {
-      process.stdout.write(`${VERSION}\n`);
-      return 0;
-    }
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
-    }
-    throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     const usage = err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`flowtrace: ${(err as Error).message}\n${usage ? '\n' + USAGE : ''}`);

@@ -13,6 +13,7 @@ import { StoreClient } from './store/client';
 import type { WorkerEvent } from './store/protocol';
 import { startOtlpHttpReceiver } from './receiver/otlp-http';
 import { VERSION } from './version';
+import { lockDataDir } from './data-dir-lock';
 
 export type { Engine, EngineOptions } from './engine-types';
 
@@ -24,6 +25,16 @@ const MAX_NOTICES = 20;
 
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   mkdirSync(options.dataDir, { recursive: true });
+  const unlock = lockDataDir(options.dataDir);
+  try {
+    return await startLocked(options, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function startLocked(options: EngineOptions, unlock: () => void): Promise<Engine> {
   const log = options.log ?? ((line: string) => process.stderr.write(`flowtrace: ${line}\n`));
   const ticks = new TickCoalescer();
   const notices: StoreNotice[] = [];
@@ -107,6 +118,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         });
         ticks.stop();
         await store.close();
+        unlock();
       })();
       return closing;
     },
