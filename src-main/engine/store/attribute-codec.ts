@@ -66,11 +66,24 @@ export class AttributeKeys {
   }
 }
 
+const kvCache = new Map<string, string>();
+const KV_CACHE_MAX = 100_000;
+
 /** 'k' + two 32-bit FNV-1a hashes in base 36: one FTS token per key=value, letters and digits only. */
 export function kvToken(key: string, value: string): string {
+  const cacheKey = `${key}\u0000${value}`;
+  const cached = kvCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const token = hashToken(cacheKey);
+  // Most values repeat (models, operations, providers): a bounded memo saves most of the hashing.
+  if (kvCache.size >= KV_CACHE_MAX) kvCache.clear();
+  kvCache.set(cacheKey, token);
+  return token;
+}
+
+function hashToken(s: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
-  const s = `${key}\u0000${value}`;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
@@ -91,10 +104,11 @@ export interface SearchDocument {
   kv: string;
 }
 
+/** `text` leaves out the name: full-text queries search the `name` and `text` columns together. */
 export function searchDocument(span: SpanRecord): SearchDocument {
-  const parts: string[] = [span.name];
+  const parts: string[] = [];
   const kv: string[] = [];
-  let length = span.name.length;
+  let length = 0;
   const addText = (s: string) => {
     if (length >= MAX_INDEXED_TEXT) return;
     parts.push(s.length + length > MAX_INDEXED_TEXT ? s.slice(0, MAX_INDEXED_TEXT - length) : s);

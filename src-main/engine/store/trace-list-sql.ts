@@ -77,7 +77,7 @@ export function planTraceList(query: TraceListQuery, limit: number): PlannedQuer
   if (query.maxDurationMs !== undefined) add('(t.end_ns - t.start_ns) <= ?', BigInt(Math.floor(query.maxDurationMs * 1e6)));
   if (query.startFrom !== undefined) add('t.start_ns >= ?', BigInt(query.startFrom));
   if (query.startTo !== undefined) add('t.start_ns <= ?', BigInt(query.startTo));
-  if (query.q !== undefined) add(`t.trace_id IN (${MATCHING_TRACES})`, `text : (${ftsWords(query.q)})`);
+  if (query.q !== undefined) add(`t.trace_id IN (${MATCHING_TRACES})`, `{name text} : (${ftsWords(query.q)})`);
   if (query.spanName !== undefined) {
     add(`t.trace_id IN (${MATCHING_TRACES} AND s.name = ?)`, `name : ^${ftsPhrase(query.spanName)}`, query.spanName);
   }

@@ -1,8 +1,10 @@
-// The shell of the UI: header plus the view the URL hash names. Starts the live-update wiring once.
+// The shell of the UI: header, store notices, then the view the URL hash names. Starts the
+// live-update wiring once.
 import { useEffect } from 'react';
 import { startLiveUpdates } from '../state/loaders';
 import { syncRouteWithHash, useUiStore } from '../state/ui-store';
 import { Header } from './Header';
+import { StoreNotices } from './StoreNotices';
 import { TraceListView } from './TraceListView';
 import { TraceView } from './TraceView';
 
@@ -13,6 +15,7 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <StoreNotices />
       <main className="main">
         {route.view === 'trace' ? <TraceView traceId={route.traceId} spanId={route.spanId} /> : <TraceListView />}
       </main>

@@ -1,8 +1,11 @@
-// Top bar: product name (a link home) and the live span/trace counts pushed by ingest ticks.
+// Top bar: product name (a link home), the live span/trace counts pushed by ingest ticks and the
+// database size from stats.
+import { formatBytes } from '../lib/bytes';
 import { useDataStore } from '../state/data-store';
 
 export function Header() {
   const counts = useDataStore((s) => s.counts);
+  const dbBytes = useDataStore((s) => s.dbBytes);
   return (
     <header className="header">
       <a className="brand" href="#/">
@@ -19,6 +22,11 @@ export function Header() {
             <span>
               <strong data-testid="stat-spans">{counts.spans.toLocaleString()}</strong> spans
             </span>
+            {dbBytes !== null && (
+              <span className="db-size" data-testid="stat-db-bytes" title="Database size on disk, with its write-ahead log">
+                {formatBytes(dbBytes)}
+              </span>
+            )}
           </>
         ) : (
           <span className="muted">connecting…</span>

@@ -49,3 +49,13 @@ export function formatMs(ms: number): string {
   const digits = abs < 1 ? 3 : abs < 10 ? 2 : abs < 1000 ? 1 : 0;
   return `${ms.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ms`;
 }
+
+/** A unix-ms instant as local wall-clock time to the second; the date only when not today. */
+export function formatWallClock(ms: number, now: Date = new Date()): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '—';
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const sameDay =
+    d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
+  return sameDay ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}

@@ -1,7 +1,7 @@
-// Server data: the trace list for the current filters, open traces keyed by id, stats and engine
-// info. Only the loaders in ./loaders.ts write here; components subscribe with narrow selectors.
+// Server data: the trace list for the current filters, open traces keyed by id, stats (counts, size,
+// store notices) and engine info. Only the loaders in ./loaders.ts write here; components subscribe with narrow selectors.
 import { create } from 'zustand';
-import type { EngineInfo, TraceDetail } from '../../../src-shared/contract';
+import type { EngineInfo, StoreNotice, TraceDetail } from '../../../src-shared/contract';
 import { initialListState, type ListState } from './list-state';
 
 export interface TraceEntry {
@@ -20,6 +20,10 @@ interface DataState {
   services: string[];
   traces: Record<string, TraceEntry>;
   counts: Counts | null;
+  /** Database plus WAL on disk; null until stats first arrive. */
+  dbBytes: number | null;
+  /** What the store had to do that the user must know about; newest last, as the engine sends them. */
+  notices: StoreNotice[];
   info: EngineInfo | null;
   infoError: string | null;
 }
@@ -29,6 +33,8 @@ export const useDataStore = create<DataState>()(() => ({
   services: [],
   traces: {},
   counts: null,
+  dbBytes: null,
+  notices: [],
   info: null,
   infoError: null,
 }));

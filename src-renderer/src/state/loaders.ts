@@ -3,6 +3,7 @@
 import type { IngestTick } from '../../../src-shared/contract';
 import { api, errorMessage } from '../api';
 import { coalesce } from '../lib/coalesce';
+import { readNotices, sameNotices } from '../lib/notices';
 import { useDataStore } from './data-store';
 import { applyError, applyMore, applyRefresh, filtersKey, mergeServices, PAGE_SIZE, refreshQuery } from './list-state';
 import { useUiStore } from './ui-store';
@@ -66,13 +67,25 @@ export function refreshOpenTrace(): Promise<void> {
   return traceRefresh.trigger();
 }
 
-export async function loadStats(): Promise<void> {
+const statsRefresh = coalesce(async () => {
   try {
     const stats = await api.getStats();
-    useDataStore.setState({ counts: { spans: stats.spans, traces: stats.traces } });
+    const notices = readNotices(stats.notices);
+    useDataStore.setState((s) => ({
+      // Ticks carry newer counts than a stats answer that raced them, so stats only fill the gap
+      // before the first tick.
+      counts: s.counts ?? { spans: stats.spans, traces: stats.traces },
+      dbBytes: typeof stats.dbBytes === 'number' ? stats.dbBytes : s.dbBytes,
+      notices: sameNotices(s.notices, notices) ? s.notices : notices,
+    }));
   } catch {
-    // The header just keeps its old numbers; the next tick brings fresh ones.
+    // The header and banner keep what they had; the next tick asks again.
   }
+});
+
+/** Size and store notices are not in ticks, so they are pulled on load and after each tick. */
+export function loadStats(): Promise<void> {
+  return statsRefresh.trigger();
 }
 
 export async function loadInfo(): Promise<void> {
@@ -90,6 +103,7 @@ export function tickTouches(tick: IngestTick, traceId: string): boolean {
 
 function onTick(tick: IngestTick): void {
   useDataStore.setState({ counts: { spans: tick.spans, traces: tick.traces } });
+  void loadStats();
   const route = useUiStore.getState().route;
   // The list is refreshed even while a trace is open, so Back shows it current at once.
   void refreshList();

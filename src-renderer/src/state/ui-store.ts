@@ -1,6 +1,9 @@
 // UI state: where we are (mirrored from the URL hash, which stays the source of truth), the list
-// filters and which span subtrees are folded. Components read it through narrow selectors.
+// filters, which span subtrees are folded and which store notices were dismissed. Components read
+// it through narrow selectors.
 import { create } from 'zustand';
+import type { StoreNotice } from '../../../src-shared/contract';
+import { noticeKey } from '../lib/notices';
 import { formatRoute, parseRoute, type Route } from '../lib/route';
 import type { ListFilters } from './list-state';
 
@@ -9,12 +12,37 @@ interface UiState {
   filters: ListFilters;
   /** Folded span ids, per open trace; reset when another trace opens. */
   collapsed: ReadonlySet<string>;
+  /** Keys (see noticeKey) of store notices hidden for this page session. */
+  dismissedNotices: ReadonlySet<string>;
+}
+
+// A dismissal lasts for the tab's session (sessionStorage survives a reload, not a new window): the
+// engine keeps reporting the notice, and the user already read it. Storage may be unavailable (an
+// opaque origin, a privacy setting); then it lasts until the page goes.
+const DISMISSED_KEY = 'flowtrace.dismissedNotices';
+
+function loadDismissed(): Set<string> {
+  try {
+    const parsed: unknown = JSON.parse(sessionStorage.getItem(DISMISSED_KEY) ?? '[]');
+    return new Set(Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+function saveDismissed(keys: ReadonlySet<string>): void {
+  try {
+    sessionStorage.setItem(DISMISSED_KEY, JSON.stringify([...keys]));
+  } catch {
+    // Kept in memory only.
+  }
 }
 
 export const useUiStore = create<UiState>()(() => ({
   route: parseRoute(location.hash),
   filters: { q: '', service: '' },
   collapsed: new Set<string>(),
+  dismissedNotices: loadDismissed(),
 }));
 
 function sameTrace(a: Route, b: Route): boolean {
@@ -60,4 +88,10 @@ export function toggleCollapsed(spanId: string): void {
     if (!next.delete(spanId)) next.add(spanId);
     return { collapsed: next };
   });
+}
+
+export function dismissNotice(notice: StoreNotice): void {
+  const next = new Set(useUiStore.getState().dismissedNotices).add(noticeKey(notice));
+  saveDismissed(next);
+  useUiStore.setState({ dismissedNotices: next });
 }

@@ -38,7 +38,7 @@ export const migration0002: Migration = {
     ) STRICT, WITHOUT ROWID;
 
     -- One document per span (rowid = spans.id). Contentless: the text lives in spans already.
-    --   name: the span name; text: name, string attribute values, event names and text;
+    --   name: the span name; text: string attribute values, status message, event names and text;
     --   kv: one token per scalar attribute, 'k' + base36 hash of key and value, for exact filters.
     CREATE VIRTUAL TABLE span_search USING fts5(
       name, text, kv, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
@@ -66,7 +66,7 @@ export const migration0002: Migration = {
     -- Spans stored by 0001 get names and text indexed; their attribute filters (kv) start empty.
     INSERT INTO span_search (rowid, name, text, kv)
       SELECT id, name,
-             name || ' ' || coalesce((SELECT group_concat(a.value, ' ') FROM json_each(spans.attributes) a WHERE a.type = 'text'), ''),
+             coalesce((SELECT group_concat(a.value, ' ') FROM json_each(spans.attributes) a WHERE a.type = 'text'), ''),
              ''
       FROM spans;
 
