@@ -92,7 +92,7 @@ export interface TraceListQuery {
   sort?: TraceSort;
   /** Exact `service.name` of the trace's root. */
   service?: string;
-  /** Full text: every word must occur in a span name, an attribute value or event text of the trace. */
+  /** Full text: every word (a prefix, any case) occurs in the trace's span names, string attribute values, status messages or event text. */
   q?: string;
   /** Exact name of the trace's root span. */
   rootName?: string;

@@ -16,8 +16,7 @@ export function decodeTraceRequest(buf: Uint8Array): SpanBatch {
   while (!r.done()) {
     const tag = r.tag();
     if (tag === tagOf(1, WIRE_LEN)) {
-      const { start, end } = r.lengthDelimited();
-      readResourceSpans(new WireReader(buf, start, end), out);
+      readResourceSpans(r.message(), out);
     } else r.skip(tag & 7);
   }
   return out.finish();
@@ -29,13 +28,12 @@ function readResourceSpans(r: WireReader, out: BatchBuilder): void {
   while (!r.done()) {
     const tag = r.tag();
     if (tag === tagOf(1, WIRE_LEN)) {
-      const { start, end } = r.lengthDelimited();
-      resource = readResource(new WireReader(r.buf, start, end));
+      resource = readResource(r.message());
     } else if (tag === tagOf(2, WIRE_LEN)) scopeSpans.push(r.lengthDelimited());
     else r.skip(tag & 7);
   }
   // The resource may follow its scope_spans on the wire; read spans once it is known.
-  for (const { start, end } of scopeSpans) readScopeSpans(new WireReader(r.buf, start, end), resource, out);
+  for (const { start, end } of scopeSpans) readScopeSpans(r.slice(start, end), resource, out);
 }
 
 function readResource(r: WireReader): ResourceInfo {
@@ -55,12 +53,11 @@ function readScopeSpans(r: WireReader, resource: ResourceInfo, out: BatchBuilder
   while (!r.done()) {
     const tag = r.tag();
     if (tag === tagOf(1, WIRE_LEN)) {
-      const { start, end } = r.lengthDelimited();
-      scope = readScope(new WireReader(r.buf, start, end));
+      scope = readScope(r.message());
     } else if (tag === tagOf(2, WIRE_LEN)) spans.push(r.lengthDelimited());
     else r.skip(tag & 7);
   }
-  for (const { start, end } of spans) out.add(readSpan(new WireReader(r.buf, start, end), resource, scope));
+  for (const { start, end } of spans) out.add(readSpan(r.slice(start, end), resource, scope));
 }
 
 function readScope(r: WireReader): ScopeInfo {
@@ -121,8 +118,7 @@ function readSpan(r: WireReader, resource: ResourceInfo, scope: ScopeInfo): Span
 }
 
 function sub(r: WireReader): WireReader {
-  const { start, end } = r.lengthDelimited();
-  return new WireReader(r.buf, start, end);
+  return r.message();
 }
 
 function readEvent(outer: WireReader): SpanEvent {

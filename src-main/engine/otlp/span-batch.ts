@@ -18,6 +18,11 @@ const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 const HEX_RE = /^[0-9a-f]*$/;
 
+/** Ids from the protobuf decoder are hex by construction; only JSON ids need the pattern check. */
+function isHex(s: string, length: number): boolean {
+  return s.length === length && HEX_RE.test(s);
+}
+
 export function kindName(value: number): SpanKindName {
   return SPAN_KINDS[value] ?? 'unspecified';
 }
@@ -28,11 +33,11 @@ export function statusName(value: number): StatusCodeName {
 
 /** Returns why a span's ids make it unusable, or null when they are fine. */
 export function invalidIdReason(traceId: string, spanId: string, parentSpanId: string | null): string | null {
-  if (traceId.length !== 32 || !HEX_RE.test(traceId)) return 'trace_id must be 16 bytes';
+  if (!isHex(traceId, 32)) return 'trace_id must be 16 bytes';
   if (traceId === ZERO_TRACE) return 'trace_id must not be all zeros';
-  if (spanId.length !== 16 || !HEX_RE.test(spanId)) return 'span_id must be 8 bytes';
+  if (!isHex(spanId, 16)) return 'span_id must be 8 bytes';
   if (spanId === ZERO_SPAN) return 'span_id must not be all zeros';
-  if (parentSpanId !== null && (parentSpanId.length !== 16 || !HEX_RE.test(parentSpanId))) {
+  if (parentSpanId !== null && !isHex(parentSpanId, 16)) {
     return 'parent_span_id must be empty or 8 bytes';
   }
   return null;

@@ -17,6 +17,44 @@ export const WIRE_FIXED32 = 5;
 
 const utf8 = new TextDecoder('utf-8');
 
+/** Short ASCII strings, interned by content: keys, names, model ids repeat on every span. */
+const interned = new Map<number, string>();
+const INTERN_MAX_LENGTH = 48;
+const INTERN_MAX_ENTRIES = 8192;
+
+/**
+ * Most OTLP strings are short ASCII that repeats (attribute keys, span names, model ids).
+ * TextDecoder's per-call cost dwarfs them, so they are hashed while checked for ASCII and served
+ * from the intern table (verified byte for byte); everything else goes through TextDecoder.
+ */
+function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
+  const len = end - start;
+  if (len === 0) return '';
+  if (len > INTERN_MAX_LENGTH) return utf8.decode(buf.subarray(start, end));
+  let hash = 0x811c9dc5 ^ len;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b > 0x7f) return utf8.decode(buf.subarray(start, end));
+    hash = Math.imul(hash ^ b, 0x01000193);
+  }
+  const hit = interned.get(hash);
+  if (hit !== undefined && hit.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (hit.charCodeAt(i) !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit;
+  }
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
+  if (interned.size >= INTERN_MAX_ENTRIES) interned.clear();
+  interned.set(hash, s);
+  return s;
+}
+
 export class WireReader {
   pos: number;
   readonly end: number;
@@ -26,10 +64,23 @@ export class WireReader {
     readonly buf: Uint8Array,
     start = 0,
     end = buf.length,
+    view?: DataView,
   ) {
     this.pos = start;
     this.end = end;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    // Nested messages share their parent's view: a DataView per sub-message was the decoder's top cost.
+    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** A reader over [start, end) of the same buffer, e.g. a length-delimited sub-message. */
+  slice(start: number, end: number): WireReader {
+    return new WireReader(this.buf, start, end, this.view);
+  }
+
+  /** Reads a length-delimited field and returns a reader over its contents. */
+  message(): WireReader {
+    const { start, end } = this.lengthDelimited();
+    return new WireReader(this.buf, start, end, this.view);
   }
 
   done(): boolean {
@@ -122,7 +173,7 @@ export class WireReader {
 
   string(): string {
     const { start, end } = this.lengthDelimited();
-    return start === end ? '' : utf8.decode(this.buf.subarray(start, end));
+    return decodeUtf8(this.buf, start, end);
   }
 
   skip(wireType: number): void {

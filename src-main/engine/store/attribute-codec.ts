@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AttributeValue, Attributes, SpanRecord } from '../../../src-shared/contract';
 
-/** Longest text indexed per span; an LLM transcript beyond this is stored but not searchable. */
+/** Longest text indexed per trace and batch; a transcript beyond this is stored but not searchable. */
 const MAX_INDEXED_TEXT = 32 * 1024;
 /** Attribute values longer than this get no exact-match token (nobody filters on a prompt). */
 const MAX_KV_VALUE = 256;
@@ -66,30 +66,30 @@ export class AttributeKeys {
   }
 }
 
-const kvCache = new Map<string, string>();
-const KV_CACHE_MAX = 100_000;
+/** key → value → token. Most values repeat (models, operations, providers); bounded per key. */
+const kvCache = new Map<string, Map<string, string>>();
+const KV_CACHE_PER_KEY = 4096;
 
-/** 'k' + two 32-bit FNV-1a hashes in base 36: one FTS token per key=value, letters and digits only. */
+/** 'k' + two 32-bit FNV-style hashes of key, NUL, value in base 36: letters and digits only. */
 export function kvToken(key: string, value: string): string {
-  const cacheKey = `${key}\u0000${value}`;
-  const cached = kvCache.get(cacheKey);
+  let byValue = kvCache.get(key);
+  if (byValue === undefined) {
+    byValue = new Map();
+    kvCache.set(key, byValue);
+  }
+  const cached = byValue.get(value);
   if (cached !== undefined) return cached;
-  const token = hashToken(cacheKey);
-  // Most values repeat (models, operations, providers): a bounded memo saves most of the hashing.
-  if (kvCache.size >= KV_CACHE_MAX) kvCache.clear();
-  kvCache.set(cacheKey, token);
-  return token;
-}
-
-function hashToken(s: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = 0; i <= key.length + value.length; i++) {
+    const c = i < key.length ? key.charCodeAt(i) : i === key.length ? 0 : value.charCodeAt(i - key.length - 1);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
   }
-  return `k${(a >>> 0).toString(36)}x${(b >>> 0).toString(36)}`;
+  const token = `k${(a >>> 0).toString(36)}x${(b >>> 0).toString(36)}`;
+  if (byValue.size >= KV_CACHE_PER_KEY) byValue.clear();
+  byValue.set(value, token);
+  return token;
 }
 
 function scalarText(v: AttributeValue): string | null {
@@ -98,35 +98,42 @@ function scalarText(v: AttributeValue): string | null {
   return null;
 }
 
-export interface SearchDocument {
-  name: string;
-  text: string;
-  kv: string;
-}
+/**
+ * The full-text document of the spans of one trace in one compaction batch. Values repeat across a
+ * trace's spans (models, providers, tool names), so each distinct string and token is added once.
+ */
+export class SearchDocument {
+  private readonly names = new Set<string>();
+  private readonly texts = new Set<string>();
+  private readonly kv = new Set<string>();
+  private textLength = 0;
 
-/** `text` leaves out the name: full-text queries search the `name` and `text` columns together. */
-export function searchDocument(span: SpanRecord): SearchDocument {
-  const parts: string[] = [];
-  const kv: string[] = [];
-  let length = 0;
-  const addText = (s: string) => {
-    if (length >= MAX_INDEXED_TEXT) return;
-    parts.push(s.length + length > MAX_INDEXED_TEXT ? s.slice(0, MAX_INDEXED_TEXT - length) : s);
-    length += s.length;
-  };
-  for (const key in span.attributes) {
-    const value = span.attributes[key]!;
-    const scalar = scalarText(value);
-    if (scalar !== null && scalar.length <= MAX_KV_VALUE) kv.push(kvToken(key, scalar));
-    if (typeof value === 'string') addText(value);
-  }
-  if (span.status.message) addText(span.status.message);
-  for (const ev of span.events) {
-    addText(ev.name);
-    for (const key in ev.attributes) {
-      const v = ev.attributes[key];
-      if (typeof v === 'string') addText(v);
+  add(span: SpanRecord): void {
+    this.names.add(span.name);
+    for (const key in span.attributes) {
+      const value = span.attributes[key]!;
+      const scalar = scalarText(value);
+      if (scalar !== null && scalar.length <= MAX_KV_VALUE) this.kv.add(kvToken(key, scalar));
+      if (typeof value === 'string') this.addText(value);
+    }
+    if (span.status.message) this.addText(span.status.message);
+    for (const ev of span.events) {
+      this.addText(ev.name);
+      for (const key in ev.attributes) {
+        const v = ev.attributes[key];
+        if (typeof v === 'string') this.addText(v);
+      }
     }
   }
-  return { name: span.name, text: parts.join('\n'), kv: kv.join(' ') };
+
+  private addText(s: string): void {
+    if (this.textLength >= MAX_INDEXED_TEXT || this.texts.has(s)) return;
+    const kept = s.length + this.textLength > MAX_INDEXED_TEXT ? s.slice(0, MAX_INDEXED_TEXT - this.textLength) : s;
+    this.texts.add(kept);
+    this.textLength += kept.length;
+  }
+
+  columns(): { name: string; text: string; kv: string } {
+    return { name: [...this.names].join('\n'), text: [...this.texts].join('\n'), kv: [...this.kv].join(' ') };
+  }
 }

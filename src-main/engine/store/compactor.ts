@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ResourceInfo, ScopeInfo, SpanRecord } from '../../../src-shared/contract';
 import { SPAN_KINDS, STATUS_CODES } from '../otlp/span-batch';
-import { searchDocument, type AttributeKeys } from './attribute-codec';
+import { SearchDocument, type AttributeKeys } from './attribute-codec';
 
 export interface AcceptedBatch {
   seq: number;
@@ -28,6 +28,7 @@ interface TraceDelta {
   end: bigint;
   root: RootCandidate | null;
   receivedAt: number;
+  search: SearchDocument;
 }
 
 interface RootCandidate {
@@ -93,7 +94,8 @@ export class Compactor {
       insertLink: db.prepare(
         'INSERT INTO span_links (span_row, seq, trace_id, span_id, trace_state, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      insertSearch: db.prepare('INSERT INTO span_search (rowid, name, text, kv) VALUES (?, ?, ?, ?)'),
+      insertDoc: db.prepare('INSERT INTO search_docs (trace_id) VALUES (?)'),
+      insertSearch: db.prepare('INSERT INTO trace_search (rowid, name, text, kv) VALUES (?, ?, ?, ?)'),
       getTrace: db.prepare('SELECT * FROM traces WHERE trace_id = ?').safeIntegers(true),
       upsertTrace: db.prepare(`
         INSERT INTO traces (trace_id, root_span_id, root_name, root_is_orphan, root_start_ns, service_name,
@@ -139,7 +141,12 @@ export class Compactor {
         }
       }
       let newTraces = 0;
-      for (const delta of deltas.values()) if (this.applyTraceDelta(delta)) newTraces++;
+      for (const delta of deltas.values()) {
+        if (this.applyTraceDelta(delta)) newTraces++;
+        const doc = delta.search.columns();
+        const docId = this.stmts.insertDoc.run(delta.traceId).lastInsertRowid;
+        this.stmts.insertSearch.run(docId, doc.name, doc.text, doc.kv);
+      }
       this.stmts.addCounter.run(inserted, 'spans');
       this.stmts.addCounter.run(newTraces, 'traces');
       const last = batches[batches.length - 1]!.seq;
@@ -185,8 +192,6 @@ export class Compactor {
         link.droppedAttributesCount,
       ),
     );
-    const doc = searchDocument(span);
-    this.stmts.insertSearch.run(row, doc.name, doc.text, doc.kv);
     return true;
   }
 
@@ -195,10 +200,11 @@ export class Compactor {
     const start = BigInt(span.startTimeUnixNano);
     const end = BigInt(span.endTimeUnixNano);
     if (!d) {
-      d = { traceId: Buffer.from(span.traceId, 'hex'), spans: 0, errors: 0, start, end, root: null, receivedAt };
+      d = { traceId: Buffer.from(span.traceId, 'hex'), spans: 0, errors: 0, start, end, root: null, receivedAt, search: new SearchDocument() };
       deltas.set(span.traceId, d);
     }
     d.spans++;
+    d.search.add(span);
     if (span.status.code === 'error') d.errors++;
     if (start < d.start) d.start = start;
     if (end > d.end) d.end = end;

@@ -30,7 +30,8 @@ export class Retention {
       expired: db.prepare('SELECT trace_id FROM traces WHERE last_received_at < ? ORDER BY last_received_at LIMIT ?').pluck(),
       oldest: db.prepare('SELECT trace_id FROM traces ORDER BY last_received_at LIMIT ?').pluck(),
       spanRows: db.prepare('SELECT id FROM spans WHERE trace_id = ?').pluck(),
-      deleteSearch: db.prepare('DELETE FROM span_search WHERE rowid = ?'),
+      deleteSearch: db.prepare('DELETE FROM trace_search WHERE rowid IN (SELECT doc_id FROM search_docs WHERE trace_id = ?)'),
+      deleteDocs: db.prepare('DELETE FROM search_docs WHERE trace_id = ?'),
       deleteEvents: db.prepare('DELETE FROM span_events WHERE span_row = ?'),
       deleteLinks: db.prepare('DELETE FROM span_links WHERE span_row = ?'),
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
@@ -71,8 +72,9 @@ export class Retention {
     return this.db.transaction(() => {
       let spans = 0;
       for (const id of ids) {
+        this.stmts.deleteSearch.run(id);
+        this.stmts.deleteDocs.run(id);
         for (const row of this.stmts.spanRows.all(id) as number[]) {
-          this.stmts.deleteSearch.run(row);
           this.stmts.deleteEvents.run(row);
           this.stmts.deleteLinks.run(row);
         }

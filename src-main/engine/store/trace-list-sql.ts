@@ -36,22 +36,21 @@ export function decodeCursor(cursor: string, sort: TraceSort): Cursor {
   return { sort: m[1] as TraceSort, value: BigInt(m[2]!), traceId: Buffer.from(m[3]!, 'hex') };
 }
 
-/** User text → an FTS5 expression: each word a quoted prefix term, all required. */
-export function ftsWords(q: string): string {
-  const words = q
-    .split(/\s+/)
-    .filter((w) => /[\p{L}\p{N}]/u.test(w))
-    .map((w) => `"${w.replace(/"/g, '""')}"*`);
-  if (words.length === 0) throw new ArgumentError('q has no searchable words (letters or digits)');
-  return words.join(' AND ');
+/**
+ * Words as the index's tokenizer (unicode61) sees them: runs of letters and digits. The index keeps
+ * no positions (detail=column), so a query is an AND of single tokens, never a phrase.
+ */
+export function tokens(text: string): string[] {
+  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-function ftsPhrase(s: string): string {
-  if (!/[\p{L}\p{N}]/u.test(s)) throw new ArgumentError('spanName has no letters or digits to look up');
-  return `"${s.replace(/"/g, '""')}"`;
+/** Every token of `text` in column set `columns`, the last one as a prefix (the word being typed). */
+function ftsAll(columns: string, text: string, prefixLast: boolean): string {
+  const terms = tokens(text).map((t, i, all) => `"${t}"${prefixLast && i === all.length - 1 ? '*' : ''}`);
+  return `${columns} : (${terms.join(' AND ')})`;
 }
 
-const MATCHING_TRACES = 'SELECT s.trace_id FROM span_search f JOIN spans s ON s.id = f.rowid WHERE span_search MATCH ?';
+const MATCHING_TRACES = 'SELECT d.trace_id FROM trace_search f JOIN search_docs d ON d.doc_id = f.rowid WHERE trace_search MATCH ?';
 
 export interface PlannedQuery {
   sql: string;
@@ -77,9 +76,19 @@ export function planTraceList(query: TraceListQuery, limit: number): PlannedQuer
   if (query.maxDurationMs !== undefined) add('(t.end_ns - t.start_ns) <= ?', BigInt(Math.floor(query.maxDurationMs * 1e6)));
   if (query.startFrom !== undefined) add('t.start_ns >= ?', BigInt(query.startFrom));
   if (query.startTo !== undefined) add('t.start_ns <= ?', BigInt(query.startTo));
-  if (query.q !== undefined) add(`t.trace_id IN (${MATCHING_TRACES})`, `{name text} : (${ftsWords(query.q)})`);
+  if (query.q !== undefined) {
+    const words = query.q.split(/\s+/).filter((w) => tokens(w).length > 0);
+    if (words.length === 0) throw new ArgumentError('q has no searchable words (letters or digits)');
+    // One condition per word: each may occur anywhere in the trace, in any batch of its spans.
+    for (const word of words) add(`t.trace_id IN (${MATCHING_TRACES})`, ftsAll('{name text}', word, true));
+  }
   if (query.spanName !== undefined) {
-    add(`t.trace_id IN (${MATCHING_TRACES} AND s.name = ?)`, `name : ^${ftsPhrase(query.spanName)}`, query.spanName);
+    if (tokens(query.spanName).length === 0) throw new ArgumentError('spanName has no letters or digits to look up');
+    add(
+      `t.trace_id IN (${MATCHING_TRACES}) AND EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND s.name = ?)`,
+      ftsAll('name', query.spanName, false),
+      query.spanName,
+    );
   }
   for (const [key, value] of Object.entries(query.attributes ?? {})) {
     add(`t.trace_id IN (${MATCHING_TRACES})`, `kv : ${kvToken(key, value)}`);

@@ -56,7 +56,7 @@ test('migration 0002 moves events, links and attributes of stored spans into the
   });
   assert.deepEqual(db.prepare('SELECT seq, time_ns, name, attributes FROM span_events').get(), { seq: 0, time_ns: 5, name: 'gen_ai.choice', attributes: '{"reason":"stop"}' });
   assert.equal((db.prepare('SELECT trace_id FROM span_links').pluck().get() as Buffer).toString('hex'), 'ab'.repeat(16));
-  assert.equal(db.prepare("SELECT count(*) FROM span_search WHERE span_search MATCH 'text : gpt'").pluck().get(), 1);
+  assert.equal(db.prepare("SELECT count(*) FROM trace_search WHERE trace_search MATCH 'text : gpt'").pluck().get(), 1);
   db.close();
 });
 

@@ -1,7 +1,7 @@
 /**
  * 0002: events and links get tables of their own; span attributes are stored with interned keys
- * (the same dozen keys repeat on every span); a full-text index covers span names, attribute
- * values and event text, plus one hashed token per attribute key=value for exact attribute filters;
+ * (the same dozen keys repeat on every span); a full-text index per trace covers span names,
+ * attribute values and event text, plus one hashed token per attribute key=value for exact filters;
  * traces gain the columns retention and the GenAI rollups (a later issue) need.
  */
 import type { Migration } from '../migrate';
@@ -37,11 +37,17 @@ export const migration0002: Migration = {
       PRIMARY KEY (span_row, seq)
     ) STRICT, WITHOUT ROWID;
 
-    -- One document per span (rowid = spans.id). Contentless: the text lives in spans already.
-    --   name: the span name; text: string attribute values, status message, event names and text;
-    --   kv: one token per scalar attribute, 'k' + base36 hash of key and value, for exact filters.
-    CREATE VIRTUAL TABLE span_search USING fts5(
-      name, text, kv, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+    -- Full text, one document per trace and compaction batch (a trace's spans repeat the same
+    -- models, tools and values, so indexing them together costs a fraction of per-span documents).
+    --   name: span names; text: string attribute values, status messages, event names and text;
+    --   kv: one token per scalar attribute, 'k' + hash of key and value, for exact filters.
+    CREATE TABLE search_docs (
+      doc_id   INTEGER PRIMARY KEY,  -- rowid of trace_search
+      trace_id BLOB    NOT NULL
+    ) STRICT;
+    CREATE INDEX search_docs_by_trace ON search_docs (trace_id);
+    CREATE VIRTUAL TABLE trace_search USING fts5(
+      name, text, kv, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 2'
     );
 
     ALTER TABLE spans ADD COLUMN attrs TEXT;  -- interned-key encoding; NULL only during this migration
@@ -63,12 +69,15 @@ export const migration0002: Migration = {
           WHEN 'null' THEN 'null' ELSE a.value END, ',' ORDER BY a.id), '') || ']'
       FROM json_each(spans.attributes) a JOIN attribute_keys k ON k.key = a.key
     );
-    -- Spans stored by 0001 get names and text indexed; their attribute filters (kv) start empty.
-    INSERT INTO span_search (rowid, name, text, kv)
-      SELECT id, name,
-             coalesce((SELECT group_concat(a.value, ' ') FROM json_each(spans.attributes) a WHERE a.type = 'text'), ''),
+    -- Traces stored by 0001 get names and text indexed; their attribute filters (kv) start empty.
+    INSERT INTO search_docs (trace_id) SELECT DISTINCT trace_id FROM spans;
+    INSERT INTO trace_search (rowid, name, text, kv)
+      SELECT d.doc_id,
+             (SELECT group_concat(s.name, char(10)) FROM spans s WHERE s.trace_id = d.trace_id),
+             coalesce((SELECT group_concat(a.value, char(10)) FROM spans s, json_each(s.attributes) a
+                       WHERE s.trace_id = d.trace_id AND a.type = 'text'), ''),
              ''
-      FROM spans;
+      FROM search_docs d;
 
     ALTER TABLE spans DROP COLUMN attributes;
     ALTER TABLE spans DROP COLUMN events;
