@@ -176,6 +176,11 @@ export class WireReader {
     return decodeUtf8(this.buf, start, end);
   }
 
+  /** The UTF-8 text at [start, end) of the buffer, e.g. a field whose bounds were kept earlier. */
+  stringAt(start: number, end: number): string {
+    return decodeUtf8(this.buf, start, end);
+  }
+
   skip(wireType: number): void {
     switch (wireType) {
       case WIRE_VARINT:

@@ -41,6 +41,8 @@ export interface StoreResponses {
 
 /** Cumulative work done by the store thread since it started; benchmarks divide these. */
 export interface StoreMetrics {
+  /** Time checking requests before the append (protobuf: a scan; JSON: the parse). */
+  scanMs: number;
   decodedSpans: number;
   decodeMs: number;
   appendedRequests: number;
@@ -48,6 +50,7 @@ export interface StoreMetrics {
   /** Time inside the append transactions, COMMIT included. */
   appendMs: number;
   compactedSpans: number;
+  /** Decoding and indexing, from memtable to indexed tables. */
   compactMs: number;
   /** Acknowledged spans waiting for compaction. */
   memtableSpans: number;

@@ -1,9 +1,9 @@
 /**
  * The store's thread: owns the only SQLite connection, so no SQL ever runs on the engine's event
  * loop. Ingest requests are group-committed: every request that arrived while the previous commit
- * ran is decoded, appended to the log in one transaction, and only then acknowledged. Compaction
- * into the indexed tables follows in log order, before the next read is served, so every query
- * sees every acknowledged span.
+ * ran is checked, appended to the log in one transaction, and only then acknowledged. Decoding and
+ * compaction into the indexed tables follow in log order, before the next read is served, so every
+ * query sees every acknowledged span.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { decodeTraceRequest } from '../otlp/decode-protobuf';
 import { decodeTraceRequestJson } from '../otlp/decode-json';
+import { scanTraceRequest } from '../otlp/scan-protobuf';
 import { DecodeError } from '../otlp/wire';
 import type { OtlpEncoding } from '../otlp/responses';
 import type { SpanBatch } from '../otlp/span-batch';
@@ -21,7 +22,7 @@ import { Compactor, type AcceptedBatch } from './compactor';
 import { Queries } from './queries';
 import { AttributeKeys } from './attribute-codec';
 import { Retention, type RetentionSettings } from './retention';
-import type { StoreNotice } from '../../../src-shared/contract';
+import type { SpanRecord, StoreNotice } from '../../../src-shared/contract';
 import type { IngestResult, StoreMetrics, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 const ENCODING_CODE: Record<OtlpEncoding, number> = { protobuf: 1, json: 2 };
@@ -33,6 +34,16 @@ const DISK_RESERVE = 64 * 1024 * 1024;
 
 function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
   return encoding === 'protobuf' ? decodeTraceRequest(body) : decodeTraceRequestJson(body);
+}
+
+/** An acknowledged request awaiting compaction: protobuf is decoded then, JSON already was. */
+interface MemtableEntry {
+  seq: number;
+  receivedAt: number;
+  encoding: OtlpEncoding;
+  body: Uint8Array;
+  spans: SpanRecord[] | null;
+  spanCount: number;
 }
 
 interface PendingIngest {
@@ -49,8 +60,9 @@ class StoreWorker {
   private pendingIngest: PendingIngest[] = [];
   private flushScheduled = false;
   /** Acknowledged but not yet compacted: the memtable. Drained before any read. */
-  private memtable: AcceptedBatch[] = [];
+  private memtable: MemtableEntry[] = [];
   private readonly metrics: Omit<StoreMetrics, 'memtableSpans' | 'dbBytes'> = {
+    scanMs: 0,
     decodedSpans: 0,
     decodeMs: 0,
     appendedRequests: 0,
@@ -133,35 +145,51 @@ class StoreWorker {
   }
 
   /** One transaction for every request that is waiting; each is answered after COMMIT returns. */
+  /**
+   * Protobuf requests are only scanned here (framing, ids, nesting: everything that could make the
+   * later decode fail) and decoded during compaction; JSON has to be parsed to be checked at all,
+   * so its decoded spans ride along in the memtable.
+   */
+  private check(job: PendingIngest): { spans: SpanRecord[] | null; count: number; rejected: number; rejectReasons: string[] } {
+    if (job.encoding === 'protobuf') {
+      const scan = scanTraceRequest(job.body);
+      return { spans: null, count: scan.spans, rejected: scan.rejected, rejectReasons: scan.rejectReasons };
+    }
+    const batch = decodeTraceRequestJson(job.body);
+    return { spans: batch.spans, count: batch.spans.length, rejected: batch.rejected, rejectReasons: batch.rejectReasons };
+  }
+
+  /** One transaction for every request that is waiting; each is answered after COMMIT returns. */
   private flushIngest(): void {
     this.flushScheduled = false;
     const jobs = this.pendingIngest;
     if (jobs.length === 0) return;
     this.pendingIngest = [];
 
-    const decoded: Array<{ job: PendingIngest; batch: SpanBatch }> = [];
-    const decodeStart = performance.now();
+    const checked: Array<{ job: PendingIngest; result: ReturnType<StoreWorker['check']> }> = [];
+    const scanStart = performance.now();
     for (const job of jobs) {
       try {
-        decoded.push({ job, batch: decode(job.encoding, job.body) });
+        checked.push({ job, result: this.check(job) });
       } catch (err) {
         const message = err instanceof DecodeError ? err.message : `could not decode request: ${(err as Error).message}`;
         this.reply(job.id, { status: 'invalid', message } satisfies IngestResult);
       }
     }
-    this.metrics.decodeMs += performance.now() - decodeStart;
-    if (decoded.length === 0) return;
+    this.metrics.scanMs += performance.now() - scanStart;
+    if (checked.length === 0) return;
 
     const appendStart = performance.now();
     const receivedAt = Date.now();
-    let accepted: AcceptedBatch[];
+    let accepted: MemtableEntry[];
     try {
-      const payloadBytes = decoded.reduce((n, d) => n + d.job.body.length, 0);
+      const payloadBytes = checked.reduce((n, d) => n + d.job.body.length, 0);
       if (!this.hasRoomFor(payloadBytes)) throw Object.assign(new Error('no room left for compaction'), { code: 'SQLITE_FULL' });
       accepted = this.db.transaction(() =>
-        decoded.map(({ job, batch }) => {
+        checked.map(({ job, result }) => {
           const info = this.appendLog.run(receivedAt, ENCODING_CODE[job.encoding], job.body, crc32(job.body));
-          return { seq: Number(info.lastInsertRowid), receivedAt, spans: batch.spans };
+          const entry: MemtableEntry = { seq: Number(info.lastInsertRowid), receivedAt, encoding: job.encoding, body: job.body, spans: result.spans, spanCount: result.count };
+          return entry;
         }),
       )();
     } catch (err) {
@@ -175,7 +203,7 @@ class StoreWorker {
         this.notice('error', 'Storage is full: exporters are being told to retry (503). Ingest resumes by itself when space is freed; nothing stored was touched.');
         this.runRetention();
       } else if (!full) this.emit({ event: 'log', line: message });
-      for (const { job } of decoded) this.reply(job.id, { status: 'unavailable', message } satisfies IngestResult);
+      for (const { job } of checked) this.reply(job.id, { status: 'unavailable', message } satisfies IngestResult);
       return;
     }
     if (this.diskFull) {
@@ -184,36 +212,54 @@ class StoreWorker {
     }
     this.metrics.appendMs += performance.now() - appendStart;
     this.metrics.appendedRequests += accepted.length;
-    for (const { batch } of decoded) {
-      this.metrics.decodedSpans += batch.spans.length;
-      this.metrics.appendedSpans += batch.spans.length;
-    }
-    decoded.forEach(({ job, batch }) =>
+    for (const { result } of checked) this.metrics.appendedSpans += result.count;
+    for (const { job, result } of checked) {
       this.reply(job.id, {
         status: 'accepted',
-        accepted: batch.spans.length,
-        rejected: batch.rejected,
-        rejectReasons: batch.rejectReasons,
-      } satisfies IngestResult),
-    );
+        accepted: result.count,
+        rejected: result.rejected,
+        rejectReasons: result.rejectReasons,
+      } satisfies IngestResult);
+    }
     this.memtable.push(...accepted);
     setImmediate(() => this.drainMemtable());
   }
 
+  /** Decodes what was only scanned; a request that fails here (it never should) is reported, not retried forever. */
+  private toBatches(entries: readonly MemtableEntry[]): AcceptedBatch[] {
+    const start = performance.now();
+    const batches: AcceptedBatch[] = [];
+    for (const e of entries) {
+      let spans = e.spans;
+      if (spans === null) {
+        try {
+          spans = decode(e.encoding, e.body).spans;
+          this.metrics.decodedSpans += spans.length;
+        } catch (err) {
+          this.notice('error', `Log record ${e.seq} could not be decoded and was skipped: ${(err as Error).message}`);
+          spans = [];
+        }
+      }
+      batches.push({ seq: e.seq, receivedAt: e.receivedAt, spans });
+    }
+    this.metrics.decodeMs += performance.now() - start;
+    return batches;
+  }
+
   private drainMemtable(): void {
     if (this.memtable.length === 0) return;
-    const batches = this.memtable;
+    const entries = this.memtable;
     this.memtable = [];
     try {
       const start = performance.now();
-      const result = this.compactor.compact(batches);
+      const result = this.compactor.compact(this.toBatches(entries));
       this.metrics.compactMs += performance.now() - start;
-      for (const b of batches) this.metrics.compactedSpans += b.spans.length;
+      for (const e of entries) this.metrics.compactedSpans += e.spanCount;
       this.emit({ event: 'compacted', ...result });
     } catch (err) {
-      // The batches stay in the memtable and their log rows above the watermark: retried soon,
+      // The entries stay in the memtable and their log rows above the watermark: retried soon,
       // and replayed at the next start if it never succeeds.
-      this.memtable = batches.concat(this.memtable);
+      this.memtable = entries.concat(this.memtable);
       this.emit({ event: 'log', line: `compaction failed, retrying in 1 s: ${(err as Error).message}` });
       this.compactionRetry ??= setTimeout(() => {
         this.compactionRetry = null;
@@ -261,17 +307,17 @@ class StoreWorker {
     const rows = this.db
       .prepare('SELECT seq, received_at, encoding, payload, checksum FROM log WHERE seq > ? ORDER BY seq')
       .all(this.compactor.watermark()) as Array<{ seq: number; received_at: number; encoding: number; payload: Buffer; checksum: number }>;
-    const batches: AcceptedBatch[] = [];
+    const entries: MemtableEntry[] = [];
     for (const row of rows) {
       if (crc32(row.payload) !== row.checksum) {
-        this.emit({ event: 'log', line: `log record ${row.seq} fails its checksum; skipped` });
+        this.notice('error', `Log record ${row.seq} fails its checksum and was skipped.`);
         continue;
       }
       const encoding: OtlpEncoding = row.encoding === 2 ? 'json' : 'protobuf';
-      batches.push({ seq: row.seq, receivedAt: row.received_at, spans: decode(encoding, row.payload).spans });
+      entries.push({ seq: row.seq, receivedAt: row.received_at, encoding, body: row.payload, spans: null, spanCount: 0 });
     }
-    if (batches.length) this.compactor.compact(batches);
-    return batches.length;
+    if (entries.length) this.compactor.compact(this.toBatches(entries));
+    return entries.length;
   }
 
   private currentMetrics(): StoreMetrics {
@@ -285,7 +331,7 @@ class StoreWorker {
     }
     return {
       ...this.metrics,
-      memtableSpans: this.memtable.reduce((n, b) => n + b.spans.length, 0),
+      memtableSpans: this.memtable.reduce((n, e) => n + e.spanCount, 0),
       dbBytes: pageSize * pages + walBytes,
     };
   }
