@@ -31,6 +31,7 @@ const ROOM_PER_PAYLOAD_BYTE = 8;
 const HARD_LIMIT_RESERVE = 64 * 1024;
 /** Free space always left on the filesystem, so SQLite itself never meets ENOSPC mid-transaction. */
 const DISK_RESERVE = 64 * 1024 * 1024;
+const RECOVERY_CHUNK = 64;
 
 function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
   return encoding === 'protobuf' ? decodeTraceRequest(body) : decodeTraceRequestJson(body);
@@ -121,7 +122,8 @@ class StoreWorker {
   }
 
   private read(req: Exclude<StoreRequest, { op: 'ingest' }>): unknown {
-    this.drainMemtable();
+    // Queries see every acknowledged span; metrics only observe, and must not change what they measure.
+    if (req.op !== 'metrics') this.drainMemtable();
     switch (req.op) {
       case 'listTraces':
         return this.queries.listTraces(req.query);
@@ -302,22 +304,30 @@ class StoreWorker {
     this.emit({ event: 'notice', notice: { level, message, at: Date.now() } });
   }
 
-  /** Replays every log record above the watermark (acknowledged before a crash, not yet compacted). */
+  /**
+   * Replays every log record above the watermark (acknowledged before a crash, not yet compacted),
+   * a page at a time: a crash under heavy ingest can leave a long backlog.
+   */
   private recover(): number {
-    const rows = this.db
-      .prepare('SELECT seq, received_at, encoding, payload, checksum FROM log WHERE seq > ? ORDER BY seq')
-      .all(this.compactor.watermark()) as Array<{ seq: number; received_at: number; encoding: number; payload: Buffer; checksum: number }>;
-    const entries: MemtableEntry[] = [];
-    for (const row of rows) {
-      if (crc32(row.payload) !== row.checksum) {
-        this.notice('error', `Log record ${row.seq} fails its checksum and was skipped.`);
-        continue;
+    const page = this.db.prepare('SELECT seq, received_at, encoding, payload, checksum FROM log WHERE seq > ? ORDER BY seq LIMIT ?');
+    let after = this.compactor.watermark();
+    let replayed = 0;
+    for (;;) {
+      const rows = page.all(after, RECOVERY_CHUNK) as Array<{ seq: number; received_at: number; encoding: number; payload: Buffer; checksum: number }>;
+      if (rows.length === 0) return replayed;
+      const entries: MemtableEntry[] = [];
+      for (const row of rows) {
+        if (crc32(row.payload) !== row.checksum) {
+          this.notice('error', `Log record ${row.seq} fails its checksum and was skipped.`);
+          continue;
+        }
+        const encoding: OtlpEncoding = row.encoding === 2 ? 'json' : 'protobuf';
+        entries.push({ seq: row.seq, receivedAt: row.received_at, encoding, body: row.payload, spans: null, spanCount: 0 });
       }
-      const encoding: OtlpEncoding = row.encoding === 2 ? 'json' : 'protobuf';
-      entries.push({ seq: row.seq, receivedAt: row.received_at, encoding, body: row.payload, spans: null, spanCount: 0 });
+      if (entries.length) this.compactor.compact(this.toBatches(entries));
+      replayed += entries.length;
+      after = rows[rows.length - 1]!.seq;
     }
-    if (entries.length) this.compactor.compact(this.toBatches(entries));
-    return entries.length;
   }
 
   private currentMetrics(): StoreMetrics {
