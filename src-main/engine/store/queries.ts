@@ -4,7 +4,7 @@
  * (safeIntegers) and leave as decimal strings.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Attributes, SpanEvent, SpanLink, SpanRecord, TraceDetail, TraceListPage, TraceListQuery, TraceSummary } from '../../../src-shared/contract';
+import type { Attributes, ResourceInfo, ScopeInfo, SpanEvent, SpanLink, SpanRecord, TraceDetail, TraceListPage, TraceListQuery, TraceSummary } from '../../../src-shared/contract';
 import { DEFAULT_PAGE } from '../../../src-shared/validate';
 import { kindName, statusName } from '../otlp/span-batch';
 import type { AttributeKeys } from './attribute-codec';
@@ -21,52 +21,52 @@ interface TraceListRow {
   sort_value: bigint;
 }
 
+/** Ids come out as lowercase hex and nanoseconds as decimal text: SQL does it cheaper than Buffers and bigints in JS. */
 interface SpanRow {
-  id: bigint;
-  trace_id: Buffer;
-  span_id: Buffer;
-  parent_span_id: Buffer | null;
+  id: number;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
   trace_state: string;
   name: string;
-  kind: bigint;
-  start_ns: bigint;
-  end_ns: bigint;
-  status_code: bigint;
+  kind: number;
+  start_ns: string;
+  end_ns: string;
+  status_code: number;
   status_message: string;
   attrs: string;
-  dropped_attributes_count: bigint;
-  dropped_events_count: bigint;
-  dropped_links_count: bigint;
-  resource_attributes: string;
-  resource_dropped: bigint;
-  scope_name: string;
-  scope_version: string;
-  scope_attributes: string;
-  scope_dropped: bigint;
+  dropped_attributes_count: number;
+  dropped_events_count: number;
+  dropped_links_count: number;
+  resource_id: number;
+  scope_id: number;
 }
 
 interface EventRow {
-  span_row: bigint;
-  time_ns: bigint;
+  span_row: number;
+  time_ns: string;
   name: string;
   attributes: string;
-  dropped_attributes_count: bigint;
+  dropped_attributes_count: number;
 }
 
 interface LinkRow {
-  span_row: bigint;
-  trace_id: Buffer;
-  span_id: Buffer;
+  span_row: number;
+  trace_id: string;
+  span_id: string;
   trace_state: string;
   attributes: string;
-  dropped_attributes_count: bigint;
+  dropped_attributes_count: number;
 }
 
-const SPAN_COLUMNS = `s.id, s.trace_id, s.span_id, s.parent_span_id, s.trace_state, s.name, s.kind, s.start_ns, s.end_ns,
-  s.status_code, s.status_message, s.attrs, s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count,
-  r.attributes AS resource_attributes, r.dropped_attributes_count AS resource_dropped,
-  c.name AS scope_name, c.version AS scope_version, c.attributes AS scope_attributes, c.dropped_attributes_count AS scope_dropped
-  FROM spans s JOIN resources r ON r.id = s.resource_id JOIN scopes c ON c.id = s.scope_id`;
+const SPAN_COLUMNS = `SELECT s.id, lower(hex(s.trace_id)) AS trace_id, lower(hex(s.span_id)) AS span_id,
+  lower(hex(s.parent_span_id)) AS parent_span_id, s.trace_state, s.name, s.kind,
+  CAST(s.start_ns AS TEXT) AS start_ns, CAST(s.end_ns AS TEXT) AS end_ns, s.status_code, s.status_message, s.attrs,
+  s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count, s.resource_id, s.scope_id
+  FROM spans s`;
+const EVENT_COLUMNS = `SELECT e.span_row, CAST(e.time_ns AS TEXT) AS time_ns, e.name, e.attributes, e.dropped_attributes_count`;
+const LINK_COLUMNS = `SELECT l.span_row, lower(hex(l.trace_id)) AS trace_id, lower(hex(l.span_id)) AS span_id, l.trace_state,
+  l.attributes, l.dropped_attributes_count`;
 
 export function summaryOf(row: TraceListRow): TraceSummary {
   return {
@@ -84,31 +84,23 @@ export class Queries {
   private readonly stmts;
   private readonly listCache = new Map<string, BetterSqlite3.Statement>();
 
+  /** Resources and scopes never change once stored; shared by every span that names them. */
+  private readonly resources = new Map<number, ResourceInfo>();
+  private readonly scopes = new Map<number, ScopeInfo>();
+
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly keys: AttributeKeys,
   ) {
     this.stmts = {
-      spansOfTrace: db.prepare(`SELECT ${SPAN_COLUMNS} WHERE s.trace_id = ? ORDER BY s.start_ns, s.id`).safeIntegers(true),
-      eventsOfTrace: db
-        .prepare(
-          `SELECT e.span_row, e.time_ns, e.name, e.attributes, e.dropped_attributes_count FROM span_events e
-           WHERE e.span_row IN (SELECT id FROM spans WHERE trace_id = ?) ORDER BY e.span_row, e.seq`,
-        )
-        .safeIntegers(true),
-      linksOfTrace: db
-        .prepare(
-          `SELECT l.span_row, l.trace_id, l.span_id, l.trace_state, l.attributes, l.dropped_attributes_count FROM span_links l
-           WHERE l.span_row IN (SELECT id FROM spans WHERE trace_id = ?) ORDER BY l.span_row, l.seq`,
-        )
-        .safeIntegers(true),
-      oneSpan: db.prepare(`SELECT ${SPAN_COLUMNS} WHERE s.trace_id = ? AND s.span_id = ?`).safeIntegers(true),
-      eventsOfSpan: db
-        .prepare('SELECT span_row, time_ns, name, attributes, dropped_attributes_count FROM span_events WHERE span_row = ? ORDER BY seq')
-        .safeIntegers(true),
-      linksOfSpan: db
-        .prepare('SELECT span_row, trace_id, span_id, trace_state, attributes, dropped_attributes_count FROM span_links WHERE span_row = ? ORDER BY seq')
-        .safeIntegers(true),
+      spansOfTrace: db.prepare(`${SPAN_COLUMNS} WHERE s.trace_id = ? ORDER BY s.start_ns, s.id`),
+      eventsOfTrace: db.prepare(`${EVENT_COLUMNS} FROM spans s JOIN span_events e ON e.span_row = s.id WHERE s.trace_id = ? ORDER BY e.span_row, e.seq`),
+      linksOfTrace: db.prepare(`${LINK_COLUMNS} FROM spans s JOIN span_links l ON l.span_row = s.id WHERE s.trace_id = ? ORDER BY l.span_row, l.seq`),
+      oneSpan: db.prepare(`${SPAN_COLUMNS} WHERE s.trace_id = ? AND s.span_id = ?`),
+      eventsOfSpan: db.prepare(`${EVENT_COLUMNS} FROM span_events e WHERE e.span_row = ? ORDER BY e.seq`),
+      linksOfSpan: db.prepare(`${LINK_COLUMNS} FROM span_links l WHERE l.span_row = ? ORDER BY l.seq`),
+      resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
+      scope: db.prepare('SELECT name, version, attributes, dropped_attributes_count FROM scopes WHERE id = ?'),
       counters: db.prepare('SELECT name, value FROM counters'),
     };
   }
@@ -157,34 +149,49 @@ export class Queries {
 
   private spanOf(row: SpanRow, events: EventRow[], links: LinkRow[]): SpanRecord {
     return {
-      traceId: row.trace_id.toString('hex'),
-      spanId: row.span_id.toString('hex'),
-      parentSpanId: row.parent_span_id ? row.parent_span_id.toString('hex') : null,
+      traceId: row.trace_id,
+      spanId: row.span_id,
+      parentSpanId: row.parent_span_id === '' ? null : row.parent_span_id,
       traceState: row.trace_state,
       name: row.name,
-      kind: kindName(Number(row.kind)),
-      startTimeUnixNano: row.start_ns.toString(),
-      endTimeUnixNano: row.end_ns.toString(),
-      status: { code: statusName(Number(row.status_code)), message: row.status_message },
+      kind: kindName(row.kind),
+      startTimeUnixNano: row.start_ns,
+      endTimeUnixNano: row.end_ns,
+      status: { code: statusName(row.status_code), message: row.status_message },
       attributes: this.keys.decode(row.attrs),
-      droppedAttributesCount: Number(row.dropped_attributes_count),
+      droppedAttributesCount: row.dropped_attributes_count,
       events: events.map(eventOf),
-      droppedEventsCount: Number(row.dropped_events_count),
+      droppedEventsCount: row.dropped_events_count,
       links: links.map(linkOf),
-      droppedLinksCount: Number(row.dropped_links_count),
-      resource: { attributes: JSON.parse(row.resource_attributes) as Attributes, droppedAttributesCount: Number(row.resource_dropped) },
-      scope: {
-        name: row.scope_name,
-        version: row.scope_version,
-        attributes: JSON.parse(row.scope_attributes) as Attributes,
-        droppedAttributesCount: Number(row.scope_dropped),
-      },
+      droppedLinksCount: row.dropped_links_count,
+      resource: this.resourceOf(row.resource_id),
+      scope: this.scopeOf(row.scope_id),
     };
+  }
+
+  private resourceOf(id: number): ResourceInfo {
+    let r = this.resources.get(id);
+    if (!r) {
+      const row = this.stmts.resource.get(id) as { attributes: string; dropped_attributes_count: number };
+      r = { attributes: JSON.parse(row.attributes) as Attributes, droppedAttributesCount: row.dropped_attributes_count };
+      this.resources.set(id, r);
+    }
+    return r;
+  }
+
+  private scopeOf(id: number): ScopeInfo {
+    let c = this.scopes.get(id);
+    if (!c) {
+      const row = this.stmts.scope.get(id) as { name: string; version: string; attributes: string; dropped_attributes_count: number };
+      c = { name: row.name, version: row.version, attributes: JSON.parse(row.attributes) as Attributes, droppedAttributesCount: row.dropped_attributes_count };
+      this.scopes.set(id, c);
+    }
+    return c;
   }
 }
 
-function groupBySpan<T extends { span_row: bigint }>(rows: T[]): Map<bigint, T[]> {
-  const out = new Map<bigint, T[]>();
+function groupBySpan<T extends { span_row: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
   for (const r of rows) {
     const list = out.get(r.span_row);
     if (list) list.push(r);
@@ -195,19 +202,19 @@ function groupBySpan<T extends { span_row: bigint }>(rows: T[]): Map<bigint, T[]
 
 function eventOf(e: EventRow): SpanEvent {
   return {
-    timeUnixNano: e.time_ns.toString(),
+    timeUnixNano: e.time_ns,
     name: e.name,
     attributes: JSON.parse(e.attributes) as Attributes,
-    droppedAttributesCount: Number(e.dropped_attributes_count),
+    droppedAttributesCount: e.dropped_attributes_count,
   };
 }
 
 function linkOf(l: LinkRow): SpanLink {
   return {
-    traceId: l.trace_id.toString('hex'),
-    spanId: l.span_id.toString('hex'),
+    traceId: l.trace_id,
+    spanId: l.span_id,
     traceState: l.trace_state,
     attributes: JSON.parse(l.attributes) as Attributes,
-    droppedAttributesCount: Number(l.dropped_attributes_count),
+    droppedAttributesCount: l.dropped_attributes_count,
   };
 }
