@@ -6,8 +6,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AttributeValue, Attributes, SpanRecord } from '../../../src-shared/contract';
 
-/** Longest text indexed per trace and batch; a transcript beyond this is stored but not searchable. */
-const MAX_INDEXED_TEXT = 32 * 1024;
+/**
+ * Longest part of one value that is indexed (a long transcript is stored whole, searchable in its
+ * first 8 KB). Per value, not per document: a total cap silently dropped text from big traces.
+ */
+const MAX_INDEXED_VALUE = 8 * 1024;
 /** Attribute values longer than this get no exact-match token (nobody filters on a prompt). */
 const MAX_KV_VALUE = 256;
 
@@ -106,7 +109,6 @@ export class SearchDocument {
   private readonly names = new Set<string>();
   private readonly texts = new Set<string>();
   private readonly kv = new Set<string>();
-  private textLength = 0;
 
   add(span: SpanRecord): void {
     this.names.add(span.name);
@@ -127,10 +129,7 @@ export class SearchDocument {
   }
 
   private addText(s: string): void {
-    if (this.textLength >= MAX_INDEXED_TEXT || this.texts.has(s)) return;
-    const kept = s.length + this.textLength > MAX_INDEXED_TEXT ? s.slice(0, MAX_INDEXED_TEXT - this.textLength) : s;
-    this.texts.add(kept);
-    this.textLength += kept.length;
+    this.texts.add(s.length > MAX_INDEXED_VALUE ? s.slice(0, MAX_INDEXED_VALUE) : s);
   }
 
   columns(): { name: string; text: string; kv: string } {

@@ -31,9 +31,9 @@ function openChecked(file: string, nativeBinding: string | undefined, durability
     db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = OFF');
     // Trace ids are random, so index inserts land all over the spans index: keep its hot pages in
-    // memory (the default cache is 2 MB). Reads go through a memory map.
-    db.pragma('cache_size = -131072');
-    db.pragma('mmap_size = 1073741824');
+    // memory (the default cache is 2 MB). No memory map: mapped pages of a large file count as the
+    // app's resident memory (measured: 597 MB at 1M spans), the page cache serves reads as well.
+    db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
     const check = db.pragma('quick_check', { simple: true }) as string;
     if (check !== 'ok') {

@@ -110,3 +110,23 @@ describe('trace list filters and sorts', () => {
     await assert.rejects(engine.getSpan(tid(1), 'xyz'), /spanId must be 16 hex characters/);
   });
 });
+
+test('full text finds a word however much other text the trace carries', async () => {
+  const engine = await startTestEngine();
+  try {
+    const traceId = tid(0x6000);
+    const specs = Array.from({ length: 120 }, (_, k) => ({
+      traceId,
+      spanId: sid(60_000 + k),
+      name: `turn ${k}`,
+      startMs: BASE + 100_000 + k,
+      attributes: { 'gen_ai.input.messages': `message ${k}: ${'lorem ipsum '.repeat(60)}${k === 119 ? ' quetzalcoatl' : ''}` },
+    }));
+    const res = await post(`${engine.info.otlpHttpEndpoint}/v1/traces`, otlpJson(specs), { 'content-type': 'application/json' });
+    assert.equal(res.status, 200);
+    const found = await engine.listTraces({ q: 'quetzalcoatl' });
+    assert.deepEqual(found.traces.map((t) => t.traceId), [traceId]);
+    } finally {
+    await engine.close();
+  }
+});
