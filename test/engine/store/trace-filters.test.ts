@@ -126,7 +126,7 @@ test('full text finds a word however much other text the trace carries', async (
     assert.equal(res.status, 200);
     const found = await engine.listTraces({ q: 'quetzalcoatl' });
     assert.deepEqual(found.traces.map((t) => t.traceId), [traceId]);
-    } finally {
+  } finally {
     await engine.close();
   }
 });
