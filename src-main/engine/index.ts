@@ -50,6 +50,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     ...(options.retention ? { retention: options.retention } : {}),
     ...(options.retentionIntervalMs !== undefined ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
     ...(options.hardLimitBytes !== undefined ? { hardLimitBytes: options.hardLimitBytes } : {}),
+    ...(options.compactionBacklogLimit !== undefined ? { compactionBacklogLimit: options.compactionBacklogLimit } : {}),
     onEvent: (e) => {
       if (e.event === 'log') log(e.line);
       else if (e.event === 'compacted') ticks.add(e);

@@ -14,6 +14,7 @@ export interface StoreOptions {
   retention?: Partial<RetentionSettings>;
   retentionIntervalMs?: number;
   hardLimitBytes?: number;
+  compactionBacklogLimit?: number;
   onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -30,6 +31,9 @@ function startWorker(data: StoreWorkerData): Worker {
   }
   return new Worker(new URL('./store-worker.js', import.meta.url), { workerData: data });
 }
+
+/** About 2 s of compaction on a 2-core machine: beyond it, reads would wait too long behind indexing. */
+const DEFAULT_COMPACTION_BACKLOG = 40_000;
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -52,6 +56,7 @@ export class StoreClient {
       retention: { ...DEFAULT_RETENTION, ...options.retention },
       retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
       hardLimitBytes: options.hardLimitBytes,
+      compactionBacklogLimit: options.compactionBacklogLimit ?? DEFAULT_COMPACTION_BACKLOG,
     };
     const worker = startWorker(data);
     const store = new StoreClient(worker);

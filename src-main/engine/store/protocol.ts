@@ -13,6 +13,8 @@ export interface StoreWorkerData {
   retentionIntervalMs: number;
   /** A hard ceiling on the database size (SQLite max_page_count); writes past it fail as on a full disk. */
   hardLimitBytes: number | undefined;
+  /** Acknowledged-but-unindexed spans beyond which new requests get 503. */
+  compactionBacklogLimit: number;
 }
 
 export type StoreRequest =

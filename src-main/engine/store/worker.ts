@@ -32,6 +32,9 @@ const HARD_LIMIT_RESERVE = 64 * 1024;
 /** Free space always left on the filesystem, so SQLite itself never meets ENOSPC mid-transaction. */
 const DISK_RESERVE = 64 * 1024 * 1024;
 const RECOVERY_CHUNK = 64;
+/** Requests compacted per slice between appends (~4k spans at the usual 512 per request). */
+const COMPACTION_SLICE = 8;
+
 
 function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
   return encoding === 'protobuf' ? decodeTraceRequest(body) : decodeTraceRequestJson(body);
@@ -62,6 +65,8 @@ class StoreWorker {
   private flushScheduled = false;
   /** Acknowledged but not yet compacted: the memtable. Drained before any read. */
   private memtable: MemtableEntry[] = [];
+  private memtableSpans = 0;
+  private compactionScheduled = false;
   private readonly metrics: Omit<StoreMetrics, 'memtableSpans' | 'dbBytes'> = {
     scanMs: 0,
     decodedSpans: 0,
@@ -74,6 +79,7 @@ class StoreWorker {
   };
 
   private readonly walPath: string;
+  private readonly backlogLimit: number;
   private readonly dataDir: string;
   private readonly hardLimitBytes: number | undefined;
   private readonly retention: Retention;
@@ -85,6 +91,7 @@ class StoreWorker {
 
   constructor(private readonly port: NonNullable<typeof parentPort>, data: StoreWorkerData) {
     this.walPath = `${data.dbPath}-wal`;
+    this.backlogLimit = data.compactionBacklogLimit;
     this.dataDir = dirname(data.dbPath);
     this.hardLimitBytes = data.hardLimitBytes;
     const opened = openDatabase(data.dbPath, data.nativeBinding, data.durability);
@@ -168,7 +175,7 @@ class StoreWorker {
     if (jobs.length === 0) return;
     this.pendingIngest = [];
 
-    const checked: Array<{ job: PendingIngest; result: ReturnType<StoreWorker['check']> }> = [];
+    let checked: Array<{ job: PendingIngest; result: ReturnType<StoreWorker['check']> }> = [];
     const scanStart = performance.now();
     for (const job of jobs) {
       try {
@@ -180,6 +187,21 @@ class StoreWorker {
     }
     this.metrics.scanMs += performance.now() - scanStart;
     if (checked.length === 0) return;
+
+    // Compaction is behind: taking more would only queue it in memory and delay every read.
+    // Counted per request, so one large group cannot overshoot the bound.
+    let backlog = this.memtableSpans;
+    const admitted = checked.filter(({ job, result }) => {
+      if (backlog > 0 && backlog + result.count > this.backlogLimit) {
+        const message = `compaction is ${backlog} spans behind; retry later`;
+        this.reply(job.id, { status: 'unavailable', message } satisfies IngestResult);
+        return false;
+      }
+      backlog += result.count;
+      return true;
+    });
+    if (admitted.length === 0) return;
+    checked = admitted;
 
     const appendStart = performance.now();
     const receivedAt = Date.now();
@@ -224,7 +246,22 @@ class StoreWorker {
       } satisfies IngestResult);
     }
     this.memtable.push(...accepted);
-    setImmediate(() => this.drainMemtable());
+    for (const e of accepted) this.memtableSpans += e.spanCount;
+    this.scheduleCompaction();
+  }
+
+  /**
+   * Compaction runs in slices between appends, so acknowledgements keep log speed during a burst
+   * instead of waiting for everything before them to be indexed.
+   */
+  private scheduleCompaction(): void {
+    if (this.compactionScheduled) return;
+    this.compactionScheduled = true;
+    setImmediate(() => {
+      this.compactionScheduled = false;
+      this.compact(COMPACTION_SLICE);
+      if (this.memtable.length > 0 && !this.compactionRetry) this.scheduleCompaction();
+    });
   }
 
   /** Decodes what was only scanned; a request that fails here (it never should) is reported, not retried forever. */
@@ -248,15 +285,23 @@ class StoreWorker {
     return batches;
   }
 
+  /** Everything acknowledged becomes visible: reads and shutdown call this. */
   private drainMemtable(): void {
+    this.compact(Infinity);
+  }
+
+  private compact(maxEntries: number): void {
     if (this.memtable.length === 0) return;
-    const entries = this.memtable;
-    this.memtable = [];
+    const entries = this.memtable.slice(0, maxEntries);
+    this.memtable = this.memtable.slice(entries.length);
     try {
       const start = performance.now();
       const result = this.compactor.compact(this.toBatches(entries));
       this.metrics.compactMs += performance.now() - start;
-      for (const e of entries) this.metrics.compactedSpans += e.spanCount;
+      for (const e of entries) {
+        this.metrics.compactedSpans += e.spanCount;
+        this.memtableSpans -= e.spanCount;
+      }
       this.emit({ event: 'compacted', ...result });
     } catch (err) {
       // The entries stay in the memtable and their log rows above the watermark: retried soon,
@@ -341,7 +386,7 @@ class StoreWorker {
     }
     return {
       ...this.metrics,
-      memtableSpans: this.memtable.reduce((n, e) => n + e.spanCount, 0),
+      memtableSpans: this.memtableSpans,
       dbBytes: pageSize * pages + walBytes,
     };
   }

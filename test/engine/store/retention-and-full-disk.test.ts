@@ -10,6 +10,8 @@ import { startEngine, DB_FILE, type Engine } from '../../../src-main/engine';
 import { eventually, post } from '../../support/engine';
 import { otlpJson, sid, tid } from '../../support/spans';
 import { tempDataDir } from '../../support/serve-process';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { recordAgentTrace } from '../../support/otel';
 
 const JSON_CT = { 'content-type': 'application/json' };
 
@@ -119,4 +121,26 @@ test('a full store answers 503 with Retry-After, keeps what it stored, and resum
     await engine.close();
   }
   assert.equal(integrity(dataDir), 'ok');
+});
+
+test('when compaction falls behind, new requests get 503 with Retry-After instead of queueing without bound', async () => {
+  const dataDir = tempDataDir();
+  const engine = await startEngine({ dataDir, otlpHttpPort: 0, log: () => {}, compactionBacklogLimit: 3000 });
+  try {
+    // 160 protobuf requests of ~500 spans at once: acknowledging is fast, indexing is not.
+    const traces = Array.from({ length: 160 }, () => recordAgentTrace({ toolCalls: 495 }));
+    const bodies = traces.map((t) => ProtobufTraceSerializer.serializeRequest(t.spans)!);
+    const results = await Promise.all(bodies.map((b) => post(`${engine.info.otlpHttpEndpoint}/v1/traces`, b, { 'content-type': 'application/x-protobuf' })));
+    const statuses = results.map((r) => r.status);
+    assert.ok(statuses.includes(200), 'some were taken');
+    const refused = results.filter((r) => r.status === 503);
+    assert.ok(refused.length > 0, 'some were refused while compaction caught up');
+    assert.ok(refused.every((r) => r.headers.get('retry-after') === '5'));
+    assert.match(new TextDecoder().decode(refused[0]!.body), /compaction is \d+ spans behind/);
+    for (let r = 0; r < results.length; r++) {
+      if (results[r]!.status === 200) assert.equal((await engine.getTrace(traces[r]!.traceId))?.spans.length, traces[r]!.spans.length, `acked request ${r} complete`);
+    }
+  } finally {
+    await engine.close();
+  }
 });
