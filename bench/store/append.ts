@@ -35,6 +35,7 @@ export async function runAppend(ctx: BenchContext, sections: { append: boolean; 
     const t0 = performance.now();
     // The memtable backlog over the run (metrics only observe; they do not force a compaction).
     let peakBacklog = 0;
+    let retries = 0;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
@@ -49,27 +50,37 @@ export async function runAppend(ctx: BenchContext, sections: { append: boolean; 
         failed = true;
         reject(err);
       };
+      const send = (b: (typeof work.batches)[number]): void => {
+        // Send a copy: transferring detaches the buffer, and the workload is reused by other sections.
+        const body = b.body.slice();
+        inFlight++;
+        store.request({ op: 'ingest', encoding: 'protobuf', body }, [body.buffer as ArrayBuffer]).then(
+          (r) => {
+            inFlight--;
+            if (r.status === 'unavailable') {
+              // Back-pressure (compaction behind): retry shortly, as an exporter honouring Retry-After would.
+              retries++;
+              inFlight++;
+              setTimeout(() => {
+                inFlight--;
+                send(b);
+              }, 20);
+              return;
+            }
+            if (r.status !== 'accepted') return fail(new Error(`ingest answered ${r.status}: ${'message' in r ? r.message : ''}`));
+            acked += r.accepted;
+            rejected += r.rejected;
+            const slice = Math.floor((performance.now() - t0) / 250);
+            while (slices.length <= slice) slices.push(0);
+            slices[slice]! += r.accepted;
+            if (inFlight === 0 && next >= work.batches.length) resolve();
+            else pump();
+          },
+          (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
+        );
+      };
       const pump = (): void => {
-        while (!failed && inFlight < options.window && next < work.batches.length) {
-          const b = work.batches[next++]!;
-          // Send a copy: transferring detaches the buffer, and the workload is reused by other sections.
-          const body = b.body.slice();
-          inFlight++;
-          store.request({ op: 'ingest', encoding: 'protobuf', body }, [body.buffer as ArrayBuffer]).then(
-            (r) => {
-              inFlight--;
-              if (r.status !== 'accepted') return fail(new Error(`ingest answered ${r.status}: ${'message' in r ? r.message : ''}`));
-              acked += r.accepted;
-              rejected += r.rejected;
-              const slice = Math.floor((performance.now() - t0) / 250);
-              while (slices.length <= slice) slices.push(0);
-              slices[slice]! += r.accepted;
-              if (inFlight === 0 && next >= work.batches.length) resolve();
-              else pump();
-            },
-            (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
-          );
-        }
+        while (!failed && inFlight < options.window && next < work.batches.length) send(work.batches[next++]!);
       };
       pump();
     });
@@ -94,7 +105,7 @@ export async function runAppend(ctx: BenchContext, sections: { append: boolean; 
     if (sections.append) {
       report.add('append', 'wall-clock acked (StoreClient, window ' + options.window + ')', acked / (ackedMs / 1000), 'spans/s', {
         target: atLeast(250_000),
-        note: `${acked} spans in ${(ackedMs / 1000).toFixed(2)} s; ${steady}`,
+        note: `${acked} spans in ${(ackedMs / 1000).toFixed(2)} s; ${steady}; ${retries} requests retried after 503 (compaction behind)`,
       });
       report.add('append', 'in-worker append (appendedSpans / appendMs)', d('appendedSpans') / (d('appendMs') / 1000), 'spans/s', {
         target: atLeast(250_000),
