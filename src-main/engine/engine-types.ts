@@ -25,7 +25,7 @@ export interface EngineOptions {
   retentionIntervalMs?: number;
   /** A hard ceiling on the database size; writes beyond it are refused as on a full disk (503). */
   hardLimitBytes?: number;
-  /** Acknowledged-but-unindexed spans beyond which exporters get 503 + Retry-After; default 40,000. */
+  /** Acknowledged-but-unindexed spans beyond which exporters get 503 + Retry-After; default 16,000. */
   compactionBacklogLimit?: number;
   /** One line per notable event; default: stderr. */
   log?: (line: string) => void;
