@@ -4,10 +4,11 @@
  * (acknowledged-but-uncompacted requests travel as log rows and are replayed after a restore).
  * Restore never deletes: the current files are moved aside before the backup is copied in.
  */
-import { copyFileSync, existsSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from './migrate';
+import { cleanMarker, damagedMarker } from './database';
 
 export function backupDatabase(dbFile: string, outFile: string): { bytes: number } {
   if (existsSync(outFile)) throw new Error(`${outFile} exists already; choose a new file name`);
@@ -62,6 +63,9 @@ export function restoreDatabase(backupFile: string, dataDir: string, dbFileName:
       if (existsSync(target + suffix)) renameSync(target + suffix, movedTo + suffix);
     }
   }
+  // Markers describe the file that was moved aside, not the restored one.
+  rmSync(cleanMarker(target), { force: true });
+  rmSync(damagedMarker(target), { force: true });
   copyFileSync(backupFile, target);
   return movedTo;
 }

@@ -17,7 +17,7 @@ import { DecodeError } from '../otlp/wire';
 import type { OtlpEncoding } from '../otlp/responses';
 import type { SpanBatch } from '../otlp/span-batch';
 import { ArgumentError } from '../../../src-shared/validate';
-import { openDatabase } from './database';
+import { isCorruption, markClean, markDamaged, openDatabase } from './database';
 import { Compactor, type AcceptedBatch } from './compactor';
 import { Queries } from './queries';
 import { AttributeKeys } from './attribute-codec';
@@ -79,6 +79,8 @@ class StoreWorker {
   };
 
   private readonly walPath: string;
+  private readonly dbPath: string;
+  private damageReported = false;
   private readonly backlogLimit: number;
   private readonly dataDir: string;
   private readonly hardLimitBytes: number | undefined;
@@ -91,6 +93,7 @@ class StoreWorker {
 
   constructor(private readonly port: NonNullable<typeof parentPort>, data: StoreWorkerData) {
     this.walPath = `${data.dbPath}-wal`;
+    this.dbPath = data.dbPath;
     this.backlogLimit = data.compactionBacklogLimit;
     this.dataDir = dirname(data.dbPath);
     this.hardLimitBytes = data.hardLimitBytes;
@@ -149,6 +152,7 @@ class StoreWorker {
         this.drainMemtable();
         this.db.pragma('wal_checkpoint(TRUNCATE)');
         this.db.close();
+        markClean(this.dbPath);
         return null;
     }
   }
@@ -396,6 +400,11 @@ class StoreWorker {
   }
 
   private fail(id: number, err: unknown): void {
+    if (isCorruption(err) && !this.damageReported) {
+      this.damageReported = true;
+      markDamaged(this.dbPath, (err as Error).message);
+      this.notice('error', `The database is damaged (${(err as Error).message}). Restart Flowtrace: it will move the file aside, unchanged, and start a fresh one.`);
+    }
     const kind = err instanceof ArgumentError ? 'argument' : 'internal';
     this.port.postMessage({ id, ok: false, kind, message: (err as Error).message } satisfies WorkerReply);
   }

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILE } from '../../../src-main/engine';
@@ -74,6 +74,16 @@ test('bytes flipped inside a page: moved aside, fresh database, user told', asyn
   // Garbage over the middle of several interior pages (b-tree headers and cell pointers).
   for (const page of [3, 5, Math.floor(pages / 2), pages - 2]) overwrite(file, page * pageSize, Buffer.alloc(64, 0xa5));
   await expectQuarantinedAndFresh(dataDir);
+});
+
+test('damage met while running is remembered: the next start moves the file aside', async () => {
+  const dataDir = tempDataDir();
+  await fill(dataDir, 3);
+  assert.ok(existsSync(join(dataDir, `${DB_FILE}.clean`)), 'a clean close leaves its marker');
+  // What the store writes when a query meets SQLITE_CORRUPT.
+  writeFileSync(join(dataDir, `${DB_FILE}.damaged`), 'database disk image is malformed');
+  await expectQuarantinedAndFresh(dataDir);
+  assert.ok(!existsSync(join(dataDir, `${DB_FILE}.damaged`)));
 });
 
 test('bytes flipped in the WAL: the damaged tail is dropped, everything before it opens intact', async () => {
