@@ -117,12 +117,8 @@ function readSpan(r: WireReader, resource: ResourceInfo, scope: ScopeInfo): Span
   return span;
 }
 
-function sub(r: WireReader): WireReader {
-  return r.message();
-}
-
 function readEvent(outer: WireReader): SpanEvent {
-  const r = sub(outer);
+  const r = outer.message();
   const ev: SpanEvent = { timeUnixNano: '0', name: '', attributes: {}, droppedAttributesCount: 0 };
   while (!r.done()) {
     const tag = r.tag();
@@ -136,7 +132,7 @@ function readEvent(outer: WireReader): SpanEvent {
 }
 
 function readLink(outer: WireReader): SpanLink {
-  const r = sub(outer);
+  const r = outer.message();
   const link: SpanLink = { traceId: '', spanId: '', traceState: '', attributes: {}, droppedAttributesCount: 0 };
   while (!r.done()) {
     const tag = r.tag();
@@ -152,7 +148,7 @@ function readLink(outer: WireReader): SpanLink {
 }
 
 function readStatus(outer: WireReader): SpanRecord['status'] {
-  const r = sub(outer);
+  const r = outer.message();
   const status: SpanRecord['status'] = { code: 'unset', message: '' };
   while (!r.done()) {
     const tag = r.tag();
@@ -165,13 +161,13 @@ function readStatus(outer: WireReader): SpanRecord['status'] {
 
 /** Reads one KeyValue (the reader is positioned at its length prefix) into `target`. */
 function readKeyValueInto(outer: WireReader, target: Attributes, depth: number): void {
-  const r = sub(outer);
+  const r = outer.message();
   let key = '';
   let value: AttributeValue = null;
   while (!r.done()) {
     const tag = r.tag();
     if (tag === tagOf(1, WIRE_LEN)) key = r.string();
-    else if (tag === tagOf(2, WIRE_LEN)) value = readAnyValue(sub(r), depth + 1);
+    else if (tag === tagOf(2, WIRE_LEN)) value = readAnyValue(r.message(), depth + 1);
     else r.skip(tag & 7);
   }
   target[key] = value;
@@ -189,10 +185,10 @@ function readAnyValue(r: WireReader, depth: number): AttributeValue {
       case tagOf(4, WIRE_FIXED64): value = doubleValue(r.double()); break;
       case tagOf(5, WIRE_LEN): {
         const arr: AttributeValue[] = [];
-        const ar = sub(r);
+        const ar = r.message();
         while (!ar.done()) {
           const t = ar.tag();
-          if (t === tagOf(1, WIRE_LEN)) arr.push(readAnyValue(sub(ar), depth + 1));
+          if (t === tagOf(1, WIRE_LEN)) arr.push(readAnyValue(ar.message(), depth + 1));
           else ar.skip(t & 7);
         }
         value = arr;
@@ -200,7 +196,7 @@ function readAnyValue(r: WireReader, depth: number): AttributeValue {
       }
       case tagOf(6, WIRE_LEN): {
         const obj: Attributes = {};
-        const kr = sub(r);
+        const kr = r.message();
         while (!kr.done()) {
           const t = kr.tag();
           if (t === tagOf(1, WIRE_LEN)) readKeyValueInto(kr, obj, depth + 1);

@@ -18,7 +18,7 @@ const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 const HEX_RE = /^[0-9a-f]*$/;
 
-/** Ids from the protobuf decoder are hex by construction; only JSON ids need the pattern check. */
+/** JSON ids arrive as arbitrary strings; protobuf ids are hex by construction but pass the same check. */
 function isHex(s: string, length: number): boolean {
   return s.length === length && HEX_RE.test(s);
 }

@@ -56,7 +56,6 @@ export interface PlannedQuery {
   sql: string;
   params: unknown[];
   sort: TraceSort;
-  /** SQL expression of the sort value, selected as `sort_value`. */
 }
 
 export function planTraceList(query: TraceListQuery, limit: number): PlannedQuery {
