@@ -54,7 +54,7 @@ export async function runAppend(ctx: BenchContext, sections: { append: boolean; 
         // Send a copy: transferring detaches the buffer, and the workload is reused by other sections.
         const body = b.body.slice();
         inFlight++;
-        store.request({ op: 'ingest', encoding: 'protobuf', body }, [body.buffer as ArrayBuffer]).then(
+        store.request({ op: 'ingest', signal: 'traces', encoding: 'protobuf', body }, [body.buffer as ArrayBuffer]).then(
           (r) => {
             inFlight--;
             if (r.status === 'unavailable') {

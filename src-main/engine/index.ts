@@ -71,8 +71,9 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       host,
       port: options.otlpHttpPort ?? 4318,
       isPaused: () => paused,
-      ingest: async (encoding, body) => {
-        const result = await store.request({ op: 'ingest', encoding, body }, [body.buffer as ArrayBuffer]);
+      signals: ['traces'],
+      ingest: async (signal, encoding, body) => {
+        const result = await store.request({ op: 'ingest', signal, encoding, body }, [body.buffer as ArrayBuffer]);
         if (result.status === 'accepted') requestsAccepted++;
         return result;
       },

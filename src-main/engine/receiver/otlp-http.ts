@@ -1,5 +1,5 @@
 /**
- * OTLP/HTTP receiver (`POST /v1/traces`, protobuf or JSON, optionally gzip). It decodes nothing on
+ * OTLP/HTTP receiver (`POST /v1/traces`, `/v1/logs`, `/v1/metrics`; protobuf or JSON, optionally gzip). It decodes nothing on
  * this thread: it checks the request's framing, hands the body to the store worker, and answers
  * from the store's verdict, which comes only after the commit that holds the data.
  */
@@ -10,21 +10,30 @@ import type { IngestResult } from '../store/protocol';
 import { MAX_HTTP_BODY_BYTES } from '../otlp/limits';
 import {
   CONTENT_TYPES,
-  exportTraceResponse,
+  exportResponse,
   GRPC_INVALID_ARGUMENT,
   GRPC_UNAVAILABLE,
   rpcStatus,
   type OtlpEncoding,
+  type OtlpSignal,
 } from '../otlp/responses';
 import { listen } from '../listen';
 
 const gunzipAsync = promisify(gunzip);
 const RETRY_AFTER_SECONDS = 5;
+const ITEMS: Record<OtlpSignal, string> = { traces: 'span(s)', logs: 'log record(s)', metrics: 'data point(s)' };
+const REQUEST_MESSAGE: Record<OtlpSignal, string> = {
+  traces: 'ExportTraceServiceRequest',
+  logs: 'ExportLogsServiceRequest',
+  metrics: 'ExportMetricsServiceRequest',
+};
 
 export interface OtlpHttpReceiverOptions {
   host: string;
   port: number;
-  ingest: (encoding: OtlpEncoding, body: Uint8Array) => Promise<IngestResult>;
+  /** The signals this engine stores; the paths of the others answer 404. */
+  signals: readonly OtlpSignal[];
+  ingest: (signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Array) => Promise<IngestResult>;
   isPaused: () => boolean;
 }
 
@@ -118,10 +127,12 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: OtlpHttpReceiverOptions): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  if (path !== '/v1/traces') {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const signal = options.signals.find((s) => path === `/v1/${s}`);
+  if (!signal) {
     req.resume();
-    return sendStatus(res, 404, null, `unknown path ${path}; OTLP/HTTP traces go to POST /v1/traces`);
+    const known = options.signals.map((s) => `/v1/${s}`).join(', ');
+    return sendStatus(res, 404, null, `unknown path ${path}; OTLP/HTTP goes to POST ${known}`);
   }
   if (req.method !== 'POST') {
     req.resume();
@@ -143,16 +154,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OtlpHt
     if (err instanceof HttpError) return sendStatus(res, err.status, encoding, err.message, err.status === 413 ? { connection: 'close' } : {});
     throw err;
   }
-  if (body.length === 0) return send(res, 200, encoding, exportTraceResponse(encoding, null));
+  if (body.length === 0) return send(res, 200, encoding, exportResponse(signal, encoding, null));
 
-  const result = await options.ingest(encoding, body);
+  const result = await options.ingest(signal, encoding, body);
   switch (result.status) {
     case 'accepted': {
-      const partial = result.rejected > 0 ? { rejected: result.rejected, errorMessage: `${result.rejected} span(s) rejected: ${result.rejectReasons.join('; ')}` } : null;
-      return send(res, 200, encoding, exportTraceResponse(encoding, partial));
+      const partial = result.rejected > 0 ? { rejected: result.rejected, errorMessage: `${result.rejected} ${ITEMS[signal]} rejected: ${result.rejectReasons.join('; ')}` } : null;
+      return send(res, 200, encoding, exportResponse(signal, encoding, partial));
     }
     case 'invalid':
-      return sendStatus(res, 400, encoding, `could not decode OTLP ${encoding} ExportTraceServiceRequest: ${result.message}`);
+      return sendStatus(res, 400, encoding, `could not decode OTLP ${encoding} ${REQUEST_MESSAGE[signal]}: ${result.message}`);
     case 'unavailable':
       return sendStatus(res, 503, encoding, result.message, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   }

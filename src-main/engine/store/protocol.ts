@@ -1,6 +1,6 @@
 /** Messages between the store client (engine thread) and the store worker. */
 import type { SpanRecord, StoreNotice, TraceDetail, TraceListPage, TraceListQuery } from '../../../src-shared/contract';
-import type { OtlpEncoding } from '../otlp/responses';
+import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
 import type { RetentionSettings } from './retention';
 
 export type Durability = 'normal' | 'full';
@@ -18,7 +18,7 @@ export interface StoreWorkerData {
 }
 
 export type StoreRequest =
-  | { op: 'ingest'; encoding: OtlpEncoding; body: Uint8Array }
+  | { op: 'ingest'; signal: OtlpSignal; encoding: OtlpEncoding; body: Uint8Array }
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
   | { op: 'getSpan'; traceId: string; spanId: string }

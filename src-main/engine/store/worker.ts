@@ -117,6 +117,10 @@ class StoreWorker {
 
   handle(id: number, req: StoreRequest): void {
     if (req.op === 'ingest') {
+      if (req.signal !== 'traces') {
+        this.reply(id, { status: 'invalid', message: `this store does not keep ${req.signal}` } satisfies IngestResult);
+        return;
+      }
       this.pendingIngest.push({ id, encoding: req.encoding, body: req.body });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
