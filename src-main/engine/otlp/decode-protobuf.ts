@@ -3,12 +3,10 @@
  * Field numbers follow opentelemetry-proto (trace/v1/trace.proto, common/v1/common.proto).
  * Unknown fields are skipped, as protobuf requires; malformed framing throws DecodeError (→ 400).
  */
-import type { AttributeValue, Attributes, ResourceInfo, ScopeInfo, SpanEvent, SpanLink, SpanRecord } from '../../../src-shared/contract';
-import { DecodeError, toBase64, toHex, WireReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './wire';
-import { MAX_ANY_VALUE_DEPTH } from './limits';
+import type { ResourceInfo, ScopeInfo, SpanEvent, SpanLink, SpanRecord } from '../../../src-shared/contract';
+import { toHex, WireReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './wire';
+import { readKeyValueInto, readResource, readScope, tagOf } from './common-protobuf';
 import { BatchBuilder, kindName, statusName, type SpanBatch } from './span-batch';
-
-const tagOf = (field: number, wire: number) => (field << 3) | wire;
 
 export function decodeTraceRequest(buf: Uint8Array): SpanBatch {
   const r = new WireReader(buf);
@@ -36,17 +34,6 @@ function readResourceSpans(r: WireReader, out: BatchBuilder): void {
   for (const { start, end } of scopeSpans) readScopeSpans(r.slice(start, end), resource, out);
 }
 
-function readResource(r: WireReader): ResourceInfo {
-  const res: ResourceInfo = { attributes: {}, droppedAttributesCount: 0 };
-  while (!r.done()) {
-    const tag = r.tag();
-    if (tag === tagOf(1, WIRE_LEN)) readKeyValueInto(r, res.attributes, 0);
-    else if (tag === tagOf(2, WIRE_VARINT)) res.droppedAttributesCount = r.varint32();
-    else r.skip(tag & 7);
-  }
-  return res;
-}
-
 function readScopeSpans(r: WireReader, resource: ResourceInfo, out: BatchBuilder): void {
   let scope: ScopeInfo = { name: '', version: '', attributes: {}, droppedAttributesCount: 0 };
   const spans: Array<{ start: number; end: number }> = [];
@@ -58,19 +45,6 @@ function readScopeSpans(r: WireReader, resource: ResourceInfo, out: BatchBuilder
     else r.skip(tag & 7);
   }
   for (const { start, end } of spans) out.add(readSpan(r.slice(start, end), resource, scope));
-}
-
-function readScope(r: WireReader): ScopeInfo {
-  const scope: ScopeInfo = { name: '', version: '', attributes: {}, droppedAttributesCount: 0 };
-  while (!r.done()) {
-    const tag = r.tag();
-    if (tag === tagOf(1, WIRE_LEN)) scope.name = r.string();
-    else if (tag === tagOf(2, WIRE_LEN)) scope.version = r.string();
-    else if (tag === tagOf(3, WIRE_LEN)) readKeyValueInto(r, scope.attributes, 0);
-    else if (tag === tagOf(4, WIRE_VARINT)) scope.droppedAttributesCount = r.varint32();
-    else r.skip(tag & 7);
-  }
-  return scope;
 }
 
 function readSpan(r: WireReader, resource: ResourceInfo, scope: ScopeInfo): SpanRecord {
@@ -157,66 +131,4 @@ function readStatus(outer: WireReader): SpanRecord['status'] {
     else r.skip(tag & 7);
   }
   return status;
-}
-
-/** Reads one KeyValue (the reader is positioned at its length prefix) into `target`. */
-function readKeyValueInto(outer: WireReader, target: Attributes, depth: number): void {
-  const r = outer.message();
-  let key = '';
-  let value: AttributeValue = null;
-  while (!r.done()) {
-    const tag = r.tag();
-    if (tag === tagOf(1, WIRE_LEN)) key = r.string();
-    else if (tag === tagOf(2, WIRE_LEN)) value = readAnyValue(r.message(), depth + 1);
-    else r.skip(tag & 7);
-  }
-  target[key] = value;
-}
-
-function readAnyValue(r: WireReader, depth: number): AttributeValue {
-  if (depth > MAX_ANY_VALUE_DEPTH) throw new DecodeError(`attribute values nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
-  let value: AttributeValue = null;
-  while (!r.done()) {
-    const tag = r.tag();
-    switch (tag) {
-      case tagOf(1, WIRE_LEN): value = r.string(); break;
-      case tagOf(2, WIRE_VARINT): value = r.bool(); break;
-      case tagOf(3, WIRE_VARINT): value = intValue(r.varint64()); break;
-      case tagOf(4, WIRE_FIXED64): value = doubleValue(r.double()); break;
-      case tagOf(5, WIRE_LEN): {
-        const arr: AttributeValue[] = [];
-        const ar = r.message();
-        while (!ar.done()) {
-          const t = ar.tag();
-          if (t === tagOf(1, WIRE_LEN)) arr.push(readAnyValue(ar.message(), depth + 1));
-          else ar.skip(t & 7);
-        }
-        value = arr;
-        break;
-      }
-      case tagOf(6, WIRE_LEN): {
-        const obj: Attributes = {};
-        const kr = r.message();
-        while (!kr.done()) {
-          const t = kr.tag();
-          if (t === tagOf(1, WIRE_LEN)) readKeyValueInto(kr, obj, depth + 1);
-          else kr.skip(t & 7);
-        }
-        value = obj;
-        break;
-      }
-      case tagOf(7, WIRE_LEN): value = toBase64(r.bytes()); break;
-      default: r.skip(tag & 7);
-    }
-  }
-  return value;
-}
-
-export function intValue(v: bigint): number | string {
-  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v.toString();
-}
-
-/** JSON has no NaN or Infinity; keep them readable instead of turning them into null. */
-export function doubleValue(v: number): number | string {
-  return Number.isFinite(v) ? v : String(v);
 }
