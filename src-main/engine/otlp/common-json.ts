@@ -4,7 +4,7 @@
  */
 import type { AttributeValue, Attributes, ResourceInfo, ScopeInfo } from '../../../src-shared/contract';
 import { DecodeError } from './wire';
-import { MAX_ANY_VALUE_DEPTH } from './limits';
+import { limitString, limitTally, MAX_ANY_VALUE_DEPTH, MAX_VALUE_BYTES } from './limits';
 import { doubleValue, intValue } from './common-protobuf';
 
 export type Json = Record<string, unknown>;
@@ -67,7 +67,7 @@ export function readAttributes(v: unknown, target: Attributes, depth: number): v
 export function readAnyValue(v: unknown, depth: number): AttributeValue {
   if (depth > MAX_ANY_VALUE_DEPTH) throw new DecodeError(`attribute values nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   const any = object(v, 'attribute value');
-  if ('stringValue' in any) return str(any.stringValue, 'stringValue');
+  if ('stringValue' in any) return limitString(str(any.stringValue, 'stringValue'));
   if ('boolValue' in any) {
     if (typeof any.boolValue !== 'boolean') throw new DecodeError('boolValue must be a boolean');
     return any.boolValue;
@@ -93,7 +93,7 @@ export function readAnyValue(v: unknown, depth: number): AttributeValue {
     readAttributes(object(any.kvlistValue, 'kvlistValue').values, obj, depth);
     return obj;
   }
-  if ('bytesValue' in any) return str(any.bytesValue, 'bytesValue');
+  if ('bytesValue' in any) return limitBase64(str(any.bytesValue, 'bytesValue'));
   return null;
 }
 
@@ -114,4 +114,11 @@ export function readScope(v: unknown): ScopeInfo {
   };
   readAttributes(s.attributes, scope.attributes, 0);
   return scope;
+}
+
+/** bytesValue is base64: cut the bytes it stands for, not its text. */
+function limitBase64(b64: string): string {
+  if (b64.length <= Math.ceil(MAX_VALUE_BYTES / 3) * 4) return b64;
+  limitTally.truncatedValues++;
+  return Buffer.from(b64, 'base64').subarray(0, MAX_VALUE_BYTES).toString('base64');
 }

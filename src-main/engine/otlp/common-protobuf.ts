@@ -4,7 +4,7 @@
  */
 import type { AttributeValue, Attributes, ResourceInfo, ScopeInfo } from '../../../src-shared/contract';
 import { DecodeError, toBase64, WireReader, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './wire';
-import { MAX_ANY_VALUE_DEPTH } from './limits';
+import { limitTally, MAX_ANY_VALUE_DEPTH, MAX_VALUE_BYTES, utf8Prefix } from './limits';
 
 export const tagOf = (field: number, wire: number) => (field << 3) | wire;
 
@@ -52,7 +52,7 @@ export function readAnyValue(r: WireReader, depth: number): AttributeValue {
   while (!r.done()) {
     const tag = r.tag();
     switch (tag) {
-      case tagOf(1, WIRE_LEN): value = r.string(); break;
+      case tagOf(1, WIRE_LEN): value = limitedString(r); break;
       case tagOf(2, WIRE_VARINT): value = r.bool(); break;
       case tagOf(3, WIRE_VARINT): value = intValue(r.varint64()); break;
       case tagOf(4, WIRE_FIXED64): value = doubleValue(r.double()); break;
@@ -78,7 +78,7 @@ export function readAnyValue(r: WireReader, depth: number): AttributeValue {
         value = obj;
         break;
       }
-      case tagOf(7, WIRE_LEN): value = toBase64(r.bytes()); break;
+      case tagOf(7, WIRE_LEN): value = toBase64(limitedBytes(r)); break;
       default: r.skip(tag & 7);
     }
   }
@@ -92,4 +92,19 @@ export function intValue(v: bigint): number | string {
 /** JSON has no NaN or Infinity; keep them readable instead of turning them into null. */
 export function doubleValue(v: number): number | string {
   return Number.isFinite(v) ? v : String(v);
+}
+
+/** A string value, cut to MAX_VALUE_BYTES (counted) when longer. */
+function limitedString(r: WireReader): string {
+  const { start, end } = r.lengthDelimited();
+  if (end - start <= MAX_VALUE_BYTES) return r.stringAt(start, end);
+  limitTally.truncatedValues++;
+  return utf8Prefix(r.buf.subarray(start, end), MAX_VALUE_BYTES);
+}
+
+function limitedBytes(r: WireReader): Uint8Array {
+  const bytes = r.bytes();
+  if (bytes.length <= MAX_VALUE_BYTES) return bytes;
+  limitTally.truncatedValues++;
+  return bytes.subarray(0, MAX_VALUE_BYTES);
 }

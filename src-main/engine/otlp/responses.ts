@@ -30,6 +30,22 @@ export interface PartialSuccess {
   errorMessage: string;
 }
 
+const ITEMS: Record<OtlpSignal, string> = { traces: 'span(s)', logs: 'log record(s)', metrics: 'data point(s)' };
+
+/**
+ * `partial_success` for an accepted request: the rejected items and why, plus warnings about what
+ * the limits trimmed (the spec allows a warning with rejected = 0). Null when everything went in whole.
+ */
+export function partialSuccessOf(
+  signal: OtlpSignal,
+  result: { rejected: number; rejectReasons: readonly string[]; warnings: readonly string[] },
+): PartialSuccess | null {
+  const parts: string[] = [];
+  if (result.rejected > 0) parts.push(`${result.rejected} ${ITEMS[signal]} rejected: ${result.rejectReasons.join('; ')}`);
+  parts.push(...result.warnings);
+  return parts.length ? { rejected: result.rejected, errorMessage: parts.join('. ') } : null;
+}
+
 export function exportResponse(signal: OtlpSignal, encoding: OtlpEncoding, partial: PartialSuccess | null): Uint8Array | string {
   if (encoding === 'json') {
     if (!partial) return '{}';
@@ -43,4 +59,17 @@ export function exportResponse(signal: OtlpSignal, encoding: OtlpEncoding, parti
 export function rpcStatus(encoding: OtlpEncoding, code: number, message: string): Uint8Array | string {
   if (encoding === 'json') return JSON.stringify({ code, message });
   return new WireWriter().uint(1, code).string(2, message).finish();
+}
+
+export const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/**
+ * google.rpc.Status{code, message, details: [Any{RetryInfo{retry_delay}}]}: gRPC's Retry-After. It
+ * travels in the `grpc-status-details-bin` trailer; exporters that read it wait that long.
+ */
+export function rpcStatusWithRetryDelay(code: number, message: string, retryDelaySeconds: number): Uint8Array {
+  const duration = new WireWriter().uint(1, retryDelaySeconds).finish();
+  const retryInfo = new WireWriter().bytes(1, duration).finish();
+  const detail = new WireWriter().string(1, RETRY_INFO_TYPE_URL).bytes(2, retryInfo).finish();
+  return new WireWriter().uint(1, code).string(2, message).bytes(3, detail).finish();
 }

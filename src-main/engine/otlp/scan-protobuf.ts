@@ -6,7 +6,7 @@
  * property test: scan throws exactly when decode throws, and counts the same spans and rejections.
  */
 import { DecodeError, WireReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './wire';
-import { MAX_ANY_VALUE_DEPTH } from './limits';
+import { limitTally, MAX_ANY_VALUE_DEPTH, MAX_ATTRIBUTES, MAX_EVENTS_PER_SPAN, MAX_LINKS_PER_SPAN, MAX_VALUE_BYTES } from './limits';
 import { BatchBuilder } from './span-batch';
 
 const tagOf = (field: number, wire: number) => (field << 3) | wire;
@@ -15,6 +15,8 @@ export interface ScanResult {
   spans: number;
   rejected: number;
   rejectReasons: string[];
+  /** What decoding will trim to the limits, counted the same way: a partial-success warning. */
+  warnings: string[];
 }
 
 export function scanTraceRequest(buf: Uint8Array): ScanResult {
@@ -26,7 +28,7 @@ export function scanTraceRequest(buf: Uint8Array): ScanResult {
     if (tag === tagOf(1, WIRE_LEN)) spans += scanResourceSpans(r.message(), out);
     else r.skip(tag & 7);
   }
-  return { spans: spans - out.rejected, rejected: out.rejected, rejectReasons: out.rejectReasons };
+  return { spans: spans - out.rejected, rejected: out.rejected, rejectReasons: out.rejectReasons, warnings: limitTally.warnings() };
 }
 
 function scanResourceSpans(r: WireReader, out: BatchBuilder): number {
@@ -79,6 +81,10 @@ function scanSpan(r: WireReader, out: BatchBuilder): void {
   let spanId: Uint8Array = new Uint8Array(0);
   let parent: Uint8Array | null = null;
   let nameAt: { start: number; end: number } | null = null;
+  let attributes = 0;
+  let events = 0;
+  let links = 0;
+  let itemAttributesOver = 0;
   while (!r.done()) {
     const tag = r.tag();
     switch (tag) {
@@ -89,9 +95,10 @@ function scanSpan(r: WireReader, out: BatchBuilder): void {
       case tagOf(3, WIRE_LEN): r.lengthDelimited(); break;
       case tagOf(6, WIRE_VARINT): case tagOf(10, WIRE_VARINT): case tagOf(12, WIRE_VARINT): case tagOf(14, WIRE_VARINT): r.varint32(); break;
       case tagOf(7, WIRE_FIXED64): case tagOf(8, WIRE_FIXED64): r.fixed64String(); break;
-      case tagOf(9, WIRE_LEN): scanKeyValue(r, 0); break;
-      case tagOf(11, WIRE_LEN): scanEvent(r.message()); break;
-      case tagOf(13, WIRE_LEN): scanLink(r.message()); break;
+      case tagOf(9, WIRE_LEN): scanKeyValue(r, 0); attributes++; break;
+      // Events and links past the limit are dropped by decode, but still read by it: scan them all.
+      case tagOf(11, WIRE_LEN): { const over = scanEvent(r.message()); if (++events <= MAX_EVENTS_PER_SPAN) itemAttributesOver += over; break; }
+      case tagOf(13, WIRE_LEN): { const over = scanLink(r.message()); if (++links <= MAX_LINKS_PER_SPAN) itemAttributesOver += over; break; }
       case tagOf(15, WIRE_LEN): scanStatus(r.message()); break;
       default: r.skip(tag & 7);
     }
@@ -107,29 +114,43 @@ function scanSpan(r: WireReader, out: BatchBuilder): void {
     // Only a rejected span's name is decoded, for the message the exporter gets back.
     const name = nameAt ? r.stringAt(nameAt.start, nameAt.end) : '';
     out.reject(`span "${name.slice(0, 80)}": ${reason}`);
+    return;
   }
+  limitTally.droppedAttributes += Math.max(0, attributes - MAX_ATTRIBUTES) + itemAttributesOver;
+  limitTally.droppedEvents += Math.max(0, events - MAX_EVENTS_PER_SPAN);
+  limitTally.droppedLinks += Math.max(0, links - MAX_LINKS_PER_SPAN);
 }
 
-function scanEvent(r: WireReader): void {
+/** Returns how many of the event's attributes are over the per-item limit. */
+function scanEvent(r: WireReader): number {
+  let attributes = 0;
   while (!r.done()) {
     const tag = r.tag();
     if (tag === tagOf(1, WIRE_FIXED64)) r.fixed64String();
     else if (tag === tagOf(2, WIRE_LEN)) r.lengthDelimited();
-    else if (tag === tagOf(3, WIRE_LEN)) scanKeyValue(r, 0);
-    else if (tag === tagOf(4, WIRE_VARINT)) r.varint32();
+    else if (tag === tagOf(3, WIRE_LEN)) {
+      scanKeyValue(r, 0);
+      attributes++;
+    } else if (tag === tagOf(4, WIRE_VARINT)) r.varint32();
     else r.skip(tag & 7);
   }
+  return Math.max(0, attributes - MAX_ATTRIBUTES);
 }
 
-function scanLink(r: WireReader): void {
+/** Returns how many of the link's attributes are over the per-item limit. */
+function scanLink(r: WireReader): number {
+  let attributes = 0;
   while (!r.done()) {
     const tag = r.tag();
     if (tag === tagOf(1, WIRE_LEN) || tag === tagOf(2, WIRE_LEN) || tag === tagOf(3, WIRE_LEN)) r.lengthDelimited();
-    else if (tag === tagOf(4, WIRE_LEN)) scanKeyValue(r, 0);
-    else if (tag === tagOf(5, WIRE_VARINT)) r.varint32();
+    else if (tag === tagOf(4, WIRE_LEN)) {
+      scanKeyValue(r, 0);
+      attributes++;
+    } else if (tag === tagOf(5, WIRE_VARINT)) r.varint32();
     else if (tag === tagOf(6, WIRE_FIXED32)) r.fixed32();
     else r.skip(tag & 7);
   }
+  return Math.max(0, attributes - MAX_ATTRIBUTES);
 }
 
 function scanStatus(r: WireReader): void {
@@ -157,7 +178,11 @@ function scanAnyValue(r: WireReader, depth: number): void {
   while (!r.done()) {
     const tag = r.tag();
     switch (tag) {
-      case tagOf(1, WIRE_LEN): case tagOf(7, WIRE_LEN): r.lengthDelimited(); break;
+      case tagOf(1, WIRE_LEN): case tagOf(7, WIRE_LEN): {
+        const { start, end } = r.lengthDelimited();
+        if (end - start > MAX_VALUE_BYTES) limitTally.truncatedValues++;
+        break;
+      }
       case tagOf(2, WIRE_VARINT): r.varint32(); break;
       case tagOf(3, WIRE_VARINT): r.varint64(); break;
       case tagOf(4, WIRE_FIXED64): r.double(); break;

@@ -3,12 +3,34 @@
  * and reasons of spans that were rejected (they go back to the exporter as partial success).
  */
 import type { SpanKindName, SpanRecord, StatusCodeName } from '../../../src-shared/contract';
+import { limitTally, MAX_EVENTS_PER_SPAN, MAX_LINKS_PER_SPAN, trimAttributes } from './limits';
 
 export interface SpanBatch {
   spans: SpanRecord[];
   rejected: number;
   /** Up to a few distinct reasons, for `partial_success.error_message`. */
   rejectReasons: string[];
+  /** What the limits trimmed (nothing rejected): sent back as a partial-success warning. */
+  warnings: string[];
+}
+
+/** Applies the per-span limits; what is dropped is counted in the span, as an SDK would. */
+export function limitSpan(span: SpanRecord): void {
+  span.droppedAttributesCount += trimAttributes(span.attributes);
+  if (span.events.length > MAX_EVENTS_PER_SPAN) {
+    const excess = span.events.length - MAX_EVENTS_PER_SPAN;
+    span.events.length = MAX_EVENTS_PER_SPAN;
+    span.droppedEventsCount += excess;
+    limitTally.droppedEvents += excess;
+  }
+  if (span.links.length > MAX_LINKS_PER_SPAN) {
+    const excess = span.links.length - MAX_LINKS_PER_SPAN;
+    span.links.length = MAX_LINKS_PER_SPAN;
+    span.droppedLinksCount += excess;
+    limitTally.droppedLinks += excess;
+  }
+  for (const e of span.events) e.droppedAttributesCount += trimAttributes(e.attributes);
+  for (const l of span.links) l.droppedAttributesCount += trimAttributes(l.attributes);
 }
 
 export const SPAN_KINDS: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
@@ -48,12 +70,19 @@ export class BatchBuilder {
   rejected = 0;
   readonly rejectReasons: string[] = [];
 
+  constructor() {
+    limitTally.reset();
+  }
+
   add(span: SpanRecord): void {
     const parent = span.parentSpanId === '' || span.parentSpanId === ZERO_SPAN ? null : span.parentSpanId;
     span.parentSpanId = parent;
     const reason = invalidIdReason(span.traceId, span.spanId, parent);
     if (reason) this.reject(`span "${span.name.slice(0, 80)}": ${reason}`);
-    else this.spans.push(span);
+    else {
+      limitSpan(span);
+      this.spans.push(span);
+    }
   }
 
   reject(reason: string): void {
@@ -62,6 +91,6 @@ export class BatchBuilder {
   }
 
   finish(): SpanBatch {
-    return { spans: this.spans, rejected: this.rejected, rejectReasons: this.rejectReasons };
+    return { spans: this.spans, rejected: this.rejected, rejectReasons: this.rejectReasons, warnings: limitTally.warnings() };
   }
 }

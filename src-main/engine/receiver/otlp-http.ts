@@ -11,6 +11,7 @@ import { MAX_HTTP_BODY_BYTES } from '../otlp/limits';
 import {
   CONTENT_TYPES,
   exportResponse,
+  partialSuccessOf,
   GRPC_INVALID_ARGUMENT,
   GRPC_UNAVAILABLE,
   rpcStatus,
@@ -21,7 +22,6 @@ import { listen } from '../listen';
 
 const gunzipAsync = promisify(gunzip);
 const RETRY_AFTER_SECONDS = 5;
-const ITEMS: Record<OtlpSignal, string> = { traces: 'span(s)', logs: 'log record(s)', metrics: 'data point(s)' };
 const REQUEST_MESSAGE: Record<OtlpSignal, string> = {
   traces: 'ExportTraceServiceRequest',
   logs: 'ExportLogsServiceRequest',
@@ -159,8 +159,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OtlpHt
   const result = await options.ingest(signal, encoding, body);
   switch (result.status) {
     case 'accepted': {
-      const partial = result.rejected > 0 ? { rejected: result.rejected, errorMessage: `${result.rejected} ${ITEMS[signal]} rejected: ${result.rejectReasons.join('; ')}` } : null;
-      return send(res, 200, encoding, exportResponse(signal, encoding, partial));
+      return send(res, 200, encoding, exportResponse(signal, encoding, partialSuccessOf(signal, result)));
     }
     case 'invalid':
       return sendStatus(res, 400, encoding, `could not decode OTLP ${encoding} ${REQUEST_MESSAGE[signal]}: ${result.message}`);

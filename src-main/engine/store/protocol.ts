@@ -27,7 +27,7 @@ export type StoreRequest =
   | { op: 'close' };
 
 export type IngestResult =
-  | { status: 'accepted'; accepted: number; rejected: number; rejectReasons: string[] }
+  | { status: 'accepted'; accepted: number; rejected: number; rejectReasons: string[]; warnings: string[] }
   | { status: 'invalid'; message: string }
   | { status: 'unavailable'; message: string };
 

@@ -167,13 +167,13 @@ class StoreWorker {
    * later decode fail) and decoded during compaction; JSON has to be parsed to be checked at all,
    * so its decoded spans ride along in the memtable.
    */
-  private check(job: PendingIngest): { spans: SpanRecord[] | null; count: number; rejected: number; rejectReasons: string[] } {
+  private check(job: PendingIngest): { spans: SpanRecord[] | null; count: number; rejected: number; rejectReasons: string[]; warnings: string[] } {
     if (job.encoding === 'protobuf') {
       const scan = scanTraceRequest(job.body);
-      return { spans: null, count: scan.spans, rejected: scan.rejected, rejectReasons: scan.rejectReasons };
+      return { spans: null, count: scan.spans, rejected: scan.rejected, rejectReasons: scan.rejectReasons, warnings: scan.warnings };
     }
     const batch = decodeTraceRequestJson(job.body);
-    return { spans: batch.spans, count: batch.spans.length, rejected: batch.rejected, rejectReasons: batch.rejectReasons };
+    return { spans: batch.spans, count: batch.spans.length, rejected: batch.rejected, rejectReasons: batch.rejectReasons, warnings: batch.warnings };
   }
 
   /** One transaction for every request that is waiting; each is answered after COMMIT returns. */
@@ -251,6 +251,7 @@ class StoreWorker {
         accepted: result.count,
         rejected: result.rejected,
         rejectReasons: result.rejectReasons,
+        warnings: result.warnings,
       } satisfies IngestResult);
     }
     this.memtable.push(...accepted);
