@@ -21,6 +21,8 @@ export interface SpawnedServe {
   child: ChildProcess;
   pid: number;
   otlpHttp: string;
+  /** `host:port` of the OTLP/gRPC receiver, or null when this build did not start one. */
+  otlpGrpc: string | null;
   api: string;
   /** ms from spawn() to `ready` on stdout. */
   readyMs: number;
@@ -126,6 +128,7 @@ export async function spawnServe(buildDir: string, dataDir: string, timeoutMs = 
     child,
     pid: child.pid!,
     otlpHttp,
+    otlpGrpc: /OTLP\/gRPC\s+(?:[a-z]+:\/\/)?((?:127\.0\.0\.1|localhost|\[::1\]):\d+)/.exec(out)?.[1] ?? null,
     api: api.replace(/\/$/, ''),
     readyMs,
     healthMs,
