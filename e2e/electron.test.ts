@@ -90,6 +90,7 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
         FLOWTRACE_DATA_DIR: join(tmp, 'data'),
         FLOWTRACE_USER_DATA_DIR: join(tmp, 'user-data'),
         FLOWTRACE_OTLP_HTTP_PORT: '0',
+        FLOWTRACE_OTLP_GRPC_PORT: '0',
       },
       timeout: 60_000,
     });

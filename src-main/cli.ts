@@ -25,8 +25,14 @@ const USAGE = `Usage:
 Options for serve:
   --data-dir DIR         where data is kept (default: $FLOWTRACE_DATA_DIR or the OS user data dir)
   --otlp-http-port N     OTLP/HTTP receiver port (default 4318; 0 = any free port)
-  --otlp-grpc-port N     OTLP/gRPC receiver port (default 4317; reserved, the gRPC receiver is not built yet)
-  --port N               UI + REST API port (default 9600; 0 = any free port)
+  --otlp-grpc-port N     OTLP/gRPC receiver port (default 4317; 0 = any free port)
+  --otlp-host ADDR       address of both OTLP receivers (default 127.0.0.1); any other address
+                         needs --otlp-token, because the network can then reach them
+  --otlp-token TOKEN     bearer token the OTLP receivers require (or $FLOWTRACE_OTLP_TOKEN); exporters
+                         send OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer TOKEN"
+  --otlp-allow-origin O  a browser origin (e.g. http://localhost:5173) allowed to send OTLP/HTTP,
+                         with CORS for it; repeatable; none by default
+  --port N               UI + REST API port (default 9600; 0 = any free port; always loopback)
   --durability MODE      normal (default): acknowledged data survives a crash of Flowtrace;
                          full: it also survives power loss (slower ingest)
   --retention-days N     delete traces received more than N days ago (default 30)
@@ -63,6 +69,9 @@ async function serve(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       'otlp-http-port': { type: 'string' },
       'otlp-grpc-port': { type: 'string' },
+      'otlp-host': { type: 'string' },
+      'otlp-token': { type: 'string' },
+      'otlp-allow-origin': { type: 'string', multiple: true },
       port: { type: 'string' },
       durability: { type: 'string' },
       'retention-days': { type: 'string' },
@@ -85,12 +94,20 @@ async function serve(argv: string[]): Promise<void> {
   const days = positive(values['retention-days'], '--retention-days');
   const gb = positive(values['retention-gb'], '--retention-gb');
   const host = '127.0.0.1';
+  const otlpHost = values['otlp-host'] ?? host;
+  const otlpToken = values['otlp-token'] ?? process.env.FLOWTRACE_OTLP_TOKEN;
+  const origins = values['otlp-allow-origin'] ?? [];
+  for (const o of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--otlp-allow-origin must be scheme://host[:port], not "${o}"`);
+  }
 
   const engine = await startEngine({
     dataDir,
     otlpHttpPort,
     otlpGrpcPort,
-    host,
+    host: otlpHost,
+    ...(otlpToken ? { otlpToken } : {}),
+    otlpAllowedOrigins: origins,
     durability,
     retention: {
       maxAgeMs: days !== undefined ? days * 24 * 3600 * 1000 : DEFAULT_RETENTION.maxAgeMs,
@@ -117,7 +134,7 @@ async function serve(argv: string[]): Promise<void> {
   process.stdout.write(
     `Flowtrace ${VERSION} (headless), data in ${dataDir}, durability ${durability}\n` +
       `  OTLP/HTTP  ${engine.info.otlpHttpEndpoint}   (OTEL_EXPORTER_OTLP_ENDPOINT=${engine.info.otlpHttpEndpoint})\n` +
-      `  OTLP/gRPC  not started: the gRPC receiver is not built yet (port ${otlpGrpcPort} reserved)\n` +
+      `  OTLP/gRPC  ${engine.info.otlpGrpcEndpoint}   (OTEL_EXPORTER_OTLP_ENDPOINT=${engine.info.otlpGrpcEndpoint} with OTEL_EXPORTER_OTLP_PROTOCOL=grpc)\n` +
       `  UI + REST  ${apiUrl}\n` +
       'ready\n',
   );

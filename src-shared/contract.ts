@@ -160,6 +160,155 @@ export interface IngestTick {
   truncated: boolean;
 }
 
+/** A severity of a log record: OTLP SeverityNumber 1–24 (TRACE 1–4 … FATAL 21–24), 0 when unset. */
+export type SeverityNumber = number;
+
+/** An OTLP log record as stored. Times are as sent; a record without a time is ordered by its observed time. */
+export interface LogRecordView {
+  /** null when the record was not emitted inside a span. */
+  traceId: HexId | null;
+  spanId: HexId | null;
+  /** "0" when the producer did not set it. */
+  timeUnixNano: NanoString;
+  observedTimeUnixNano: NanoString;
+  severityNumber: SeverityNumber;
+  severityText: string;
+  /** OTLP AnyValue as JSON (a string for most logs); null when absent. */
+  body: AttributeValue;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  /** W3C trace flags in the low byte. */
+  flags: number;
+  /** The event's name for log-based events ("" for plain logs). */
+  eventName: string;
+  resource: ResourceInfo;
+  scope: ScopeInfo;
+}
+
+/** All given filters must hold (AND). */
+export interface LogListQuery {
+  traceId?: HexId;
+  /** Needs traceId. */
+  spanId?: HexId;
+  /** Case-insensitive (ASCII) substring of the body, the severity text or the event name. */
+  q?: string;
+  /** Time range, inclusive, unix nanoseconds (the record's time, or its observed time when it has none). */
+  from?: NanoString;
+  to?: NanoString;
+  /** 1..1000, default 100. */
+  limit?: number;
+  /** Opaque, from a previous page's `nextCursor` (valid only with the same filters). */
+  cursor?: string;
+}
+
+export interface LogListPage {
+  /** Newest first. */
+  logs: LogRecordView[];
+  nextCursor: string | null;
+}
+
+export type MetricType = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
+export type AggregationTemporalityName = 'unspecified' | 'delta' | 'cumulative';
+
+/**
+ * A double or an int64 as JSON: a number when a number holds it exactly, otherwise decimal text
+ * (int64 beyond ±2^53) or "NaN", "Infinity", "-Infinity".
+ */
+export type MetricNumber = number | string;
+
+export interface HistogramValue {
+  count: number;
+  sum: MetricNumber | null;
+  min: MetricNumber | null;
+  max: MetricNumber | null;
+  bucketCounts: number[];
+  explicitBounds: MetricNumber[];
+}
+
+export interface ExponentialBuckets {
+  offset: number;
+  bucketCounts: number[];
+}
+
+export interface ExponentialHistogramValue {
+  count: number;
+  sum: MetricNumber | null;
+  min: MetricNumber | null;
+  max: MetricNumber | null;
+  scale: number;
+  zeroCount: number;
+  zeroThreshold: MetricNumber;
+  positive: ExponentialBuckets;
+  negative: ExponentialBuckets;
+}
+
+export interface SummaryValue {
+  count: number;
+  sum: MetricNumber;
+  quantileValues: Array<{ quantile: MetricNumber; value: MetricNumber }>;
+}
+
+export interface MetricExemplar {
+  timeUnixNano: NanoString;
+  value: MetricNumber | null;
+  traceId: HexId | null;
+  spanId: HexId | null;
+  filteredAttributes: Attributes;
+}
+
+/** One data point of an OTLP metric, with its metric's description. Exactly one value field is set, per `type`. */
+export interface MetricPointView {
+  name: string;
+  description: string;
+  unit: string;
+  type: MetricType;
+  /** Metric.metadata, usually empty. */
+  metadata: Attributes;
+  /** For sum, histogram and exponential histogram; `unspecified` for the others. */
+  aggregationTemporality: AggregationTemporalityName;
+  /** Sums only; false for the others. */
+  isMonotonic: boolean;
+  startTimeUnixNano: NanoString;
+  timeUnixNano: NanoString;
+  attributes: Attributes;
+  flags: number;
+  /** Gauge and sum: the value (NaN is stored as null). */
+  value: MetricNumber | null;
+  histogram: HistogramValue | null;
+  exponentialHistogram: ExponentialHistogramValue | null;
+  summary: SummaryValue | null;
+  exemplars: MetricExemplar[];
+  resource: ResourceInfo;
+  scope: ScopeInfo;
+}
+
+export interface MetricPointQuery {
+  /** Exact metric name. */
+  name: string;
+  /** Point time range, inclusive, unix nanoseconds. */
+  from?: NanoString;
+  to?: NanoString;
+  /** 1..1000, default 100. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface MetricPointPage {
+  /** Oldest first (by point time), as a chart draws them. */
+  points: MetricPointView[];
+  nextCursor: string | null;
+}
+
+export interface MetricNameInfo {
+  name: string;
+  /** Of the newest point (a metric may change shape; the newest wins). */
+  type: MetricType;
+  unit: string;
+  description: string;
+  pointCount: number;
+  lastTimeUnixNano: NanoString;
+}
+
 export type Unsubscribe = () => void;
 
 export interface FlowtraceApi {
@@ -168,11 +317,17 @@ export interface FlowtraceApi {
   getSpan(traceId: HexId, spanId: HexId): Promise<SpanRecord | null>;
   getStats(): Promise<Stats>;
   getInfo(): Promise<EngineInfo>;
+  /** OTLP log records, newest first; by trace or span, text and time. */
+  listLogs(query: LogListQuery): Promise<LogListPage>;
+  /** The points of one metric in a time range, oldest first. */
+  listMetricPoints(query: MetricPointQuery): Promise<MetricPointPage>;
+  /** Every metric name stored, alphabetically. */
+  listMetricNames(): Promise<MetricNameInfo[]>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'getStats', 'getInfo'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

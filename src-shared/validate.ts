@@ -3,7 +3,7 @@
  * or an HTTP client is `unknown` until it passes through here. Throws ArgumentError with a message
  * fit to show the caller.
  */
-import type { HexId, TraceListQuery, TraceSort } from './contract';
+import type { HexId, LogListQuery, MetricPointQuery, TraceListQuery, TraceSort } from './contract';
 
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
@@ -111,5 +111,71 @@ export function parseTraceListQuery(value: unknown): TraceListQuery {
   set('startFrom', optionalNanos(obj, 'startFrom'));
   set('startTo', optionalNanos(obj, 'startTo'));
   set('attributes', optionalAttributes(obj));
+  return query;
+}
+
+/** Log and metric pages: rows are small, and a chart wants many points at once. */
+export const MAX_TELEMETRY_PAGE = 1000;
+export const DEFAULT_TELEMETRY_PAGE = 100;
+
+function queryObject(value: unknown, fields: ReadonlySet<string>): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ArgumentError('query must be an object');
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!fields.has(key)) throw new ArgumentError(`unknown query field "${key}"`);
+  }
+  return obj;
+}
+
+function telemetryLimit(obj: Record<string, unknown>): number | undefined {
+  return optionalNumber(obj, 'limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_TELEMETRY_PAGE, `an integer from 1 to ${MAX_TELEMETRY_PAGE}`);
+}
+
+function checkRange(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && BigInt(from) > BigInt(to)) throw new ArgumentError('from must not be after to');
+}
+
+const LOG_QUERY_FIELDS = new Set(['traceId', 'spanId', 'q', 'from', 'to', 'limit', 'cursor']);
+
+export function parseLogListQuery(value: unknown): LogListQuery {
+  const obj = queryObject(value, LOG_QUERY_FIELDS);
+  const query: LogListQuery = {};
+  if (present(obj.traceId)) query.traceId = parseTraceId(obj.traceId);
+  if (present(obj.spanId)) {
+    // Spans are identified within their trace; the index is (trace, span).
+    if (query.traceId === undefined) throw new ArgumentError('spanId needs traceId');
+    query.spanId = parseSpanId(obj.spanId);
+  }
+  const q = optionalString(obj, 'q', 1000);
+  if (q !== undefined) query.q = q;
+  const from = optionalNanos(obj, 'from');
+  const to = optionalNanos(obj, 'to');
+  checkRange(from, to);
+  if (from !== undefined) query.from = from;
+  if (to !== undefined) query.to = to;
+  const limit = telemetryLimit(obj);
+  if (limit !== undefined) query.limit = limit;
+  const cursor = optionalString(obj, 'cursor', 300);
+  if (cursor !== undefined) query.cursor = cursor;
+  return query;
+}
+
+const METRIC_QUERY_FIELDS = new Set(['name', 'from', 'to', 'limit', 'cursor']);
+
+export function parseMetricPointQuery(value: unknown): MetricPointQuery {
+  const obj = queryObject(value, METRIC_QUERY_FIELDS);
+  const name = optionalString(obj, 'name', 1000);
+  if (name === undefined) throw new ArgumentError('name is required');
+  const query: MetricPointQuery = { name };
+  const from = optionalNanos(obj, 'from');
+  const to = optionalNanos(obj, 'to');
+  checkRange(from, to);
+  if (from !== undefined) query.from = from;
+  if (to !== undefined) query.to = to;
+  const limit = telemetryLimit(obj);
+  if (limit !== undefined) query.limit = limit;
+  const cursor = optionalString(obj, 'cursor', 300);
+  if (cursor !== undefined) query.cursor = cursor;
   return query;
 }

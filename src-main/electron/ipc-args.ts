@@ -5,7 +5,7 @@
  * contract allows is not the preload we built. Pure: no electron import.
  */
 import type { ApiHandlers, ApiMethod } from '../../src-shared/contract';
-import { ArgumentError, parseSpanId, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
+import { ArgumentError, parseLogListQuery, parseMetricPointQuery, parseSpanId, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
 
@@ -36,6 +36,19 @@ export const ARG_PARSERS = {
   },
   getInfo(args) {
     arity('getInfo', args, 0, 0);
+    return [];
+  },
+  listLogs(args) {
+    arity('listLogs', args, 0, 1);
+    return [parseLogListQuery(args[0])];
+  },
+  // The name is required, so the query is too.
+  listMetricPoints(args) {
+    arity('listMetricPoints', args, 1, 1);
+    return [parseMetricPointQuery(args[0])];
+  },
+  listMetricNames(args) {
+    arity('listMetricNames', args, 0, 0);
     return [];
   },
 } satisfies ArgParsers;

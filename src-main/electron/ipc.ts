@@ -48,6 +48,9 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     getSpan: (traceId, spanId) => engine.getSpan(traceId, spanId),
     getStats: () => engine.getStats(),
     getInfo: () => engine.getInfo(),
+    listLogs: (query) => engine.listLogs(query),
+    listMetricPoints: (query) => engine.listMetricPoints(query),
+    listMetricNames: () => engine.listMetricNames(),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

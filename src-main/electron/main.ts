@@ -17,17 +17,18 @@ import { createTray, type AppTray } from './tray';
 import { createMainWindow, hardenContents, restrictPermissions, revealWindow } from './window';
 
 const DEFAULT_OTLP_HTTP_PORT = 4318;
+const DEFAULT_OTLP_GRPC_PORT = 4317;
 const ENGINE_CLOSE_TIMEOUT_MS = 15_000;
 const isE2e = process.env.FLOWTRACE_E2E === '1';
 
 const log = (line: string): void => console.error(line);
 
-function otlpHttpPort(): number {
-  const raw = process.env.FLOWTRACE_OTLP_HTTP_PORT;
-  if (raw === undefined || raw === '') return DEFAULT_OTLP_HTTP_PORT;
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`FLOWTRACE_OTLP_HTTP_PORT must be 0..65535, got "${raw}"`);
+    throw new Error(`${name} must be 0..65535, got "${raw}"`);
   }
   return port;
 }
@@ -89,12 +90,13 @@ async function start(): Promise<void> {
   const dataDir = process.env.FLOWTRACE_DATA_DIR || join(app.getPath('userData'), 'data');
   engine = await startEngine({
     dataDir,
-    otlpHttpPort: otlpHttpPort(),
+    otlpHttpPort: portFromEnv('FLOWTRACE_OTLP_HTTP_PORT', DEFAULT_OTLP_HTTP_PORT),
+    otlpGrpcPort: portFromEnv('FLOWTRACE_OTLP_GRPC_PORT', DEFAULT_OTLP_GRPC_PORT),
     nativeBinding: betterSqliteBinding(appRoot, log),
     log,
   });
   const eng = engine;
-  log(`flowtrace: OTLP/HTTP on ${eng.info.otlpHttpEndpoint}, data in ${eng.info.dataDir}`);
+  log(`flowtrace: OTLP/HTTP on ${eng.info.otlpHttpEndpoint}, OTLP/gRPC on ${eng.info.otlpGrpcEndpoint ?? 'off'}, data in ${eng.info.dataDir}`);
 
   if (isAppUrl(policy.entryUrl)) await serveRenderer(join(appRoot, 'out', 'renderer'));
   teardown.push(registerIpc({ engine: eng, policy, window: () => win, log }));

@@ -11,10 +11,19 @@ export interface EngineOptions {
   dataDir: string;
   /** OTLP/HTTP port; 0 picks a free one. Default 4318. */
   otlpHttpPort?: number;
-  /** Reserved for the gRPC receiver (not started yet); kept so shells can pass the flag through. */
+  /** OTLP/gRPC port; 0 picks a free one. Default 4317. */
   otlpGrpcPort?: number;
+  /** Largest OTLP/gRPC request, compressed or decompressed; larger ones get RESOURCE_EXHAUSTED. Default 4 MiB. */
+  otlpGrpcMaxMessageBytes?: number;
   /** Listen address; loopback by default. */
   host?: string;
+  /**
+   * Bearer token both OTLP receivers require (`Authorization: Bearer …`, or gRPC `authorization`
+   * metadata). Required whenever `host` is not a loopback address.
+   */
+  otlpToken?: string;
+  /** Browser origins allowed to send OTLP/HTTP (CORS for exactly these); none by default. */
+  otlpAllowedOrigins?: readonly string[];
   /** Path to a better-sqlite3 binary built for this runtime's ABI (Electron); default: node_modules. */
   nativeBinding?: string;
   /** `normal` (default) survives a process crash; `full` also survives power loss, at some cost. */

@@ -7,11 +7,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { EngineInfo, IngestTick, SpanRecord, Stats, StoreNotice, TraceDetail, TraceListPage, TraceListQuery } from '../../src-shared/contract';
-import { parseSpanId, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
+import { parseLogListQuery, parseMetricPointQuery, parseSpanId, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
 import type { Engine, EngineOptions } from './engine-types';
 import { StoreClient } from './store/client';
 import type { WorkerEvent } from './store/protocol';
 import { startOtlpHttpReceiver } from './receiver/otlp-http';
+import { isLoopbackAddress, type AccessPolicy } from './receiver/access';
+import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './receiver/otlp-grpc';
+import type { OtlpEncoding, OtlpSignal } from './otlp/responses';
 import { VERSION } from './version';
 import { lockDataDir } from './data-dir-lock';
 
@@ -22,6 +25,8 @@ export const DB_FILE = 'flowtrace.sqlite';
 const TICK_INTERVAL_MS = 100;
 const TICK_MAX_TRACE_IDS = 100;
 const MAX_NOTICES = 20;
+/** What both OTLP receivers accept; the rest answer 404 (HTTP) or UNIMPLEMENTED (gRPC). */
+const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
 
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   mkdirSync(options.dataDir, { recursive: true });
@@ -35,6 +40,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 }
 
 async function startLocked(options: EngineOptions, unlock: () => void): Promise<Engine> {
+  // Checked before anything is opened: a refused configuration leaves nothing behind.
+  const host = options.host ?? '127.0.0.1';
+  const access = accessPolicy(host, options);
   const log = options.log ?? ((line: string) => process.stderr.write(`flowtrace: ${line}\n`));
   const ticks = new TickCoalescer();
   const notices: StoreNotice[] = [];
@@ -64,19 +72,20 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
 
   let paused = false;
   let requestsAccepted = 0;
-  const host = options.host ?? '127.0.0.1';
+  const ingest = async (signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Array) => {
+    const result = await store.request({ op: 'ingest', signal, encoding, body }, [body.buffer as ArrayBuffer]);
+    if (result.status === 'accepted') requestsAccepted++;
+    return result;
+  };
   let receiver: Server;
   try {
     receiver = await startOtlpHttpReceiver({
       host,
       port: options.otlpHttpPort ?? 4318,
       isPaused: () => paused,
-      signals: ['traces'],
-      ingest: async (signal, encoding, body) => {
-        const result = await store.request({ op: 'ingest', signal, encoding, body }, [body.buffer as ArrayBuffer]);
-        if (result.status === 'accepted') requestsAccepted++;
-        return result;
-      },
+      signals: SIGNALS,
+      ingest,
+      access,
     });
   } catch (err) {
     await store.close();
@@ -86,12 +95,31 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     }
     throw err;
   }
+  let grpcReceiver: OtlpGrpcReceiver;
+  try {
+    grpcReceiver = await startOtlpGrpcReceiver({
+      host,
+      port: options.otlpGrpcPort ?? 4317,
+      isPaused: () => paused,
+      signals: SIGNALS,
+      ingest,
+      token: access.token,
+      ...(options.otlpGrpcMaxMessageBytes !== undefined ? { maxMessageBytes: options.otlpGrpcMaxMessageBytes } : {}),
+    });
+  } catch (err) {
+    await closeHttpServer(receiver);
+    await store.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`OTLP/gRPC port ${options.otlpGrpcPort ?? 4317} on ${host} is in use (another Flowtrace or a collector?); pick another with --otlp-grpc-port`, { cause: err });
+    }
+    throw err;
+  }
   const port = (receiver.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const info: EngineInfo = {
     version: VERSION,
     otlpHttpEndpoint: `http://${urlHost}:${port}`,
-    otlpGrpcEndpoint: null,
+    otlpGrpcEndpoint: `http://${urlHost}:${grpcReceiver.port}`,
     dataDir: options.dataDir,
   };
 
@@ -111,13 +139,13 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       return { ...counts, requestsAccepted, ingestPaused: paused, dbBytes: metrics.dbBytes, notices: [...notices] };
     },
     getInfo: async () => info,
+    listLogs: async (query) => store.request({ op: 'listLogs', query: parseLogListQuery(query) }),
+    listMetricPoints: async (query) => store.request({ op: 'listMetricPoints', query: parseMetricPointQuery(query) }),
+    listMetricNames: async () => store.request({ op: 'listMetricNames' }),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          receiver.close(() => resolve());
-          receiver.closeIdleConnections();
-        });
+        await Promise.all([closeHttpServer(receiver), grpcReceiver.close()]);
         ticks.stop();
         await store.close();
         unlock();
@@ -125,6 +153,27 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       return closing;
     },
   };
+}
+
+/**
+ * Loopback needs no token (only this machine can connect, and Host/Origin checks keep web pages
+ * out); any other address does, because then the network can reach the receivers.
+ */
+function accessPolicy(host: string, options: EngineOptions): AccessPolicy {
+  const loopbackOnly = isLoopbackAddress(host);
+  const token = options.otlpToken === '' ? undefined : options.otlpToken;
+  if (!loopbackOnly && token === undefined) {
+    throw new Error(`OTLP receivers on ${host} would be reachable from the network: set a bearer token (--otlp-token or FLOWTRACE_OTLP_TOKEN)`);
+  }
+  return { token, allowedOrigins: options.otlpAllowedOrigins ?? [], loopbackOnly };
+}
+
+/** Stops accepting, lets requests in flight finish (they wait on the store), drops idle keep-alives. */
+function closeHttpServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
 }
 
 /** Turns per-commit compaction events into at most one tick per TICK_INTERVAL_MS. */

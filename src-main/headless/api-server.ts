@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { FlowtraceApi } from '../../src-shared/contract';
+import type { FlowtraceApi, MetricPointQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
@@ -99,6 +99,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       const found = await api.getSpan(decodeURIComponent(span[1]!), decodeURIComponent(span[2]!));
       return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'span not found' });
     }
+    // Logs and metrics: every query parameter maps to one field; validation names unknown ones.
+    if (path === '/api/v1/logs') return sendJson(res, 200, await api.listLogs(Object.fromEntries(url.searchParams)));
+    if (path === '/api/v1/metrics') return sendJson(res, 200, await api.listMetricPoints(Object.fromEntries(url.searchParams) as unknown as MetricPointQuery));
+    if (path === '/api/v1/metrics/names') return sendJson(res, 200, await api.listMetricNames());
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no API route ${path}` });
     return serveStatic(path, res);
   }

@@ -112,3 +112,21 @@ describe('per-span limits', () => {
     assert.equal(res.body.length, 0, 'an empty ExportTraceServiceResponse');
   });
 });
+
+test('an attribute named __proto__ is stored and read back as sent', async () => {
+  const engine = await startTestEngine();
+  try {
+    const body = JSON.stringify({
+      resourceSpans: [{ scopeSpans: [{ spans: [{
+        traceId: '0102030405060708090a0b0c0d0e0f11', spanId: 'a0a1a2a3a4a5a6a7', name: 'p',
+        attributes: [{ key: '__proto__', value: { stringValue: 'x' } }, { key: 'a', value: { stringValue: 'b' } }],
+      }] }] }],
+    });
+    const res = await post(`${engine.info.otlpHttpEndpoint}/v1/traces`, body, { 'content-type': 'application/json' });
+    assert.equal(res.status, 200);
+    const span = await engine.getSpan('0102030405060708090a0b0c0d0e0f11', 'a0a1a2a3a4a5a6a7');
+    assert.deepEqual(Object.entries(span!.attributes), [['__proto__', 'x'], ['a', 'b']]);
+  } finally {
+    await engine.close();
+  }
+});

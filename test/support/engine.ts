@@ -3,7 +3,7 @@ import { startEngine, type Engine } from '../../src-main/engine';
 import { tempDataDir } from './serve-process';
 
 export async function startTestEngine(dataDir = tempDataDir()): Promise<Engine & { dataDir: string }> {
-  const engine = await startEngine({ dataDir, otlpHttpPort: 0, log: () => {} });
+  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {} });
   return Object.assign(engine, { dataDir });
 }
 

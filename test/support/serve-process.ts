@@ -13,6 +13,8 @@ export interface ServeProcess {
   child: ChildProcess;
   dataDir: string;
   otlpHttp: string;
+  /** `http://host:port` of the OTLP/gRPC receiver. */
+  otlpGrpc: string;
   api: string;
   output: () => string;
   /** SIGKILL to the whole process group, then wait until it is gone. */
@@ -60,13 +62,15 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     await new Promise((r) => setTimeout(r, 25));
   }
   const otlpHttp = /OTLP\/HTTP\s+(http:\/\/\S+)/.exec(out)?.[1];
+  const otlpGrpc = /OTLP\/gRPC\s+(http:\/\/\S+)/.exec(out)?.[1];
   const api = /UI \+ REST\s+(http:\/\/\S+)/.exec(out)?.[1];
-  if (!otlpHttp || !api) throw new Error(`could not read listener addresses from:\n${out}`);
+  if (!otlpHttp || !otlpGrpc || !api) throw new Error(`could not read listener addresses from:\n${out}`);
 
   return {
     child,
     dataDir,
     otlpHttp,
+    otlpGrpc,
     api,
     output: () => out,
     kill9: async () => {

@@ -4,7 +4,7 @@
  */
 import type { AttributeValue, Attributes, ResourceInfo, ScopeInfo } from '../../../src-shared/contract';
 import { DecodeError } from './wire';
-import { limitString, limitTally, MAX_ANY_VALUE_DEPTH, MAX_VALUE_BYTES } from './limits';
+import { limitString, limitTally, setAttribute, MAX_ANY_VALUE_DEPTH, MAX_VALUE_BYTES } from './limits';
 import { doubleValue, intValue } from './common-protobuf';
 
 export type Json = Record<string, unknown>;
@@ -60,7 +60,7 @@ export function hexId(v: unknown): string {
 export function readAttributes(v: unknown, target: Attributes, depth: number): void {
   for (const kv of array(v, 'attributes')) {
     const pair = object(kv, 'attribute');
-    target[str(pair.key, 'attribute key')] = readAnyValue(pair.value, depth + 1);
+    setAttribute(target, str(pair.key, 'attribute key'), readAnyValue(pair.value, depth + 1));
   }
 }
 

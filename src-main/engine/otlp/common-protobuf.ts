@@ -4,7 +4,7 @@
  */
 import type { AttributeValue, Attributes, ResourceInfo, ScopeInfo } from '../../../src-shared/contract';
 import { DecodeError, toBase64, WireReader, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './wire';
-import { limitTally, MAX_ANY_VALUE_DEPTH, MAX_VALUE_BYTES, utf8Prefix } from './limits';
+import { limitTally, MAX_ANY_VALUE_DEPTH, MAX_VALUE_BYTES, setAttribute, utf8Prefix } from './limits';
 
 export const tagOf = (field: number, wire: number) => (field << 3) | wire;
 
@@ -43,7 +43,7 @@ export function readKeyValueInto(outer: WireReader, target: Attributes, depth: n
     else if (tag === tagOf(2, WIRE_LEN)) value = readAnyValue(r.message(), depth + 1);
     else r.skip(tag & 7);
   }
-  target[key] = value;
+  setAttribute(target, key, value);
 }
 
 export function readAnyValue(r: WireReader, depth: number): AttributeValue {

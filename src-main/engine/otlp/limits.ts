@@ -44,6 +44,15 @@ export class LimitTally {
 
 export const limitTally = new LimitTally();
 
+/**
+ * Stores one attribute as an own property whatever its key: a plain assignment of `__proto__`
+ * would run the prototype setter instead, losing the attribute and re-parenting the object.
+ */
+export function setAttribute<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** Keeps an item's first MAX_ATTRIBUTES attributes (in the order sent); returns how many were dropped. */
 export function trimAttributes(attributes: Record<string, unknown>): number {
   let seen = 0;

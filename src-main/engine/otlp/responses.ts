@@ -24,6 +24,8 @@ export const CONTENT_TYPES: Record<OtlpEncoding, string> = {
 /** gRPC status codes used in `google.rpc.Status.code`. */
 export const GRPC_INVALID_ARGUMENT = 3;
 export const GRPC_UNAVAILABLE = 14;
+export const GRPC_PERMISSION_DENIED = 7;
+export const GRPC_UNAUTHENTICATED = 16;
 
 export interface PartialSuccess {
   rejected: number;

@@ -13,12 +13,15 @@ import {
   exportResponse,
   partialSuccessOf,
   GRPC_INVALID_ARGUMENT,
+  GRPC_PERMISSION_DENIED,
+  GRPC_UNAUTHENTICATED,
   GRPC_UNAVAILABLE,
   rpcStatus,
   type OtlpEncoding,
   type OtlpSignal,
 } from '../otlp/responses';
 import { listen } from '../listen';
+import { checkHttpAccess, OPEN_LOOPBACK_POLICY, type AccessPolicy } from './access';
 
 const gunzipAsync = promisify(gunzip);
 const RETRY_AFTER_SECONDS = 5;
@@ -35,6 +38,8 @@ export interface OtlpHttpReceiverOptions {
   signals: readonly OtlpSignal[];
   ingest: (signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Array) => Promise<IngestResult>;
   isPaused: () => boolean;
+  /** Who may send; loopback-only, no token and no browser origins when left out. */
+  access?: AccessPolicy;
 }
 
 class HttpError extends Error {
@@ -112,7 +117,7 @@ function send(res: ServerResponse, status: number, encoding: OtlpEncoding | null
 
 function sendStatus(res: ServerResponse, status: number, encoding: OtlpEncoding | null, message: string, extra: Record<string, string> = {}): void {
   if (!encoding) return send(res, status, null, message + '\n', extra);
-  const code = status === 503 ? GRPC_UNAVAILABLE : GRPC_INVALID_ARGUMENT;
+  const code = status === 503 ? GRPC_UNAVAILABLE : status === 401 ? GRPC_UNAUTHENTICATED : status === 403 ? GRPC_PERMISSION_DENIED : GRPC_INVALID_ARGUMENT;
   send(res, status, encoding, rpcStatus(encoding, code, message), extra);
 }
 
@@ -126,7 +131,39 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
   return listen(server, options.port, options.host);
 }
 
+/**
+ * CORS only for configured origins (a browser SDK on a dev server): the preflight and the
+ * Access-Control headers name that one origin, never `*`.
+ */
+function corsHeaders(req: IncomingMessage, access: AccessPolicy): Record<string, string> {
+  const origin = req.headers.origin;
+  if (origin === undefined || !access.allowedOrigins.includes(origin)) return {};
+  return { 'access-control-allow-origin': origin, vary: 'Origin' };
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, options: OtlpHttpReceiverOptions): Promise<void> {
+  const access = options.access ?? OPEN_LOOPBACK_POLICY;
+  const cors = corsHeaders(req, access);
+  // A preflight never carries credentials, so it is answered before the token is asked for.
+  const preflight = req.method === 'OPTIONS' && cors['access-control-allow-origin'] !== undefined;
+  const denied = checkHttpAccess(req.headers, preflight ? { ...access, token: undefined } : access);
+  if (denied) {
+    req.resume();
+    const extra: Record<string, string> = denied.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+    return sendStatus(res, denied.status, encodingOf(req.headers['content-type']), denied.message, extra);
+  }
+  if (preflight) {
+    req.resume();
+    res.writeHead(204, {
+      ...cors,
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'content-type, content-encoding, authorization',
+      'access-control-max-age': '600',
+    });
+    res.end();
+    return;
+  }
+  for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const signal = options.signals.find((s) => path === `/v1/${s}`);
   if (!signal) {

@@ -4,6 +4,7 @@
  * saves most of the bytes a JSON object spends on keys. Also derives the full-text document of a span.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { setAttribute } from '../otlp/limits';
 import type { AttributeValue, Attributes, SpanRecord } from '../../../src-shared/contract';
 
 /**
@@ -64,7 +65,7 @@ export class AttributeKeys {
   decode(encoded: string): Attributes {
     const flat = JSON.parse(encoded) as AttributeValue[];
     const out: Attributes = {};
-    for (let i = 0; i < flat.length; i += 2) out[this.keyOf(flat[i] as number)] = flat[i + 1]!;
+    for (let i = 0; i < flat.length; i += 2) setAttribute<AttributeValue>(out, this.keyOf(flat[i] as number), flat[i + 1] ?? null);
     return out;
   }
 }

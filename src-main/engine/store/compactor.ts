@@ -4,9 +4,10 @@
  * either the whole batch compacted or the log rows still above the watermark for replay.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ResourceInfo, ScopeInfo, SpanRecord } from '../../../src-shared/contract';
+import type { SpanRecord } from '../../../src-shared/contract';
 import { SPAN_KINDS, STATUS_CODES } from '../otlp/span-batch';
 import { SearchDocument, type AttributeKeys } from './attribute-codec';
+import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 
 export interface AcceptedBatch {
   seq: number;
@@ -58,30 +59,15 @@ function betterRoot(a: RootCandidate, b: RootCandidate | null): boolean {
   return a.start < b.start;
 }
 
-export function serviceNameOf(resource: ResourceInfo): string {
-  const v = resource.attributes['service.name'];
-  return typeof v === 'string' ? v : 'unknown_service';
-}
-
 export class Compactor {
-  // Keyed by object identity: decoders share one ResourceInfo/ScopeInfo across a request's spans.
-  private readonly resourceIds = new WeakMap<ResourceInfo, number>();
-  private readonly scopeIds = new WeakMap<ScopeInfo, number>();
   private readonly stmts;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly keys: AttributeKeys,
+    private readonly resourceScopes: ResourceScopes,
   ) {
     this.stmts = {
-      findResource: db.prepare('SELECT id FROM resources WHERE fingerprint = ?').pluck(),
-      insertResource: db.prepare(
-        'INSERT INTO resources (fingerprint, service_name, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?)',
-      ),
-      findScope: db.prepare('SELECT id FROM scopes WHERE fingerprint = ?').pluck(),
-      insertScope: db.prepare(
-        'INSERT INTO scopes (fingerprint, name, version, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?)',
-      ),
       insertSpan: db.prepare(`
         INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
           status_code, status_message, attrs, dropped_attributes_count, dropped_events_count,
@@ -172,8 +158,8 @@ export class Compactor {
       span.droppedAttributesCount,
       span.droppedEventsCount,
       span.droppedLinksCount,
-      this.resourceId(span.resource),
-      this.scopeId(span.scope),
+      this.resourceScopes.resourceId(span.resource),
+      this.resourceScopes.scopeId(span.scope),
       receivedAt,
     );
     if (info.changes !== 1) return false; // a duplicate (an exporter's retry): stored once already
@@ -246,35 +232,5 @@ export class Compactor {
       start, end, spans, errors, d.receivedAt,
     );
     return !row;
-  }
-
-  private resourceId(resource: ResourceInfo): number {
-    const cached = this.resourceIds.get(resource);
-    if (cached !== undefined) return cached;
-    const fingerprint = JSON.stringify([resource.attributes, resource.droppedAttributesCount]);
-    let id = this.stmts.findResource.get(fingerprint) as number | undefined;
-    if (id === undefined) {
-      id = Number(
-        this.stmts.insertResource.run(fingerprint, serviceNameOf(resource), JSON.stringify(resource.attributes), resource.droppedAttributesCount)
-          .lastInsertRowid,
-      );
-    }
-    this.resourceIds.set(resource, id);
-    return id;
-  }
-
-  private scopeId(scope: ScopeInfo): number {
-    const cached = this.scopeIds.get(scope);
-    if (cached !== undefined) return cached;
-    const fingerprint = JSON.stringify([scope.name, scope.version, scope.attributes, scope.droppedAttributesCount]);
-    let id = this.stmts.findScope.get(fingerprint) as number | undefined;
-    if (id === undefined) {
-      id = Number(
-        this.stmts.insertScope.run(fingerprint, scope.name, scope.version, JSON.stringify(scope.attributes), scope.droppedAttributesCount)
-          .lastInsertRowid,
-      );
-    }
-    this.scopeIds.set(scope, id);
-    return id;
   }
 }

@@ -1,5 +1,16 @@
 /** Messages between the store client (engine thread) and the store worker. */
-import type { SpanRecord, StoreNotice, TraceDetail, TraceListPage, TraceListQuery } from '../../../src-shared/contract';
+import type {
+  LogListPage,
+  LogListQuery,
+  MetricNameInfo,
+  MetricPointPage,
+  MetricPointQuery,
+  SpanRecord,
+  StoreNotice,
+  TraceDetail,
+  TraceListPage,
+  TraceListQuery,
+} from '../../../src-shared/contract';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
 import type { RetentionSettings } from './retention';
 
@@ -13,7 +24,7 @@ export interface StoreWorkerData {
   retentionIntervalMs: number;
   /** A hard ceiling on the database size (SQLite max_page_count); writes past it fail as on a full disk. */
   hardLimitBytes: number | undefined;
-  /** Acknowledged-but-unindexed spans beyond which new requests get 503. */
+  /** Acknowledged-but-unindexed items (spans, log records, data points) beyond which new requests get 503. */
   compactionBacklogLimit: number;
 }
 
@@ -22,6 +33,9 @@ export type StoreRequest =
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
   | { op: 'getSpan'; traceId: string; spanId: string }
+  | { op: 'listLogs'; query: LogListQuery }
+  | { op: 'listMetricPoints'; query: MetricPointQuery }
+  | { op: 'listMetricNames' }
   | { op: 'counters' }
   | { op: 'metrics' }
   | { op: 'close' };
@@ -36,6 +50,9 @@ export interface StoreResponses {
   listTraces: TraceListPage;
   getTrace: TraceDetail | null;
   getSpan: SpanRecord | null;
+  listLogs: LogListPage;
+  listMetricPoints: MetricPointPage;
+  listMetricNames: MetricNameInfo[];
   counters: { spans: number; traces: number };
   metrics: StoreMetrics;
   close: null;

@@ -169,7 +169,8 @@ export class Queries {
     };
   }
 
-  private resourceOf(id: number): ResourceInfo {
+  /** Also used by the log and metric queries: one cache for every signal. */
+  resourceOf(id: number): ResourceInfo {
     let r = this.resources.get(id);
     if (!r) {
       const row = this.stmts.resource.get(id) as { attributes: string; dropped_attributes_count: number };
@@ -179,7 +180,7 @@ export class Queries {
     return r;
   }
 
-  private scopeOf(id: number): ScopeInfo {
+  scopeOf(id: number): ScopeInfo {
     let c = this.scopes.get(id);
     if (!c) {
       const row = this.stmts.scope.get(id) as { name: string; version: string; attributes: string; dropped_attributes_count: number };

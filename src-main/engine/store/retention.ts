@@ -1,7 +1,7 @@
 /**
- * Retention: whole traces go, oldest `received_at` first, when they are older than the age limit
- * or while the database uses more than the size limit. Deleted pages stay in the file and are
- * reused by new data, so "size" here is the bytes in use, not the file's length.
+ * Retention: whole traces, log records and metric points go, oldest `received_at` first, when they
+ * are older than the age limit or while the database uses more than the size limit. Deleted pages
+ * stay in the file and are reused by new data, so "size" here is the bytes in use, not the file's length.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -16,10 +16,31 @@ export const DEFAULT_RETENTION: RetentionSettings = { maxAgeMs: 30 * 24 * 3600 *
 
 /** Traces deleted per transaction, so retention never holds the writer for long. */
 const CHUNK = 200;
+/** Expired log records or metric points per statement. */
+const ROW_CHUNK = 2000;
+/**
+ * Log records or metric points given up per step while over the size limit: small, so trimming stops
+ * near the limit instead of emptying the table in one step.
+ */
+const SIZE_ROW_CHUNK = 200;
 
 export interface RetentionResult {
   deletedTraces: number;
   deletedSpans: number;
+  deletedLogs: number;
+  deletedMetricPoints: number;
+}
+
+type Family = 'traces' | 'logs' | 'metric_points';
+
+/** Runs a chunked `DELETE … LIMIT` until it deletes less than a chunk; returns the rows deleted. */
+function deleteInChunks(stmt: BetterSqlite3.Statement, cutoff: number): number {
+  let total = 0;
+  for (;;) {
+    const n = stmt.run(cutoff, ROW_CHUNK).changes;
+    total += n;
+    if (n < ROW_CHUNK) return total;
+  }
 }
 
 export class Retention {
@@ -37,6 +58,16 @@ export class Retention {
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
+      expiredLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE received_at < ? ORDER BY received_at LIMIT ?)'),
+      expiredPoints: db.prepare(
+        'DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE received_at < ? ORDER BY received_at LIMIT ?)',
+      ),
+      oldestLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY received_at LIMIT ?)'),
+      oldestPoints: db.prepare('DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points ORDER BY received_at LIMIT ?)'),
+      // Each an index lookup (traces_by_received, logs_by_received, metric_points_by_received).
+      firstReceived: db.prepare(`SELECT 'traces' AS family, min(last_received_at) AS at FROM traces
+        UNION ALL SELECT 'logs', min(received_at) FROM logs
+        UNION ALL SELECT 'metric_points', min(received_at) FROM metric_points`),
     };
   }
 
@@ -49,26 +80,44 @@ export class Retention {
 
   /** Deletes until both limits hold (or nothing is left). */
   enforce(settings: RetentionSettings, now = Date.now()): RetentionResult {
-    const total: RetentionResult = { deletedTraces: 0, deletedSpans: 0 };
+    const total: RetentionResult = { deletedTraces: 0, deletedSpans: 0, deletedLogs: 0, deletedMetricPoints: 0 };
+    const cutoff = now - settings.maxAgeMs;
     for (;;) {
-      const ids = this.stmts.expired.all(now - settings.maxAgeMs, CHUNK) as Buffer[];
+      const ids = this.stmts.expired.all(cutoff, CHUNK) as Buffer[];
       if (ids.length === 0) break;
       this.add(total, this.deleteTraces(ids));
     }
+    total.deletedLogs += deleteInChunks(this.stmts.expiredLogs, cutoff);
+    total.deletedMetricPoints += deleteInChunks(this.stmts.expiredPoints, cutoff);
+    // Over the size limit: whichever family holds the data received longest ago gives up a chunk.
     while (this.usedBytes() > settings.maxBytes) {
-      const ids = this.stmts.oldest.all(CHUNK) as Buffer[];
-      if (ids.length === 0) break;
-      this.add(total, this.deleteTraces(ids));
+      const family = this.oldestFamily();
+      if (family === null) break;
+      if (family === 'traces') {
+        this.add(total, this.deleteTraces(this.stmts.oldest.all(CHUNK) as Buffer[]));
+      } else if (family === 'logs') {
+        total.deletedLogs += this.stmts.oldestLogs.run(SIZE_ROW_CHUNK).changes;
+      } else {
+        total.deletedMetricPoints += this.stmts.oldestPoints.run(SIZE_ROW_CHUNK).changes;
+      }
     }
     return total;
   }
 
-  private add(total: RetentionResult, r: RetentionResult): void {
+  private oldestFamily(): Family | null {
+    let best: { family: Family; at: number } | null = null;
+    for (const row of this.stmts.firstReceived.all() as Array<{ family: Family; at: number | null }>) {
+      if (row.at !== null && (best === null || row.at < best.at)) best = { family: row.family, at: row.at };
+    }
+    return best?.family ?? null;
+  }
+
+  private add(total: RetentionResult, r: Pick<RetentionResult, 'deletedTraces' | 'deletedSpans'>): void {
     total.deletedTraces += r.deletedTraces;
     total.deletedSpans += r.deletedSpans;
   }
 
-  private deleteTraces(ids: Buffer[]): RetentionResult {
+  private deleteTraces(ids: Buffer[]): Pick<RetentionResult, 'deletedTraces' | 'deletedSpans'> {
     return this.db.transaction(() => {
       let spans = 0;
       for (const id of ids) {

@@ -3,7 +3,7 @@
  * loop. Ingest requests are group-committed: every request that arrived while the previous commit
  * ran is checked, appended to the log in one transaction, and only then acknowledged. Decoding and
  * compaction into the indexed tables follow in log order, before the next read is served, so every
- * query sees every acknowledged span.
+ * query sees every acknowledged span, log record and metric point.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
@@ -14,18 +14,21 @@ import { decodeTraceRequest } from '../otlp/decode-protobuf';
 import { decodeTraceRequestJson } from '../otlp/decode-json';
 import { scanTraceRequest } from '../otlp/scan-protobuf';
 import { DecodeError } from '../otlp/wire';
-import type { OtlpEncoding } from '../otlp/responses';
+import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
 import type { SpanBatch } from '../otlp/span-batch';
 import { ArgumentError } from '../../../src-shared/validate';
 import { isCorruption, markClean, markDamaged, openDatabase } from './database';
-import { Compactor, type AcceptedBatch } from './compactor';
+import { Compactor, type AcceptedBatch, type CompactionResult } from './compactor';
 import { Queries } from './queries';
 import { AttributeKeys } from './attribute-codec';
+import { ResourceScopes } from './resource-scopes';
+import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemetry } from './log-codes';
+import { TelemetryCompactor, type AcceptedTelemetry } from './telemetry-compactor';
+import { TelemetryQueries } from './telemetry-queries';
 import { Retention, type RetentionSettings } from './retention';
 import type { SpanRecord, StoreNotice } from '../../../src-shared/contract';
 import type { IngestResult, StoreMetrics, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
-const ENCODING_CODE: Record<OtlpEncoding, number> = { protobuf: 1, json: 2 };
 /** Indexed rows plus the log row take a few times a request's bytes; 8× is a safe bound. */
 const ROOM_PER_PAYLOAD_BYTE = 8;
 const HARD_LIMIT_RESERVE = 64 * 1024;
@@ -40,31 +43,42 @@ function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
   return encoding === 'protobuf' ? decodeTraceRequest(body) : decodeTraceRequestJson(body);
 }
 
-/** An acknowledged request awaiting compaction: protobuf is decoded then, JSON already was. */
+/**
+ * An acknowledged request awaiting compaction: protobuf traces are decoded then; JSON traces, logs
+ * and metrics already were (null only for entries replayed at start).
+ */
 interface MemtableEntry {
   seq: number;
   receivedAt: number;
+  signal: OtlpSignal;
   encoding: OtlpEncoding;
   body: Uint8Array;
   spans: SpanRecord[] | null;
-  spanCount: number;
+  telemetry: DecodedTelemetry | null;
+  /** Spans, log records or data points: what the backlog bound counts. */
+  itemCount: number;
 }
 
 interface PendingIngest {
   id: number;
+  signal: OtlpSignal;
   encoding: OtlpEncoding;
   body: Uint8Array;
 }
 
 class StoreWorker {
   private readonly db: BetterSqlite3.Database;
+  private readonly keys: AttributeKeys;
   private readonly compactor: Compactor;
+  private readonly telemetryCompactor: TelemetryCompactor;
   private readonly queries: Queries;
+  private readonly telemetryQueries: TelemetryQueries;
   private readonly appendLog: BetterSqlite3.Statement;
   private pendingIngest: PendingIngest[] = [];
   private flushScheduled = false;
   /** Acknowledged but not yet compacted: the memtable. Drained before any read. */
   private memtable: MemtableEntry[] = [];
+  /** Items (spans, log records, data points) in the memtable; named for the spans that dominate it. */
   private memtableSpans = 0;
   private compactionScheduled = false;
   private readonly metrics: Omit<StoreMetrics, 'memtableSpans' | 'dbBytes'> = {
@@ -99,9 +113,12 @@ class StoreWorker {
     this.hardLimitBytes = data.hardLimitBytes;
     const opened = openDatabase(data.dbPath, data.nativeBinding, data.durability);
     this.db = opened.db;
-    const keys = new AttributeKeys(this.db);
-    this.compactor = new Compactor(this.db, keys);
+    const keys = (this.keys = new AttributeKeys(this.db));
+    const resourceScopes = new ResourceScopes(this.db);
+    this.compactor = new Compactor(this.db, keys, resourceScopes);
+    this.telemetryCompactor = new TelemetryCompactor(this.db, keys, resourceScopes);
     this.queries = new Queries(this.db, keys);
+    this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
     this.retention = new Retention(this.db);
     this.retentionSettings = data.retention;
     if (data.hardLimitBytes !== undefined) {
@@ -117,11 +134,7 @@ class StoreWorker {
 
   handle(id: number, req: StoreRequest): void {
     if (req.op === 'ingest') {
-      if (req.signal !== 'traces') {
-        this.reply(id, { status: 'invalid', message: `this store does not keep ${req.signal}` } satisfies IngestResult);
-        return;
-      }
-      this.pendingIngest.push({ id, encoding: req.encoding, body: req.body });
+      this.pendingIngest.push({ id, signal: req.signal, encoding: req.encoding, body: req.body });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flushIngest());
@@ -145,6 +158,12 @@ class StoreWorker {
         return this.queries.getTrace(req.traceId);
       case 'getSpan':
         return this.queries.getSpan(req.traceId, req.spanId);
+      case 'listLogs':
+        return this.telemetryQueries.listLogs(req.query);
+      case 'listMetricPoints':
+        return this.telemetryQueries.listMetricPoints(req.query);
+      case 'listMetricNames':
+        return this.telemetryQueries.listMetricNames();
       case 'counters':
         return this.queries.counters();
       case 'metrics':
@@ -165,15 +184,27 @@ class StoreWorker {
   /**
    * Protobuf requests are only scanned here (framing, ids, nesting: everything that could make the
    * later decode fail) and decoded during compaction; JSON has to be parsed to be checked at all,
-   * so its decoded spans ride along in the memtable.
+   * so its decoded spans ride along in the memtable. Logs and metrics are low-volume: decoded whole
+   * here (no scanner to keep in step with a second decoder), and ride along too.
    */
-  private check(job: PendingIngest): { spans: SpanRecord[] | null; count: number; rejected: number; rejectReasons: string[]; warnings: string[] } {
+  private check(job: PendingIngest): {
+    spans: SpanRecord[] | null;
+    telemetry: DecodedTelemetry | null;
+    count: number;
+    rejected: number;
+    rejectReasons: string[];
+    warnings: string[];
+  } {
+    if (job.signal !== 'traces') {
+      const t = decodeTelemetry(job.signal, job.encoding, job.body);
+      return { spans: null, telemetry: t, count: t.count, rejected: t.rejected, rejectReasons: t.rejectReasons, warnings: t.warnings };
+    }
     if (job.encoding === 'protobuf') {
       const scan = scanTraceRequest(job.body);
-      return { spans: null, count: scan.spans, rejected: scan.rejected, rejectReasons: scan.rejectReasons, warnings: scan.warnings };
+      return { spans: null, telemetry: null, count: scan.spans, rejected: scan.rejected, rejectReasons: scan.rejectReasons, warnings: scan.warnings };
     }
     const batch = decodeTraceRequestJson(job.body);
-    return { spans: batch.spans, count: batch.spans.length, rejected: batch.rejected, rejectReasons: batch.rejectReasons, warnings: batch.warnings };
+    return { spans: batch.spans, telemetry: null, count: batch.spans.length, rejected: batch.rejected, rejectReasons: batch.rejectReasons, warnings: batch.warnings };
   }
 
   /** One transaction for every request that is waiting; each is answered after COMMIT returns. */
@@ -219,8 +250,11 @@ class StoreWorker {
       if (!this.hasRoomFor(payloadBytes)) throw Object.assign(new Error('no room left for compaction'), { code: 'SQLITE_FULL' });
       accepted = this.db.transaction(() =>
         checked.map(({ job, result }) => {
-          const info = this.appendLog.run(receivedAt, ENCODING_CODE[job.encoding], job.body, crc32(job.body));
-          const entry: MemtableEntry = { seq: Number(info.lastInsertRowid), receivedAt, encoding: job.encoding, body: job.body, spans: result.spans, spanCount: result.count };
+          const info = this.appendLog.run(receivedAt, LOG_ENCODING_CODES[job.signal][job.encoding], job.body, crc32(job.body));
+          const entry: MemtableEntry = {
+            seq: Number(info.lastInsertRowid), receivedAt, signal: job.signal, encoding: job.encoding, body: job.body,
+            spans: result.spans, telemetry: result.telemetry, itemCount: result.count,
+          };
           return entry;
         }),
       )();
@@ -244,7 +278,7 @@ class StoreWorker {
     }
     this.metrics.appendMs += performance.now() - appendStart;
     this.metrics.appendedRequests += accepted.length;
-    for (const { result } of checked) this.metrics.appendedSpans += result.count;
+    for (const { job, result } of checked) if (job.signal === 'traces') this.metrics.appendedSpans += result.count;
     for (const { job, result } of checked) {
       this.reply(job.id, {
         status: 'accepted',
@@ -255,7 +289,7 @@ class StoreWorker {
       } satisfies IngestResult);
     }
     this.memtable.push(...accepted);
-    for (const e of accepted) this.memtableSpans += e.spanCount;
+    for (const e of accepted) this.memtableSpans += e.itemCount;
     this.scheduleCompaction();
   }
 
@@ -273,11 +307,29 @@ class StoreWorker {
     });
   }
 
-  /** Decodes what was only scanned; a request that fails here (it never should) is reported, not retried forever. */
-  private toBatches(entries: readonly MemtableEntry[]): AcceptedBatch[] {
+  /**
+   * Decodes what was only scanned (or replayed); a request that fails here (it never should) is
+   * reported, not retried forever. Every entry yields a span batch, empty for logs and metrics, so
+   * the span compactor's watermark moves past all of them.
+   */
+  private toBatches(entries: readonly MemtableEntry[]): { spans: AcceptedBatch[]; telemetry: AcceptedTelemetry[] } {
     const start = performance.now();
     const batches: AcceptedBatch[] = [];
+    const telemetry: AcceptedTelemetry[] = [];
     for (const e of entries) {
+      if (e.signal !== 'traces') {
+        let t = e.telemetry;
+        if (t === null) {
+          try {
+            t = decodeTelemetry(e.signal, e.encoding, e.body);
+          } catch (err) {
+            this.notice('error', `Log record ${e.seq} could not be decoded and was skipped: ${(err as Error).message}`);
+          }
+        }
+        if (t) telemetry.push({ receivedAt: e.receivedAt, logs: t.logs, points: t.points });
+        batches.push({ seq: e.seq, receivedAt: e.receivedAt, spans: [] });
+        continue;
+      }
       let spans = e.spans;
       if (spans === null) {
         try {
@@ -291,7 +343,26 @@ class StoreWorker {
       batches.push({ seq: e.seq, receivedAt: e.receivedAt, spans });
     }
     this.metrics.decodeMs += performance.now() - start;
-    return batches;
+    return { spans: batches, telemetry };
+  }
+
+  /**
+   * One transaction for a slice of the log: logs and metric points first, then the span compactor,
+   * whose own transaction nests (a savepoint) and advances the watermark past the whole slice.
+   */
+  private compactEntries(entries: readonly MemtableEntry[]): CompactionResult {
+    const batches = this.toBatches(entries);
+    if (batches.telemetry.length === 0) return this.compactor.compact(batches.spans);
+    const keysBefore = this.keys.maxId();
+    try {
+      return this.db.transaction(() => {
+        this.telemetryCompactor.insert(batches.telemetry);
+        return this.compactor.compact(batches.spans);
+      })();
+    } catch (err) {
+      this.keys.forgetAbove(keysBefore);
+      throw err;
+    }
   }
 
   /** Everything acknowledged becomes visible: reads and shutdown call this. */
@@ -305,11 +376,11 @@ class StoreWorker {
     this.memtable = this.memtable.slice(entries.length);
     try {
       const start = performance.now();
-      const result = this.compactor.compact(this.toBatches(entries));
+      const result = this.compactEntries(entries);
       this.metrics.compactMs += performance.now() - start;
       for (const e of entries) {
-        this.metrics.compactedSpans += e.spanCount;
-        this.memtableSpans -= e.spanCount;
+        if (e.signal === 'traces') this.metrics.compactedSpans += e.itemCount;
+        this.memtableSpans -= e.itemCount;
       }
       this.emit({ event: 'compacted', ...result });
     } catch (err) {
@@ -347,7 +418,10 @@ class StoreWorker {
       const result = this.retention.enforce(this.retentionSettings);
       if (result.deletedTraces > 0) {
         this.emit({ event: 'log', line: `retention deleted ${result.deletedTraces} trace(s), ${result.deletedSpans} span(s)` });
-        this.emit({ event: 'retained', ...result });
+        this.emit({ event: 'retained', deletedTraces: result.deletedTraces, deletedSpans: result.deletedSpans });
+      }
+      if (result.deletedLogs > 0 || result.deletedMetricPoints > 0) {
+        this.emit({ event: 'log', line: `retention deleted ${result.deletedLogs} log record(s), ${result.deletedMetricPoints} metric point(s)` });
       }
     } catch (err) {
       this.emit({ event: 'log', line: `retention failed: ${(err as Error).message}` });
@@ -375,10 +449,14 @@ class StoreWorker {
           this.notice('error', `Log record ${row.seq} fails its checksum and was skipped.`);
           continue;
         }
-        const encoding: OtlpEncoding = row.encoding === 2 ? 'json' : 'protobuf';
-        entries.push({ seq: row.seq, receivedAt: row.received_at, encoding, body: row.payload, spans: null, spanCount: 0 });
+        const kind = logEncodingOf(row.encoding);
+        if (!kind) {
+          this.notice('error', `Log record ${row.seq} has an unknown encoding (${row.encoding}) and was skipped.`);
+          continue;
+        }
+        entries.push({ seq: row.seq, receivedAt: row.received_at, ...kind, body: row.payload, spans: null, telemetry: null, itemCount: 0 });
       }
-      if (entries.length) this.compactor.compact(this.toBatches(entries));
+      if (entries.length) this.compactEntries(entries);
       replayed += entries.length;
       after = rows[rows.length - 1]!.seq;
     }

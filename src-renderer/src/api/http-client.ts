@@ -4,6 +4,11 @@ import type {
   EngineInfo,
   FlowtraceApi,
   HexId,
+  LogListPage,
+  LogListQuery,
+  MetricNameInfo,
+  MetricPointPage,
+  MetricPointQuery,
   SpanRecord,
   Stats,
   TraceDetail,
@@ -63,6 +68,16 @@ export function traceListSearch(query: TraceListQuery): string {
   return s ? `?${s}` : '';
 }
 
+/** Log and metric queries are flat: every set field is one query parameter. */
+function flatSearch(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
 export function createHttpApi(): FlowtraceApi {
   const socket = new IngestSocket(
     () => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${BASE}/ws`,
@@ -94,6 +109,23 @@ export function createHttpApi(): FlowtraceApi {
     },
     async getInfo(): Promise<EngineInfo> {
       return expectObject(await getJson('/info'), '/info', ['otlpHttpEndpoint']) as unknown as EngineInfo;
+    },
+    async listLogs(query: LogListQuery): Promise<LogListPage> {
+      const path = `/logs${flatSearch(query)}`;
+      const obj = expectObject(await getJson(path), path, ['logs', 'nextCursor']);
+      if (!Array.isArray(obj.logs)) throw new Error(`unexpected response from ${BASE}${path}: logs is not an array`);
+      return obj as unknown as LogListPage;
+    },
+    async listMetricPoints(query: MetricPointQuery): Promise<MetricPointPage> {
+      const path = `/metrics${flatSearch(query)}`;
+      const obj = expectObject(await getJson(path), path, ['points', 'nextCursor']);
+      if (!Array.isArray(obj.points)) throw new Error(`unexpected response from ${BASE}${path}: points is not an array`);
+      return obj as unknown as MetricPointPage;
+    },
+    async listMetricNames(): Promise<MetricNameInfo[]> {
+      const body = await getJson('/metrics/names');
+      if (!Array.isArray(body)) throw new Error(`unexpected response from ${BASE}/metrics/names: not an array`);
+      return body as MetricNameInfo[];
     },
     onIngest(listener) {
       return socket.subscribe(listener);

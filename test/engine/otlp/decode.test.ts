@@ -102,3 +102,22 @@ test('malformed protobuf framing throws DecodeError, never reads past the buffer
   assert.throws(() => decodeTraceRequestJson(new TextEncoder().encode('[1,2')), DecodeError);
   assert.throws(() => decodeTraceRequestJson(new TextEncoder().encode('{"resourceSpans": 5}')), /resourceSpans must be an array/);
 });
+
+test('an attribute named __proto__ is kept as an ordinary attribute by both decoders', () => {
+  const json = JSON.stringify({
+    resourceSpans: [{ scopeSpans: [{ spans: [{
+      traceId: '0102030405060708090a0b0c0d0e0f10', spanId: 'a0a1a2a3a4a5a6a7', name: 'p',
+      attributes: [
+        { key: '__proto__', value: { kvlistValue: { values: [{ key: 'polluted', value: { stringValue: 'yes' } }] } } },
+        { key: 'a', value: { stringValue: 'b' } },
+      ],
+    }] }] }],
+  });
+  const proto = Buffer.from('0a51124f124d0a100102030405060708090a0b0c0d0e0f10120801020304050607082a01784a220a095f5f70726f746f5f5f121532130a110a08706f6c6c7574656412050a037965734a080a016112030a0162', 'hex');
+  for (const attrs of [decodeTraceRequestJson(Buffer.from(json)).spans[0]!.attributes, decodeTraceRequest(proto).spans[0]!.attributes]) {
+    assert.deepEqual(Object.keys(attrs), ['__proto__', 'a']);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(attrs, '__proto__')?.value, { polluted: 'yes' });
+    assert.equal(Object.getPrototypeOf(attrs), Object.prototype, 'the object was not re-parented');
+    assert.equal((attrs as Record<string, unknown>).polluted, undefined);
+  }
+});

@@ -60,6 +60,44 @@ test('migration 0002 moves events, links and attributes of stored spans into the
   db.close();
 });
 
+test('migration 0003 adds STRICT logs and metric_points tables beside stored spans, which stay as they were', () => {
+  const db = new Database(':memory:');
+  migrate(db, ':memory:', 2);
+  db.prepare("INSERT INTO resources (fingerprint, service_name, attributes, dropped_attributes_count) VALUES ('r', 'svc', '{}', 0)").run();
+  db.prepare("INSERT INTO scopes (fingerprint, name, version, attributes, dropped_attributes_count) VALUES ('s', 'scope', '1', '{}', 0)").run();
+  db.prepare(
+    `INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns, status_code, status_message,
+       dropped_attributes_count, dropped_events_count, dropped_links_count, resource_id, scope_id, received_at, attrs)
+     VALUES (?, ?, NULL, '', 'kept', 1, 1, 2, 0, '', 0, 0, 0, 1, 1, 0, '[]')`,
+  ).run(Buffer.alloc(16, 1), Buffer.alloc(8, 2));
+  db.prepare("INSERT INTO log (received_at, encoding, payload, checksum) VALUES (0, 2, x'00', 0)").run();
+  migrate(db, ':memory:', 3);
+  assert.equal(db.pragma('user_version', { simple: true }), 3);
+  const sql = (name: string) => db.prepare("SELECT sql FROM sqlite_schema WHERE name = ?").pluck().get(name) as string;
+  assert.match(sql('logs'), /STRICT/);
+  assert.match(sql('metric_points'), /STRICT/);
+  const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('logs', 'metric_points') ORDER BY name").pluck().all();
+  assert.deepEqual(indexes, ['logs_by_received', 'logs_by_time', 'logs_by_trace', 'metric_points_by_exemplar_trace', 'metric_points_by_name', 'metric_points_by_received']);
+  assert.equal(db.prepare('SELECT name FROM spans').pluck().get(), 'kept');
+  assert.equal(db.prepare('SELECT count(*) FROM log').pluck().get(), 1, 'unreplayed log rows are left for replay');
+  // The new tables take what the compactor writes, and "logs of a span" uses its index.
+  db.prepare(
+    `INSERT INTO logs (trace_id, span_id, time_ns, observed_ns, at_ns, severity_number, severity_text, body, attrs,
+       dropped_attributes_count, flags, event_name, resource_id, scope_id, received_at)
+     VALUES (?, ?, 5, 6, 5, 9, 'INFO', '"hi"', '[]', 0, 1, '', 1, 1, 0)`,
+  ).run(Buffer.alloc(16, 1), Buffer.alloc(8, 2));
+  db.prepare(
+    `INSERT INTO metric_points (name, description, unit, type, temporality, is_monotonic, start_ns, time_ns, attrs, flags, value,
+       resource_id, scope_id, received_at) VALUES ('m', '', '', 7, 2, 1, 0, 5, '[]', 0, 3, 1, 1, 0)`,
+  ).run();
+  const plan = db.prepare('EXPLAIN QUERY PLAN SELECT id FROM logs WHERE trace_id = ? AND span_id = ? ORDER BY at_ns DESC, id DESC')
+    .all(Buffer.alloc(16, 1), Buffer.alloc(8, 2)) as Array<{ detail: string }>;
+  assert.match(plan.map((p) => p.detail).join('\n'), /logs_by_trace/);
+  // STRICT: a text timestamp is refused rather than stored.
+  assert.throws(() => db.prepare("UPDATE logs SET time_ns = 'soon'").run(), /cannot store TEXT value in INTEGER column/);
+  db.close();
+});
+
 test('a database from a newer Flowtrace is refused with a message naming the file', async () => {
   const dir = tempDataDir();
   const file = join(dir, DB_FILE);
