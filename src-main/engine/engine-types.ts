@@ -5,6 +5,8 @@
 import type { EngineInfo, FlowtraceApi } from '../../src-shared/contract';
 import type { Durability } from './store/protocol';
 import type { RetentionSettings } from './store/retention';
+import type { OtlpHttpTimeouts } from './receiver/otlp-http';
+import type { OtlpGrpcTimeouts } from './receiver/otlp-grpc';
 
 export interface EngineOptions {
   /** Where the SQLite file lives; created if missing. */
@@ -15,6 +17,10 @@ export interface EngineOptions {
   otlpGrpcPort?: number;
   /** Largest OTLP/gRPC request, compressed or decompressed; larger ones get RESOURCE_EXHAUSTED. Default 4 MiB. */
   otlpGrpcMaxMessageBytes?: number;
+  /** How long a slow OTLP/HTTP client may take (headers 10 s, whole request 60 s, keep-alive idle 60 s by default). */
+  otlpHttpTimeouts?: Partial<OtlpHttpTimeouts>;
+  /** How long an OTLP/gRPC connection may stay (idle 2 min, age 5 min + 30 s grace by default). */
+  otlpGrpcTimeouts?: Partial<OtlpGrpcTimeouts>;
   /** Listen address; loopback by default. */
   host?: string;
   /**

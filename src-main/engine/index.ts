@@ -86,6 +86,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       signals: SIGNALS,
       ingest,
       access,
+      ...(options.otlpHttpTimeouts ? { timeouts: options.otlpHttpTimeouts } : {}),
     });
   } catch (err) {
     await store.close();
@@ -105,6 +106,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       ingest,
       token: access.token,
       ...(options.otlpGrpcMaxMessageBytes !== undefined ? { maxMessageBytes: options.otlpGrpcMaxMessageBytes } : {}),
+      ...(options.otlpGrpcTimeouts ? { timeouts: options.otlpGrpcTimeouts } : {}),
     });
   } catch (err) {
     await closeHttpServer(receiver);

@@ -25,6 +25,31 @@ const RETRY_DELAY_SECONDS = 5;
 const SHUTDOWN_GRACE_MS = 2000;
 const MIB = 1024 * 1024;
 
+/**
+ * How long one HTTP/2 connection may stay. grpc-js has no per-stream receive timeout (only the
+ * client's own `grpc-timeout`), so these are what bound a client that stalls:
+ * - a connection with no call in flight (silent, or a partial preface) is closed after `idleMs`;
+ * - any connection, even one with a call stuck mid-message, gets GOAWAY after `maxAgeMs` (±10%
+ *   jitter) and is destroyed `maxAgeGraceMs` later. Exporters reconnect on GOAWAY transparently.
+ */
+export interface OtlpGrpcTimeouts {
+  idleMs: number;
+  maxAgeMs: number;
+  /** Time for calls in flight (waiting on a store commit) to finish after GOAWAY. */
+  maxAgeGraceMs: number;
+}
+
+/** Idle longer than a metrics exporter's 60 s interval, so a steady exporter keeps its connection. */
+export const DEFAULT_OTLP_GRPC_TIMEOUTS: OtlpGrpcTimeouts = { idleMs: 120_000, maxAgeMs: 300_000, maxAgeGraceMs: 30_000 };
+
+function resolveTimeouts(partial: Partial<OtlpGrpcTimeouts> | undefined): OtlpGrpcTimeouts {
+  const t = { ...DEFAULT_OTLP_GRPC_TIMEOUTS, ...partial };
+  for (const [name, value] of Object.entries(t)) {
+    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`OTLP/gRPC ${name} must be a positive whole number of ms, not ${value}`);
+  }
+  return t;
+}
+
 const SERVICES: Record<OtlpSignal, { service: string; request: string }> = {
   traces: { service: 'opentelemetry.proto.collector.trace.v1.TraceService', request: 'ExportTraceServiceRequest' },
   logs: { service: 'opentelemetry.proto.collector.logs.v1.LogsService', request: 'ExportLogsServiceRequest' },
@@ -42,6 +67,8 @@ export interface OtlpGrpcReceiverOptions {
   token: string | undefined;
   /** Largest request accepted, compressed or after gunzip; default 4 MiB. */
   maxMessageBytes?: number;
+  /** Connection time bounds; DEFAULT_OTLP_GRPC_TIMEOUTS for whatever is left out. */
+  timeouts?: Partial<OtlpGrpcTimeouts>;
 }
 
 export interface OtlpGrpcReceiver {
@@ -139,10 +166,14 @@ function exportHandler(signal: OtlpSignal, options: OtlpGrpcReceiverOptions): ha
  * Bounds per connection. 100 streams is what HTTP/2 recommends as the least to allow. The session
  * memory cap (MB; grpc-js leaves it unlimited by default) covers a collector's ten parallel exports
  * of the largest message with room to spare, and stops one client from buffering without bound.
- * Keepalive pings find exporters that vanished without closing (a laptop put to sleep).
+ * Keepalive pings find exporters that vanished without closing (a laptop put to sleep), and drop a
+ * peer that does not answer them. The idle and age bounds are described at OtlpGrpcTimeouts.
  */
-function serverOptions(maxMessageBytes: number): ConstructorParameters<typeof Server>[0] {
+function serverOptions(maxMessageBytes: number, timeouts: OtlpGrpcTimeouts): ConstructorParameters<typeof Server>[0] {
   return {
+    'grpc.max_connection_idle_ms': timeouts.idleMs,
+    'grpc.max_connection_age_ms': timeouts.maxAgeMs,
+    'grpc.max_connection_age_grace_ms': timeouts.maxAgeGraceMs,
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_concurrent_streams': 100,
     'grpc-node.max_session_memory': Math.max(64, Math.ceil((16 * maxMessageBytes) / MIB)),
@@ -178,7 +209,7 @@ function shutdown(server: Server): Promise<void> {
 }
 
 export async function startOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): Promise<OtlpGrpcReceiver> {
-  const server = new Server(serverOptions(options.maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES));
+  const server = new Server(serverOptions(options.maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES, resolveTimeouts(options.timeouts)));
   for (const signal of options.signals) {
     const definition: ServiceDefinition<{ Export: MethodDefinition<Uint8Array, Uint8Array> }> = { Export: exportMethod(signal) };
     server.addService(definition, { Export: exportHandler(signal, options) });

@@ -25,6 +25,47 @@ import { checkHttpAccess, OPEN_LOOPBACK_POLICY, type AccessPolicy } from './acce
 
 const gunzipAsync = promisify(gunzip);
 const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * How long one client may take. A client that sends 1 byte per second must not hold a socket (and
+ * Node's per-connection state) for minutes: exporters send a whole batch in milliseconds on loopback,
+ * so these bounds are generous for them and short for a stalled or hostile peer.
+ */
+export interface OtlpHttpTimeouts {
+  /** From a request's first byte (or the connection's opening) until its headers are complete. */
+  headersMs: number;
+  /** From a request's first byte until its body is complete; no more than this for a trickled body. Must be ≥ headersMs. */
+  requestMs: number;
+  /** How long a keep-alive connection may sit idle between requests. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_OTLP_HTTP_TIMEOUTS: OtlpHttpTimeouts = { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 60_000 };
+
+/**
+ * Open sockets beyond this are dropped on accept. Exporters keep a handful of connections each;
+ * the cap only stops one peer from exhausting file descriptors with stalled connections.
+ */
+export const MAX_HTTP_CONNECTIONS = 1024;
+
+/**
+ * Node only looks for expired headers/requests this often (30 s by default, which would let a
+ * slow client overstay its timeout by that much); a quarter of the shortest bound, at most 1 s.
+ */
+function checkingIntervalMs(t: OtlpHttpTimeouts): number {
+  return Math.max(50, Math.min(1000, Math.floor(Math.min(t.headersMs, t.requestMs) / 4)));
+}
+
+function resolveTimeouts(partial: Partial<OtlpHttpTimeouts> | undefined): OtlpHttpTimeouts {
+  const t = { ...DEFAULT_OTLP_HTTP_TIMEOUTS, ...partial };
+  for (const [name, value] of Object.entries(t)) {
+    // Zero would mean "no limit" to Node, which is exactly what these exist to prevent.
+    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`OTLP/HTTP ${name} must be a positive whole number of ms, not ${value}`);
+  }
+  if (t.headersMs > t.requestMs) throw new RangeError(`OTLP/HTTP headersMs (${t.headersMs}) must not exceed requestMs (${t.requestMs})`);
+  return t;
+}
+
 const REQUEST_MESSAGE: Record<OtlpSignal, string> = {
   traces: 'ExportTraceServiceRequest',
   logs: 'ExportLogsServiceRequest',
@@ -40,7 +81,15 @@ export interface OtlpHttpReceiverOptions {
   isPaused: () => boolean;
   /** Who may send; loopback-only, no token and no browser origins when left out. */
   access?: AccessPolicy;
+  /** Per-connection time bounds; DEFAULT_OTLP_HTTP_TIMEOUTS for whatever is left out. */
+  timeouts?: Partial<OtlpHttpTimeouts>;
 }
+
+/**
+ * The client went away (or Node cut it off at the request timeout, answering 408 itself) before
+ * the body was complete: nothing was handed to the store, and there is nobody left to answer.
+ */
+class ClientGone extends Error {}
 
 class HttpError extends Error {
   constructor(
@@ -78,6 +127,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
       }
       chunks.push(chunk);
     });
+    // 'close' before 'end' means the body never completed (timeout or disconnect); an 'error' may come too.
+    req.on('close', () => {
+      if (!req.complete) reject(new ClientGone('request closed before its body was complete'));
+    });
     req.on('end', () => {
       const body = new Uint8Array(total);
       let offset = 0;
@@ -87,7 +140,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
       }
       resolve(body);
     });
-    req.on('error', reject);
+    req.on('error', () => reject(new ClientGone('request aborted before its body was complete')));
   });
 }
 
@@ -122,12 +175,24 @@ function sendStatus(res: ServerResponse, status: number, encoding: OtlpEncoding 
 }
 
 export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): Promise<Server> {
-  const server = createServer({ keepAlive: true, headersTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
-    void handle(req, res, options).catch((err: unknown) => {
-      if (!res.headersSent) sendStatus(res, 500, null, `internal error: ${(err as Error).message}`);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
+  const timeouts = resolveTimeouts(options.timeouts);
+  // On expiry Node answers 408 itself (unless a response has started) and destroys the socket.
+  const server = createServer(
+    {
+      keepAlive: true,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: checkingIntervalMs(timeouts),
+      keepAliveTimeout: timeouts.keepAliveMs,
+    },
+    (req, res) => {
+      void handle(req, res, options).catch((err: unknown) => {
+        if (err instanceof ClientGone || res.headersSent || res.destroyed) return;
+        sendStatus(res, 500, null, `internal error: ${(err as Error).message}`);
+      });
+    },
+  );
+  server.maxConnections = MAX_HTTP_CONNECTIONS;
   return listen(server, options.port, options.host);
 }
 
