@@ -69,6 +69,109 @@ export interface SpanRecord {
   scope: ScopeInfo;
 }
 
+/**
+ * GenAI semantics of a span, read once from whichever dialect it was sent in (OTel GenAI current or
+ * deprecated names, OpenInference, OpenLLMetry); see docs/genai-normalization.md for where each field
+ * comes from and which source wins. An absent field means "not known"; the raw attributes are kept as
+ * sent on the span, so nothing is lost by normalizing.
+ */
+export type GenAiKind =
+  | 'agent'
+  | 'llm'
+  | 'tool'
+  | 'retriever'
+  | 'embedding'
+  | 'reranker'
+  | 'chain'
+  | 'workflow'
+  | 'guardrail'
+  | 'evaluator'
+  | 'memory'
+  | 'other';
+
+/**
+ * One part of a message, after the OTel GenAI message JSON schema (gen-ai-input-messages.json /
+ * gen-ai-output-messages.json). Field names are camelCase like the rest of the contract
+ * (`mime_type` → `mimeType`, `file_id` → `fileId`). Parts of a type the schema adds later
+ * (server tool calls, compaction, …) are kept as `other` with their original type and fields.
+ */
+export type GenAiPart =
+  | { type: 'text'; content: string }
+  | { type: 'reasoning'; content: string }
+  /** `arguments`: parsed when it was a JSON string, so dialects that send a string or an object agree. */
+  | { type: 'tool_call'; id: string | null; name: string; arguments: AttributeValue }
+  /** The schema calls the payload `response`; `result` (as some producers write it) is read as the same. */
+  | { type: 'tool_call_response'; id: string | null; response: AttributeValue }
+  | { type: 'blob'; mimeType: string | null; modality: string; content: string }
+  | { type: 'uri'; mimeType: string | null; modality: string; uri: string }
+  | { type: 'file'; mimeType: string | null; modality: string; fileId: string }
+  | { type: 'other'; originalType: string; data: Attributes };
+
+export interface GenAiMessage {
+  /** `system`, `user`, `assistant`, `tool`, or what the producer sent. */
+  role: string;
+  parts: GenAiPart[];
+  /** Participant name, when sent. Finish reasons are not kept per message but on the span (`finishReasons`), where every dialect can put them. */
+  name?: string;
+}
+
+/** A tool offered to the model (`gen_ai.tool.definitions` and the dialects' equivalents). */
+export interface GenAiToolDefinition {
+  name: string;
+  type?: string;
+  description?: string;
+  parameters?: AttributeValue;
+}
+
+export interface GenAiSpan {
+  kind: GenAiKind;
+  /** The OTel `gen_ai.operation.name` (e.g. `chat`, `invoke_agent`, `execute_tool`): as sent, or derived from the kind. */
+  operation?: string;
+  /** OTel provider name (`openai`, `anthropic`, `mistral_ai`, …), lowercased. */
+  provider?: string;
+  requestModel?: string;
+  responseModel?: string;
+  /** Includes cached input tokens (OTel and OpenAI count them in; see the docs for Anthropic). */
+  inputTokens?: number;
+  /** Includes reasoning tokens. */
+  outputTokens?: number;
+  cacheReadTokens?: number;
+  reasoningTokens?: number;
+  /** As reported, else input + output. */
+  totalTokens?: number;
+  /** USD. null: tokens are known but the model has no price ("no price"); absent: no tokens to price. */
+  costUsd?: number | null;
+  agentName?: string;
+  toolName?: string;
+  toolCallId?: string;
+  sessionId?: string;
+  userId?: string;
+  /** Normalized to the OTel values where one fits (`stop`, `length`, `content_filter`, `tool_call`, `error`). */
+  finishReasons?: string[];
+  inputMessages?: GenAiMessage[];
+  outputMessages?: GenAiMessage[];
+  systemInstructions?: GenAiPart[];
+  /** Not in the issue's field list: kept because `gen_ai.tool.definitions` would otherwise be read for nothing. */
+  toolDefinitions?: GenAiToolDefinition[];
+}
+
+/** GenAI totals of one trace (see rollupTrace for how double counting is avoided). */
+export interface GenAiTraceRollup {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** Sum over the spans that have a price; null when none has. */
+  costUsd: number | null;
+  /** Distinct, sorted. */
+  models: string[];
+  /** Distinct, sorted. */
+  agents: string[];
+  llmCalls: number;
+  toolCalls: number;
+  /** Of the earliest span that names one; null when none does. */
+  sessionId: string | null;
+}
+
 export interface TraceSummary {
   traceId: HexId;
   /** Name of the earliest span without a parent; if every span has a (missing) parent, the earliest span. */
