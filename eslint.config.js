@@ -47,7 +47,7 @@ export const boundaryRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'native/build/**', 'test-results/**', 'bench/results/**', '.venv-interop/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'native/build/**', 'test-results/**', 'bench/results/**', '.venv-interop/**', '.venv-genai-capture/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

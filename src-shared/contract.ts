@@ -67,6 +67,11 @@ export interface SpanRecord {
   droppedLinksCount: number;
   resource: ResourceInfo;
   scope: ScopeInfo;
+  /**
+   * What the span means as GenAI (docs/genai-normalization.md), read at ingest; absent when the span
+   * carries no GenAI marker. Messages sent as correlated log records are merged in when the span is read.
+   */
+  genai?: GenAiSpan;
 }
 
 /**
@@ -172,6 +177,78 @@ export interface GenAiTraceRollup {
   sessionId: string | null;
 }
 
+/**
+ * The agent graph of one trace (docs/genai-graph.md has the rules): one node per GenAI span, typed
+ * edges between them. Built on demand from the trace's spans by buildAgentGraph; pure data, so the
+ * UI can lay it out without knowing any dialect.
+ */
+export type AgentEdgeType = 'calls' | 'handoff' | 'tool_result' | 'retry_of' | 'fallback_of' | 'link';
+
+export interface AgentGraphNode {
+  /** The span id (of the first span, for a collapsed node). */
+  id: HexId;
+  spanId: HexId;
+  kind: GenAiKind;
+  /** Agent name for agents, tool name for tools, model for model calls; else the span name. */
+  label: string;
+  spanName: string;
+  /** The nearest GenAI ancestor's node; null for a root (no GenAI ancestor, a missing parent, a cut parent cycle). */
+  parentId: HexId | null;
+  startTimeUnixNano: NanoString;
+  endTimeUnixNano: NanoString;
+  /** End − start (a collapsed node: from its first start to its last end). */
+  durationMs: number;
+  /** A collapsed node is `error` when any of its spans is. */
+  status: StatusCodeName;
+  /** Of the (first) failed span; null when none failed or it said nothing. */
+  errorMessage: string | null;
+  /** Failed spans behind this node (0 or 1, unless collapsed). */
+  errorCount: number;
+  /** Response model, else request model; null when the span names none. */
+  model: string | null;
+  /** null: not reported. Summed over the spans of a collapsed node. */
+  inputTokens: number | null;
+  outputTokens: number | null;
+  totalTokens: number | null;
+  /** USD; null when unknown or unpriced (tokens known and cost null means "no price"). */
+  costUsd: number | null;
+  /** Spans behind this node: 1, or more for a node collapseRepeats made of repeats. */
+  count: number;
+  /** Every span id behind a collapsed node, in time order; empty for a plain node. */
+  collapsedSpanIds: HexId[];
+}
+
+export interface AgentGraphEdge {
+  /** `type:from->to`; unique in a graph. */
+  id: string;
+  type: AgentEdgeType;
+  /** Node ids. Direction per type: calls parent→child, handoff from→to agent, tool_result tool→consuming LLM call, retry_of / fallback_of the new attempt→the failed one, link the linking span's node→the linked one. */
+  from: HexId;
+  to: HexId;
+  /** tool_result only: matched by the tool call id, or by tool name and order (a producer without call ids). */
+  match?: 'call_id' | 'tool_name';
+  /** Underlying edges merged into this one by collapsing; 1 otherwise. */
+  count: number;
+}
+
+/** An OTel span link from a node to a span that is not in this trace's graph (another trace, or a span that never arrived). */
+export interface AgentGraphExternalLink {
+  from: HexId;
+  traceId: HexId;
+  spanId: HexId;
+  attributes: Attributes;
+}
+
+export interface AgentGraph {
+  /** null for an empty graph. */
+  traceId: HexId | null;
+  /** By start time, then span id. */
+  nodes: AgentGraphNode[];
+  /** By type (in AgentEdgeType order), then by the order of `from`, then of `to`. */
+  edges: AgentGraphEdge[];
+  externalLinks: AgentGraphExternalLink[];
+}
+
 export interface TraceSummary {
   traceId: HexId;
   /** Name of the earliest span without a parent; if every span has a (missing) parent, the earliest span. */
@@ -181,6 +258,8 @@ export interface TraceSummary {
   durationMs: number;
   spanCount: number;
   errorCount: number;
+  /** Absent when no span of the trace is GenAI. */
+  genai?: GenAiTraceRollup;
 }
 
 export type TraceSort = 'newest' | 'oldest' | 'longest' | 'shortest';
@@ -210,6 +289,20 @@ export interface TraceListQuery {
   startTo?: NanoString;
   /** Some span of the trace has attribute `key` equal to `value` (each pair, possibly on different spans). */
   attributes?: Record<string, string>;
+  /** Some LLM, embedding or reranker span has this exact request or response model. */
+  model?: string;
+  /** Some agent span has this exact agent name. */
+  agent?: string;
+  /** Some tool span has this exact tool name. */
+  tool?: string;
+  /** Some span is GenAI of this kind. */
+  kind?: GenAiKind;
+  /** true ≡ status `error`, false ≡ status `ok` (the two may be given together only when they agree). */
+  hasError?: boolean;
+  /** The trace's GenAI total tokens are at least this (traces without GenAI never match). */
+  minTokens?: number;
+  /** The trace's GenAI cost is at least this many USD (traces with no priced call never match). */
+  minCostUsd?: number;
 }
 
 export interface TraceListPage {
@@ -222,6 +315,42 @@ export interface TraceDetail {
   traceId: HexId;
   /** In start-time order. */
   spans: SpanRecord[];
+}
+
+/** One conversation: the traces whose GenAI rollup names this session id. */
+export interface SessionSummary {
+  sessionId: string;
+  /** Traces (turns) in the session. */
+  turns: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** Sum over the turns that have a price; null when none has. */
+  costUsd: number | null;
+  /** Start of the earliest turn. */
+  firstActivityUnixNano: NanoString;
+  /** End of the latest turn. */
+  lastActivityUnixNano: NanoString;
+}
+
+export interface SessionListQuery {
+  /** 1..500, default 50. */
+  limit?: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface SessionListPage {
+  /** Most recent activity first. */
+  sessions: SessionSummary[];
+  nextCursor: string | null;
+}
+
+export interface SessionDetail {
+  sessionId: string;
+  /** In start-time order (the first MAX_SESSION_TRACES; `truncated` says when there are more). */
+  traces: TraceSummary[];
+  truncated: boolean;
 }
 
 export interface StoreNotice {
@@ -418,6 +547,10 @@ export interface FlowtraceApi {
   listTraces(query: TraceListQuery): Promise<TraceListPage>;
   getTrace(traceId: HexId): Promise<TraceDetail | null>;
   getSpan(traceId: HexId, spanId: HexId): Promise<SpanRecord | null>;
+  /** GenAI sessions (conversations), most recent activity first. */
+  listSessions(query: SessionListQuery): Promise<SessionListPage>;
+  /** null when no stored trace names this session. */
+  getSession(sessionId: string): Promise<SessionDetail | null>;
   getStats(): Promise<Stats>;
   getInfo(): Promise<EngineInfo>;
   /** OTLP log records, newest first; by trace or span, text and time. */
@@ -430,7 +563,7 @@ export interface FlowtraceApi {
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'listSessions', 'getSession', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

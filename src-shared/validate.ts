@@ -3,7 +3,7 @@
  * or an HTTP client is `unknown` until it passes through here. Throws ArgumentError with a message
  * fit to show the caller.
  */
-import type { HexId, LogListQuery, MetricPointQuery, TraceListQuery, TraceSort } from './contract';
+import type { GenAiKind, HexId, LogListQuery, MetricPointQuery, SessionListQuery, TraceListQuery, TraceSort } from './contract';
 
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
@@ -33,7 +33,11 @@ const SORTS: readonly TraceSort[] = ['newest', 'oldest', 'longest', 'shortest'];
 const QUERY_FIELDS = new Set([
   'limit', 'cursor', 'sort', 'service', 'q', 'rootName', 'spanName', 'status',
   'minDurationMs', 'maxDurationMs', 'startFrom', 'startTo', 'attributes',
+  'model', 'agent', 'tool', 'kind', 'hasError', 'minTokens', 'minCostUsd',
 ]);
+const GENAI_KINDS: readonly GenAiKind[] = [
+  'agent', 'llm', 'tool', 'retriever', 'embedding', 'reranker', 'chain', 'workflow', 'guardrail', 'evaluator', 'memory', 'other',
+];
 
 export function parseSpanId(value: unknown): HexId {
   if (typeof value !== 'string') throw new ArgumentError('spanId must be a string');
@@ -69,6 +73,15 @@ function optionalEnum<T extends string>(obj: Record<string, unknown>, key: strin
   if (!present(v)) return undefined;
   if (typeof v !== 'string' || !allowed.includes(v as T)) throw new ArgumentError(`${key} must be one of ${allowed.join(', ')}`);
   return v as T;
+}
+
+/** Booleans may arrive as the strings `true`/`false` (REST query parameters). */
+function optionalBoolean(obj: Record<string, unknown>, key: string): boolean | undefined {
+  const v = obj[key];
+  if (!present(v)) return undefined;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  throw new ArgumentError(`${key} must be true or false`);
 }
 
 function optionalAttributes(obj: Record<string, unknown>): Record<string, string> | undefined {
@@ -111,7 +124,39 @@ export function parseTraceListQuery(value: unknown): TraceListQuery {
   set('startFrom', optionalNanos(obj, 'startFrom'));
   set('startTo', optionalNanos(obj, 'startTo'));
   set('attributes', optionalAttributes(obj));
+  set('model', optionalString(obj, 'model', 1000));
+  set('agent', optionalString(obj, 'agent', 1000));
+  set('tool', optionalString(obj, 'tool', 1000));
+  set('kind', optionalEnum(obj, 'kind', GENAI_KINDS));
+  set('hasError', optionalBoolean(obj, 'hasError'));
+  // hasError is the GenAI-facing name of status; both at once must say the same thing.
+  if (query.hasError !== undefined && query.status !== undefined && query.hasError !== (query.status === 'error')) {
+    throw new ArgumentError('hasError contradicts status');
+  }
+  set('minTokens', optionalNumber(obj, 'minTokens', (n) => Number.isInteger(n) && n >= 0 && n <= Number.MAX_SAFE_INTEGER, 'an integer ≥ 0'));
+  set('minCostUsd', optionalNumber(obj, 'minCostUsd', (n) => n >= 0, 'a number of USD ≥ 0'));
   return query;
+}
+
+/** Turns of one session returned at most; a longer session says `truncated`. */
+export const MAX_SESSION_TRACES = 1000;
+const SESSION_QUERY_FIELDS = new Set(['limit', 'cursor']);
+
+export function parseSessionListQuery(value: unknown): SessionListQuery {
+  const obj = queryObject(value, SESSION_QUERY_FIELDS);
+  const query: SessionListQuery = {};
+  const limit = optionalNumber(obj, 'limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_PAGE, `an integer from 1 to ${MAX_PAGE}`);
+  if (limit !== undefined) query.limit = limit;
+  const cursor = optionalString(obj, 'cursor', 2000);
+  if (cursor !== undefined) query.cursor = cursor;
+  return query;
+}
+
+/** Session ids are whatever the producer chose (any text); only their length is bounded. */
+export function parseSessionId(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new ArgumentError('sessionId must be a non-empty string');
+  if (value.length > 1000) throw new ArgumentError('sessionId is longer than 1000 characters');
+  return value;
 }
 
 /** Log and metric pages: rows are small, and a chart wants many points at once. */

@@ -5,7 +5,16 @@
  * contract allows is not the preload we built. Pure: no electron import.
  */
 import type { ApiHandlers, ApiMethod } from '../../src-shared/contract';
-import { ArgumentError, parseLogListQuery, parseMetricPointQuery, parseSpanId, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
+import {
+  ArgumentError,
+  parseLogListQuery,
+  parseMetricPointQuery,
+  parseSessionId,
+  parseSessionListQuery,
+  parseSpanId,
+  parseTraceId,
+  parseTraceListQuery,
+} from '../../src-shared/validate';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
 
@@ -29,6 +38,14 @@ export const ARG_PARSERS = {
   getSpan(args) {
     arity('getSpan', args, 2, 2);
     return [parseTraceId(args[0]), parseSpanId(args[1])];
+  },
+  listSessions(args) {
+    arity('listSessions', args, 0, 1);
+    return [parseSessionListQuery(args[0])];
+  },
+  getSession(args) {
+    arity('getSession', args, 1, 1);
+    return [parseSessionId(args[0])];
   },
   getStats(args) {
     arity('getStats', args, 0, 0);

@@ -46,6 +46,8 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     listTraces: (query) => engine.listTraces(query),
     getTrace: (traceId) => engine.getTrace(traceId),
     getSpan: (traceId, spanId) => engine.getSpan(traceId, spanId),
+    listSessions: (query) => engine.listSessions(query),
+    getSession: (sessionId) => engine.getSession(sessionId),
     getStats: () => engine.getStats(),
     getInfo: () => engine.getInfo(),
     listLogs: (query) => engine.listLogs(query),

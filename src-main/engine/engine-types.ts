@@ -7,6 +7,7 @@ import type { Durability } from './store/protocol';
 import type { RetentionSettings } from './store/retention';
 import type { OtlpHttpTimeouts } from './receiver/otlp-http';
 import type { OtlpGrpcTimeouts } from './receiver/otlp-grpc';
+import type { ModelPrice } from './genai/prices';
 
 export interface EngineOptions {
   /** Where the SQLite file lives; created if missing. */
@@ -42,6 +43,11 @@ export interface EngineOptions {
   hardLimitBytes?: number;
   /** Acknowledged-but-unindexed spans beyond which exporters get 503 + Retry-After; default 16,000. */
   compactionBacklogLimit?: number;
+  /**
+   * Model prices (USD per million tokens) from the user's settings, by model name; matched like the
+   * shipped table (docs/genai-normalization.md) and winning over it and over costs spans report.
+   */
+  genaiPriceOverrides?: Record<string, ModelPrice>;
   /** One line per notable event; default: stderr. */
   log?: (line: string) => void;
 }

@@ -7,7 +7,16 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { EngineInfo, IngestTick, SpanRecord, Stats, StoreNotice, TraceDetail, TraceListPage, TraceListQuery } from '../../src-shared/contract';
-import { parseLogListQuery, parseMetricPointQuery, parseSpanId, parseTraceId, parseTraceListQuery } from '../../src-shared/validate';
+import {
+  parseLogListQuery,
+  parseMetricPointQuery,
+  parseSessionId,
+  parseSessionListQuery,
+  parseSpanId,
+  parseTraceId,
+  parseTraceListQuery,
+} from '../../src-shared/validate';
+import { parsePrices } from './genai/prices';
 import type { Engine, EngineOptions } from './engine-types';
 import { StoreClient } from './store/client';
 import type { WorkerEvent } from './store/protocol';
@@ -59,6 +68,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     ...(options.retentionIntervalMs !== undefined ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
     ...(options.hardLimitBytes !== undefined ? { hardLimitBytes: options.hardLimitBytes } : {}),
     ...(options.compactionBacklogLimit !== undefined ? { compactionBacklogLimit: options.compactionBacklogLimit } : {}),
+    // Settings are user-edited: malformed entries are dropped here rather than mispricing in the worker.
+    ...(options.genaiPriceOverrides !== undefined ? { genaiPriceOverrides: parsePrices(options.genaiPriceOverrides) } : {}),
     onEvent: (e) => {
       if (e.event === 'log') log(e.line);
       else if (e.event === 'compacted') ticks.add(e);
@@ -136,6 +147,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     getTrace: async (traceId: string): Promise<TraceDetail | null> => store.request({ op: 'getTrace', traceId: parseTraceId(traceId) }),
     getSpan: async (traceId: string, spanId: string): Promise<SpanRecord | null> =>
       store.request({ op: 'getSpan', traceId: parseTraceId(traceId), spanId: parseSpanId(spanId) }),
+    listSessions: async (query) => store.request({ op: 'listSessions', query: parseSessionListQuery(query) }),
+    getSession: async (sessionId) => store.request({ op: 'getSession', sessionId: parseSessionId(sessionId) }),
     getStats: async (): Promise<Stats> => {
       const [counts, metrics] = await Promise.all([store.request({ op: 'counters' }), store.request({ op: 'metrics' })]);
       return { ...counts, requestsAccepted, ingestPaused: paused, dbBytes: metrics.dbBytes, notices: [...notices] };

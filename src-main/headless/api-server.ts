@@ -99,6 +99,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       const found = await api.getSpan(decodeURIComponent(span[1]!), decodeURIComponent(span[2]!));
       return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'span not found' });
     }
+    // Sessions: limit and cursor, validated by the engine like every other query.
+    if (path === '/api/v1/sessions') return sendJson(res, 200, await api.listSessions(Object.fromEntries(url.searchParams)));
+    const session = /^\/api\/v1\/sessions\/([^/]+)$/.exec(path);
+    if (session) {
+      const found = await api.getSession(decodeURIComponent(session[1]!));
+      return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'session not found' });
+    }
     // Logs and metrics: every query parameter maps to one field; validation names unknown ones.
     if (path === '/api/v1/logs') return sendJson(res, 200, await api.listLogs(Object.fromEntries(url.searchParams)));
     if (path === '/api/v1/metrics') return sendJson(res, 200, await api.listMetricPoints(Object.fromEntries(url.searchParams) as unknown as MetricPointQuery));

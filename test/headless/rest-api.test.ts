@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startApiServer } from '../../src-main/headless/api-server';
 import { startTestEngine } from '../support/engine';
-import { sendAgentTrace } from '../support/otel';
+import { exportSpans, sendAgentTrace } from '../support/otel';
+import { recordGenAiTurn, recordPlainTrace } from '../support/otel-genai';
 import type { Engine } from '../../src-main/engine';
 import type { IngestTick } from '../../src-shared/contract';
 
@@ -55,7 +56,8 @@ describe('REST API', () => {
       assert.equal(list.status, 200);
       const traces = list.body.traces as Array<Record<string, unknown>>;
       assert.equal(traces.length, 1);
-      assert.deepEqual(Object.keys(traces[0]!).sort(), ['durationMs', 'errorCount', 'rootName', 'serviceName', 'spanCount', 'startTimeUnixNano', 'traceId']);
+      // The agent trace carries gen_ai.* attributes, so its summary has the GenAI rollup.
+      assert.deepEqual(Object.keys(traces[0]!).sort(), ['durationMs', 'errorCount', 'genai', 'rootName', 'serviceName', 'spanCount', 'startTimeUnixNano', 'traceId']);
       assert.equal(traces[0]!.traceId, sent.traceId);
       assert.match(traces[0]!.startTimeUnixNano as string, /^\d+$/);
       assert.equal(list.body.nextCursor, null);
@@ -70,6 +72,69 @@ describe('REST API', () => {
       }
     });
   }
+
+  test('GenAI: genai in span and trace JSON, the list filters as query parameters, sessions list and detail', async () => {
+    const t0 = Date.now() - 30_000;
+    const turn1 = recordGenAiTurn({ serviceName: 'rest-genai', sessionId: 'rest conv/1', startMs: t0 });
+    const turn2 = recordGenAiTurn({ serviceName: 'rest-genai', sessionId: 'rest conv/1', startMs: t0 + 1000, agentName: 'booker', toolFails: true });
+    const plain = recordPlainTrace('rest-genai');
+    for (const sent of [turn1, turn2, plain]) await exportSpans(engine.info.otlpHttpEndpoint, 'protobuf', sent.spans);
+
+    const span = await getJson(`/api/v1/traces/${turn1.traceId}/spans/${turn1.spans.find((s) => s.name.startsWith('chat '))!.spanContext().spanId}`);
+    assert.equal(span.status, 200);
+    const genai = span.body.genai as Record<string, unknown>;
+    assert.equal(genai.kind, 'llm');
+    assert.equal(genai.requestModel, 'gpt-4o-mini');
+    assert.equal(genai.inputTokens, 1000);
+    assert.equal(genai.sessionId, 'rest conv/1');
+    const plainSpans = (await getJson(`/api/v1/traces/${plain.traceId}`)).body.spans as Array<Record<string, unknown>>;
+    assert.ok(plainSpans.every((s) => !('genai' in s)), 'no genai on spans without GenAI markers');
+
+    const list = async (query: string) =>
+      ((await getJson(`/api/v1/traces?service=rest-genai&${query}`)).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>).map((t) => t.traceId);
+    const all = (await getJson('/api/v1/traces?service=rest-genai')).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>;
+    assert.deepEqual(all.find((t) => t.traceId === turn1.traceId)?.genai, {
+      inputTokens: 1500, outputTokens: 300, totalTokens: 1800, costUsd: (1500 * 0.15 + 300 * 0.6) / 1e6,
+      models: ['gpt-4o-mini'], agents: ['planner'], llmCalls: 2, toolCalls: 1, sessionId: 'rest conv/1',
+    });
+    assert.ok(!('genai' in all.find((t) => t.traceId === plain.traceId)!));
+    assert.deepEqual(await list('agent=booker'), [turn2.traceId]);
+    assert.deepEqual(await list('agent=nobody'), []);
+    assert.deepEqual(await list('model=gpt-4o-mini&tool=search_hotels&kind=agent'), [turn2.traceId, turn1.traceId]);
+    assert.deepEqual(await list('model=gpt-4'), []);
+    assert.deepEqual(await list('tool=book_flight'), []);
+    assert.deepEqual(await list('kind=embedding'), []);
+    assert.deepEqual(await list('hasError=true'), [turn2.traceId]);
+    assert.deepEqual(await list('hasError=false'), all.map((t) => t.traceId).filter((id) => id !== turn2.traceId), 'the plain trace too: hasError is status');
+    assert.deepEqual(await list('minTokens=1800&minCostUsd=0.0004'), [turn2.traceId, turn1.traceId]);
+    assert.deepEqual(await list('minTokens=1801'), []);
+    assert.deepEqual(await list('minCostUsd=1'), []);
+    assert.equal((await getJson('/api/v1/traces?hasError=maybe')).status, 400);
+    assert.equal((await getJson('/api/v1/traces?minCostUsd=-1')).status, 400);
+
+    const sessions = await getJson('/api/v1/sessions?limit=500');
+    assert.equal(sessions.status, 200);
+    const mine = (sessions.body.sessions as Array<Record<string, unknown>>).find((s) => s.sessionId === 'rest conv/1');
+    assert.deepEqual(mine, {
+      sessionId: 'rest conv/1',
+      turns: 2,
+      inputTokens: 3000,
+      outputTokens: 600,
+      totalTokens: 3600,
+      costUsd: 2 * ((1500 * 0.15 + 300 * 0.6) / 1e6),
+      firstActivityUnixNano: String(BigInt(t0) * 1_000_000n),
+      lastActivityUnixNano: String(BigInt(t0 + 1040) * 1_000_000n),
+    });
+    const detail = await getJson(`/api/v1/sessions/${encodeURIComponent('rest conv/1')}`);
+    assert.equal(detail.status, 200);
+    assert.equal(detail.body.sessionId, 'rest conv/1');
+    assert.deepEqual((detail.body.traces as Array<{ traceId: string }>).map((t) => t.traceId), [turn1.traceId, turn2.traceId], 'in time order');
+    const missing = await getJson('/api/v1/sessions/never-seen');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error, 'session not found');
+    assert.equal((await getJson('/api/v1/sessions?limit=0')).status, 400);
+    assert.equal((await getJson('/api/v1/sessions?color=red')).status, 400);
+  });
 
   test('an unknown trace id is 404', async () => {
     const missing = await getJson(`/api/v1/traces/${'f'.repeat(32)}`);

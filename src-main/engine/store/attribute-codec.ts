@@ -129,6 +129,11 @@ export class SearchDocument {
     }
   }
 
+  /** An exact-match token for a value the store derived (GenAI facets), filtered like `key=value`. */
+  addKv(key: string, value: string): void {
+    if (value.length <= MAX_KV_VALUE) this.kv.add(kvToken(key, value));
+  }
+
   private addText(s: string): void {
     this.texts.add(s.length > MAX_INDEXED_VALUE ? s.slice(0, MAX_INDEXED_VALUE) : s);
   }

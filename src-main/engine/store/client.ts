@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { ArgumentError } from '../../../src-shared/validate';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention';
+import type { ModelPrice } from '../genai/prices';
 import type { Durability, StoreRequest, StoreResponses, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 export interface StoreOptions {
@@ -15,6 +16,8 @@ export interface StoreOptions {
   retentionIntervalMs?: number;
   hardLimitBytes?: number;
   compactionBacklogLimit?: number;
+  /** See EngineOptions.genaiPriceOverrides. */
+  genaiPriceOverrides?: Record<string, ModelPrice>;
   onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -57,6 +60,7 @@ export class StoreClient {
       retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
       hardLimitBytes: options.hardLimitBytes,
       compactionBacklogLimit: options.compactionBacklogLimit ?? DEFAULT_COMPACTION_BACKLOG,
+      genaiPriceOverrides: options.genaiPriceOverrides,
     };
     const worker = startWorker(data);
     const store = new StoreClient(worker);

@@ -2,12 +2,27 @@
  * L0 → L1: turns accepted batches, in log order, into the indexed tables (spans, events, links,
  * resources, scopes, traces, full text, counters) and advances the watermark, all in one transaction, so a crash leaves
  * either the whole batch compacted or the log rows still above the watermark for replay.
+ *
+ * GenAI: every inserted span is normalized once (normalizeSpan; null, and cheap, for spans without
+ * a GenAI marker) and its GenAiSpan stored as JSON (without message content: genai-facets.ts); the
+ * trace's rollup columns and filter tokens are kept current as its spans arrive, batch after batch.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SpanRecord } from '../../../src-shared/contract';
+import type { GenAiKind, GenAiSpan, GenAiTraceRollup, SpanRecord } from '../../../src-shared/contract';
 import { SPAN_KINDS, STATUS_CODES } from '../otlp/span-batch';
+import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
+import { rollupTrace, type RollupItem } from '../genai/rollup';
 import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
+import { FACET, storedGenAi } from './genai-facets';
+
+/** A span's place in the trace tree and its GenAI reading, in start order, for rollupTrace. */
+interface GenAiItem extends RollupItem {
+  start: bigint;
+}
+
+/** The GenAiSpan fields rollupTrace reads, in the order the recompute query extracts them. */
+const ROLLUP_FIELDS = ['kind', 'requestModel', 'responseModel', 'inputTokens', 'outputTokens', 'totalTokens', 'costUsd', 'agentName', 'sessionId'] as const;
 
 export interface AcceptedBatch {
   seq: number;
@@ -30,6 +45,9 @@ interface TraceDelta {
   root: RootCandidate | null;
   receivedAt: number;
   search: SearchDocument;
+  /** Every inserted span of this delta (GenAI or not: non-GenAI spans can link a GenAI child to its GenAI ancestor). */
+  items: GenAiItem[];
+  hasGenai: boolean;
 }
 
 interface RootCandidate {
@@ -50,6 +68,59 @@ interface TraceRow {
   end_ns: bigint;
   span_count: bigint;
   error_count: bigint;
+  has_genai: bigint;
+  input_tokens: bigint | null;
+  output_tokens: bigint | null;
+  total_tokens: bigint | null;
+  cost_usd: number | null;
+  llm_calls: bigint | null;
+  tool_calls: bigint | null;
+  models: string | null;
+  agents: string | null;
+  session_id: string | null;
+}
+
+/** The rollup columns of a trace row, in upsert order. */
+type RollupColumns = [hasGenai: number | bigint, ...rest: Array<bigint | number | string | null>];
+
+function rollupColumns(r: GenAiTraceRollup): RollupColumns {
+  return [1, r.inputTokens, r.outputTokens, r.totalTokens, r.costUsd, r.llmCalls, r.toolCalls, JSON.stringify(r.models), JSON.stringify(r.agents), r.sessionId];
+}
+
+function storedColumns(row: TraceRow): RollupColumns {
+  return [row.has_genai, row.input_tokens, row.output_tokens, row.total_tokens, row.cost_usd, row.llm_calls, row.tool_calls, row.models, row.agents, row.session_id];
+}
+
+const NO_ROLLUP: RollupColumns = [0, null, null, null, null, null, null, null, null, null];
+
+function byStart(a: GenAiItem, b: GenAiItem): number {
+  return a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
+}
+
+/** The values the list filters look up (see TraceListQuery: model, agent, tool, kind), as search tokens. */
+function addFacets(search: SearchDocument, g: GenAiSpan): void {
+  const add = (facet: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') search.addKv(facet, value);
+  };
+  add(FACET.kind, g.kind);
+  if (g.kind === 'llm' || g.kind === 'embedding' || g.kind === 'reranker') {
+    add(FACET.model, g.requestModel);
+    add(FACET.model, g.responseModel);
+  }
+  if (g.kind === 'agent') add(FACET.agent, g.agentName);
+  if (g.kind === 'tool') add(FACET.tool, g.toolName);
+}
+
+/** A stored span's rollup fields (json_extract with several paths yields a JSON array) → the GenAiSpan subset rollupTrace reads. */
+function rollupSubset(extracted: string): GenAiSpan {
+  const values = JSON.parse(extracted) as unknown[];
+  const out: Record<string, unknown> = {};
+  ROLLUP_FIELDS.forEach((field, i) => {
+    // JSON null and a missing field both come back as null; rollupTrace treats costUsd null and absent alike.
+    if (values[i] !== null && values[i] !== undefined) out[field] = values[i];
+  });
+  out.kind ??= 'other' satisfies GenAiKind;
+  return out as unknown as GenAiSpan;
 }
 
 /** A parentless span beats an orphan (its parent never arrived); then the earlier start wins. */
@@ -66,13 +137,14 @@ export class Compactor {
     private readonly db: BetterSqlite3.Database,
     private readonly keys: AttributeKeys,
     private readonly resourceScopes: ResourceScopes,
+    private readonly normalizeOptions: NormalizeOptions = {},
   ) {
     this.stmts = {
       insertSpan: db.prepare(`
         INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
           status_code, status_message, attrs, dropped_attributes_count, dropped_events_count,
-          dropped_links_count, resource_id, scope_id, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          dropped_links_count, resource_id, scope_id, received_at, genai)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (trace_id, span_id) DO NOTHING`),
       insertEvent: db.prepare(
         'INSERT INTO span_events (span_row, seq, time_ns, name, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?)',
@@ -85,14 +157,24 @@ export class Compactor {
       getTrace: db.prepare('SELECT * FROM traces WHERE trace_id = ?').safeIntegers(true),
       upsertTrace: db.prepare(`
         INSERT INTO traces (trace_id, root_span_id, root_name, root_is_orphan, root_start_ns, service_name,
-          start_ns, end_ns, span_count, error_count, last_received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          start_ns, end_ns, span_count, error_count, last_received_at,
+          has_genai, input_tokens, output_tokens, total_tokens, cost_usd, llm_calls, tool_calls, models, agents, session_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (trace_id) DO UPDATE SET
           root_span_id = excluded.root_span_id, root_name = excluded.root_name,
           root_is_orphan = excluded.root_is_orphan, root_start_ns = excluded.root_start_ns,
           service_name = excluded.service_name, start_ns = excluded.start_ns, end_ns = excluded.end_ns,
           span_count = excluded.span_count, error_count = excluded.error_count,
-          last_received_at = excluded.last_received_at`),
+          last_received_at = excluded.last_received_at,
+          has_genai = excluded.has_genai, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+          total_tokens = excluded.total_tokens, cost_usd = excluded.cost_usd, llm_calls = excluded.llm_calls,
+          tool_calls = excluded.tool_calls, models = excluded.models, agents = excluded.agents,
+          session_id = excluded.session_id`),
+      // Only the rollup's fields, extracted in SQL (one small JSON array per span to parse in JS).
+      rollupOfTrace: db.prepare(`
+        SELECT lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id,
+          CASE WHEN genai IS NULL THEN NULL ELSE json_extract(genai, ${ROLLUP_FIELDS.map((f) => `'$.${f}'`).join(', ')}) END AS g
+        FROM spans WHERE trace_id = ? ORDER BY start_ns, id`).safeIntegers(true),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
       dropLog: db.prepare('DELETE FROM log WHERE seq <= ?'),
@@ -120,9 +202,10 @@ export class Compactor {
       let inserted = 0;
       for (const batch of batches) {
         for (const span of batch.spans) {
-          if (this.insertSpan(span, batch.receivedAt)) {
+          const genai = normalizeSpan(span, undefined, this.normalizeOptions);
+          if (this.insertSpan(span, batch.receivedAt, genai)) {
             inserted++;
-            this.accumulate(deltas, span, batch.receivedAt);
+            this.accumulate(deltas, span, batch.receivedAt, genai);
           }
         }
       }
@@ -142,7 +225,7 @@ export class Compactor {
     })();
   }
 
-  private insertSpan(span: SpanRecord, receivedAt: number): boolean {
+  private insertSpan(span: SpanRecord, receivedAt: number, genai: GenAiSpan | null): boolean {
     const info = this.stmts.insertSpan.run(
       Buffer.from(span.traceId, 'hex'),
       Buffer.from(span.spanId, 'hex'),
@@ -161,6 +244,7 @@ export class Compactor {
       this.resourceScopes.resourceId(span.resource),
       this.resourceScopes.scopeId(span.scope),
       receivedAt,
+      genai === null ? null : storedGenAi(genai),
     );
     if (info.changes !== 1) return false; // a duplicate (an exporter's retry): stored once already
     const row = info.lastInsertRowid;
@@ -181,15 +265,23 @@ export class Compactor {
     return true;
   }
 
-  private accumulate(deltas: Map<string, TraceDelta>, span: SpanRecord, receivedAt: number): void {
+  private accumulate(deltas: Map<string, TraceDelta>, span: SpanRecord, receivedAt: number, genai: GenAiSpan | null): void {
     let d = deltas.get(span.traceId);
     const start = BigInt(span.startTimeUnixNano);
     const end = BigInt(span.endTimeUnixNano);
     if (!d) {
-      d = { traceId: Buffer.from(span.traceId, 'hex'), spans: 0, errors: 0, start, end, root: null, receivedAt, search: new SearchDocument() };
+      d = {
+        traceId: Buffer.from(span.traceId, 'hex'), spans: 0, errors: 0, start, end, root: null, receivedAt, search: new SearchDocument(),
+        items: [], hasGenai: false,
+      };
       deltas.set(span.traceId, d);
     }
     d.spans++;
+    d.items.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, genai, start });
+    if (genai) {
+      d.hasGenai = true;
+      addFacets(d.search, genai);
+    }
     d.search.add(span);
     if (span.status.code === 'error') d.errors++;
     if (start < d.start) d.start = start;
@@ -229,8 +321,28 @@ export class Compactor {
     }
     this.stmts.upsertTrace.run(
       d.traceId, root.spanId, root.name, root.orphan ? 1 : 0, root.start, root.serviceName,
-      start, end, spans, errors, d.receivedAt,
+      start, end, spans, errors, d.receivedAt, ...this.rollupOf(d, row),
     );
     return !row;
+  }
+
+  /**
+   * The trace's rollup after this delta. A new trace: from the delta's spans alone. A stored trace
+   * that gets GenAI spans: recomputed from all its stored spans (this delta's are inserted already),
+   * because "innermost span carrying usage" depends on spans of earlier batches (an agent span
+   * repeating its children's usage usually arrives after them) and summing deltas would count it
+   * twice. Costs one indexed read of the trace's spans, only for GenAI traces split over batches.
+   * A delta without GenAI spans leaves the rollup as it was.
+   */
+  private rollupOf(d: TraceDelta, row: TraceRow | undefined): RollupColumns {
+    if (!d.hasGenai) return row ? storedColumns(row) : NO_ROLLUP;
+    if (!row) return rollupColumns(rollupTrace(d.items.sort(byStart)));
+    const rows = this.stmts.rollupOfTrace.all(d.traceId) as Array<{ span_id: string; parent_span_id: string; g: string | null }>;
+    const items: RollupItem[] = rows.map((r) => ({
+      spanId: r.span_id,
+      parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
+      genai: r.g === null ? null : rollupSubset(r.g),
+    }));
+    return rollupColumns(rollupTrace(items));
   }
 }

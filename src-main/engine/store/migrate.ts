@@ -6,6 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { migration0001 } from './migrations/0001-init';
 import { migration0002 } from './migrations/0002-events-links-fts';
 import { migration0003 } from './migrations/0003-logs-metrics';
+import { migration0004 } from './migrations/0004-genai';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class NewerSchemaError extends Error {

@@ -5,6 +5,9 @@ import type {
   MetricNameInfo,
   MetricPointPage,
   MetricPointQuery,
+  SessionDetail,
+  SessionListPage,
+  SessionListQuery,
   SpanRecord,
   StoreNotice,
   TraceDetail,
@@ -13,6 +16,7 @@ import type {
 } from '../../../src-shared/contract';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
 import type { RetentionSettings } from './retention';
+import type { ModelPrice } from '../genai/prices';
 
 export type Durability = 'normal' | 'full';
 
@@ -26,6 +30,8 @@ export interface StoreWorkerData {
   hardLimitBytes: number | undefined;
   /** Acknowledged-but-unindexed items (spans, log records, data points) beyond which new requests get 503. */
   compactionBacklogLimit: number;
+  /** User prices (USD per million tokens) by model name; they win over the shipped table and reported costs. */
+  genaiPriceOverrides: Record<string, ModelPrice> | undefined;
 }
 
 export type StoreRequest =
@@ -33,6 +39,8 @@ export type StoreRequest =
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
   | { op: 'getSpan'; traceId: string; spanId: string }
+  | { op: 'listSessions'; query: SessionListQuery }
+  | { op: 'getSession'; sessionId: string }
   | { op: 'listLogs'; query: LogListQuery }
   | { op: 'listMetricPoints'; query: MetricPointQuery }
   | { op: 'listMetricNames' }
@@ -50,6 +58,8 @@ export interface StoreResponses {
   listTraces: TraceListPage;
   getTrace: TraceDetail | null;
   getSpan: SpanRecord | null;
+  listSessions: SessionListPage;
+  getSession: SessionDetail | null;
   listLogs: LogListPage;
   listMetricPoints: MetricPointPage;
   listMetricNames: MetricNameInfo[];

@@ -4,12 +4,32 @@
  * (safeIntegers) and leave as decimal strings.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Attributes, ResourceInfo, ScopeInfo, SpanEvent, SpanLink, SpanRecord, TraceDetail, TraceListPage, TraceListQuery, TraceSummary } from '../../../src-shared/contract';
-import { DEFAULT_PAGE } from '../../../src-shared/validate';
+import type {
+  Attributes,
+  GenAiSpan,
+  LogRecordView,
+  ResourceInfo,
+  ScopeInfo,
+  SessionDetail,
+  SessionListPage,
+  SessionListQuery,
+  SessionSummary,
+  SpanEvent,
+  SpanLink,
+  SpanRecord,
+  TraceDetail,
+  TraceListPage,
+  TraceListQuery,
+  TraceSummary,
+} from '../../../src-shared/contract';
+import { ArgumentError, DEFAULT_PAGE, MAX_SESSION_TRACES } from '../../../src-shared/validate';
 import { kindName, statusName } from '../otlp/span-batch';
+import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { AttributeKeys } from './attribute-codec';
-import { encodeCursor, planTraceList } from './trace-list-sql';
+import { encodeCursor, planTraceList, TRACE_SUMMARY_COLUMNS } from './trace-list-sql';
+import { completeGenAi } from './genai-facets';
 
+/** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
 interface TraceListRow {
   trace_id: Buffer;
   root_name: string;
@@ -18,7 +38,36 @@ interface TraceListRow {
   end_ns: bigint;
   span_count: bigint;
   error_count: bigint;
+  has_genai: bigint;
+  input_tokens: bigint | null;
+  output_tokens: bigint | null;
+  total_tokens: bigint | null;
+  cost_usd: number | null;
+  llm_calls: bigint | null;
+  tool_calls: bigint | null;
+  models: string | null;
+  agents: string | null;
+  session_id: string | null;
   sort_value: bigint;
+}
+
+interface SessionRow {
+  session_id: string;
+  turns: bigint;
+  input_tokens: bigint | null;
+  output_tokens: bigint | null;
+  total_tokens: bigint | null;
+  cost_usd: number | null;
+  first_ns: bigint;
+  last_ns: bigint;
+}
+
+/**
+ * Where the read side gets the GenAI log records of a trace (the deprecated `gen_ai.*` events sent
+ * as logs), to merge messages that arrived after their span into its `genai`.
+ */
+export interface GenAiLogSource {
+  genAiLogsOfTrace(traceId: Buffer, spanId?: Buffer): LogRecordView[];
 }
 
 /** Ids come out as lowercase hex and nanoseconds as decimal text: SQL does it cheaper than Buffers and bigints in JS. */
@@ -40,6 +89,7 @@ interface SpanRow {
   dropped_links_count: number;
   resource_id: number;
   scope_id: number;
+  genai: string | null;
 }
 
 interface EventRow {
@@ -62,14 +112,16 @@ interface LinkRow {
 const SPAN_COLUMNS = `SELECT s.id, lower(hex(s.trace_id)) AS trace_id, lower(hex(s.span_id)) AS span_id,
   lower(hex(s.parent_span_id)) AS parent_span_id, s.trace_state, s.name, s.kind,
   CAST(s.start_ns AS TEXT) AS start_ns, CAST(s.end_ns AS TEXT) AS end_ns, s.status_code, s.status_message, s.attrs,
-  s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count, s.resource_id, s.scope_id
+  s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count, s.resource_id, s.scope_id, s.genai
   FROM spans s`;
 const EVENT_COLUMNS = `SELECT e.span_row, CAST(e.time_ns AS TEXT) AS time_ns, e.name, e.attributes, e.dropped_attributes_count`;
 const LINK_COLUMNS = `SELECT l.span_row, lower(hex(l.trace_id)) AS trace_id, lower(hex(l.span_id)) AS span_id, l.trace_state,
   l.attributes, l.dropped_attributes_count`;
 
+const num = (v: bigint | null): number => (v === null ? 0 : Number(v));
+
 export function summaryOf(row: TraceListRow): TraceSummary {
-  return {
+  const summary: TraceSummary = {
     traceId: row.trace_id.toString('hex'),
     rootName: row.root_name,
     serviceName: row.service_name,
@@ -77,6 +129,49 @@ export function summaryOf(row: TraceListRow): TraceSummary {
     durationMs: Number(row.end_ns - row.start_ns) / 1e6,
     spanCount: Number(row.span_count),
     errorCount: Number(row.error_count),
+  };
+  if (row.has_genai === 1n) {
+    summary.genai = {
+      inputTokens: num(row.input_tokens),
+      outputTokens: num(row.output_tokens),
+      totalTokens: num(row.total_tokens),
+      costUsd: row.cost_usd,
+      models: row.models === null ? [] : (JSON.parse(row.models) as string[]),
+      agents: row.agents === null ? [] : (JSON.parse(row.agents) as string[]),
+      llmCalls: num(row.llm_calls),
+      toolCalls: num(row.tool_calls),
+      sessionId: row.session_id,
+    };
+  }
+  return summary;
+}
+
+function encodeSessionCursor(lastNs: bigint, sessionId: string): string {
+  return Buffer.from(JSON.stringify([lastNs.toString(), sessionId])).toString('base64url');
+}
+
+function decodeSessionCursor(cursor: string): { lastNs: bigint; sessionId: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && /^\d{1,20}$/.test(v[0]) && typeof v[1] === 'string') {
+      return { lastNs: BigInt(v[0]), sessionId: v[1] };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new ArgumentError('cursor is not one this server issued for the session list');
+}
+
+function sessionOf(r: SessionRow): SessionSummary {
+  return {
+    sessionId: r.session_id,
+    turns: Number(r.turns),
+    inputTokens: num(r.input_tokens),
+    outputTokens: num(r.output_tokens),
+    totalTokens: num(r.total_tokens),
+    costUsd: r.cost_usd,
+    firstActivityUnixNano: r.first_ns.toString(),
+    lastActivityUnixNano: r.last_ns.toString(),
   };
 }
 
@@ -88,9 +183,13 @@ export class Queries {
   private readonly resources = new Map<number, ResourceInfo>();
   private readonly scopes = new Map<number, ScopeInfo>();
 
+  /** Set by the worker once the log queries exist (they need this class's resource cache first). */
+  genAiLogs: GenAiLogSource | null = null;
+
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly keys: AttributeKeys,
+    private readonly normalizeOptions: NormalizeOptions = {},
   ) {
     this.stmts = {
       spansOfTrace: db.prepare(`${SPAN_COLUMNS} WHERE s.trace_id = ? ORDER BY s.start_ns, s.id`),
@@ -102,7 +201,34 @@ export class Queries {
       resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
       scope: db.prepare('SELECT name, version, attributes, dropped_attributes_count FROM scopes WHERE id = ?'),
       counters: db.prepare('SELECT name, value FROM counters'),
+      // Sessions are aggregated from traces at read time (traces_by_session, one row per trace
+      // with a session): nothing to keep in step at ingest when a trace's session changes.
+      sessions: db.prepare(`SELECT session_id, count(*) AS turns, sum(input_tokens) AS input_tokens,
+          sum(output_tokens) AS output_tokens, sum(total_tokens) AS total_tokens, sum(cost_usd) AS cost_usd,
+          min(start_ns) AS first_ns, max(end_ns) AS last_ns
+        FROM traces WHERE session_id IS NOT NULL GROUP BY session_id
+        HAVING ? IS NULL OR (max(end_ns), session_id) < (?, ?)
+        ORDER BY last_ns DESC, session_id DESC LIMIT ?`).safeIntegers(true),
+      sessionTraces: db.prepare(`SELECT ${TRACE_SUMMARY_COLUMNS}, 0 AS sort_value FROM traces t
+        WHERE t.session_id = ? ORDER BY t.start_ns, t.trace_id LIMIT ?`).safeIntegers(true),
     };
+  }
+
+  listSessions(query: SessionListQuery): SessionListPage {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const c = query.cursor === undefined ? null : decodeSessionCursor(query.cursor);
+    const rows = this.stmts.sessions.all(c === null ? null : 1, c?.lastNs ?? null, c?.sessionId ?? null, limit + 1) as SessionRow[];
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return { sessions: page.map(sessionOf), nextCursor: more && last ? encodeSessionCursor(last.last_ns, last.session_id) : null };
+  }
+
+  getSession(sessionId: string): SessionDetail | null {
+    const rows = this.stmts.sessionTraces.all(sessionId, MAX_SESSION_TRACES + 1) as TraceListRow[];
+    if (rows.length === 0) return null;
+    const truncated = rows.length > MAX_SESSION_TRACES;
+    return { sessionId, traces: (truncated ? rows.slice(0, MAX_SESSION_TRACES) : rows).map(summaryOf), truncated };
   }
 
   listTraces(query: TraceListQuery): TraceListPage {
@@ -130,13 +256,35 @@ export class Queries {
     if (rows.length === 0) return null;
     const events = groupBySpan(this.stmts.eventsOfTrace.all(id) as EventRow[]);
     const links = groupBySpan(this.stmts.linksOfTrace.all(id) as LinkRow[]);
-    return { traceId, spans: rows.map((r) => this.spanOf(r, events.get(r.id) ?? [], links.get(r.id) ?? [])) };
+    const spans = rows.map((r) => this.spanOf(r, events.get(r.id) ?? [], links.get(r.id) ?? []));
+    this.completeGenAi(spans, this.genAiLogs?.genAiLogsOfTrace(id) ?? []);
+    return { traceId, spans };
   }
 
   getSpan(traceId: string, spanId: string): SpanRecord | null {
-    const row = this.stmts.oneSpan.get(Buffer.from(traceId, 'hex'), Buffer.from(spanId, 'hex')) as SpanRow | undefined;
+    const tid = Buffer.from(traceId, 'hex');
+    const sid = Buffer.from(spanId, 'hex');
+    const row = this.stmts.oneSpan.get(tid, sid) as SpanRow | undefined;
     if (!row) return null;
-    return this.spanOf(row, this.stmts.eventsOfSpan.all(row.id) as EventRow[], this.stmts.linksOfSpan.all(row.id) as LinkRow[]);
+    const span = this.spanOf(row, this.stmts.eventsOfSpan.all(row.id) as EventRow[], this.stmts.linksOfSpan.all(row.id) as LinkRow[]);
+    this.completeGenAi([span], this.genAiLogs?.genAiLogsOfTrace(tid, sid) ?? []);
+    return span;
+  }
+
+  /**
+   * Completes the stored readings (see genai-facets.ts: messages are not stored twice) by
+   * normalizing the GenAI spans again, with the trace's GenAI log records: messages sent as
+   * `gen_ai.*` log events may arrive after their span was compacted, and are merged here. The log
+   * read is one indexed query, usually empty; the stored rollup does not see log records (they
+   * carry messages and finish reasons, not usage).
+   */
+  private completeGenAi(spans: SpanRecord[], logs: LogRecordView[]): void {
+    const named = new Set(logs.map((l) => l.spanId));
+    for (const span of spans) {
+      if (!span.genai && !named.has(span.spanId)) continue;
+      const genai = completeGenAi(span.genai, normalizeSpan(span, named.has(span.spanId) ? logs : undefined, this.normalizeOptions));
+      if (genai) span.genai = genai;
+    }
   }
 
   counters(): { spans: number; traces: number } {
@@ -166,6 +314,8 @@ export class Queries {
       droppedLinksCount: row.dropped_links_count,
       resource: this.resourceOf(row.resource_id),
       scope: this.scopeOf(row.scope_id),
+      // Absent, not undefined, for non-GenAI spans: the record stays deep-equal to what was sent.
+      ...(row.genai === null ? {} : { genai: JSON.parse(row.genai) as GenAiSpan }),
     };
   }
 

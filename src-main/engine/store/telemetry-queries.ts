@@ -112,7 +112,17 @@ export class TelemetryQueries {
       names: db.prepare(`SELECT name, count(*) AS points, CAST(max(time_ns) AS TEXT) AS last_ns
         FROM metric_points GROUP BY name ORDER BY name`),
       newestOfName: db.prepare('SELECT type, unit, description FROM metric_points WHERE name = ? ORDER BY time_ns DESC, id DESC LIMIT 1'),
+      // logs_by_trace; a record is GenAI when its event name (or, from older SDKs, its event.name
+      // attribute, stored in attrs) starts with gen_ai. — the same test normalizeSpan applies.
+      genAiLogsOfTrace: db.prepare(`${LOG_COLUMNS} WHERE l.trace_id = @trace AND (@span IS NULL OR l.span_id = @span)
+        AND (substr(l.event_name, 1, 7) = 'gen_ai.' OR (l.event_name = '' AND instr(l.attrs, '"gen_ai.') > 0))
+        ORDER BY l.id LIMIT 5000`),
     };
+  }
+
+  /** The GenAI log records of a trace (or one span of it), at most 5000, for read-time normalization. */
+  genAiLogsOfTrace(traceId: Buffer, spanId?: Buffer): LogRecordView[] {
+    return (this.stmts.genAiLogsOfTrace.all({ trace: traceId, span: spanId ?? null }) as LogRow[]).map((r) => this.logOf(r));
   }
 
   listLogs(query: LogListQuery): LogListPage {

@@ -6,6 +6,11 @@
 import type { TraceListQuery, TraceSort } from '../../../src-shared/contract';
 import { ArgumentError } from '../../../src-shared/validate';
 import { kvToken } from './attribute-codec';
+import { FACET } from './genai-facets';
+
+/** What a TraceSummary is read from (queries.ts summaryOf), for the list and the session view. */
+export const TRACE_SUMMARY_COLUMNS = `t.trace_id, t.root_name, t.service_name, t.start_ns, t.end_ns, t.span_count, t.error_count,
+  t.has_genai, t.input_tokens, t.output_tokens, t.total_tokens, t.cost_usd, t.llm_calls, t.tool_calls, t.models, t.agents, t.session_id`;
 
 interface SortSpec {
   key: string;
@@ -69,8 +74,21 @@ export function planTraceList(query: TraceListQuery, limit: number): PlannedQuer
   };
   if (query.service !== undefined) add('t.service_name = ?', query.service);
   if (query.rootName !== undefined) add('t.root_name = ?', query.rootName);
-  if (query.status === 'error') add('t.error_count > 0');
-  if (query.status === 'ok') add('t.error_count = 0');
+  // hasError is status under another name (validation refuses the two disagreeing).
+  const status = query.status ?? (query.hasError === undefined ? undefined : query.hasError ? 'error' : 'ok');
+  if (status === 'error') add('t.error_count > 0');
+  if (status === 'ok') add('t.error_count = 0');
+  // GenAI filters: every one implies has_genai = 1, stated so the partial index traces_genai_by_start
+  // can serve the newest-first scan; model, agent, tool and kind are exact tokens in the full-text
+  // index, looked up like attribute filters.
+  const genai = [query.model, query.agent, query.tool, query.kind, query.minTokens, query.minCostUsd].some((v) => v !== undefined);
+  if (genai) add('t.has_genai = 1');
+  for (const facet of ['model', 'agent', 'tool', 'kind'] as const) {
+    const value = query[facet];
+    if (value !== undefined) add(`t.trace_id IN (${MATCHING_TRACES})`, `kv : ${kvToken(FACET[facet], value)}`);
+  }
+  if (query.minTokens !== undefined) add('t.total_tokens >= ?', query.minTokens);
+  if (query.minCostUsd !== undefined) add('t.cost_usd >= ?', query.minCostUsd);
   if (query.minDurationMs !== undefined) add('(t.end_ns - t.start_ns) >= ?', BigInt(Math.ceil(query.minDurationMs * 1e6)));
   if (query.maxDurationMs !== undefined) add('(t.end_ns - t.start_ns) <= ?', BigInt(Math.floor(query.maxDurationMs * 1e6)));
   if (query.startFrom !== undefined) add('t.start_ns >= ?', BigInt(query.startFrom));
@@ -98,7 +116,7 @@ export function planTraceList(query: TraceListQuery, limit: number): PlannedQuer
   }
   const dir = spec.desc ? 'DESC' : 'ASC';
   const sql =
-    `SELECT t.trace_id, t.root_name, t.service_name, t.start_ns, t.end_ns, t.span_count, t.error_count, ${spec.key} AS sort_value FROM traces t` +
+    `SELECT ${TRACE_SUMMARY_COLUMNS}, ${spec.key} AS sort_value FROM traces t` +
     (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY ${spec.key} ${dir}, t.trace_id ${dir} LIMIT ?`;
   return { sql, params: [...params, limit + 1], sort };

@@ -115,10 +115,14 @@ class StoreWorker {
     this.db = opened.db;
     const keys = (this.keys = new AttributeKeys(this.db));
     const resourceScopes = new ResourceScopes(this.db);
-    this.compactor = new Compactor(this.db, keys, resourceScopes);
+    // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
+    // the user's overrides travel here.
+    const normalizeOptions = data.genaiPriceOverrides ? { overrides: data.genaiPriceOverrides } : {};
+    this.compactor = new Compactor(this.db, keys, resourceScopes, normalizeOptions);
     this.telemetryCompactor = new TelemetryCompactor(this.db, keys, resourceScopes);
-    this.queries = new Queries(this.db, keys);
+    this.queries = new Queries(this.db, keys, normalizeOptions);
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
+    this.queries.genAiLogs = this.telemetryQueries;
     this.retention = new Retention(this.db);
     this.retentionSettings = data.retention;
     if (data.hardLimitBytes !== undefined) {
@@ -158,6 +162,10 @@ class StoreWorker {
         return this.queries.getTrace(req.traceId);
       case 'getSpan':
         return this.queries.getSpan(req.traceId, req.spanId);
+      case 'listSessions':
+        return this.queries.listSessions(req.query);
+      case 'getSession':
+        return this.queries.getSession(req.sessionId);
       case 'listLogs':
         return this.telemetryQueries.listLogs(req.query);
       case 'listMetricPoints':

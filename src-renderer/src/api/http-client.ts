@@ -9,6 +9,9 @@ import type {
   MetricNameInfo,
   MetricPointPage,
   MetricPointQuery,
+  SessionDetail,
+  SessionListPage,
+  SessionListQuery,
   SpanRecord,
   Stats,
   TraceDetail,
@@ -103,6 +106,20 @@ export function createHttpApi(): FlowtraceApi {
       const body = await getJson(path, true);
       if (body === null) return null;
       return expectObject(body, path, ['traceId', 'spanId']) as unknown as SpanRecord;
+    },
+    async listSessions(query: SessionListQuery): Promise<SessionListPage> {
+      const path = `/sessions${flatSearch(query)}`;
+      const obj = expectObject(await getJson(path), path, ['sessions', 'nextCursor']);
+      if (!Array.isArray(obj.sessions)) throw new Error(`unexpected response from ${BASE}${path}: sessions is not an array`);
+      return obj as unknown as SessionListPage;
+    },
+    async getSession(sessionId: string): Promise<SessionDetail | null> {
+      const path = `/sessions/${encodeURIComponent(sessionId)}`;
+      const body = await getJson(path, true);
+      if (body === null) return null;
+      const obj = expectObject(body, path, ['sessionId', 'traces']);
+      if (!Array.isArray(obj.traces)) throw new Error(`unexpected response from ${BASE}${path}: traces is not an array`);
+      return obj as unknown as SessionDetail;
     },
     async getStats(): Promise<Stats> {
       return expectObject(await getJson('/stats'), '/stats', ['spans', 'traces']) as unknown as Stats;

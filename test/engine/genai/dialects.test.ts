@@ -164,3 +164,26 @@ describe('which dialect wins', () => {
     assert.equal(norm({}), null);
   });
 });
+
+describe('OpenInference embedding spans (seen in captured fixtures)', () => {
+  // openinference-instrumentation-openai (Python) records the request body as input.value and the
+  // response body, vectors included, as output.value; the texts are in embedding.embeddings.*.
+  const base = {
+    'openinference.span.kind': 'EMBEDDING',
+    'embedding.model_name': 'text-embedding-3-small',
+    'input.value': '{"model": "text-embedding-3-small", "input": ["hotels in Paris", "museums"], "encoding_format": "base64"}',
+    'output.value': '{"data":[{"embedding":[0.125,-0.25],"index":0,"object":"embedding"}],"model":"text-embedding-3-small"}',
+  };
+  const texts = (...t: string[]) => t.map((content) => ({ role: 'user', parts: [{ type: 'text', content }] }));
+
+  test('the embedded texts are the input; the response body is no output message', () => {
+    const g = norm({ ...base, 'embedding.embeddings.0.embedding.text': 'hotels in Paris', 'embedding.embeddings.1.embedding.text': 'museums' });
+    assert.deepEqual(g?.inputMessages, texts('hotels in Paris', 'museums'));
+    assert.equal(g?.outputMessages, undefined);
+  });
+
+  test('without the texts, the request body’s input is read, never the body as text', () => {
+    assert.deepEqual(norm(base)?.inputMessages, texts('hotels in Paris', 'museums'));
+    assert.deepEqual(norm({ ...base, 'input.value': 'hotels in Paris' })?.inputMessages, texts('hotels in Paris'));
+  });
+});

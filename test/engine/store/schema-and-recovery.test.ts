@@ -98,6 +98,41 @@ test('migration 0003 adds STRICT logs and metric_points tables beside stored spa
   db.close();
 });
 
+test('migration 0004 adds genai to spans and rollup columns with their indexes to traces; stored spans keep genai NULL', () => {
+  const db = new Database(':memory:');
+  migrate(db, ':memory:', 3);
+  db.prepare(
+    `INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns, status_code, status_message,
+       dropped_attributes_count, dropped_events_count, dropped_links_count, resource_id, scope_id, received_at, attrs)
+     VALUES (?, ?, NULL, '', 'chat gpt-4o', 3, 1, 2, 0, '', 0, 0, 0, 1, 1, 0, '[]')`,
+  ).run(Buffer.alloc(16, 1), Buffer.alloc(8, 2));
+  db.prepare(
+    `INSERT INTO traces (trace_id, root_span_id, root_name, root_is_orphan, root_start_ns, service_name, start_ns, end_ns,
+       span_count, error_count, last_received_at) VALUES (?, ?, 'chat gpt-4o', 0, 1, 'svc', 1, 2, 1, 0, 0)`,
+  ).run(Buffer.alloc(16, 1), Buffer.alloc(8, 2));
+  migrate(db, ':memory:', 4);
+  assert.equal(db.pragma('user_version', { simple: true }), 4);
+  assert.equal(SCHEMA_VERSION, 4);
+  // Stored before 0004: not normalized (documented), and the trace counts as not GenAI.
+  assert.equal(db.prepare('SELECT genai FROM spans').pluck().get(), null);
+  assert.deepEqual(db.prepare('SELECT has_genai, total_tokens, llm_calls, tool_calls, models, agents, session_id FROM traces').get(), {
+    has_genai: 0, total_tokens: null, llm_calls: null, tool_calls: null, models: null, agents: null, session_id: null,
+  });
+  const sql = (name: string) => db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(name) as string;
+  assert.match(sql('spans'), /STRICT/);
+  assert.match(sql('traces'), /STRICT/);
+  const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN ('traces_genai_by_start', 'traces_by_tokens', 'traces_by_cost', 'traces_by_session') ORDER BY name").pluck().all();
+  assert.deepEqual(indexes, ['traces_by_cost', 'traces_by_session', 'traces_by_tokens', 'traces_genai_by_start']);
+  // STRICT: the new columns refuse what they cannot hold.
+  assert.throws(() => db.prepare("UPDATE traces SET total_tokens = 'many'").run(), /cannot store TEXT value in INTEGER column/);
+  // The lookups the list filters and the session view make use the new indexes.
+  const plan = (q: string, ...p: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...p) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+  assert.match(plan('SELECT trace_id FROM traces WHERE total_tokens >= ?', 1000), /traces_by_tokens/);
+  assert.match(plan('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_ns, trace_id', 'conv'), /traces_by_session/);
+  assert.match(plan('SELECT trace_id FROM traces WHERE has_genai = 1 ORDER BY start_ns DESC, trace_id DESC LIMIT 5'), /traces_genai_by_start/);
+  db.close();
+});
+
 test('a database from a newer Flowtrace is refused with a message naming the file', async () => {
   const dir = tempDataDir();
   const file = join(dir, DB_FILE);

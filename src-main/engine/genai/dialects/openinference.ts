@@ -44,9 +44,27 @@ function invocationModel(attrs: Attributes): string | undefined {
   return isObject(params) ? str(params.model) : undefined;
 }
 
+/**
+ * An embedding span's inputs as user text messages: the `embedding.embeddings.{i}.embedding.text`
+ * family, else `input.value` when it is plain text or an embeddings request body (`{"input": …}`,
+ * as the Python instrumentation records it). Never the body itself: it is a request, not a message.
+ */
+function embeddingInputs(attrs: Attributes): GenAiMessage[] | undefined {
+  const texts = unflattenIndexed(attrs, 'embedding.embeddings', LIMITS.messages)
+    .map((item) => (isObject(item.embedding) ? str(item.embedding.text) : undefined))
+    .filter((t): t is string => t !== undefined);
+  const body = structured(attrs['input.value']);
+  const input = isObject(body) ? body.input : body;
+  const list = texts.length > 0 ? texts : typeof input === 'string' ? [input] : Array.isArray(input) ? input.filter((t): t is string => typeof t === 'string') : [];
+  const out = list.slice(0, LIMITS.messages).map((content): GenAiMessage => ({ role: 'user', parts: [{ type: 'text', content }] }));
+  return out.length > 0 ? out : undefined;
+}
+
 export function readOpenInference({ span, kind }: DialectContext): Reading {
   const a = span.attributes;
   const isTool = kind === 'tool';
+  // Embedding spans: `output.value` is the response body with the vectors, which is no message.
+  const isEmbedding = kind === 'embedding';
   const modelName = first(str(a['llm.model_name']), str(a['embedding.model_name']));
   const costTotal = amount(a['llm.cost.total']);
   const costPrompt = amount(a['llm.cost.prompt']);
@@ -67,8 +85,11 @@ export function readOpenInference({ span, kind }: DialectContext): Reading {
     sessionId: str(a['session.id']),
     userId: str(a['user.id']),
     finishReasons: stringList(a['llm.finish_reason'], LIMITS.finishReasons)?.map((r) => normalizeFinishReason(r) ?? r),
-    inputMessages: first(flattenedMessages(a, 'llm.input_messages', 'user'), isTool ? undefined : messagesFromValue(a['input.value'], 'user')),
-    outputMessages: first(flattenedMessages(a, 'llm.output_messages', 'assistant'), isTool ? undefined : messagesFromValue(a['output.value'], 'assistant')),
+    inputMessages: first(
+      flattenedMessages(a, 'llm.input_messages', 'user'),
+      isEmbedding ? embeddingInputs(a) : isTool ? undefined : messagesFromValue(a['input.value'], 'user'),
+    ),
+    outputMessages: first(flattenedMessages(a, 'llm.output_messages', 'assistant'), isTool || isEmbedding ? undefined : messagesFromValue(a['output.value'], 'assistant')),
     toolDefinitions: toolDefinitions(unflattenIndexed(a, 'llm.tools', LIMITS.toolDefinitions).map((t) => (isObject(t.tool) ? (t.tool.json_schema ?? null) : null))),
     toolArguments: isTool ? first(a['tool_call.function.arguments'], a['input.value']) : undefined,
     toolResult: isTool ? a['output.value'] : undefined,
