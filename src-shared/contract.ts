@@ -239,6 +239,11 @@ export interface AgentGraphExternalLink {
   attributes: Attributes;
 }
 
+export interface AgentGraphOptions {
+  /** Fold at least this many same-shape siblings into one node (2..10000); absent or 0: every node. */
+  collapse?: number;
+}
+
 export interface AgentGraph {
   /** null for an empty graph. */
   traceId: HexId | null;
@@ -551,6 +556,8 @@ export interface FlowtraceApi {
   listSessions(query: SessionListQuery): Promise<SessionListPage>;
   /** null when no stored trace names this session. */
   getSession(sessionId: string): Promise<SessionDetail | null>;
+  /** The agent graph of a trace (docs/genai-graph.md); null when the trace is unknown. */
+  getAgentGraph(traceId: HexId, options?: AgentGraphOptions): Promise<AgentGraph | null>;
   getStats(): Promise<Stats>;
   getInfo(): Promise<EngineInfo>;
   /** OTLP log records, newest first; by trace or span, text and time. */
@@ -563,7 +570,7 @@ export interface FlowtraceApi {
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'listSessions', 'getSession', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -3,7 +3,7 @@
  * or an HTTP client is `unknown` until it passes through here. Throws ArgumentError with a message
  * fit to show the caller.
  */
-import type { GenAiKind, HexId, LogListQuery, MetricPointQuery, SessionListQuery, TraceListQuery, TraceSort } from './contract';
+import type { AgentGraphOptions, GenAiKind, HexId, LogListQuery, MetricPointQuery, SessionListQuery, TraceListQuery, TraceSort } from './contract';
 
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
@@ -157,6 +157,18 @@ export function parseSessionId(value: unknown): string {
   if (typeof value !== 'string' || value === '') throw new ArgumentError('sessionId must be a non-empty string');
   if (value.length > 1000) throw new ArgumentError('sessionId is longer than 1000 characters');
   return value;
+}
+
+export function parseAgentGraphOptions(value: unknown): AgentGraphOptions {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ArgumentError('graph options must be an object');
+  const { collapse, ...rest } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new ArgumentError(`unknown graph option ${unknown[0]}`);
+  if (collapse === undefined || collapse === 0 || collapse === '0' || collapse === '') return {};
+  const n = typeof collapse === 'string' ? Number(collapse) : collapse;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 2 || n > 10_000) throw new ArgumentError('collapse must be 0 or an integer 2..10000');
+  return { collapse: n };
 }
 
 /** Log and metric pages: rows are small, and a chart wants many points at once. */

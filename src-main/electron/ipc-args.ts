@@ -7,6 +7,7 @@
 import type { ApiHandlers, ApiMethod } from '../../src-shared/contract';
 import {
   ArgumentError,
+  parseAgentGraphOptions,
   parseLogListQuery,
   parseMetricPointQuery,
   parseSessionId,
@@ -42,6 +43,10 @@ export const ARG_PARSERS = {
   listSessions(args) {
     arity('listSessions', args, 0, 1);
     return [parseSessionListQuery(args[0])];
+  },
+  getAgentGraph(args) {
+    arity('getAgentGraph', args, 1, 2);
+    return [parseTraceId(args[0]), parseAgentGraphOptions(args[1])];
   },
   getSession(args) {
     arity('getSession', args, 1, 1);

@@ -48,6 +48,7 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     getSpan: (traceId, spanId) => engine.getSpan(traceId, spanId),
     listSessions: (query) => engine.listSessions(query),
     getSession: (sessionId) => engine.getSession(sessionId),
+    getAgentGraph: (traceId, options) => engine.getAgentGraph(traceId, options),
     getStats: () => engine.getStats(),
     getInfo: () => engine.getInfo(),
     listLogs: (query) => engine.listLogs(query),

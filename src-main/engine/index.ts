@@ -10,6 +10,7 @@ import type { EngineInfo, IngestTick, SpanRecord, Stats, StoreNotice, TraceDetai
 import {
   parseLogListQuery,
   parseMetricPointQuery,
+  parseAgentGraphOptions,
   parseSessionId,
   parseSessionListQuery,
   parseSpanId,
@@ -149,6 +150,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       store.request({ op: 'getSpan', traceId: parseTraceId(traceId), spanId: parseSpanId(spanId) }),
     listSessions: async (query) => store.request({ op: 'listSessions', query: parseSessionListQuery(query) }),
     getSession: async (sessionId) => store.request({ op: 'getSession', sessionId: parseSessionId(sessionId) }),
+    getAgentGraph: async (traceId, options) =>
+      store.request({ op: 'getAgentGraph', traceId: parseTraceId(traceId), options: parseAgentGraphOptions(options) }),
     getStats: async (): Promise<Stats> => {
       const [counts, metrics] = await Promise.all([store.request({ op: 'counters' }), store.request({ op: 'metrics' })]);
       return { ...counts, requestsAccepted, ingestPaused: paused, dbBytes: metrics.dbBytes, notices: [...notices] };

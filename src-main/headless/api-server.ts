@@ -94,6 +94,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       const trace = await api.getTrace(decodeURIComponent(one[1]!));
       return trace ? sendJson(res, 200, trace) : sendJson(res, 404, { error: 'trace not found' });
     }
+    const graph = /^\/api\/v1\/traces\/([^/]+)\/graph$/.exec(path);
+    if (graph) {
+      const found = await api.getAgentGraph(decodeURIComponent(graph[1]!), Object.fromEntries(url.searchParams));
+      return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'trace not found' });
+    }
     const span = /^\/api\/v1\/traces\/([^/]+)\/spans\/([^/]+)$/.exec(path);
     if (span) {
       const found = await api.getSpan(decodeURIComponent(span[1]!), decodeURIComponent(span[2]!));

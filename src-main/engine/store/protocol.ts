@@ -1,5 +1,7 @@
 /** Messages between the store client (engine thread) and the store worker. */
 import type {
+  AgentGraph,
+  AgentGraphOptions,
   LogListPage,
   LogListQuery,
   MetricNameInfo,
@@ -38,6 +40,7 @@ export type StoreRequest =
   | { op: 'ingest'; signal: OtlpSignal; encoding: OtlpEncoding; body: Uint8Array }
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
+  | { op: 'getAgentGraph'; traceId: string; options: AgentGraphOptions }
   | { op: 'getSpan'; traceId: string; spanId: string }
   | { op: 'listSessions'; query: SessionListQuery }
   | { op: 'getSession'; sessionId: string }
@@ -57,6 +60,7 @@ export interface StoreResponses {
   ingest: IngestResult;
   listTraces: TraceListPage;
   getTrace: TraceDetail | null;
+  getAgentGraph: AgentGraph | null;
   getSpan: SpanRecord | null;
   listSessions: SessionListPage;
   getSession: SessionDetail | null;

@@ -26,7 +26,8 @@ import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemet
 import { TelemetryCompactor, type AcceptedTelemetry } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
 import { Retention, type RetentionSettings } from './retention';
-import type { SpanRecord, StoreNotice } from '../../../src-shared/contract';
+import type { AgentGraph, AgentGraphOptions, SpanRecord, StoreNotice } from '../../../src-shared/contract';
+import { buildAgentGraph, collapseRepeats } from '../genai/graph';
 import type { IngestResult, StoreMetrics, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 /** Indexed rows plus the log row take a few times a request's bytes; 8× is a safe bound. */
@@ -160,6 +161,8 @@ class StoreWorker {
         return this.queries.listTraces(req.query);
       case 'getTrace':
         return this.queries.getTrace(req.traceId);
+      case 'getAgentGraph':
+        return this.agentGraph(req.traceId, req.options);
       case 'getSpan':
         return this.queries.getSpan(req.traceId, req.spanId);
       case 'listSessions':
@@ -468,6 +471,14 @@ class StoreWorker {
       replayed += entries.length;
       after = rows[rows.length - 1]!.seq;
     }
+  }
+
+  /** Built here, next to the spans, so only the graph (not the whole trace) crosses to the engine thread. */
+  private agentGraph(traceId: string, options: AgentGraphOptions): AgentGraph | null {
+    const trace = this.queries.getTrace(traceId);
+    if (!trace) return null;
+    const graph = buildAgentGraph(trace.spans);
+    return options.collapse ? collapseRepeats(graph, options.collapse) : graph;
   }
 
   private currentMetrics(): StoreMetrics {

@@ -1,6 +1,8 @@
 // FlowtraceApi over the headless server's REST routes (same origin as the page). Responses are
 // shape-checked just enough that a server bug surfaces as a clear message, not as a blank view.
 import type {
+  AgentGraph,
+  AgentGraphOptions,
   EngineInfo,
   FlowtraceApi,
   HexId,
@@ -112,6 +114,14 @@ export function createHttpApi(): FlowtraceApi {
       const obj = expectObject(await getJson(path), path, ['sessions', 'nextCursor']);
       if (!Array.isArray(obj.sessions)) throw new Error(`unexpected response from ${BASE}${path}: sessions is not an array`);
       return obj as unknown as SessionListPage;
+    },
+    async getAgentGraph(traceId: HexId, options: AgentGraphOptions = {}): Promise<AgentGraph | null> {
+      const path = `/traces/${encodeURIComponent(traceId)}/graph${options.collapse ? `?collapse=${options.collapse}` : ''}`;
+      const body = await getJson(path, true);
+      if (body === null) return null;
+      const obj = expectObject(body, path, ['nodes', 'edges']);
+      if (!Array.isArray(obj.nodes) || !Array.isArray(obj.edges)) throw new Error(`unexpected response from ${BASE}${path}: nodes/edges are not arrays`);
+      return obj as unknown as AgentGraph;
     },
     async getSession(sessionId: string): Promise<SessionDetail | null> {
       const path = `/sessions/${encodeURIComponent(sessionId)}`;
