@@ -335,7 +335,7 @@ export function toolDefinition(raw: AttributeValue): GenAiToolDefinition | undef
   return def;
 }
 
-export function toolDefinitions(list: AttributeValue[] | undefined): GenAiToolDefinition[] | undefined {
+export function toolDefinitions(list: readonly AttributeValue[] | undefined): GenAiToolDefinition[] | undefined {
   if (!list) return undefined;
   const out: GenAiToolDefinition[] = [];
   for (const item of list) {

@@ -4,20 +4,39 @@
  * names, then deprecated ones), then OpenInference, then OpenLLMetry's own names; the first that
  * yields a usable value wins (docs/genai-normalization.md has the table). Never throws and never
  * modifies the span: its raw attributes stay the record of what was sent.
+ *
+ * Cost: this runs for every span compaction inserts, on the store's single writer thread. So the
+ * attribute keys are indexed in one pass (markers, indexed families), and fields are read one by
+ * one, each from the dialects in precedence order only until one answers: a source that a better
+ * one already beat is never parsed or rebuilt.
  */
 import type { GenAiKind, GenAiMessage, GenAiSpan, LogRecordView, SpanRecord } from '../../../src-shared/contract';
-import { otelKind, readOtel } from './dialects/otel';
-import { openInferenceKind, readOpenInference } from './dialects/openinference';
-import { readOpenLLMetry, requestTypeKind, traceloopKind } from './dialects/openllmetry';
+import { OTEL, otelKind } from './dialects/otel';
+import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
+import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceOptions } from './prices';
-import { OPERATION_OF_KIND, type DialectContext, type Reading } from './reading';
-import { hasPrefix, str } from './values';
+import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
+import { indexAttributes, str, type AttributeIndex } from './values';
 
 export type NormalizeOptions = PriceOptions;
 
-/** Attribute families that make a span a GenAI span; `session.id`, `user.id`, `input.value` alone do not. */
-const MARKER_PREFIXES = ['gen_ai.', 'llm.', 'openinference.', 'traceloop.'];
+/** Precedence order: the first dialect that yields a usable value for a field wins. */
+const DIALECTS: readonly DialectReader[] = [OTEL, OPENINFERENCE, OPENLLMETRY];
+
+type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
+
+/**
+ * Per field, the readers of the dialects that have one, in precedence order. Built once so a
+ * field's read is a walk over a short array, not a lookup by field name in every dialect.
+ */
+const CHAINS = ((): { readonly [K in keyof Reading]-?: Chain<K> } => {
+  const out: Partial<Record<keyof Reading, Array<(c: DialectContext) => unknown>>> = {};
+  for (const dialect of DIALECTS) {
+    for (const field of Object.keys(dialect) as Array<keyof Reading>) (out[field] ??= []).push(dialect[field]!);
+  }
+  return out as { readonly [K in keyof Reading]-?: Chain<K> };
+})();
 
 const PROVIDER_ALIASES: Record<string, string> = {
   mistralai: 'mistral_ai',
@@ -41,61 +60,78 @@ export function normalizeSpan(span: SpanRecord, logs?: readonly LogRecordView[],
 }
 
 function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: NormalizeOptions): GenAiSpan | null {
-  const attrs = span.attributes;
-  const marked =
-    hasPrefix(attrs, MARKER_PREFIXES) ||
-    span.events.some((ev) => ev.name.startsWith('gen_ai.')) ||
-    logs.some((log) => (log.eventName || str(log.attributes['event.name']) || '').startsWith('gen_ai.'));
-  if (!marked) return null;
+  // Attribute families that make a span a GenAI span (see indexAttributes); `session.id`,
+  // `user.id`, `input.value` alone do not.
+  const index = indexAttributes(span.attributes);
+  if (!index.marked && !eventMarked(span, logs)) return null;
 
-  const kind = kindOf(span);
-  const ctx: DialectContext = { span, kind, logs };
-  const r = merge([readOtel(ctx), readOpenInference(ctx), readOpenLLMetry(ctx)]);
+  const kind = kindOf(span, index);
+  const c: DialectContext = { span, kind, logs, index, memo: null };
 
   const out: GenAiSpan = { kind };
-  const operation = r.operation ?? OPERATION_OF_KIND[kind];
+  const operation = read(c, CHAINS.operation) ?? OPERATION_OF_KIND[kind];
   if (operation !== undefined) out.operation = operation;
-  if (r.provider !== undefined) out.provider = providerName(r.provider);
-  if (r.requestModel !== undefined) out.requestModel = r.requestModel;
-  if (r.responseModel !== undefined) out.responseModel = r.responseModel;
-  if (r.inputTokens !== undefined) out.inputTokens = r.inputTokens;
-  if (r.outputTokens !== undefined) out.outputTokens = r.outputTokens;
-  if (r.cacheReadTokens !== undefined) out.cacheReadTokens = r.cacheReadTokens;
-  if (r.reasoningTokens !== undefined) out.reasoningTokens = r.reasoningTokens;
-  const usageKnown = r.inputTokens !== undefined || r.outputTokens !== undefined;
-  const total = r.totalTokens ?? (usageKnown ? (r.inputTokens ?? 0) + (r.outputTokens ?? 0) : undefined);
+  const provider = read(c, CHAINS.provider);
+  if (provider !== undefined) out.provider = providerName(provider);
+  const requestModel = read(c, CHAINS.requestModel);
+  if (requestModel !== undefined) out.requestModel = requestModel;
+  const responseModel = read(c, CHAINS.responseModel);
+  if (responseModel !== undefined) out.responseModel = responseModel;
+  const inputTokens = read(c, CHAINS.inputTokens);
+  if (inputTokens !== undefined) out.inputTokens = inputTokens;
+  const outputTokens = read(c, CHAINS.outputTokens);
+  if (outputTokens !== undefined) out.outputTokens = outputTokens;
+  const cacheReadTokens = read(c, CHAINS.cacheReadTokens);
+  if (cacheReadTokens !== undefined) out.cacheReadTokens = cacheReadTokens;
+  const reasoningTokens = read(c, CHAINS.reasoningTokens);
+  if (reasoningTokens !== undefined) out.reasoningTokens = reasoningTokens;
+  const usageKnown = inputTokens !== undefined || outputTokens !== undefined;
+  const total = read(c, CHAINS.totalTokens) ?? (usageKnown ? (inputTokens ?? 0) + (outputTokens ?? 0) : undefined);
   if (total !== undefined) out.totalTokens = total;
-  const cost = costOf(r, usageKnown, options);
+  const cost = costOf(c, { responseModel, requestModel, inputTokens, outputTokens, cacheReadTokens }, usageKnown, options);
   if (cost !== undefined) out.costUsd = cost;
 
-  const agentName = r.agentName ?? (kind === 'agent' ? nameAfter(span.name, ['invoke_agent ', 'create_agent ']) : undefined);
+  const agentName = read(c, CHAINS.agentName) ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
   if (agentName !== undefined) out.agentName = agentName;
-  const toolName = r.toolName ?? (kind === 'tool' ? nameAfter(span.name, ['execute_tool ']) : undefined);
+  const toolName = read(c, CHAINS.toolName) ?? (kind === 'tool' ? nameAfter(span.name, TOOL_NAME_PREFIXES) : undefined);
   if (toolName !== undefined) out.toolName = toolName;
-  if (r.toolCallId !== undefined) out.toolCallId = r.toolCallId;
-  if (r.sessionId !== undefined) out.sessionId = r.sessionId;
-  if (r.userId !== undefined) out.userId = r.userId;
-  if (r.finishReasons !== undefined) out.finishReasons = r.finishReasons;
+  const toolCallId = read(c, CHAINS.toolCallId);
+  if (toolCallId !== undefined) out.toolCallId = toolCallId;
+  const sessionId = read(c, CHAINS.sessionId);
+  if (sessionId !== undefined) out.sessionId = sessionId;
+  const userId = read(c, CHAINS.userId);
+  if (userId !== undefined) out.userId = userId;
+  const finishReasons = read(c, CHAINS.finishReasons);
+  if (finishReasons !== undefined) out.finishReasons = finishReasons;
 
-  const tool = kind === 'tool' ? toolMessages(r, toolName) : {};
-  const inputMessages = r.inputMessages ?? tool.input;
-  const outputMessages = r.outputMessages ?? tool.output;
+  const inputMessages = read(c, CHAINS.inputMessages) ?? (kind === 'tool' ? toolInput(c, toolCallId, toolName) : undefined);
   if (inputMessages !== undefined) out.inputMessages = inputMessages;
+  const outputMessages = read(c, CHAINS.outputMessages) ?? (kind === 'tool' ? toolOutput(c, toolCallId) : undefined);
   if (outputMessages !== undefined) out.outputMessages = outputMessages;
-  if (r.systemInstructions !== undefined) out.systemInstructions = r.systemInstructions;
-  if (r.toolDefinitions !== undefined) out.toolDefinitions = r.toolDefinitions;
+  const systemInstructions = read(c, CHAINS.systemInstructions);
+  if (systemInstructions !== undefined) out.systemInstructions = systemInstructions;
+  const toolDefinitions = read(c, CHAINS.toolDefinitions);
+  if (toolDefinitions !== undefined) out.toolDefinitions = toolDefinitions;
   return out;
 }
 
-/** Field by field, the first reading (in dialect precedence order) that has the field. */
-function merge(readings: readonly Reading[]): Reading {
-  const out: Reading = {};
-  for (const reading of readings) {
-    for (const key of Object.keys(reading) as Array<keyof Reading>) {
-      if (out[key] === undefined) Object.assign(out, { [key]: reading[key] });
-    }
+/** A span event or correlated log record named `gen_ai.*` also makes a span GenAI. */
+function eventMarked(span: SpanRecord, logs: readonly LogRecordView[]): boolean {
+  for (const ev of span.events) if (ev.name.startsWith('gen_ai.')) return true;
+  for (const log of logs) if ((log.eventName || str(log.attributes['event.name']) || '').startsWith('gen_ai.')) return true;
+  return false;
+}
+
+/**
+ * One field, from the first reader of its chain (dialect precedence order) that yields a value;
+ * later dialects are not asked. A value of null counts as yielded (tool arguments may be null).
+ */
+function read<K extends keyof Reading>(c: DialectContext, chain: Chain<K>): Reading[K] {
+  for (const reader of chain) {
+    const v = reader(c);
+    if (v !== undefined) return v;
   }
-  return out;
+  return undefined;
 }
 
 /**
@@ -103,21 +139,18 @@ function merge(readings: readonly Reading[]): Reading {
  * unknown value) gives way to a later one that knows better. No marker at all: inferred from what
  * the span carries (a model or tokens: llm; a tool name: tool; an agent name: agent).
  */
-function kindOf(span: SpanRecord): GenAiKind {
+function kindOf(span: SpanRecord, index: AttributeIndex): GenAiKind {
   const a = span.attributes;
-  const stated = [otelKind(a), openInferenceKind(a), traceloopKind(a), requestTypeKind(a)].filter((k): k is GenAiKind => k !== undefined);
-  const known = stated.find((k) => k !== 'other');
-  if (known) return known;
-  if (stated.length > 0) return 'other';
-  const has = (...keys: string[]) => keys.some((k) => a[k] !== undefined);
-  if (has('gen_ai.tool.name', 'tool.name') || span.name.startsWith('execute_tool ')) return 'tool';
-  if (has('gen_ai.agent.name', 'agent.name') || span.name.startsWith('invoke_agent ')) return 'agent';
-  if (
-    has('gen_ai.request.model', 'gen_ai.response.model', 'llm.model_name') ||
-    Object.keys(a).some((k) => k.startsWith('gen_ai.usage.') || k.startsWith('llm.token_count.') || k.startsWith('llm.usage.'))
-  ) {
-    return 'llm';
+  let stated = false;
+  for (const k of [otelKind(a), openInferenceKind(a), traceloopKind(a), requestTypeKind(a)]) {
+    if (k === undefined) continue;
+    if (k !== 'other') return k;
+    stated = true;
   }
+  if (stated) return 'other';
+  if (a['gen_ai.tool.name'] !== undefined || a['tool.name'] !== undefined || span.name.startsWith('execute_tool ')) return 'tool';
+  if (a['gen_ai.agent.name'] !== undefined || a['agent.name'] !== undefined || span.name.startsWith('invoke_agent ')) return 'agent';
+  if (a['gen_ai.request.model'] !== undefined || a['gen_ai.response.model'] !== undefined || a['llm.model_name'] !== undefined || index.usage) return 'llm';
   return 'other';
 }
 
@@ -125,6 +158,9 @@ function providerName(raw: string): string {
   const p = raw.toLowerCase();
   return PROVIDER_ALIASES[p] ?? p;
 }
+
+const AGENT_NAME_PREFIXES = ['invoke_agent ', 'create_agent '];
+const TOOL_NAME_PREFIXES = ['execute_tool '];
 
 /** `invoke_agent planner` → `planner`: the span-name convention, used only when no attribute names it. */
 function nameAfter(spanName: string, prefixes: readonly string[]): string | undefined {
@@ -142,16 +178,16 @@ function nameAfter(spanName: string, prefixes: readonly string[]): string | unde
  * tool_call and the tool's tool_call_response, with the call id, so the agent graph can match a
  * result to the LLM call that consumes it. Only when the producer captured them.
  */
-function toolMessages(r: Reading, toolName: string | undefined): { input?: GenAiMessage[]; output?: GenAiMessage[] } {
-  const id = r.toolCallId ?? null;
-  const out: { input?: GenAiMessage[]; output?: GenAiMessage[] } = {};
-  if (r.toolArguments !== undefined) {
-    out.input = [{ role: 'assistant', parts: [{ type: 'tool_call', id, name: toolName ?? 'unknown', arguments: payload(r.toolArguments) }] }];
-  }
-  if (r.toolResult !== undefined) {
-    out.output = [{ role: 'tool', parts: [{ type: 'tool_call_response', id, response: payload(r.toolResult) }] }];
-  }
-  return out;
+function toolInput(c: DialectContext, toolCallId: string | undefined, toolName: string | undefined): GenAiMessage[] | undefined {
+  const args = read(c, CHAINS.toolArguments);
+  if (args === undefined) return undefined;
+  return [{ role: 'assistant', parts: [{ type: 'tool_call', id: toolCallId ?? null, name: toolName ?? 'unknown', arguments: payload(args) }] }];
+}
+
+function toolOutput(c: DialectContext, toolCallId: string | undefined): GenAiMessage[] | undefined {
+  const result = read(c, CHAINS.toolResult);
+  if (result === undefined) return undefined;
+  return [{ role: 'tool', parts: [{ type: 'tool_call_response', id: toolCallId ?? null, response: payload(result) }] }];
 }
 
 /**
@@ -160,16 +196,19 @@ function toolMessages(r: Reading, toolName: string | undefined): { input?: GenAi
  * shipped table. Tokens but no price anywhere: null ("no price"). No tokens and no reported
  * cost: absent.
  */
-function costOf(r: Reading, usageKnown: boolean, options: NormalizeOptions): number | null | undefined {
+function costOf(c: DialectContext, r: Reading, usageKnown: boolean, options: NormalizeOptions): number | null | undefined {
   const match = usageKnown ? findPrice([r.responseModel, r.requestModel], options) : undefined;
   if (match?.from === 'override') return costAt(r, match.price);
-  if (r.reportedCostUsd !== undefined) return r.reportedCostUsd;
+  const reported = read(c, CHAINS.reportedCostUsd);
+  if (reported !== undefined) return reported;
   if (!usageKnown) return undefined;
   return match ? costAt(r, match.price) : null;
 }
 
 /** The records of this span, oldest first (a record without a time sorts by its observed time). */
-function logsOf(span: SpanRecord, logs: readonly LogRecordView[]): LogRecordView[] {
+function logsOf(span: SpanRecord, logs: readonly LogRecordView[]): readonly LogRecordView[] {
+  // Compaction passes none: skip the filter/sort allocations.
+  if (logs.length === 0) return logs;
   const mine = logs.filter((log) => log.spanId === span.spanId && (log.traceId === null || log.traceId === span.traceId));
   const at = (log: LogRecordView): bigint => {
     const t = /^\d{1,20}$/.test(log.timeUnixNano) && log.timeUnixNano !== '0' ? log.timeUnixNano : log.observedTimeUnixNano;

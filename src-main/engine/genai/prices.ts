@@ -99,6 +99,29 @@ function indexOf(models: Record<string, ModelPrice>): Index {
 
 /** Exact canonical match, else the longest key that prefixes the name at a `-` boundary. */
 function lookup(index: Index, model: string): { key: string; price: ModelPrice } | undefined {
+  let cache = lookups.get(index);
+  if (!cache) {
+    cache = new Map();
+    lookups.set(index, cache);
+  }
+  const hit = cache.get(model);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = lookupUncached(index, model);
+  // Bounded: model names come from producers; an endless stream of distinct ones must not grow it.
+  if (cache.size >= LOOKUP_CACHE_SIZE) cache.clear();
+  cache.set(model, found ?? null);
+  return found;
+}
+
+/**
+ * Every GenAI span with usage looks up its model (canonical form: a handful of regexes, then a scan
+ * of the table for the longest prefix), and a store sees few distinct model names: the answer is
+ * kept per table. Tables are not modified after indexOf (settings replace the overrides object).
+ */
+const lookups = new WeakMap<Index, Map<string, { key: string; price: ModelPrice } | null>>();
+const LOOKUP_CACHE_SIZE = 4096;
+
+function lookupUncached(index: Index, model: string): { key: string; price: ModelPrice } | undefined {
   const canonical = canonicalModel(model);
   if (canonical === '') return undefined;
   const exact = index.get(canonical);
@@ -123,10 +146,10 @@ export interface PriceMatch {
  * more precisely.
  */
 export function findPrice(models: ReadonlyArray<string | undefined>, options: PriceOptions = {}): PriceMatch | undefined {
-  const names = models.filter((m): m is string => typeof m === 'string' && m.trim() !== '');
   const overrides = options.overrides ? indexOf(options.overrides) : undefined;
   const table = indexOf((options.table ?? SHIPPED_PRICES).models);
-  for (const name of names) {
+  for (const name of models) {
+    if (typeof name !== 'string' || name.trim() === '') continue;
     const fromOverride = overrides ? lookup(overrides, name) : undefined;
     const fromTable = lookup(table, name);
     if (fromOverride && (!fromTable || fromOverride.key.length >= fromTable.key.length)) return { ...fromOverride, from: 'override' };

@@ -97,46 +97,147 @@ export function first<T>(...values: Array<T | undefined>): T | undefined {
   return undefined;
 }
 
-/** Does any attribute key start with one of these prefixes? */
-export function hasPrefix(attrs: Attributes, prefixes: readonly string[]): boolean {
-  for (const key of Object.keys(attrs)) {
-    for (const p of prefixes) if (key.startsWith(p)) return true;
-  }
-  return false;
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The indexed attribute families (`{prefix}.{i}.{path}`) the dialects rebuild into items. */
+export type Family =
+  | 'gen_ai.prompt'
+  | 'gen_ai.completion'
+  | 'gen_ai.tool.definitions'
+  | 'llm.input_messages'
+  | 'llm.output_messages'
+  | 'llm.tools'
+  | 'llm.request.functions'
+  | 'embedding.embeddings';
+
+/**
+ * What normalization needs to know about a span's attribute keys, gathered in one pass over them:
+ * every reader used to scan all keys again per family (~8 passes per span, the largest share of
+ * normalization's cost); now a family the span does not carry costs one property read.
+ */
+export interface AttributeIndex {
+  /** A key under `gen_ai.`, `llm.`, `openinference.` or `traceloop.`: the span is a GenAI span. */
+  marked: boolean;
+  /** A key under `gen_ai.usage.`, `llm.token_count.` or `llm.usage.` (kind inference). */
+  usage: boolean;
+  /** A key under `traceloop.association.properties.` (session and user ids). */
+  association: boolean;
+  /** The keys of each family the span carries, in attribute order (which decides ties and caps). */
+  families: Partial<Record<Family, string[]>>;
 }
 
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+function addToFamily(index: AttributeIndex, family: Family, key: string): void {
+  const keys = index.families[family];
+  if (keys === undefined) index.families[family] = [key];
+  else keys.push(key);
+}
+
+/**
+ * One pass over the keys. Dispatch on the first character so a plain span's keys (`http.*`,
+ * `db.*`) cost one comparison each. The family prefixes are disjoint, so a key joins at most one.
+ */
+export function indexAttributes(attrs: Attributes): AttributeIndex {
+  const index: AttributeIndex = { marked: false, usage: false, association: false, families: {} };
+  for (const key of Object.keys(attrs)) {
+    switch (key.charCodeAt(0)) {
+      case 103: // g
+        if (!key.startsWith('gen_ai.')) break;
+        index.marked = true;
+        // Dispatch on the character after `gen_ai.`: most keys then cost no further comparison.
+        switch (key.charCodeAt(7)) {
+          case 117: // u
+            if (key.startsWith('gen_ai.usage.')) index.usage = true;
+            break;
+          case 112: // p
+            if (key.startsWith('gen_ai.prompt.')) addToFamily(index, 'gen_ai.prompt', key);
+            break;
+          case 99: // c
+            if (key.startsWith('gen_ai.completion.')) addToFamily(index, 'gen_ai.completion', key);
+            break;
+          case 116: // t
+            if (key.startsWith('gen_ai.tool.definitions.')) addToFamily(index, 'gen_ai.tool.definitions', key);
+            break;
+        }
+        break;
+      case 108: // l
+        if (!key.startsWith('llm.')) break;
+        index.marked = true;
+        switch (key.charCodeAt(4)) {
+          case 116: // t
+            if (key.startsWith('llm.token_count.')) index.usage = true;
+            else if (key.startsWith('llm.tools.')) addToFamily(index, 'llm.tools', key);
+            break;
+          case 117: // u
+            if (key.startsWith('llm.usage.')) index.usage = true;
+            break;
+          case 105: // i
+            if (key.startsWith('llm.input_messages.')) addToFamily(index, 'llm.input_messages', key);
+            break;
+          case 111: // o
+            if (key.startsWith('llm.output_messages.')) addToFamily(index, 'llm.output_messages', key);
+            break;
+          case 114: // r
+            if (key.startsWith('llm.request.functions.')) addToFamily(index, 'llm.request.functions', key);
+            break;
+        }
+        break;
+      case 111: // o
+        if (key.startsWith('openinference.')) index.marked = true;
+        break;
+      case 116: // t
+        if (!key.startsWith('traceloop.')) break;
+        index.marked = true;
+        if (key.startsWith('traceloop.association.properties.')) index.association = true;
+        break;
+      case 101: // e
+        if (key.startsWith('embedding.embeddings.')) addToFamily(index, 'embedding.embeddings', key);
+        break;
+    }
+  }
+  return index;
+}
+
+const NO_ITEMS: readonly JsonObject[] = Object.freeze([]);
 
 /**
  * Rebuilds the items of a flattened, indexed attribute family (`{prefix}.{i}.{path}`) as nested
  * values, in index order: numeric path segments become arrays, the rest objects. Keys that would
  * touch an object's prototype are skipped, and indexes and depth are capped.
  */
-export function unflattenIndexed(attrs: Attributes, prefix: string, cap: number): JsonObject[] {
-  const dotted = prefix + '.';
+export function unflattenFamily(attrs: Attributes, index: AttributeIndex, family: Family, cap: number): readonly JsonObject[] {
+  const keys = index.families[family];
+  return keys === undefined ? NO_ITEMS : unflattenKeys(attrs, keys, family.length + 1, cap);
+}
+
+/** `keys` all start with the family's prefix and its dot, `skip` characters long. */
+function unflattenKeys(attrs: Attributes, keys: readonly string[], skip: number, cap: number): JsonObject[] {
   const byIndex = new Map<number, JsonObject>();
-  for (const [key, value] of Object.entries(attrs)) {
-    if (!key.startsWith(dotted)) continue;
-    const rest = key.slice(dotted.length).split('.');
+  for (const key of keys) {
+    const rest = key.slice(skip).split('.');
     const index = Number(rest[0]);
     if (!Number.isInteger(index) || index < 0 || index > LIMITS.index || rest.length < 2 || rest.length > LIMITS.depth) continue;
-    if (!byIndex.has(index) && byIndex.size >= cap) continue;
     let node = byIndex.get(index);
     if (!node) {
+      if (byIndex.size >= cap) continue;
       node = {};
       byIndex.set(index, node);
     }
-    setPath(node, rest.slice(1), value);
+    setPath(node, rest, attrs[key]!);
   }
-  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => arraysFromIndexes(v) as JsonObject);
+  const order = [...byIndex.keys()].sort((a, b) => a - b);
+  const out: JsonObject[] = new Array<JsonObject>(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = arraysFromIndexes(byIndex.get(order[i]!)!) as JsonObject;
+  return out;
 }
 
-function setPath(root: JsonObject, path: string[], value: AttributeValue): void {
+/** Sets `path[1..]` (path[0] is the item's index) under root. */
+function setPath(root: JsonObject, path: readonly string[], value: AttributeValue): void {
   let node = root;
-  for (let i = 0; i < path.length; i++) {
+  const last = path.length - 1;
+  for (let i = 1; i <= last; i++) {
     const seg = path[i]!;
     if (UNSAFE_KEYS.has(seg)) return;
-    if (i === path.length - 1) {
+    if (i === last) {
       node[seg] = value;
       return;
     }
@@ -150,28 +251,31 @@ function setPath(root: JsonObject, path: string[], value: AttributeValue): void 
   }
 }
 
+/** `^\d{1,5}$` without a regex: this runs for every key of every rebuilt item. */
+function isSmallIndex(k: string): boolean {
+  if (k.length === 0 || k.length > 5) return false;
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Objects whose keys are all small integers become arrays in index order (gaps closed). */
 function arraysFromIndexes(v: AttributeValue): AttributeValue {
   if (!isObject(v)) return v;
   const keys = Object.keys(v);
   const converted: JsonObject = {};
-  for (const k of keys) converted[k] = arraysFromIndexes(v[k]!);
-  if (keys.length > 0 && keys.every((k) => /^\d{1,5}$/.test(k))) {
+  let indexes = keys.length > 0;
+  for (const k of keys) {
+    converted[k] = arraysFromIndexes(v[k]!);
+    if (indexes && !isSmallIndex(k)) indexes = false;
+  }
+  if (indexes) {
     return keys
       .map(Number)
       .sort((a, b) => a - b)
       .map((k) => converted[String(k)]!);
   }
   return converted;
-}
-
-/** The attributes under `{prefix}.` with the prefix removed (for `traceloop.association.properties.*`). */
-export function withPrefix(attrs: Attributes, prefix: string): Attributes {
-  const out: Attributes = {};
-  const dotted = prefix + '.';
-  for (const [key, value] of Object.entries(attrs)) {
-    const rest = key.slice(dotted.length);
-    if (key.startsWith(dotted) && !UNSAFE_KEYS.has(rest)) out[rest] = value;
-  }
-  return out;
 }

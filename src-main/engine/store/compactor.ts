@@ -8,21 +8,18 @@
  * trace's rollup columns and filter tokens are kept current as its spans arrive, batch after batch.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { GenAiKind, GenAiSpan, GenAiTraceRollup, SpanRecord } from '../../../src-shared/contract';
+import type { GenAiSpan, GenAiTraceRollup, SpanRecord } from '../../../src-shared/contract';
 import { SPAN_KINDS, STATUS_CODES } from '../otlp/span-batch';
 import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import { rollupTrace, type RollupItem } from '../genai/rollup';
 import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
-import { FACET, storedGenAi } from './genai-facets';
+import { FACET, readStoredGenAi, storedGenAi } from './genai-facets';
 
 /** A span's place in the trace tree and its GenAI reading, in start order, for rollupTrace. */
 interface GenAiItem extends RollupItem {
   start: bigint;
 }
-
-/** The GenAiSpan fields rollupTrace reads, in the order the recompute query extracts them. */
-const ROLLUP_FIELDS = ['kind', 'requestModel', 'responseModel', 'inputTokens', 'outputTokens', 'totalTokens', 'costUsd', 'agentName', 'sessionId'] as const;
 
 export interface AcceptedBatch {
   seq: number;
@@ -111,18 +108,6 @@ function addFacets(search: SearchDocument, g: GenAiSpan): void {
   if (g.kind === 'tool') add(FACET.tool, g.toolName);
 }
 
-/** A stored span's rollup fields (json_extract with several paths yields a JSON array) → the GenAiSpan subset rollupTrace reads. */
-function rollupSubset(extracted: string): GenAiSpan {
-  const values = JSON.parse(extracted) as unknown[];
-  const out: Record<string, unknown> = {};
-  ROLLUP_FIELDS.forEach((field, i) => {
-    // JSON null and a missing field both come back as null; rollupTrace treats costUsd null and absent alike.
-    if (values[i] !== null && values[i] !== undefined) out[field] = values[i];
-  });
-  out.kind ??= 'other' satisfies GenAiKind;
-  return out as unknown as GenAiSpan;
-}
-
 /** A parentless span beats an orphan (its parent never arrived); then the earlier start wins. */
 function betterRoot(a: RootCandidate, b: RootCandidate | null): boolean {
   if (!b) return true;
@@ -170,10 +155,10 @@ export class Compactor {
           total_tokens = excluded.total_tokens, cost_usd = excluded.cost_usd, llm_calls = excluded.llm_calls,
           tool_calls = excluded.tool_calls, models = excluded.models, agents = excluded.agents,
           session_id = excluded.session_id`),
-      // Only the rollup's fields, extracted in SQL (one small JSON array per span to parse in JS).
+      // The stored readings (small: no message content), decoded in JS by readStoredGenAi, which
+      // knows the compact encoding and restores the fields it leaves out (totalTokens).
       rollupOfTrace: db.prepare(`
-        SELECT lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id,
-          CASE WHEN genai IS NULL THEN NULL ELSE json_extract(genai, ${ROLLUP_FIELDS.map((f) => `'$.${f}'`).join(', ')}) END AS g
+        SELECT lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, genai AS g
         FROM spans WHERE trace_id = ? ORDER BY start_ns, id`).safeIntegers(true),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
@@ -341,7 +326,7 @@ export class Compactor {
     const items: RollupItem[] = rows.map((r) => ({
       spanId: r.span_id,
       parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
-      genai: r.g === null ? null : rollupSubset(r.g),
+      genai: r.g === null ? null : readStoredGenAi(r.g),
     }));
     return rollupColumns(rollupTrace(items));
   }

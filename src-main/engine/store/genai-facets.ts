@@ -2,6 +2,7 @@
  * How GenAI readings are stored and indexed, shared by the compactor (writes) and the queries (reads).
  */
 import type { GenAiSpan } from '../../../src-shared/contract';
+import { OPERATION_OF_KIND } from '../genai/reading';
 
 /**
  * The reserved attribute keys under which a trace's GenAI filter values (TraceListQuery model,
@@ -16,17 +17,77 @@ export const FACET = {
 } as const;
 
 /**
- * Fields left out of spans.genai: they are the span's own content attributes (or events) in
- * another shape, often kilobytes of chat history, and the raw attributes are kept anyway, so
+ * spans.genai holds the reading without its content fields (`inputMessages`, `outputMessages`,
+ * `systemInstructions`, `toolDefinitions`): they are the span's own content attributes (or events)
+ * in another shape, often kilobytes of chat history, and the raw attributes are kept anyway, so
  * storing them again would double a GenAI store's size. Reads derive them again (normalizeSpan).
+ *
+ * The rest is stored compactly, since it is written for every GenAI span (~200 B a span as plain
+ * JSON, mostly field names): short keys (STORED_KEYS), and two fields left out when they are what
+ * the reading would derive anyway, restored on read (readStoredGenAi):
+ * - `operation` when it is the one the kind implies (OPERATION_OF_KIND: `llm` → `chat`);
+ * - `totalTokens` when it is input + output and either is known.
+ * Rows written before this encoding (plain GenAiSpan JSON, with a `kind` key) are read as they are.
  */
-const CONTENT_FIELDS = ['inputMessages', 'outputMessages', 'systemInstructions', 'toolDefinitions'] as const;
+const STORED_KEYS = {
+  kind: 'k',
+  operation: 'op',
+  provider: 'pv',
+  requestModel: 'rq',
+  responseModel: 'rs',
+  inputTokens: 'in',
+  outputTokens: 'out',
+  cacheReadTokens: 'cr',
+  reasoningTokens: 'rt',
+  totalTokens: 'tt',
+  costUsd: 'usd',
+  agentName: 'ag',
+  toolName: 'tn',
+  toolCallId: 'tc',
+  sessionId: 'ss',
+  userId: 'us',
+  finishReasons: 'fr',
+} as const satisfies Partial<Record<keyof GenAiSpan, string>>;
 
-/** spans.genai: the reading without its content fields. */
+type StoredField = keyof typeof STORED_KEYS;
+type StoredGenAi = { -readonly [F in StoredField as (typeof STORED_KEYS)[F]]?: GenAiSpan[F] };
+
+/** In normalizeSpan's output order, so a read returns its keys in the order they were produced. */
+const STORED_FIELDS = Object.keys(STORED_KEYS) as StoredField[];
+
+/** The total a reading derives when none is stated (normalize.ts): input + output, when either is known. */
+function derivedTotal(g: Pick<GenAiSpan, 'inputTokens' | 'outputTokens'>): number | undefined {
+  return g.inputTokens === undefined && g.outputTokens === undefined ? undefined : (g.inputTokens ?? 0) + (g.outputTokens ?? 0);
+}
+
+/** spans.genai: the reading without its content fields, in the compact encoding above. */
 export function storedGenAi(g: GenAiSpan): string {
-  const slim: Partial<GenAiSpan> = { ...g };
-  for (const f of CONTENT_FIELDS) delete slim[f];
-  return JSON.stringify(slim);
+  const out: StoredGenAi = {};
+  for (const field of STORED_FIELDS) {
+    const v = g[field];
+    if (v === undefined) continue;
+    if (field === 'operation' && v === OPERATION_OF_KIND[g.kind]) continue;
+    if (field === 'totalTokens' && v === derivedTotal(g)) continue;
+    (out as Record<string, unknown>)[STORED_KEYS[field]] = v;
+  }
+  return JSON.stringify(out);
+}
+
+/** A spans.genai value back as the GenAiSpan it was written from (both encodings). */
+export function readStoredGenAi(json: string): GenAiSpan {
+  const raw = JSON.parse(json) as Record<string, unknown>;
+  if ('kind' in raw) return raw as unknown as GenAiSpan;
+  const stored = raw as StoredGenAi;
+  const out: Record<string, unknown> = {};
+  const kind = stored.k ?? 'other';
+  for (const field of STORED_FIELDS) {
+    let v: unknown = (stored as Record<string, unknown>)[STORED_KEYS[field]];
+    if (v === undefined && field === 'kind') v = kind;
+    if (v === undefined && field === 'operation') v = OPERATION_OF_KIND[kind];
+    if (v === undefined && field === 'totalTokens') v = derivedTotal({ inputTokens: stored.in, outputTokens: stored.out });
+    if (v !== undefined) out[field] = v;
+  }
+  return out as unknown as GenAiSpan;
 }
 
 /**

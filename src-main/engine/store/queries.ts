@@ -6,7 +6,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type {
   Attributes,
-  GenAiSpan,
   LogRecordView,
   ResourceInfo,
   ScopeInfo,
@@ -27,7 +26,7 @@ import { kindName, statusName } from '../otlp/span-batch';
 import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { AttributeKeys } from './attribute-codec';
 import { encodeCursor, planTraceList, TRACE_SUMMARY_COLUMNS } from './trace-list-sql';
-import { completeGenAi } from './genai-facets';
+import { completeGenAi, readStoredGenAi } from './genai-facets';
 
 /** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
 interface TraceListRow {
@@ -315,7 +314,7 @@ export class Queries {
       resource: this.resourceOf(row.resource_id),
       scope: this.scopeOf(row.scope_id),
       // Absent, not undefined, for non-GenAI spans: the record stays deep-equal to what was sent.
-      ...(row.genai === null ? {} : { genai: JSON.parse(row.genai) as GenAiSpan }),
+      ...(row.genai === null ? {} : { genai: readStoredGenAi(row.genai) }),
     };
   }
 

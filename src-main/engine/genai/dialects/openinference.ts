@@ -3,10 +3,10 @@
  * `input.value`/`output.value`, `tool.*`/`tool_call.*`, `session.id`, `user.id`, `llm.token_count.*`,
  * `llm.cost.*`. Flattened messages win over `input.value`, which is often the whole request body.
  */
-import type { Attributes, GenAiKind, GenAiMessage } from '../../../../src-shared/contract';
+import type { AttributeValue, Attributes, GenAiKind, GenAiMessage } from '../../../../src-shared/contract';
 import { messageFromOpenInference, messagesFromValue, normalizeFinishReason, toolDefinitions } from '../messages';
-import { defined, type DialectContext, type Reading } from '../reading';
-import { LIMITS, amount, count, first, isObject, str, stringList, structured, unflattenIndexed } from '../values';
+import type { DialectContext, DialectReader } from '../reading';
+import { LIMITS, amount, count, isObject, str, stringList, structured, unflattenFamily, type Family } from '../values';
 
 const KIND_OF_SPAN_KIND: Record<string, GenAiKind> = {
   LLM: 'llm',
@@ -29,9 +29,10 @@ export function openInferenceKind(attrs: Attributes): GenAiKind | undefined {
   return KIND_OF_SPAN_KIND[k] ?? 'other';
 }
 
-function flattenedMessages(attrs: Attributes, prefix: string, role: string): GenAiMessage[] | undefined {
+function flattenedMessages(ctx: DialectContext, family: Family, role: string): GenAiMessage[] | undefined {
+  if (ctx.index.families[family] === undefined) return undefined;
   const out: GenAiMessage[] = [];
-  for (const item of unflattenIndexed(attrs, prefix, LIMITS.messages)) {
+  for (const item of unflattenFamily(ctx.span.attributes, ctx.index, family, LIMITS.messages)) {
     const msg = messageFromOpenInference(item, role);
     if (msg) out.push(msg);
   }
@@ -40,7 +41,9 @@ function flattenedMessages(attrs: Attributes, prefix: string, role: string): Gen
 
 /** `llm.invocation_parameters` is JSON text of the request parameters; its `model` is the requested one. */
 function invocationModel(attrs: Attributes): string | undefined {
-  const params = structured(attrs['llm.invocation_parameters']);
+  const raw = attrs['llm.invocation_parameters'];
+  if (raw === undefined) return undefined;
+  const params = structured(raw);
   return isObject(params) ? str(params.model) : undefined;
 }
 
@@ -49,49 +52,78 @@ function invocationModel(attrs: Attributes): string | undefined {
  * family, else `input.value` when it is plain text or an embeddings request body (`{"input": …}`,
  * as the Python instrumentation records it). Never the body itself: it is a request, not a message.
  */
-function embeddingInputs(attrs: Attributes): GenAiMessage[] | undefined {
-  const texts = unflattenIndexed(attrs, 'embedding.embeddings', LIMITS.messages)
-    .map((item) => (isObject(item.embedding) ? str(item.embedding.text) : undefined))
-    .filter((t): t is string => t !== undefined);
-  const body = structured(attrs['input.value']);
-  const input = isObject(body) ? body.input : body;
-  const list = texts.length > 0 ? texts : typeof input === 'string' ? [input] : Array.isArray(input) ? input.filter((t): t is string => typeof t === 'string') : [];
+function embeddingInputs(ctx: DialectContext): GenAiMessage[] | undefined {
+  const attrs = ctx.span.attributes;
+  const texts: string[] = [];
+  for (const item of unflattenFamily(attrs, ctx.index, 'embedding.embeddings', LIMITS.messages)) {
+    const t = isObject(item.embedding) ? str(item.embedding.text) : undefined;
+    if (t !== undefined) texts.push(t);
+  }
+  let list: string[] = texts;
+  if (texts.length === 0) {
+    const body = structured(attrs['input.value']);
+    const input = isObject(body) ? body.input : body;
+    list = typeof input === 'string' ? [input] : Array.isArray(input) ? input.filter((t): t is string => typeof t === 'string') : [];
+  }
   const out = list.slice(0, LIMITS.messages).map((content): GenAiMessage => ({ role: 'user', parts: [{ type: 'text', content }] }));
   return out.length > 0 ? out : undefined;
 }
 
-export function readOpenInference({ span, kind }: DialectContext): Reading {
-  const a = span.attributes;
-  const isTool = kind === 'tool';
-  // Embedding spans: `output.value` is the response body with the vectors, which is no message.
-  const isEmbedding = kind === 'embedding';
-  const modelName = first(str(a['llm.model_name']), str(a['embedding.model_name']));
-  const costTotal = amount(a['llm.cost.total']);
-  const costPrompt = amount(a['llm.cost.prompt']);
-  const costCompletion = amount(a['llm.cost.completion']);
-  return defined<Reading>({
-    provider: first(str(a['llm.provider']), str(a['llm.system'])),
-    requestModel: first(str(a['llm.request.model_name']), invocationModel(a), modelName),
-    responseModel: first(str(a['llm.response.model_name']), modelName),
-    inputTokens: count(a['llm.token_count.prompt']),
-    outputTokens: count(a['llm.token_count.completion']),
-    totalTokens: count(a['llm.token_count.total']),
-    cacheReadTokens: count(a['llm.token_count.prompt_details.cache_read']),
-    reasoningTokens: count(a['llm.token_count.completion_details.reasoning']),
-    reportedCostUsd: first(costTotal, costPrompt !== undefined && costCompletion !== undefined ? costPrompt + costCompletion : undefined),
-    agentName: str(a['agent.name']),
-    toolName: first(str(a['tool.name']), str(a['tool_call.function.name'])),
-    toolCallId: str(a['tool_call.id']),
-    sessionId: str(a['session.id']),
-    userId: str(a['user.id']),
-    finishReasons: stringList(a['llm.finish_reason'], LIMITS.finishReasons)?.map((r) => normalizeFinishReason(r) ?? r),
-    inputMessages: first(
-      flattenedMessages(a, 'llm.input_messages', 'user'),
-      isEmbedding ? embeddingInputs(a) : isTool ? undefined : messagesFromValue(a['input.value'], 'user'),
-    ),
-    outputMessages: first(flattenedMessages(a, 'llm.output_messages', 'assistant'), isTool || isEmbedding ? undefined : messagesFromValue(a['output.value'], 'assistant')),
-    toolDefinitions: toolDefinitions(unflattenIndexed(a, 'llm.tools', LIMITS.toolDefinitions).map((t) => (isObject(t.tool) ? (t.tool.json_schema ?? null) : null))),
-    toolArguments: isTool ? first(a['tool_call.function.arguments'], a['input.value']) : undefined,
-    toolResult: isTool ? a['output.value'] : undefined,
-  });
+function modelName(attrs: Attributes): string | undefined {
+  return str(attrs['llm.model_name']) ?? str(attrs['embedding.model_name']);
 }
+
+function reportedCost(attrs: Attributes): number | undefined {
+  const total = amount(attrs['llm.cost.total']);
+  if (total !== undefined) return total;
+  const prompt = amount(attrs['llm.cost.prompt']);
+  const completion = amount(attrs['llm.cost.completion']);
+  return prompt !== undefined && completion !== undefined ? prompt + completion : undefined;
+}
+
+function inputMessages(ctx: DialectContext): GenAiMessage[] | undefined {
+  const flattened = flattenedMessages(ctx, 'llm.input_messages', 'user');
+  if (flattened !== undefined) return flattened;
+  if (ctx.kind === 'embedding') return embeddingInputs(ctx);
+  return ctx.kind === 'tool' ? undefined : messagesFromValue(ctx.span.attributes['input.value'], 'user');
+}
+
+function outputMessages(ctx: DialectContext): GenAiMessage[] | undefined {
+  const flattened = flattenedMessages(ctx, 'llm.output_messages', 'assistant');
+  if (flattened !== undefined) return flattened;
+  // Embedding spans: `output.value` is the response body with the vectors, which is no message.
+  return ctx.kind === 'tool' || ctx.kind === 'embedding' ? undefined : messagesFromValue(ctx.span.attributes['output.value'], 'assistant');
+}
+
+function toolArguments(ctx: DialectContext): AttributeValue | undefined {
+  if (ctx.kind !== 'tool') return undefined;
+  const a = ctx.span.attributes;
+  const args = a['tool_call.function.arguments'];
+  return args !== undefined ? args : a['input.value'];
+}
+
+export const OPENINFERENCE: DialectReader = {
+  provider: (c) => str(c.span.attributes['llm.provider']) ?? str(c.span.attributes['llm.system']),
+  requestModel: (c) => str(c.span.attributes['llm.request.model_name']) ?? invocationModel(c.span.attributes) ?? modelName(c.span.attributes),
+  responseModel: (c) => str(c.span.attributes['llm.response.model_name']) ?? modelName(c.span.attributes),
+  inputTokens: (c) => count(c.span.attributes['llm.token_count.prompt']),
+  outputTokens: (c) => count(c.span.attributes['llm.token_count.completion']),
+  totalTokens: (c) => count(c.span.attributes['llm.token_count.total']),
+  cacheReadTokens: (c) => count(c.span.attributes['llm.token_count.prompt_details.cache_read']),
+  reasoningTokens: (c) => count(c.span.attributes['llm.token_count.completion_details.reasoning']),
+  reportedCostUsd: (c) => reportedCost(c.span.attributes),
+  agentName: (c) => str(c.span.attributes['agent.name']),
+  toolName: (c) => str(c.span.attributes['tool.name']) ?? str(c.span.attributes['tool_call.function.name']),
+  toolCallId: (c) => str(c.span.attributes['tool_call.id']),
+  sessionId: (c) => str(c.span.attributes['session.id']),
+  userId: (c) => str(c.span.attributes['user.id']),
+  finishReasons: (c) => stringList(c.span.attributes['llm.finish_reason'], LIMITS.finishReasons)?.map((r) => normalizeFinishReason(r) ?? r),
+  inputMessages,
+  outputMessages,
+  toolDefinitions: (c) => {
+    if (c.index.families['llm.tools'] === undefined) return undefined;
+    return toolDefinitions(unflattenFamily(c.span.attributes, c.index, 'llm.tools', LIMITS.toolDefinitions).map((t) => (isObject(t.tool) ? (t.tool.json_schema ?? null) : null)));
+  },
+  toolArguments,
+  toolResult: (c) => (c.kind === 'tool' ? c.span.attributes['output.value'] : undefined),
+};

@@ -5,10 +5,10 @@
  * `gen_ai.usage.total_tokens` and its legacy usage names. The `gen_ai.*` names OpenLLMetry shares
  * with OTel (models, input/output tokens, indexed prompts) are read by the OTel reader.
  */
-import type { AttributeValue, Attributes, GenAiKind } from '../../../../src-shared/contract';
+import type { AttributeValue, Attributes, GenAiKind, GenAiToolDefinition } from '../../../../src-shared/contract';
 import { messagesFromValue, payload, toolDefinitions, unwrapTraceloopArgs } from '../messages';
-import { defined, type DialectContext, type Reading } from '../reading';
-import { LIMITS, count, first, parseJson, str, unflattenIndexed, withPrefix } from '../values';
+import type { DialectContext, DialectReader } from '../reading';
+import { LIMITS, count, parseJson, str, unflattenFamily } from '../values';
 
 const KIND_OF_SPAN_KIND: Record<string, GenAiKind> = {
   workflow: 'workflow',
@@ -46,44 +46,54 @@ export function requestTypeKind(attrs: Attributes): GenAiKind | undefined {
   return KIND_OF_REQUEST_TYPE[t] ?? 'other';
 }
 
-/** Association property names seen in the wild for a session/conversation and for a user, best first. */
-const SESSION_KEYS = ['session_id', 'sessionId', 'session.id', 'conversation_id', 'conversationId', 'thread_id', 'threadId', 'chat_id', 'session'];
-const USER_KEYS = ['user_id', 'userId', 'user.id', 'user'];
+/**
+ * Association property names seen in the wild for a session/conversation and for a user, best
+ * first, as full attribute keys: looked up directly, not by collecting the prefixed keys first.
+ */
+const ASSOCIATION = 'traceloop.association.properties.';
+const SESSION_KEYS = ['session_id', 'sessionId', 'session.id', 'conversation_id', 'conversationId', 'thread_id', 'threadId', 'chat_id', 'session'].map((k) => ASSOCIATION + k);
+const USER_KEYS = ['user_id', 'userId', 'user.id', 'user'].map((k) => ASSOCIATION + k);
 
-function firstOf(props: Attributes, keys: readonly string[]): string | undefined {
+function firstOf(ctx: DialectContext, keys: readonly string[]): string | undefined {
+  if (!ctx.index.association) return undefined;
   for (const k of keys) {
-    const v = str(props[k]);
+    const v = str(ctx.span.attributes[k]);
     if (v !== undefined) return v;
   }
   return undefined;
 }
 
-export function readOpenLLMetry({ span, kind }: DialectContext): Reading {
-  const a = span.attributes;
-  const props = withPrefix(a, 'traceloop.association.properties');
-  const entityName = str(a['traceloop.entity.name']);
-  const isTool = kind === 'tool';
-  const requestType = str(a['llm.request.type'])?.toLowerCase();
-  const legacyFunctions = unflattenIndexed(a, 'llm.request.functions', LIMITS.toolDefinitions);
-  const indexedDefinitions = unflattenIndexed(a, 'gen_ai.tool.definitions', LIMITS.toolDefinitions);
-  return defined<Reading>({
-    operation: requestType === undefined ? undefined : OPERATION_OF_REQUEST_TYPE[requestType],
-    inputTokens: count(a['llm.usage.prompt_tokens']),
-    outputTokens: count(a['llm.usage.completion_tokens']),
-    totalTokens: first(count(a['gen_ai.usage.total_tokens']), count(a['llm.usage.total_tokens'])),
-    cacheReadTokens: count(a['gen_ai.usage.cache_read_input_tokens']),
-    reasoningTokens: first(count(a['gen_ai.usage.reasoning_tokens']), count(a['llm.usage.reasoning_tokens'])),
-    agentName: kind === 'agent' ? entityName : undefined,
-    toolName: isTool ? entityName : undefined,
-    sessionId: firstOf(props, SESSION_KEYS),
-    userId: firstOf(props, USER_KEYS),
-    inputMessages: isTool ? undefined : messagesFromValue(entityValue(a['traceloop.entity.input']), 'user'),
-    outputMessages: isTool ? undefined : messagesFromValue(entityValue(a['traceloop.entity.output']), 'assistant'),
-    toolDefinitions: first(toolDefinitions(indexedDefinitions), toolDefinitions(legacyFunctions)),
-    toolArguments: isTool ? argumentsOf(a['traceloop.entity.input']) : undefined,
-    toolResult: isTool ? entityValue(a['traceloop.entity.output']) : undefined,
-  });
+function entityName(ctx: DialectContext): string | undefined {
+  return str(ctx.span.attributes['traceloop.entity.name']);
 }
+
+function definitions(ctx: DialectContext): GenAiToolDefinition[] | undefined {
+  const a = ctx.span.attributes;
+  const indexed = ctx.index.families['gen_ai.tool.definitions'] === undefined ? undefined : toolDefinitions(unflattenFamily(a, ctx.index, 'gen_ai.tool.definitions', LIMITS.toolDefinitions));
+  if (indexed !== undefined || ctx.index.families['llm.request.functions'] === undefined) return indexed;
+  return toolDefinitions(unflattenFamily(a, ctx.index, 'llm.request.functions', LIMITS.toolDefinitions));
+}
+
+export const OPENLLMETRY: DialectReader = {
+  operation: (c) => {
+    const requestType = str(c.span.attributes['llm.request.type'])?.toLowerCase();
+    return requestType === undefined ? undefined : OPERATION_OF_REQUEST_TYPE[requestType];
+  },
+  inputTokens: (c) => count(c.span.attributes['llm.usage.prompt_tokens']),
+  outputTokens: (c) => count(c.span.attributes['llm.usage.completion_tokens']),
+  totalTokens: (c) => count(c.span.attributes['gen_ai.usage.total_tokens']) ?? count(c.span.attributes['llm.usage.total_tokens']),
+  cacheReadTokens: (c) => count(c.span.attributes['gen_ai.usage.cache_read_input_tokens']),
+  reasoningTokens: (c) => count(c.span.attributes['gen_ai.usage.reasoning_tokens']) ?? count(c.span.attributes['llm.usage.reasoning_tokens']),
+  agentName: (c) => (c.kind === 'agent' ? entityName(c) : undefined),
+  toolName: (c) => (c.kind === 'tool' ? entityName(c) : undefined),
+  sessionId: (c) => firstOf(c, SESSION_KEYS),
+  userId: (c) => firstOf(c, USER_KEYS),
+  inputMessages: (c) => (c.kind === 'tool' ? undefined : messagesFromValue(entityValue(c.span.attributes['traceloop.entity.input']), 'user')),
+  outputMessages: (c) => (c.kind === 'tool' ? undefined : messagesFromValue(entityValue(c.span.attributes['traceloop.entity.output']), 'assistant')),
+  toolDefinitions: definitions,
+  toolArguments: (c) => (c.kind === 'tool' ? argumentsOf(c.span.attributes['traceloop.entity.input']) : undefined),
+  toolResult: (c) => (c.kind === 'tool' ? entityValue(c.span.attributes['traceloop.entity.output']) : undefined),
+};
 
 /**
  * Traceloop JSON-encodes every entity value, so a returned string arrives as `"\"text\""`: decode

@@ -4,12 +4,12 @@
  * deprecated ones (`gen_ai.system`, `prompt_tokens`/`completion_tokens`, the `gen_ai.*.message` /
  * `gen_ai.choice` events as span events or log records, indexed `gen_ai.prompt.{i}.*`). Within this
  * dialect the current name wins over the deprecated one; content sources are tried in the order of
- * INPUT_SOURCES / OUTPUT_SOURCES below.
+ * INPUT_SOURCES / OUTPUT_SOURCES below. Each source is read only when every better one came up empty.
  */
 import type { AttributeValue, Attributes, GenAiKind, GenAiMessage, LogRecordView, SpanEvent } from '../../../../src-shared/contract';
 import { finishReasonsOf, messageFromOpenAi, messageList, normalizeFinishReason, systemInstructions, toolDefinitions } from '../messages';
-import { defined, type DialectContext, type Reading } from '../reading';
-import { LIMITS, count, first, isObject, str, stringList, structured, unflattenIndexed, type JsonObject } from '../values';
+import { memo, type DialectContext, type DialectReader } from '../reading';
+import { LIMITS, count, isObject, str, stringList, structured, unflattenFamily, type JsonObject } from '../values';
 
 const KIND_OF_OPERATION: Record<string, GenAiKind> = {
   chat: 'llm',
@@ -92,14 +92,17 @@ function choicesFromEvents(events: readonly GenAiEvent[]): GenAiMessage[] | unde
 }
 
 function choiceBodies(events: readonly GenAiEvent[]): JsonObject[] {
-  return events.filter((ev) => ev.name === CHOICE_EVENT).map((ev) => ev.body);
+  const out: JsonObject[] = [];
+  for (const ev of events) if (ev.name === CHOICE_EVENT) out.push(ev.body);
+  return out;
 }
 
-/** The indexed `gen_ai.prompt.{i}.*` / `gen_ai.completion.{i}.*` family (OpenLLMetry, LangSmith). */
-function indexedMessages(attrs: Attributes, prefix: string, role: string): GenAiMessage[] | undefined {
-  const items = unflattenIndexed(attrs, prefix, LIMITS.messages);
-  const out = items.map((item) => messageFromOpenAi(item, role));
-  return out.length > 0 ? out : undefined;
+/** The indexed `gen_ai.prompt.{i}.*` / `gen_ai.completion.{i}.*` items (OpenLLMetry, LangSmith). */
+function indexedMessages(items: readonly JsonObject[], role: string): GenAiMessage[] | undefined {
+  if (items.length === 0) return undefined;
+  const out: GenAiMessage[] = [];
+  for (const item of items) out.push(messageFromOpenAi(item, role));
+  return out;
 }
 
 /** An attribute of the first event (span event or log record) with this name that has it. */
@@ -112,63 +115,136 @@ function eventAttribute(spanEvents: readonly SpanEvent[], logs: readonly LogReco
   return undefined;
 }
 
-export function readOtel({ span, logs }: DialectContext): Reading {
-  const a = span.attributes;
-  const spanEvents = span.events.map(fromSpanEvent);
-  const logEvents = logs.map(fromLog);
-  const details = (key: string) => eventAttribute(span.events, logs, DETAILS_EVENT, key);
-  const legacyContent = (event: string, key: string) => first(a[key], eventAttribute(span.events, logs, event, key));
+// ---------------------------------------------------------------- shared by several fields, read once
 
-  // INPUT_SOURCES, best first.
-  const inputMessages = first(
-    messageList(a['gen_ai.input.messages'], 'user'),
-    messageList(details('gen_ai.input.messages'), 'user'),
-    inputFromEvents(spanEvents),
-    inputFromEvents(logEvents),
-    indexedMessages(a, 'gen_ai.prompt', 'user'),
-    messageList(legacyContent('gen_ai.content.prompt', 'gen_ai.prompt'), 'user'),
-  );
-  // OUTPUT_SOURCES, best first.
-  const outputMessages = first(
-    messageList(a['gen_ai.output.messages'], 'assistant'),
-    messageList(details('gen_ai.output.messages'), 'assistant'),
-    choicesFromEvents(spanEvents),
-    choicesFromEvents(logEvents),
-    indexedMessages(a, 'gen_ai.completion', 'assistant'),
-    messageList(legacyContent('gen_ai.content.completion', 'gen_ai.completion'), 'assistant'),
-  );
-  const definitions = structured(a['gen_ai.tool.definitions']);
+const NO_EVENTS: readonly GenAiEvent[] = Object.freeze([]);
+const NO_COMPLETIONS: readonly JsonObject[] = Object.freeze([]);
 
-  return defined<Reading>({
-    operation: str(a['gen_ai.operation.name'])?.toLowerCase(),
-    provider: first(str(a['gen_ai.provider.name']), str(a['gen_ai.system'])),
-    requestModel: str(a['gen_ai.request.model']),
-    responseModel: str(a['gen_ai.response.model']),
-    inputTokens: first(count(a['gen_ai.usage.input_tokens']), count(a['gen_ai.usage.prompt_tokens'])),
-    outputTokens: first(count(a['gen_ai.usage.output_tokens']), count(a['gen_ai.usage.completion_tokens'])),
-    cacheReadTokens: count(a['gen_ai.usage.cache_read.input_tokens']),
-    reasoningTokens: count(a['gen_ai.usage.reasoning.output_tokens']),
-    agentName: str(a['gen_ai.agent.name']),
-    toolName: str(a['gen_ai.tool.name']),
-    toolCallId: str(a['gen_ai.tool.call.id']),
-    sessionId: str(a['gen_ai.conversation.id']),
-    // General OTel attributes (OpenInference uses `user.id` too).
-    userId: first(str(a['user.id']), str(a['enduser.id'])),
-    finishReasons: first(
-      stringList(a['gen_ai.response.finish_reasons'], LIMITS.finishReasons)?.map((r) => normalizeFinishReason(r) ?? r),
-      stringList(details('gen_ai.response.finish_reasons'), LIMITS.finishReasons)?.map((r) => normalizeFinishReason(r) ?? r),
-      finishReasonsOf(a['gen_ai.output.messages']),
-      finishReasonsOf(details('gen_ai.output.messages')),
-      finishReasonsOf(choiceBodies(spanEvents)),
-      finishReasonsOf(choiceBodies(logEvents)),
-      finishReasonsOf(unflattenIndexed(a, 'gen_ai.completion', LIMITS.messages)),
-      finishReasonsOf(legacyContent('gen_ai.content.completion', 'gen_ai.completion')),
-    ),
-    inputMessages,
-    outputMessages,
-    systemInstructions: first(systemInstructions(a['gen_ai.system_instructions']), systemInstructions(details('gen_ai.system_instructions'))),
-    toolDefinitions: toolDefinitions(Array.isArray(definitions) ? definitions : undefined),
-    toolArguments: a['gen_ai.tool.call.arguments'],
-    toolResult: a['gen_ai.tool.call.result'],
-  });
+/** Neither span events nor log records: every event-based source is empty, without a search. */
+function noEvents(ctx: DialectContext): boolean {
+  return ctx.span.events.length === 0 && ctx.logs.length === 0;
 }
+
+function readSpanEvents(ctx: DialectContext): readonly GenAiEvent[] {
+  return ctx.span.events.map(fromSpanEvent);
+}
+
+function readLogEvents(ctx: DialectContext): readonly GenAiEvent[] {
+  return ctx.logs.map(fromLog);
+}
+
+const spanEvents = (ctx: DialectContext) => (ctx.span.events.length === 0 ? NO_EVENTS : memo(ctx, 'otel.spanEvents', readSpanEvents));
+const logEvents = (ctx: DialectContext) => (ctx.logs.length === 0 ? NO_EVENTS : memo(ctx, 'otel.logEvents', readLogEvents));
+
+/** An attribute of the operation-details event. */
+function details(ctx: DialectContext, key: string): AttributeValue | undefined {
+  return noEvents(ctx) ? undefined : eventAttribute(ctx.span.events, ctx.logs, DETAILS_EVENT, key);
+}
+
+/** The deprecated whole-content JSON: the attribute, else the same key on its legacy event. */
+function legacyContent(ctx: DialectContext, event: string, key: string): AttributeValue | undefined {
+  const v = ctx.span.attributes[key];
+  if (v !== undefined || noEvents(ctx)) return v;
+  return eventAttribute(ctx.span.events, ctx.logs, event, key);
+}
+
+// Output content is read for the messages and again for the finish reasons: JSON text is parsed
+// once. Only text needs it (structured() returns anything else as is), so only text is memoized.
+function readOutputValue(c: DialectContext): AttributeValue | undefined {
+  return structured(c.span.attributes['gen_ai.output.messages']);
+}
+function readDetailsOutputValue(c: DialectContext): AttributeValue | undefined {
+  return structured(details(c, 'gen_ai.output.messages'));
+}
+function readLegacyCompletionValue(c: DialectContext): AttributeValue | undefined {
+  return structured(legacyContent(c, 'gen_ai.content.completion', 'gen_ai.completion'));
+}
+function readCompletionItems(c: DialectContext): readonly JsonObject[] {
+  return unflattenFamily(c.span.attributes, c.index, 'gen_ai.completion', LIMITS.messages);
+}
+function outputMessagesValue(ctx: DialectContext): AttributeValue | undefined {
+  const v = ctx.span.attributes['gen_ai.output.messages'];
+  return typeof v !== 'string' ? v : memo(ctx, 'otel.output', readOutputValue);
+}
+function detailsOutputValue(ctx: DialectContext): AttributeValue | undefined {
+  return noEvents(ctx) ? undefined : memo(ctx, 'otel.detailsOutput', readDetailsOutputValue);
+}
+function legacyCompletionValue(ctx: DialectContext): AttributeValue | undefined {
+  const v = ctx.span.attributes['gen_ai.completion'];
+  return v === undefined && noEvents(ctx) ? undefined : memo(ctx, 'otel.legacyCompletion', readLegacyCompletionValue);
+}
+function completionItems(ctx: DialectContext): readonly JsonObject[] {
+  return ctx.index.families['gen_ai.completion'] === undefined ? NO_COMPLETIONS : memo(ctx, 'otel.completions', readCompletionItems);
+}
+
+function finishReasonList(v: AttributeValue | undefined): string[] | undefined {
+  const list = stringList(v, LIMITS.finishReasons);
+  if (list === undefined) return undefined;
+  for (let i = 0; i < list.length; i++) list[i] = normalizeFinishReason(list[i]) ?? list[i]!;
+  return list;
+}
+
+// INPUT_SOURCES, best first.
+function inputMessages(ctx: DialectContext): GenAiMessage[] | undefined {
+  const a = ctx.span.attributes;
+  return (
+    messageList(a['gen_ai.input.messages'], 'user') ??
+    messageList(details(ctx, 'gen_ai.input.messages'), 'user') ??
+    inputFromEvents(spanEvents(ctx)) ??
+    inputFromEvents(logEvents(ctx)) ??
+    indexedMessages(unflattenFamily(a, ctx.index, 'gen_ai.prompt', LIMITS.messages), 'user') ??
+    messageList(legacyContent(ctx, 'gen_ai.content.prompt', 'gen_ai.prompt'), 'user')
+  );
+}
+
+// OUTPUT_SOURCES, best first.
+function outputMessages(ctx: DialectContext): GenAiMessage[] | undefined {
+  return (
+    messageList(outputMessagesValue(ctx), 'assistant') ??
+    messageList(detailsOutputValue(ctx), 'assistant') ??
+    choicesFromEvents(spanEvents(ctx)) ??
+    choicesFromEvents(logEvents(ctx)) ??
+    indexedMessages(completionItems(ctx), 'assistant') ??
+    messageList(legacyCompletionValue(ctx), 'assistant')
+  );
+}
+
+function finishReasons(ctx: DialectContext): string[] | undefined {
+  return (
+    finishReasonList(ctx.span.attributes['gen_ai.response.finish_reasons']) ??
+    finishReasonList(details(ctx, 'gen_ai.response.finish_reasons')) ??
+    finishReasonsOf(outputMessagesValue(ctx)) ??
+    finishReasonsOf(detailsOutputValue(ctx)) ??
+    finishReasonsOf(choiceBodies(spanEvents(ctx))) ??
+    finishReasonsOf(choiceBodies(logEvents(ctx))) ??
+    finishReasonsOf(completionItems(ctx) as JsonObject[]) ??
+    finishReasonsOf(legacyCompletionValue(ctx))
+  );
+}
+
+export const OTEL: DialectReader = {
+  operation: (c) => str(c.span.attributes['gen_ai.operation.name'])?.toLowerCase(),
+  provider: (c) => str(c.span.attributes['gen_ai.provider.name']) ?? str(c.span.attributes['gen_ai.system']),
+  requestModel: (c) => str(c.span.attributes['gen_ai.request.model']),
+  responseModel: (c) => str(c.span.attributes['gen_ai.response.model']),
+  inputTokens: (c) => count(c.span.attributes['gen_ai.usage.input_tokens']) ?? count(c.span.attributes['gen_ai.usage.prompt_tokens']),
+  outputTokens: (c) => count(c.span.attributes['gen_ai.usage.output_tokens']) ?? count(c.span.attributes['gen_ai.usage.completion_tokens']),
+  cacheReadTokens: (c) => count(c.span.attributes['gen_ai.usage.cache_read.input_tokens']),
+  reasoningTokens: (c) => count(c.span.attributes['gen_ai.usage.reasoning.output_tokens']),
+  agentName: (c) => str(c.span.attributes['gen_ai.agent.name']),
+  toolName: (c) => str(c.span.attributes['gen_ai.tool.name']),
+  toolCallId: (c) => str(c.span.attributes['gen_ai.tool.call.id']),
+  sessionId: (c) => str(c.span.attributes['gen_ai.conversation.id']),
+  // General OTel attributes (OpenInference uses `user.id` too).
+  userId: (c) => str(c.span.attributes['user.id']) ?? str(c.span.attributes['enduser.id']),
+  finishReasons,
+  inputMessages,
+  outputMessages,
+  systemInstructions: (c) => systemInstructions(c.span.attributes['gen_ai.system_instructions']) ?? systemInstructions(details(c, 'gen_ai.system_instructions')),
+  toolDefinitions: (c) => {
+    const definitions = structured(c.span.attributes['gen_ai.tool.definitions']);
+    return toolDefinitions(Array.isArray(definitions) ? definitions : undefined);
+  },
+  toolArguments: (c) => c.span.attributes['gen_ai.tool.call.arguments'],
+  toolResult: (c) => c.span.attributes['gen_ai.tool.call.result'],
+};
