@@ -15,6 +15,7 @@ import { backupDatabase, restoreDatabase } from './engine/store/backup';
 import { DEFAULT_RETENTION } from './engine/store/retention';
 import { startApiServer } from './headless/api-server';
 import { defaultDataDir } from './headless/data-dir';
+import { readPriceOverrides } from './engine/genai/price-overrides-file';
 
 const USAGE = `Usage:
   flowtrace serve [options]        run without a window: OTLP receivers, REST API, UI for any browser
@@ -32,6 +33,9 @@ Options for serve:
                          send OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer TOKEN"
   --otlp-allow-origin O  a browser origin (e.g. http://localhost:5173) allowed to send OTLP/HTTP,
                          with CORS for it; repeatable; none by default
+  --prices FILE          your model prices, JSON {"model": {"input": USD/1M tokens, "output": …,
+                         "cacheRead": …}}; they win over the shipped table (default: prices.json
+                         in the data dir, if present)
   --port N               UI + REST API port (default 9600; 0 = any free port; always loopback)
   --durability MODE      normal (default): acknowledged data survives a crash of Flowtrace;
                          full: it also survives power loss (slower ingest)
@@ -72,6 +76,7 @@ async function serve(argv: string[]): Promise<void> {
       'otlp-host': { type: 'string' },
       'otlp-token': { type: 'string' },
       'otlp-allow-origin': { type: 'string', multiple: true },
+      prices: { type: 'string' },
       port: { type: 'string' },
       durability: { type: 'string' },
       'retention-days': { type: 'string' },
@@ -108,6 +113,7 @@ async function serve(argv: string[]): Promise<void> {
     host: otlpHost,
     ...(otlpToken ? { otlpToken } : {}),
     otlpAllowedOrigins: origins,
+    ...(values.prices !== undefined ? { genaiPriceOverrides: readPriceOverrides(values.prices) } : {}),
     durability,
     retention: {
       maxAgeMs: days !== undefined ? days * 24 * 3600 * 1000 : DEFAULT_RETENTION.maxAgeMs,

@@ -44,7 +44,8 @@ export interface EngineOptions {
   /** Acknowledged-but-unindexed spans beyond which exporters get 503 + Retry-After; default 16,000. */
   compactionBacklogLimit?: number;
   /**
-   * Model prices (USD per million tokens) from the user's settings, by model name; matched like the
+   * Model prices (USD per million tokens) from the user's settings, by model name (default: the data
+   * directory's `prices.json`, when there is one); matched like the
    * shipped table (docs/genai-normalization.md) and winning over it and over costs spans report.
    */
   genaiPriceOverrides?: Record<string, ModelPrice>;

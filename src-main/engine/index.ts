@@ -27,6 +27,7 @@ import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './receiver/otlp-gr
 import type { OtlpEncoding, OtlpSignal } from './otlp/responses';
 import { VERSION } from './version';
 import { lockDataDir } from './data-dir-lock';
+import { PRICE_OVERRIDES_FILE, readDataDirPriceOverrides } from './genai/price-overrides-file';
 
 export type { Engine, EngineOptions } from './engine-types';
 
@@ -53,6 +54,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
   // Checked before anything is opened: a refused configuration leaves nothing behind.
   const host = options.host ?? '127.0.0.1';
   const access = accessPolicy(host, options);
+  const priceOverrides = options.genaiPriceOverrides ?? readDataDirPriceOverrides(join(options.dataDir, PRICE_OVERRIDES_FILE));
   const log = options.log ?? ((line: string) => process.stderr.write(`flowtrace: ${line}\n`));
   const ticks = new TickCoalescer();
   const notices: StoreNotice[] = [];
@@ -70,7 +72,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     ...(options.hardLimitBytes !== undefined ? { hardLimitBytes: options.hardLimitBytes } : {}),
     ...(options.compactionBacklogLimit !== undefined ? { compactionBacklogLimit: options.compactionBacklogLimit } : {}),
     // Settings are user-edited: malformed entries are dropped here rather than mispricing in the worker.
-    ...(options.genaiPriceOverrides !== undefined ? { genaiPriceOverrides: parsePrices(options.genaiPriceOverrides) } : {}),
+    ...(priceOverrides !== undefined ? { genaiPriceOverrides: parsePrices(priceOverrides) } : {}),
     onEvent: (e) => {
       if (e.event === 'log') log(e.line);
       else if (e.event === 'compacted') ticks.add(e);
