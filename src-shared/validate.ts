@@ -206,6 +206,12 @@ export function parseLogListQuery(value: unknown): LogListQuery {
   }
   const q = optionalString(obj, 'q', 1000);
   if (q !== undefined) query.q = q;
+  readTimePage(obj, query);
+  return query;
+}
+
+/** The time range and page fields logs and metric points share. */
+function readTimePage(obj: Record<string, unknown>, query: { from?: string; to?: string; limit?: number; cursor?: string }): void {
   const from = optionalNanos(obj, 'from');
   const to = optionalNanos(obj, 'to');
   checkRange(from, to);
@@ -215,7 +221,6 @@ export function parseLogListQuery(value: unknown): LogListQuery {
   if (limit !== undefined) query.limit = limit;
   const cursor = optionalString(obj, 'cursor', 300);
   if (cursor !== undefined) query.cursor = cursor;
-  return query;
 }
 
 const METRIC_QUERY_FIELDS = new Set(['name', 'from', 'to', 'limit', 'cursor']);
@@ -225,14 +230,6 @@ export function parseMetricPointQuery(value: unknown): MetricPointQuery {
   const name = optionalString(obj, 'name', 1000);
   if (name === undefined) throw new ArgumentError('name is required');
   const query: MetricPointQuery = { name };
-  const from = optionalNanos(obj, 'from');
-  const to = optionalNanos(obj, 'to');
-  checkRange(from, to);
-  if (from !== undefined) query.from = from;
-  if (to !== undefined) query.to = to;
-  const limit = telemetryLimit(obj);
-  if (limit !== undefined) query.limit = limit;
-  const cursor = optionalString(obj, 'cursor', 300);
-  if (cursor !== undefined) query.cursor = cursor;
+  readTimePage(obj, query);
   return query;
 }

@@ -14,18 +14,10 @@ import { contentTypeOf } from '../../src-shared/content-types';
 import { traceListQueryFromParams } from '../../src-shared/trace-list-params';
 import { VERSION } from '../engine/version';
 import { listen } from '../engine/listen';
+import { isLoopbackAddress, isLoopbackHostHeader } from '../engine/receiver/access';
 
 /** frame-ancestors works only as a header, so it is added here rather than in the shared policy. */
 const CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
-
-/** Names a browser may use to reach a loopback server; anything else is a DNS-rebinding attempt. */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopbackHost(hostHeader: string | undefined): boolean {
-  if (!hostHeader) return false;
-  const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
-  return LOOPBACK_HOSTS.has(host);
-}
 
 export interface ApiServerOptions {
   api: FlowtraceApi;
@@ -55,13 +47,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 export async function startApiServer(options: ApiServerOptions): Promise<Server> {
   const { api } = options;
-  const loopbackOnly = options.host === '127.0.0.1' || options.host === '::1' || options.host === 'localhost';
+  const loopbackOnly = isLoopbackAddress(options.host);
 
   const server = createServer((req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('content-security-policy', CSP_HEADER);
     res.setHeader('referrer-policy', 'no-referrer');
-    if (loopbackOnly && !isLoopbackHost(req.headers.host)) {
+    if (loopbackOnly && !isLoopbackHostHeader(req.headers.host)) {
       return sendJson(res, 403, { error: `Host "${req.headers.host ?? ''}" is not a loopback name` });
     }
     void route(req, res).catch((err: unknown) => {
@@ -146,7 +138,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
   });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/api/v1/ws' || (loopbackOnly && !isLoopbackHost(req.headers.host)) || !isSameOrigin(req)) {
+    if (path !== '/api/v1/ws' || (loopbackOnly && !isLoopbackHostHeader(req.headers.host)) || !isSameOrigin(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }

@@ -9,6 +9,13 @@ export type OtlpEncoding = 'protobuf' | 'json';
 export type OtlpSignal = 'traces' | 'logs' | 'metrics';
 export const OTLP_SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
 
+/** The request message of each signal's Export call, for error messages. */
+export const EXPORT_REQUEST: Record<OtlpSignal, string> = {
+  traces: 'ExportTraceServiceRequest',
+  logs: 'ExportLogsServiceRequest',
+  metrics: 'ExportMetricsServiceRequest',
+};
+
 /** What `partial_success` counts, per signal (its JSON key; protobuf uses field 1 for all three). */
 const REJECTED_KEY: Record<OtlpSignal, string> = {
   traces: 'rejectedSpans',

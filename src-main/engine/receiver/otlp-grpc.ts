@@ -16,7 +16,7 @@ import {
   type ServiceDefinition,
 } from '@grpc/grpc-js';
 import type { IngestResult } from '../store/protocol';
-import { exportResponse, partialSuccessOf, rpcStatusWithRetryDelay, type OtlpEncoding, type OtlpSignal } from '../otlp/responses';
+import { exportResponse, EXPORT_REQUEST, partialSuccessOf, rpcStatusWithRetryDelay, type OtlpEncoding, type OtlpSignal } from '../otlp/responses';
 import { bearerMatches } from './access';
 
 /** The gRPC default (and what OTLP exporters expect of a collector); bigger batches are RESOURCE_EXHAUSTED. */
@@ -50,10 +50,10 @@ function resolveTimeouts(partial: Partial<OtlpGrpcTimeouts> | undefined): OtlpGr
   return t;
 }
 
-const SERVICES: Record<OtlpSignal, { service: string; request: string }> = {
-  traces: { service: 'opentelemetry.proto.collector.trace.v1.TraceService', request: 'ExportTraceServiceRequest' },
-  logs: { service: 'opentelemetry.proto.collector.logs.v1.LogsService', request: 'ExportLogsServiceRequest' },
-  metrics: { service: 'opentelemetry.proto.collector.metrics.v1.MetricsService', request: 'ExportMetricsServiceRequest' },
+const SERVICES: Record<OtlpSignal, string> = {
+  traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
+  logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
+  metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
 };
 
 export interface OtlpGrpcReceiverOptions {
@@ -99,7 +99,7 @@ function asBuffer(bytes: Uint8Array): Buffer {
 /** Passthrough (de)serializers: the bytes are the OTLP message; our own decoder runs in the store. */
 function exportMethod(signal: OtlpSignal): MethodDefinition<Uint8Array, Uint8Array> {
   return {
-    path: `/${SERVICES[signal].service}/Export`,
+    path: `/${SERVICES[signal]}/Export`,
     requestStream: false,
     responseStream: false,
     requestSerialize: asBuffer,
@@ -147,7 +147,7 @@ async function answer(signal: OtlpSignal, call: ServerUnaryCall<Uint8Array, Uint
     case 'accepted':
       return success(signal, partialSuccessOf(signal, result));
     case 'invalid':
-      return failure(status.INVALID_ARGUMENT, `could not decode OTLP protobuf ${SERVICES[signal].request}: ${result.message}`);
+      return failure(status.INVALID_ARGUMENT, `could not decode OTLP protobuf ${EXPORT_REQUEST[signal]}: ${result.message}`);
     case 'unavailable':
       return unavailable(result.message);
   }

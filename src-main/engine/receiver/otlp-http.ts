@@ -11,6 +11,7 @@ import { MAX_HTTP_BODY_BYTES } from '../otlp/limits';
 import {
   CONTENT_TYPES,
   exportResponse,
+  EXPORT_REQUEST,
   partialSuccessOf,
   GRPC_INVALID_ARGUMENT,
   GRPC_PERMISSION_DENIED,
@@ -66,11 +67,6 @@ function resolveTimeouts(partial: Partial<OtlpHttpTimeouts> | undefined): OtlpHt
   return t;
 }
 
-const REQUEST_MESSAGE: Record<OtlpSignal, string> = {
-  traces: 'ExportTraceServiceRequest',
-  logs: 'ExportLogsServiceRequest',
-  metrics: 'ExportMetricsServiceRequest',
-};
 
 export interface OtlpHttpReceiverOptions {
   host: string;
@@ -264,7 +260,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OtlpHt
       return send(res, 200, encoding, exportResponse(signal, encoding, partialSuccessOf(signal, result)));
     }
     case 'invalid':
-      return sendStatus(res, 400, encoding, `could not decode OTLP ${encoding} ${REQUEST_MESSAGE[signal]}: ${result.message}`);
+      return sendStatus(res, 400, encoding, `could not decode OTLP ${encoding} ${EXPORT_REQUEST[signal]}: ${result.message}`);
     case 'unavailable':
       return sendStatus(res, 503, encoding, result.message, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   }

@@ -14,7 +14,7 @@ import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import { rollupTrace, type RollupItem } from '../genai/rollup';
 import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
-import { FACET, readStoredGenAi, storedGenAi } from './genai-facets';
+import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 
 /** A span's place in the trace tree and its GenAI reading, in start order, for rollupTrace. */
 interface GenAiItem extends RollupItem {
@@ -55,7 +55,7 @@ interface RootCandidate {
   serviceName: string;
 }
 
-interface TraceRow {
+interface TraceRow extends TraceRollupRow {
   root_span_id: Buffer;
   root_name: string;
   root_is_orphan: bigint;
@@ -65,16 +65,6 @@ interface TraceRow {
   end_ns: bigint;
   span_count: bigint;
   error_count: bigint;
-  has_genai: bigint;
-  input_tokens: bigint | null;
-  output_tokens: bigint | null;
-  total_tokens: bigint | null;
-  cost_usd: number | null;
-  llm_calls: bigint | null;
-  tool_calls: bigint | null;
-  models: string | null;
-  agents: string | null;
-  session_id: string | null;
 }
 
 /** The rollup columns of a trace row, in upsert order. */

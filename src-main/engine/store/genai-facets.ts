@@ -99,3 +99,17 @@ export function completeGenAi(stored: GenAiSpan | undefined, fresh: GenAiSpan | 
   if (!fresh) return stored;
   return stored ? { ...fresh, ...stored } : fresh;
 }
+
+/** The GenAI rollup columns of a `traces` row (migration 0004), as the store reads them. */
+export interface TraceRollupRow {
+  has_genai: bigint;
+  input_tokens: bigint | null;
+  output_tokens: bigint | null;
+  total_tokens: bigint | null;
+  cost_usd: number | null;
+  llm_calls: bigint | null;
+  tool_calls: bigint | null;
+  models: string | null;
+  agents: string | null;
+  session_id: string | null;
+}

@@ -26,10 +26,10 @@ import { kindName, statusName } from '../otlp/span-batch';
 import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { AttributeKeys } from './attribute-codec';
 import { encodeCursor, planTraceList, TRACE_SUMMARY_COLUMNS } from './trace-list-sql';
-import { completeGenAi, readStoredGenAi } from './genai-facets';
+import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
 
 /** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
-interface TraceListRow {
+interface TraceListRow extends TraceRollupRow {
   trace_id: Buffer;
   root_name: string;
   service_name: string;
@@ -37,16 +37,6 @@ interface TraceListRow {
   end_ns: bigint;
   span_count: bigint;
   error_count: bigint;
-  has_genai: bigint;
-  input_tokens: bigint | null;
-  output_tokens: bigint | null;
-  total_tokens: bigint | null;
-  cost_usd: number | null;
-  llm_calls: bigint | null;
-  tool_calls: bigint | null;
-  models: string | null;
-  agents: string | null;
-  session_id: string | null;
   sort_value: bigint;
 }
 

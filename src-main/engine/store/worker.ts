@@ -191,7 +191,6 @@ class StoreWorker {
     }
   }
 
-  /** One transaction for every request that is waiting; each is answered after COMMIT returns. */
   /**
    * Protobuf requests are only scanned here (framing, ids, nesting: everything that could make the
    * later decode fail) and decoded during compaction; JSON has to be parsed to be checked at all,
