@@ -4,13 +4,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HrTime } from '@opentelemetry/api';
 import { sendAgentTrace, type OtlpHttpProtocol } from '../support/otel';
 import { startTestEngine } from '../support/engine';
+import { assertStoredAsSent } from '../support/stored-trace';
 import type { Engine } from '../../src-main/engine';
-import type { IngestTick, SpanRecord } from '../../src-shared/contract';
+import type { IngestTick } from '../../src-shared/contract';
 
-const nanos = (t: HrTime) => (BigInt(t[0]) * 1_000_000_000n + BigInt(t[1])).toString();
 
 describe('OTLP/HTTP ingest round trip with the official exporters', () => {
   let engine: Engine;
@@ -26,23 +25,7 @@ describe('OTLP/HTTP ingest round trip with the official exporters', () => {
       const sent = await sendAgentTrace(engine.info.otlpHttpEndpoint, protocol, { serviceName: `svc-${protocol}` });
       // Read immediately after the ack: the store answers only after the commit.
       const trace = await engine.getTrace(sent.traceId);
-      assert.ok(trace, 'trace is readable right after the exporter got its success');
-      assert.equal(trace.spans.length, sent.spans.length);
-      for (const original of sent.spans) {
-        const stored: SpanRecord | undefined = trace.spans.find((s) => s.spanId === original.spanContext().spanId);
-        assert.ok(stored, `span ${original.name} stored`);
-        assert.equal(stored.name, original.name);
-        assert.equal(stored.traceId, sent.traceId);
-        assert.equal(stored.parentSpanId, original.parentSpanContext?.spanId ?? null);
-        assert.equal(stored.startTimeUnixNano, nanos(original.startTime));
-        assert.equal(stored.endTimeUnixNano, nanos(original.endTime));
-        assert.deepEqual(stored.attributes, original.attributes);
-        assert.equal(stored.status.code, ['unset', 'ok', 'error'][original.status.code]);
-        assert.equal(stored.status.message, original.status.message ?? '');
-        assert.equal(stored.resource.attributes['service.name'], `svc-${protocol}`);
-        assert.equal(stored.scope.name, 'flowtrace-tests');
-        assert.equal(stored.events.length, original.events.length);
-      }
+      assertStoredAsSent(trace, sent, `svc-${protocol}`);
       const llm = trace.spans.find((s) => s.name === 'chat gpt-4o-mini' && s.events.length === 1);
       assert.equal(llm?.events[0]?.name, 'gen_ai.choice');
       assert.deepEqual(llm?.events[0]?.attributes, { 'gen_ai.choice.finish_reason': 'tool_calls' });

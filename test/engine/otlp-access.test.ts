@@ -11,10 +11,9 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { Metadata } from '@grpc/grpc-js';
-import { ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startEngine, type Engine } from '../../src-main/engine';
 import { recordAgentTrace } from '../support/otel';
+import { exportOnce } from '../support/otel-signals';
 import { tempDataDir } from '../support/serve-process';
 
 interface Answer {
@@ -33,15 +32,6 @@ function send(url: string, method: string, headers: Record<string, string>, body
     });
     req.on('error', reject);
     req.end(body);
-  });
-}
-
-function exportWith(exporter: { export: (spans: ReadableSpan[], cb: (r: { code: ExportResultCode; error?: Error }) => void) => void; shutdown: () => Promise<void> }, spans: ReadableSpan[]): Promise<{ ok: boolean; error?: Error }> {
-  return new Promise((resolve) => {
-    exporter.export(spans, (r) => {
-      void exporter.shutdown();
-      resolve(r.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, ...(r.error ? { error: r.error } : {}) });
-    });
   });
 }
 
@@ -116,23 +106,20 @@ describe('OTLP bearer token', () => {
     assert.equal(wrong.status, 401);
     assert.equal(await engine.getTrace(sent.traceId), null, 'nothing stored without the token');
 
-    const result = await exportWith(new ProtoExporter({ url, headers: { Authorization: `Bearer ${token}` } }), sent.spans);
-    assert.ok(result.ok, result.error?.message);
+    await exportOnce(new ProtoExporter({ url, headers: { Authorization: `Bearer ${token}` } }), sent.spans);
     assert.equal((await engine.getTrace(sent.traceId))?.spans.length, sent.spanIds.length);
   });
 
   test('gRPC: the official exporter fails without the token and succeeds with it', async () => {
     const url = engine.info.otlpGrpcEndpoint!;
     const refused = recordAgentTrace();
-    const without = await exportWith(new GrpcExporter({ url }), refused.spans);
-    assert.equal(without.ok, false);
+    await assert.rejects(exportOnce(new GrpcExporter({ url }), refused.spans));
     assert.equal(await engine.getTrace(refused.traceId), null);
 
     const sent = recordAgentTrace();
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${token}`);
-    const withToken = await exportWith(new GrpcExporter({ url, metadata }), sent.spans);
-    assert.ok(withToken.ok, withToken.error?.message);
+    await exportOnce(new GrpcExporter({ url, metadata }), sent.spans);
     assert.equal((await engine.getTrace(sent.traceId))?.spans.length, sent.spanIds.length);
   });
 });

@@ -6,7 +6,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Client, credentials, compressionAlgorithms, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -14,16 +13,15 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { recordAgentTrace } from '../support/otel';
 import { startTestEngine } from '../support/engine';
+import { assertStoredAsSent } from '../support/stored-trace';
 import { tempDataDir } from '../support/serve-process';
 import { startEngine, type Engine } from '../../src-main/engine';
 import { startOtlpGrpcReceiver } from '../../src-main/engine/receiver/otlp-grpc';
 import { WireReader, WireWriter } from '../../src-main/engine/otlp/wire';
 import type { IngestResult } from '../../src-main/engine/store/protocol';
-import type { SpanRecord } from '../../src-shared/contract';
 
 const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const MIB = 1024 * 1024;
-const nanos = (t: HrTime) => (BigInt(t[0]) * 1_000_000_000n + BigInt(t[1])).toString();
 
 /** The official exporter's own verdict for one batch; rejects unless it reports success. */
 async function exportWithOfficialGrpcExporter(endpoint: string, spans: ReadableSpan[], gzip = false): Promise<void> {
@@ -145,23 +143,7 @@ describe('OTLP/gRPC receiver', () => {
     const sent = recordAgentTrace({ serviceName: 'svc-grpc' });
     await exportWithOfficialGrpcExporter(engine.info.otlpGrpcEndpoint!, sent.spans);
     const trace = await engine.getTrace(sent.traceId);
-    assert.ok(trace, 'trace is readable right after the exporter got its success');
-    assert.equal(trace.spans.length, sent.spans.length);
-    for (const original of sent.spans) {
-      const stored: SpanRecord | undefined = trace.spans.find((s) => s.spanId === original.spanContext().spanId);
-      assert.ok(stored, `span ${original.name} stored`);
-      assert.equal(stored.name, original.name);
-      assert.equal(stored.traceId, sent.traceId);
-      assert.equal(stored.parentSpanId, original.parentSpanContext?.spanId ?? null);
-      assert.equal(stored.startTimeUnixNano, nanos(original.startTime));
-      assert.equal(stored.endTimeUnixNano, nanos(original.endTime));
-      assert.deepEqual(stored.attributes, original.attributes);
-      assert.equal(stored.status.code, ['unset', 'ok', 'error'][original.status.code]);
-      assert.equal(stored.status.message, original.status.message ?? '');
-      assert.equal(stored.resource.attributes['service.name'], 'svc-grpc');
-      assert.equal(stored.scope.name, 'flowtrace-tests');
-      assert.equal(stored.events.length, original.events.length);
-    }
+    assertStoredAsSent(trace, sent, 'svc-grpc');
     const llm = trace.spans.find((s) => s.name === 'chat gpt-4o-mini' && s.events.length === 1);
     assert.deepEqual(llm?.events[0]?.attributes, { 'gen_ai.choice.finish_reason': 'tool_calls' });
     assert.equal(llm?.kind, 'client');

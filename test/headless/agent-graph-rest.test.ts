@@ -5,16 +5,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { startApiServer } from '../../src-main/headless/api-server';
-import { startTestEngine } from '../support/engine';
+import { startTestApiServer, startTestEngine } from '../support/engine';
 import { exportSpans } from '../support/otel';
 import { recordGenAiTurn } from '../support/otel-genai';
 import type { Engine } from '../../src-main/engine';
@@ -41,18 +35,15 @@ function recordRepeatedToolCalls(calls: number) {
 
 describe('agent graph over REST', () => {
   let engine: Engine;
-  let server: Server;
+  let rest: Awaited<ReturnType<typeof startTestApiServer>>;
   let base: string;
   before(async () => {
     engine = await startTestEngine();
-    const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Flowtrace</title>');
-    server = await startApiServer({ api: engine, host: '127.0.0.1', port: 0, rendererDir });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rest = await startTestApiServer(engine);
+    base = rest.base;
   });
   after(async () => {
-    server.close();
-    server.closeAllConnections();
+    rest.close();
     await engine.close();
   });
 

@@ -5,14 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startApiServer } from '../../src-main/headless/api-server';
-import { startTestEngine } from '../support/engine';
+import { startTestApiServer, startTestEngine } from '../support/engine';
 import { exportSpans, sendAgentTrace } from '../support/otel';
 import { recordGenAiTurn, recordPlainTrace } from '../support/otel-genai';
 import type { Engine } from '../../src-main/engine';
@@ -20,18 +15,15 @@ import type { IngestTick } from '../../src-shared/contract';
 
 describe('REST API', () => {
   let engine: Engine;
-  let server: Server;
+  let rest: Awaited<ReturnType<typeof startTestApiServer>>;
   let base: string;
   before(async () => {
     engine = await startTestEngine();
-    const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Flowtrace</title>');
-    server = await startApiServer({ api: engine, host: '127.0.0.1', port: 0, rendererDir });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rest = await startTestApiServer(engine);
+    base = rest.base;
   });
   after(async () => {
-    server.close();
-    server.closeAllConnections();
+    rest.close();
     await engine.close();
   });
 
@@ -162,7 +154,7 @@ describe('REST API', () => {
 
   test('a request whose Host is not a loopback name is refused (DNS rebinding)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const port = (server.address() as AddressInfo).port;
+      const port = (rest.server.address() as AddressInfo).port;
       request({ host: '127.0.0.1', port, path: '/api/v1/stats', headers: { host: 'evil.example:80' } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);

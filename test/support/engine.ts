@@ -1,5 +1,11 @@
 /** Starts a real engine in-process on a temp data dir with free loopback ports. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEngine, type Engine } from '../../src-main/engine';
+import { startApiServer } from '../../src-main/headless/api-server';
 import { tempDataDir } from './serve-process';
 
 export async function startTestEngine(dataDir = tempDataDir()): Promise<Engine & { dataDir: string }> {
@@ -21,4 +27,19 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined>, tim
 export async function post(url: string, body: Uint8Array | string, headers: Record<string, string>): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const res = await fetch(url, { method: 'POST', body, headers });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** The headless REST/UI server over `api` on a free loopback port, with a stub renderer page. */
+export async function startTestApiServer(api: Engine): Promise<{ server: Server; base: string; close: () => void }> {
+  const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Flowtrace</title>');
+  const server = await startApiServer({ api, host: '127.0.0.1', port: 0, rendererDir });
+  return {
+    server,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.close();
+      server.closeAllConnections();
+    },
+  };
 }
