@@ -1,27 +1,32 @@
-// One trace: summary bar, the span tree with a waterfall, and the selected span's detail. Loads
-// when the route names a trace; loaders.ts reloads it on ticks that touch it.
+// One trace: summary bar, then the agent graph and the timeline side by side, linked (selecting or
+// hovering a span in one shows it in the other), and the selected span's detail. The selection
+// lives in the URL; hover in the UI store. Loads when the route names a trace; loaders.ts reloads
+// it on ticks that touch it, so a trace still receiving spans grows in place.
 import { useEffect, useMemo } from 'react';
-import { formatMs, formatNanoFull, formatNanoLocal, nanoDiffMs } from '../lib/time';
-import { buildSpanRows, traceWindow } from '../lib/span-tree';
+import { formatMs, formatNanoFull, formatNanoLocal } from '../lib/time';
+import { outlineFromRecords } from '../lib/outline-from-records';
+import { STATUS_ERROR } from '../../../src-shared/trace-outline';
 import { useDataStore } from '../state/data-store';
 import { refreshOpenTrace } from '../state/loaders';
-import { selectSpan } from '../state/ui-store';
-import { SpanDetail } from './SpanDetail';
-import { SpanTree } from './SpanTree';
+import { hoverSpan, selectSpan, useUiStore } from '../state/ui-store';
+import { SpanDetailPanel } from './detail/SpanDetailPanel';
+import { TraceGraph } from './graph/TraceGraph';
+import { Timeline } from './timeline/Timeline';
 
 export function TraceView({ traceId, spanId }: { traceId: string; spanId: string | null }) {
   const entry = useDataStore((s) => s.traces[traceId]);
+  const hoveredId = useUiStore((s) => s.hoveredSpanId);
   const spans = entry?.detail?.spans;
 
   useEffect(() => {
     void refreshOpenTrace();
   }, [traceId]);
 
-  const rows = useMemo(() => (spans ? buildSpanRows(spans) : []), [spans]);
-  const bounds = useMemo(() => (spans ? traceWindow(spans) : null), [spans]);
-  const selected = spanId ? rows.find((r) => r.span.spanId === spanId)?.span : undefined;
-  const errors = useMemo(() => rows.filter((r) => r.span.status.code === 'error').length, [rows]);
-  const root = rows[0]?.span;
+  const outline = useMemo(() => (spans ? outlineFromRecords(traceId, spans) : null), [traceId, spans]);
+  const selected = spanId && spans ? (spans.find((s) => s.spanId === spanId) ?? null) : undefined;
+  const errors = useMemo(() => (outline ? outline.status.filter((s) => s === STATUS_ERROR).length : 0), [outline]);
+  const rootName = outline && outline.spanIds.length > 0 ? outline.names[outline.nameIndex[0]!] : undefined;
+  const onSelect = (id: string | null) => selectSpan(traceId, id);
 
   return (
     <section className="trace-view" data-testid="trace-view" data-trace-id={traceId}>
@@ -29,24 +34,24 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
         <a className="back-link" href="#/" data-testid="back-link">
           ← Traces
         </a>
-        <h1 className="trace-title">{root?.name ?? 'Trace'}</h1>
+        <h1 className="trace-title">{rootName ?? 'Trace'}</h1>
         <code className="trace-id" title="Trace id">
           {traceId}
         </code>
       </div>
-      {bounds && root && (
+      {outline && outline.spanIds.length > 0 && (
         <dl className="trace-summary">
           <div>
             <dt>Start</dt>
-            <dd title={formatNanoFull(bounds.start)}>{formatNanoLocal(bounds.start)}</dd>
+            <dd title={formatNanoFull(outline.startTimeUnixNano)}>{formatNanoLocal(outline.startTimeUnixNano)}</dd>
           </div>
           <div>
             <dt>Duration</dt>
-            <dd>{formatMs(nanoDiffMs(bounds.start, bounds.end))}</dd>
+            <dd>{formatMs(outline.durationMs)}</dd>
           </div>
           <div>
             <dt>Spans</dt>
-            <dd>{rows.length.toLocaleString()}</dd>
+            <dd>{outline.spanIds.length.toLocaleString()}</dd>
           </div>
           <div>
             <dt>Errors</dt>
@@ -65,15 +70,36 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
           No spans for this trace yet. They will show up here as soon as they arrive.
         </p>
       )}
-      {bounds && rows.length > 0 && (
-        <div className={selected ? 'trace-body with-detail' : 'trace-body'}>
-          <SpanTree
-            rows={rows}
-            bounds={bounds}
-            selectedId={selected?.spanId ?? null}
-            onSelect={(id) => selectSpan(traceId, id === spanId ? null : id)}
-          />
-          {selected && <SpanDetail span={selected} traceStart={bounds.start} onClose={() => selectSpan(traceId, null)} />}
+      {outline && spans && outline.spanIds.length > 0 && (
+        <div className={spanId ? 'trace-body with-detail' : 'trace-body'}>
+          <div className="trace-panes">
+            <TraceGraph
+              traceId={traceId}
+              graph={entry?.graph}
+              outline={outline}
+              selectedId={spanId}
+              hoveredId={hoveredId}
+              onSelect={onSelect}
+              onHover={hoverSpan}
+            />
+            <Timeline
+              outline={outline}
+              spans={spans}
+              selectedId={spanId}
+              hoveredId={hoveredId}
+              onSelect={onSelect}
+              onHover={hoverSpan}
+            />
+          </div>
+          {spanId && (
+            <SpanDetailPanel
+              traceId={traceId}
+              spanId={spanId}
+              span={selected}
+              traceStartUnixNano={outline.startTimeUnixNano}
+              onClose={() => onSelect(null)}
+            />
+          )}
         </div>
       )}
     </section>

@@ -1,12 +1,14 @@
 // Server data: the trace list for the current filters, open traces keyed by id, stats (counts, size,
 // store notices) and engine info. Only the loaders in ./loaders.ts write here; components subscribe with narrow selectors.
 import { create } from 'zustand';
-import type { EngineInfo, StoreNotice, TraceDetail } from '../../../src-shared/contract';
+import type { AgentGraph, EngineInfo, StoreNotice, TraceDetail } from '../../../src-shared/contract';
 import { initialListState, type ListState } from './list-state';
 
 export interface TraceEntry {
   /** undefined until the first answer; null when the engine does not know the trace (yet). */
   detail: TraceDetail | null | undefined;
+  /** The agent graph, every node (the view folds repeats itself); undefined until the first answer. */
+  graph?: AgentGraph | null;
   error: string | null;
 }
 

@@ -53,11 +53,11 @@ const traceRefresh = coalesce(async () => {
   if (route.view !== 'trace') return;
   const id = route.traceId;
   try {
-    const detail = await api.getTrace(id);
-    useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { detail, error: null } } }));
+    const [detail, graph] = await Promise.all([api.getTrace(id), api.getAgentGraph(id)]);
+    useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { detail, graph, error: null } } }));
   } catch (err) {
     useDataStore.setState((s) => ({
-      traces: { ...s.traces, [id]: { detail: s.traces[id]?.detail, error: errorMessage(err) } },
+      traces: { ...s.traces, [id]: { detail: s.traces[id]?.detail, graph: s.traces[id]?.graph, error: errorMessage(err) } },
     }));
   }
 });

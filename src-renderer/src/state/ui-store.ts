@@ -14,6 +14,8 @@ interface UiState {
   collapsed: ReadonlySet<string>;
   /** Keys (see noticeKey) of store notices hidden for this page session. */
   dismissedNotices: ReadonlySet<string>;
+  /** The span under the pointer in the graph or the timeline; the other view highlights it. Not in the URL. */
+  hoveredSpanId: string | null;
 }
 
 // A dismissal lasts for the tab's session (sessionStorage survives a reload, not a new window): the
@@ -43,6 +45,7 @@ export const useUiStore = create<UiState>()(() => ({
   filters: { q: '', service: '' },
   collapsed: new Set<string>(),
   dismissedNotices: loadDismissed(),
+  hoveredSpanId: null,
 }));
 
 function sameTrace(a: Route, b: Route): boolean {
@@ -54,7 +57,7 @@ export function syncRouteWithHash(): () => void {
   const onHash = () => {
     const next = parseRoute(location.hash);
     const prev = useUiStore.getState().route;
-    useUiStore.setState(sameTrace(prev, next) ? { route: next } : { route: next, collapsed: new Set() });
+    useUiStore.setState(sameTrace(prev, next) ? { route: next } : { route: next, collapsed: new Set(), hoveredSpanId: null });
   };
   window.addEventListener('hashchange', onHash);
   return () => window.removeEventListener('hashchange', onHash);
@@ -76,6 +79,10 @@ export function navigate(route: Route, mode: 'push' | 'replace' = 'push'): void 
 
 export function selectSpan(traceId: string, spanId: string | null): void {
   navigate({ view: 'trace', traceId, spanId }, 'replace');
+}
+
+export function hoverSpan(spanId: string | null): void {
+  if (useUiStore.getState().hoveredSpanId !== spanId) useUiStore.setState({ hoveredSpanId: spanId });
 }
 
 export function setFilters(patch: Partial<ListFilters>): void {
