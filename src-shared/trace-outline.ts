@@ -39,6 +39,8 @@ export interface TraceOutline {
   services: string[];
   /** STATUS_UNSET | STATUS_OK | STATUS_ERROR. */
   status: number[];
+  /** The status message ('' when none), so an error row can say what failed without the full span. */
+  statusMessage: string[];
   /** Into `kinds`; kinds[0] is '' (not GenAI), the rest are GenAiKind values. */
   kindIndex: number[];
   kinds: string[];
@@ -55,6 +57,7 @@ export interface OutlineSpan {
   startTimeUnixNano: NanoString;
   endTimeUnixNano: NanoString;
   status: StatusCodeName;
+  statusMessage: string;
   /** GenAI kind, or null/'' when the span is not GenAI. */
   genaiKind: string | null;
 }
@@ -141,6 +144,7 @@ export function buildTraceOutline(traceId: HexId, input: readonly OutlineSpan[])
     serviceIndex: [],
     services: [],
     status: [],
+    statusMessage: [],
     kindIndex: [],
     kinds: [],
     promoted: [],
@@ -170,6 +174,7 @@ export function buildTraceOutline(traceId: HexId, input: readonly OutlineSpan[])
       out.nameIndex.push(names.of(s.name));
       out.serviceIndex.push(services.of(s.service));
       out.status.push(s.status === 'error' ? STATUS_ERROR : s.status === 'ok' ? STATUS_OK : STATUS_UNSET);
+      out.statusMessage.push(s.statusMessage);
       out.kindIndex.push(kinds.of(s.genaiKind ?? ''));
       out.promoted.push(depth === 0 ? promoted : PROMOTED_NONE);
       if (end > endMax) endMax = end;

@@ -20,6 +20,7 @@ function span(spanId: string, parentSpanId: string | null, startOffsetNs: number
     startTimeUnixNano: start.toString(),
     endTimeUnixNano: (start + BigInt(durNs)).toString(),
     status: 'unset',
+    statusMessage: '',
     genaiKind: null,
     ...extra,
   };
@@ -28,7 +29,7 @@ function span(spanId: string, parentSpanId: string | null, startOffsetNs: number
 test('spans sent out of order come back in tree order with depth, parents and sub-millisecond offsets', () => {
   const o = buildTraceOutline('t1', [
     span('c2', 'r', 3_000_000, 1_000_000),
-    span('g1', 'c1', 1_500_250, 250, { status: 'error', genaiKind: 'tool' }),
+    span('g1', 'c1', 1_500_250, 250, { status: 'error', statusMessage: 'hotel API timed out', genaiKind: 'tool' }),
     span('r', null, 0, 10_000_000, { genaiKind: 'agent' }),
     span('c1', 'r', 1_000_000, 1_000_000),
   ]);
@@ -41,6 +42,7 @@ test('spans sent out of order come back in tree order with depth, parents and su
   assert.equal(o.startMs[2], 1.50025);
   assert.equal(o.durationsMs[2], 0.00025);
   assert.equal(o.status[2], STATUS_ERROR);
+  assert.equal(o.statusMessage[2], 'hotel API timed out');
   assert.equal(o.kinds[o.kindIndex[0]!], 'agent');
   assert.equal(o.kinds[o.kindIndex[1]!], '');
   assert.equal(o.names[o.nameIndex[3]!], 'op-c2');

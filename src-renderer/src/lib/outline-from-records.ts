@@ -15,6 +15,7 @@ export function outlineFromRecords(traceId: string, spans: readonly SpanRecord[]
       startTimeUnixNano: s.startTimeUnixNano,
       endTimeUnixNano: s.endTimeUnixNano,
       status: s.status.code,
+      statusMessage: s.status.message,
       genaiKind: s.genai?.kind ?? null,
     })),
   );
