@@ -10,13 +10,13 @@
  * (test/engine/genai/samples.ts); (c) the captured fixtures (test/fixtures/genai/), with their log
  * records. Each workload runs `--seconds` in 5 rounds after a warm-up; the median round is printed.
  * `digest` hashes every output, so a speed-up can be checked to change nothing (same digest before
- * and after).
+ * and after). The `ingest` line is the mode compaction uses (scope `index`).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRecordView, SpanRecord } from '../src-shared/contract';
-import { normalizeSpan } from '../src-main/engine/genai/normalize';
+import { normalizeSpan, type NormalizeOptions } from '../src-main/engine/genai/normalize';
 import { decodeTraceRequest } from '../src-main/engine/otlp/decode-protobuf';
 import { decodeTraceRequestJson } from '../src-main/engine/otlp/decode-json';
 import { decodeLogsRequestJson } from '../src-main/engine/otlp/decode-logs';
@@ -84,14 +84,14 @@ function fixtureItems(): Item[] {
   return out;
 }
 
-function digest(items: readonly Item[]): string {
+function digest(items: readonly Item[], options: NormalizeOptions): string {
   const h = createHash('sha256');
-  for (const { span, logs } of items) h.update(JSON.stringify(normalizeSpan(span, logs)) + '\n');
+  for (const { span, logs } of items) h.update(JSON.stringify(normalizeSpan(span, logs, options)) + '\n');
   return h.digest('hex').slice(0, 16);
 }
 
 /** Median spans/s over 5 rounds of `seconds / 5` each, after a warm-up of one round. */
-function measure(items: readonly Item[], seconds: number): number {
+function measure(items: readonly Item[], seconds: number, options: NormalizeOptions): number {
   const roundNs = BigInt(Math.round((seconds / 5) * 1e9));
   const rates: number[] = [];
   let sink = 0;
@@ -100,7 +100,7 @@ function measure(items: readonly Item[], seconds: number): number {
     const t0 = process.hrtime.bigint();
     let elapsed: bigint;
     do {
-      for (const { span, logs } of items) if (normalizeSpan(span, logs) !== null) sink++;
+      for (const { span, logs } of items) if (normalizeSpan(span, logs, options) !== null) sink++;
       n += items.length;
       elapsed = process.hrtime.bigint() - t0;
     } while (elapsed < roundNs);
@@ -112,9 +112,9 @@ function measure(items: readonly Item[], seconds: number): number {
   return rates[2]!;
 }
 
-function report(name: string, items: readonly Item[], seconds: number): void {
-  const rate = measure(items, seconds);
-  const cols = [name.padEnd(28), `${items.length} spans`.padStart(12), `${Math.round(rate).toLocaleString('en-US')} spans/s`.padStart(18), `${(1e6 / rate).toFixed(2)} µs/span`.padStart(14), `digest ${digest(items)}`];
+function report(name: string, items: readonly Item[], seconds: number, options: NormalizeOptions = {}): void {
+  const rate = measure(items, seconds, options);
+  const cols = [name.padEnd(28), `${items.length} spans`.padStart(12), `${Math.round(rate).toLocaleString('en-US')} spans/s`.padStart(18), `${(1e6 / rate).toFixed(2)} µs/span`.padStart(14), `digest ${digest(items, options)}`];
   console.log(cols.join('  '));
 }
 
@@ -125,6 +125,8 @@ function main(): void {
   report('agent spans, GenAI', agents.genai, o.seconds);
   report('agent spans, non-GenAI', agents.plain, o.seconds);
   report('agent spans, all', [...agents.genai, ...agents.plain], o.seconds);
+  // What compaction runs: only the fields the store indexes (NormalizeOptions.scope).
+  report('agent spans, all, ingest', [...agents.genai, ...agents.plain], o.seconds, { scope: 'index' });
   report('three-dialect samples', sampleItems(), o.seconds);
   report('fixtures (with logs)', fixtureItems(), o.seconds);
 }

@@ -4,7 +4,7 @@
  *   node --import tsx bench/otlp-load.ts [--scenario throughput|single|paced|soak|overload]
  *        [--transport http-protobuf|http-json|grpc] [--connections N] [--spans-per-request N]
  *        [--duration S] [--rate SPANS_PER_S] [--baseline|--no-baseline] [--poll-ms MS]
- *        [--retry-delay-ms MS] [--seed N] [--serve-build bench|out] [--keep]
+ *        [--retry-delay-ms MS] [--seed N] [--serve-build bench|out] [--serve-arg ARG]... [--keep]
  *
  * Spawns the real `flowtrace serve` (its own process, ephemeral ports, a fresh temp data dir),
  * drives it with pre-recorded agent spans, and reports throughput, ack latency, answers, retries,
@@ -42,6 +42,8 @@ interface Options {
   timeoutMs: number;
   seed: number;
   serveBuild: 'bench' | 'out';
+  /** Passed to `flowtrace serve` as they are (--serve-arg, repeatable), e.g. --no-genai-ingest. */
+  serveArgs: string[];
   keep: boolean;
 }
 
@@ -66,7 +68,7 @@ function usage(message?: string): never {
     'usage: node --import tsx bench/otlp-load.ts [--scenario ' + SCENARIOS.join('|') + '] [--transport ' + TRANSPORTS.join('|') + ']\n' +
       '       [--connections N] [--spans-per-request N] [--duration S] [--rate SPANS_PER_S] [--baseline|--no-baseline]\n' +
       '       [--poll-ms MS] [--retry-delay-ms MS] [--max-retries N] [--max-in-flight N] [--timeout-ms MS] [--seed N]\n' +
-      '       [--serve-build bench|out] [--keep]',
+      '       [--serve-build bench|out] [--serve-arg ARG]... [--keep]',
   );
   process.exit(2);
 }
@@ -77,7 +79,7 @@ function parseArgs(argv: string[]): Options {
   let transport: TransportName = 'http-protobuf';
   let baseline: boolean | null = null;
   const rest: Omit<Options, 'scenario' | 'transport' | 'baseline' | 'connections' | 'spansPerRequest' | 'durationS' | 'rate'> = {
-    pollMs: 200, retryDelayMs: null, maxRetries: 100, maxInFlight: 256, timeoutMs: 60_000, seed: 42, serveBuild: 'bench', keep: false,
+    pollMs: 200, retryDelayMs: null, maxRetries: 100, maxInFlight: 256, timeoutMs: 60_000, seed: 42, serveBuild: 'bench', serveArgs: [], keep: false,
   };
   const int = (name: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v?.replace(/_/g, ''));
@@ -116,6 +118,9 @@ function parseArgs(argv: string[]): Options {
         i++;
         break;
       case '--keep': rest.keep = true; break;
+      case '--serve-arg':
+        if (v === undefined) usage('--serve-arg needs a value');
+        rest.serveArgs.push(v); i++; break;
       case '--help': case '-h': usage();
       // falls through (usage never returns)
       default: usage(`unknown argument "${a}"`);
@@ -333,7 +338,7 @@ async function main(): Promise<void> {
     const pool = new RequestPool({ encoding: encodingOf(o.transport), spansPerRequest: o.spansPerRequest, poolSize: o.spansPerRequest >= 64 ? 32 : 256, seed: o.seed });
     meanRequestBytes = pool.meanBytes;
     report.note(`recorded ${pool.options.poolSize} distinct requests of ${o.spansPerRequest} span(s) (${(pool.meanBytes / 1024).toFixed(1)} KiB each, ${pool.options.encoding}) in ${(pool.genMs / 1000).toFixed(1)} s; every send gets unique trace ids`);
-    serve = await spawnServe(buildDir, dataDir);
+    serve = await spawnServe(buildDir, dataDir, undefined, o.serveArgs);
     report.note(`flowtrace serve pid ${serve.pid} ready in ${serve.readyMs.toFixed(0)} ms; OTLP/HTTP ${serve.otlpHttp}, OTLP/gRPC ${serve.otlpGrpc ?? 'none'}, API ${serve.api}; data in ${dataDir}`);
     transport = makeTransport(o, serve);
     await preflight(transport, pool, o.timeoutMs);

@@ -36,6 +36,8 @@ Options for serve:
   --prices FILE          your model prices, JSON {"model": {"input": USD/1M tokens, "output": …,
                          "cacheRead": …}}; they win over the shipped table (default: prices.json
                          in the data dir, if present)
+  --no-genai-ingest      store spans without reading their GenAI semantics at ingest (no rollups,
+                         cost or GenAI filters for them); for measuring what that reading costs
   --port N               UI + REST API port (default 9600; 0 = any free port; always loopback)
   --durability MODE      normal (default): acknowledged data survives a crash of Flowtrace;
                          full: it also survives power loss (slower ingest)
@@ -77,6 +79,7 @@ async function serve(argv: string[]): Promise<void> {
       'otlp-token': { type: 'string' },
       'otlp-allow-origin': { type: 'string', multiple: true },
       prices: { type: 'string' },
+      'no-genai-ingest': { type: 'boolean' },
       port: { type: 'string' },
       durability: { type: 'string' },
       'retention-days': { type: 'string' },
@@ -114,6 +117,7 @@ async function serve(argv: string[]): Promise<void> {
     ...(otlpToken ? { otlpToken } : {}),
     otlpAllowedOrigins: origins,
     ...(values.prices !== undefined ? { genaiPriceOverrides: readPriceOverrides(values.prices) } : {}),
+    ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
     durability,
     retention: {
       maxAgeMs: days !== undefined ? days * 24 * 3600 * 1000 : DEFAULT_RETENTION.maxAgeMs,

@@ -69,13 +69,14 @@ export function ensureBenchBuild(log: (line: string) => void): string {
   return BENCH_BUILD_DIR;
 }
 
-export async function spawnServe(buildDir: string, dataDir: string, timeoutMs = 60_000): Promise<SpawnedServe> {
+export async function spawnServe(buildDir: string, dataDir: string, timeoutMs = 60_000, extraArgs: readonly string[] = []): Promise<SpawnedServe> {
   const args = [
     LAUNCHER, buildDir, 'serve',
     '--data-dir', dataDir,
     '--otlp-http-port', '0',
     '--otlp-grpc-port', '0',
     '--port', '0',
+    ...extraArgs,
   ];
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -49,6 +49,12 @@ export interface EngineOptions {
    * shipped table (docs/genai-normalization.md) and winning over it and over costs spans report.
    */
   genaiPriceOverrides?: Record<string, ModelPrice>;
+  /**
+   * false: spans are stored without their GenAI reading (no rollups, cost or GenAI list filters for
+   * what arrives meanwhile; span detail still reads GenAI when a span is opened). Default true. It
+   * exists to measure what normalization costs ingest (`bench/genai-cost.ts`).
+   */
+  genaiAtIngest?: boolean;
   /** One line per notable event; default: stderr. */
   log?: (line: string) => void;
 }

@@ -19,7 +19,21 @@ import { costAt, findPrice, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
 import { indexAttributes, str, type AttributeIndex } from './values';
 
-export type NormalizeOptions = PriceOptions;
+export interface NormalizeOptions extends PriceOptions {
+  /**
+   * `full` (default): every field. `index`: only what the store indexes at ingest, i.e. what trace
+   * rollups and list filters need (INDEX_FIELDS); compaction runs this on every span, on the single
+   * writer thread, and reads complete the rest from the raw attributes (store/genai-facets.ts
+   * completeGenAi), so parsing chat history or finish reasons at ingest would be thrown away.
+   */
+  scope?: 'full' | 'index';
+}
+
+/** The fields an `index` reading has: rollupTrace's and the list filters' inputs. */
+export const INDEX_FIELDS = [
+  'kind', 'requestModel', 'responseModel', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'totalTokens', 'costUsd',
+  'agentName', 'toolName', 'sessionId',
+] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
 /** Precedence order: the first dialect that yields a usable value for a field wins. */
 const DIALECTS: readonly DialectReader[] = [OTEL, OPENINFERENCE, OPENLLMETRY];
@@ -69,10 +83,13 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const c: DialectContext = { span, kind, logs, index, memo: null };
 
   const out: GenAiSpan = { kind };
-  const operation = read(c, CHAINS.operation) ?? OPERATION_OF_KIND[kind];
-  if (operation !== undefined) out.operation = operation;
-  const provider = read(c, CHAINS.provider);
-  if (provider !== undefined) out.provider = providerName(provider);
+  const full = options.scope !== 'index';
+  if (full) {
+    const operation = read(c, CHAINS.operation) ?? OPERATION_OF_KIND[kind];
+    if (operation !== undefined) out.operation = operation;
+    const provider = read(c, CHAINS.provider);
+    if (provider !== undefined) out.provider = providerName(provider);
+  }
   const requestModel = read(c, CHAINS.requestModel);
   if (requestModel !== undefined) out.requestModel = requestModel;
   const responseModel = read(c, CHAINS.responseModel);
@@ -83,8 +100,10 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   if (outputTokens !== undefined) out.outputTokens = outputTokens;
   const cacheReadTokens = read(c, CHAINS.cacheReadTokens);
   if (cacheReadTokens !== undefined) out.cacheReadTokens = cacheReadTokens;
-  const reasoningTokens = read(c, CHAINS.reasoningTokens);
-  if (reasoningTokens !== undefined) out.reasoningTokens = reasoningTokens;
+  if (full) {
+    const reasoningTokens = read(c, CHAINS.reasoningTokens);
+    if (reasoningTokens !== undefined) out.reasoningTokens = reasoningTokens;
+  }
   const usageKnown = inputTokens !== undefined || outputTokens !== undefined;
   const total = read(c, CHAINS.totalTokens) ?? (usageKnown ? (inputTokens ?? 0) + (outputTokens ?? 0) : undefined);
   if (total !== undefined) out.totalTokens = total;
@@ -95,10 +114,11 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   if (agentName !== undefined) out.agentName = agentName;
   const toolName = read(c, CHAINS.toolName) ?? (kind === 'tool' ? nameAfter(span.name, TOOL_NAME_PREFIXES) : undefined);
   if (toolName !== undefined) out.toolName = toolName;
-  const toolCallId = read(c, CHAINS.toolCallId);
+  const toolCallId = full ? read(c, CHAINS.toolCallId) : undefined;
   if (toolCallId !== undefined) out.toolCallId = toolCallId;
   const sessionId = read(c, CHAINS.sessionId);
   if (sessionId !== undefined) out.sessionId = sessionId;
+  if (!full) return out;
   const userId = read(c, CHAINS.userId);
   if (userId !== undefined) out.userId = userId;
   const finishReasons = read(c, CHAINS.finishReasons);

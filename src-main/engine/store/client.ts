@@ -18,6 +18,8 @@ export interface StoreOptions {
   compactionBacklogLimit?: number;
   /** See EngineOptions.genaiPriceOverrides. */
   genaiPriceOverrides?: Record<string, ModelPrice>;
+  /** See EngineOptions.genaiAtIngest. */
+  genaiAtIngest?: boolean;
   onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -61,6 +63,7 @@ export class StoreClient {
       hardLimitBytes: options.hardLimitBytes,
       compactionBacklogLimit: options.compactionBacklogLimit ?? DEFAULT_COMPACTION_BACKLOG,
       genaiPriceOverrides: options.genaiPriceOverrides,
+      genaiAtIngest: options.genaiAtIngest ?? true,
     };
     const worker = startWorker(data);
     const store = new StoreClient(worker);

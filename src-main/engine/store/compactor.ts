@@ -107,13 +107,17 @@ function betterRoot(a: RootCandidate, b: RootCandidate | null): boolean {
 
 export class Compactor {
   private readonly stmts;
+  private readonly normalizeOptions: NormalizeOptions | null;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly keys: AttributeKeys,
     private readonly resourceScopes: ResourceScopes,
-    private readonly normalizeOptions: NormalizeOptions = {},
+    /** null: store spans without their GenAI reading (EngineOptions.genaiAtIngest false). */
+    normalizeOptions: NormalizeOptions | null = {},
   ) {
+    // Ingest stores only what rollups and filters index; reads complete the rest (genai-facets.ts).
+    this.normalizeOptions = normalizeOptions === null ? null : { ...normalizeOptions, scope: 'index' };
     this.stmts = {
       insertSpan: db.prepare(`
         INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
@@ -177,7 +181,7 @@ export class Compactor {
       let inserted = 0;
       for (const batch of batches) {
         for (const span of batch.spans) {
-          const genai = normalizeSpan(span, undefined, this.normalizeOptions);
+          const genai = this.normalizeOptions === null ? null : normalizeSpan(span, undefined, this.normalizeOptions);
           if (this.insertSpan(span, batch.receivedAt, genai)) {
             inserted++;
             this.accumulate(deltas, span, batch.receivedAt, genai);

@@ -22,11 +22,17 @@ export const FACET = {
  * in another shape, often kilobytes of chat history, and the raw attributes are kept anyway, so
  * storing them again would double a GenAI store's size. Reads derive them again (normalizeSpan).
  *
- * The rest is stored compactly, since it is written for every GenAI span (~200 B a span as plain
+ * Compaction writes an `index` reading (normalize.ts INDEX_FIELDS: what rollups and list filters
+ * need), not the full one, and every read completes it from a fresh reading (completeGenAi), so
+ * fields such as provider, operation or finish reasons cost ingest nothing.
+ *
+ * What is stored is compact, since it is written for every GenAI span (~200 B a span as plain
  * JSON, mostly field names): short keys (STORED_KEYS), and two fields left out when they are what
- * the reading would derive anyway, restored on read (readStoredGenAi):
- * - `operation` when it is the one the kind implies (OPERATION_OF_KIND: `llm` → `chat`);
- * - `totalTokens` when it is input + output and either is known.
+ * the reading would derive anyway:
+ * - `operation` when it is the one the kind implies (OPERATION_OF_KIND: `llm` → `chat`); not
+ *   restored on read, since the fresh reading always has the right one (an `index` reading has
+ *   no operation at all);
+ * - `totalTokens` when it is input + output and either is known; restored on read.
  * Rows written before this encoding (plain GenAiSpan JSON, with a `kind` key) are read as they are.
  */
 const STORED_KEYS = {
@@ -83,7 +89,6 @@ export function readStoredGenAi(json: string): GenAiSpan {
   for (const field of STORED_FIELDS) {
     let v: unknown = (stored as Record<string, unknown>)[STORED_KEYS[field]];
     if (v === undefined && field === 'kind') v = kind;
-    if (v === undefined && field === 'operation') v = OPERATION_OF_KIND[kind];
     if (v === undefined && field === 'totalTokens') v = derivedTotal({ inputTokens: stored.in, outputTokens: stored.out });
     if (v !== undefined) out[field] = v;
   }

@@ -34,6 +34,8 @@ export interface StoreWorkerData {
   compactionBacklogLimit: number;
   /** User prices (USD per million tokens) by model name; they win over the shipped table and reported costs. */
   genaiPriceOverrides: Record<string, ModelPrice> | undefined;
+  /** false: compaction stores spans without their GenAI reading (EngineOptions.genaiAtIngest). */
+  genaiAtIngest: boolean;
 }
 
 export type StoreRequest =

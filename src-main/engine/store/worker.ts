@@ -119,7 +119,7 @@ class StoreWorker {
     // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
     // the user's overrides travel here.
     const normalizeOptions = data.genaiPriceOverrides ? { overrides: data.genaiPriceOverrides } : {};
-    this.compactor = new Compactor(this.db, keys, resourceScopes, normalizeOptions);
+    this.compactor = new Compactor(this.db, keys, resourceScopes, data.genaiAtIngest ? normalizeOptions : null);
     this.telemetryCompactor = new TelemetryCompactor(this.db, keys, resourceScopes);
     this.queries = new Queries(this.db, keys, normalizeOptions);
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);

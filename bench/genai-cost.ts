@@ -1,0 +1,97 @@
+/**
+ * What GenAI normalization costs ingest, measured end to end with the load generator: the same
+ * throughput run (bench/otlp-load.ts: 8 connections × 512 agent spans over HTTP/protobuf, every
+ * trace GenAI) against `flowtrace serve` with and without `--no-genai-ingest`, alternated so drift
+ * in the machine's load hits both alike. Prints each run and the median cost; target ≤ 15 %.
+ *
+ *   node --import tsx bench/genai-cost.ts [--pairs 3] [--duration 20] [--transport http-protobuf]
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, ensureBenchBuild } from './lib/serve';
+
+interface Options {
+  pairs: number;
+  duration: number;
+  transport: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { pairs: 3, duration: 20, transport: 'http-protobuf' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const v = argv[i + 1];
+    if (argv[i] === '--transport' && v) o.transport = v;
+    else if ((argv[i] === '--pairs' || argv[i] === '--duration') && v && /^\d+$/.test(v) && Number(v) > 0) {
+      if (argv[i] === '--pairs') o.pairs = Number(v);
+      else o.duration = Number(v);
+    } else throw new Error(`usage: node --import tsx bench/genai-cost.ts [--pairs N] [--duration S] [--transport T]; bad "${argv[i]}"`);
+  }
+  return o;
+}
+
+interface RunResult {
+  /** Acked spans/s. */
+  rate: number;
+  /** Server CPU (all threads) per acked span, µs: steadier than the rate when other work shares the machine. */
+  cpuUsPerSpan: number;
+}
+
+/** One otlp-load throughput run, read from the JSON report it writes. */
+function run(o: Options, withGenai: boolean): RunResult {
+  const args = ['--import', 'tsx', join(REPO_ROOT, 'bench/otlp-load.ts'), '--scenario', 'throughput', '--no-baseline', '--transport', o.transport, '--duration', String(o.duration)];
+  if (!withGenai) args.push('--serve-arg', '--no-genai-ingest');
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  } catch (err) {
+    // otlp-load exits 1 when a figure misses its own (absolute) target; the report is still written.
+    out = (err as { stdout?: string }).stdout ?? '';
+  }
+  const file = /→ (\S+\.json)\s*$/m.exec(out)?.[1];
+  if (!file) throw new Error(`otlp-load wrote no report:\n${out}`);
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { figures: Array<{ section: string; name: string; value: number }> };
+  const acked = report.figures.find((f) => f.section === 'throughput' && f.name === 'acked spans/s');
+  const lost = report.figures.find((f) => f.name.startsWith('stored − acked'));
+  const cpu = report.figures.find((f) => f.section === 'throughput' && f.name === 'server CPU (whole process)');
+  if (!acked || !cpu) throw new Error(`no "acked spans/s" or "server CPU" in ${file}`);
+  if (lost && lost.value !== 0) throw new Error(`${file}: stored − acked = ${lost.value}; a lossy run measures nothing`);
+  return { rate: acked.value, cpuUsPerSpan: ((cpu.value / 100) * 1e6) / acked.value };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function main(): void {
+  const o = parseArgs(process.argv.slice(2));
+  ensureBenchBuild((l) => console.log(`  · ${l}`));
+  console.log(`GenAI normalization cost: ${o.pairs} pairs × ${o.duration} s throughput runs, ${o.transport}, alternated`);
+  const withRuns: RunResult[] = [];
+  const withoutRuns: RunResult[] = [];
+  for (let p = 0; p < o.pairs; p++) {
+    // Alternate which goes first, so a trend in background load does not favour one side.
+    const order = p % 2 === 0 ? [true, false] : [false, true];
+    for (const g of order) {
+      const r = run(o, g);
+      (g ? withRuns : withoutRuns).push(r);
+      const label = g ? 'with normalization         ' : 'without (--no-genai-ingest)';
+      console.log(`  pair ${p + 1}  ${label}  ${Math.round(r.rate).toLocaleString('en-US').padStart(7)} spans/s  ${r.cpuUsPerSpan.toFixed(1).padStart(6)} µs CPU/span`);
+    }
+  }
+  const w = median(withRuns.map((r) => r.rate));
+  const wo = median(withoutRuns.map((r) => r.rate));
+  const pairCosts = withRuns.map((r, i) => 1 - r.rate / withoutRuns[i]!.rate);
+  const cost = 1 - w / wo;
+  const cpuW = median(withRuns.map((r) => r.cpuUsPerSpan));
+  const cpuWo = median(withoutRuns.map((r) => r.cpuUsPerSpan));
+  console.log(`\nmedian with ${Math.round(w).toLocaleString('en-US')} spans/s, without ${Math.round(wo).toLocaleString('en-US')} spans/s`);
+  console.log(`cost per pair: ${pairCosts.map((c) => `${(c * 100).toFixed(1)} %`).join(', ')}`);
+  console.log(`server CPU per span: with ${cpuW.toFixed(1)} µs, without ${cpuWo.toFixed(1)} µs → normalization adds ${((cpuW / cpuWo - 1) * 100).toFixed(1)} % CPU per span`);
+  console.log(`normalization costs ${(cost * 100).toFixed(1)} % of ingest throughput (median of medians; target ≤ 15 %) → ${cost <= 0.15 ? 'holds' : 'MISSED'}`);
+  process.exitCode = cost <= 0.15 ? 0 : 1;
+}
+
+main();
