@@ -1,4 +1,5 @@
 /** Messages between the store client (engine thread) and the store worker. */
+import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
   AgentGraphOptions,
@@ -42,6 +43,7 @@ export type StoreRequest =
   | { op: 'ingest'; signal: OtlpSignal; encoding: OtlpEncoding; body: Uint8Array }
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
+  | { op: 'getTraceOutline'; traceId: string }
   | { op: 'getAgentGraph'; traceId: string; options: AgentGraphOptions }
   | { op: 'getSpan'; traceId: string; spanId: string }
   | { op: 'listSessions'; query: SessionListQuery }
@@ -62,6 +64,7 @@ export interface StoreResponses {
   ingest: IngestResult;
   listTraces: TraceListPage;
   getTrace: TraceDetail | null;
+  getTraceOutline: TraceOutline | null;
   getAgentGraph: AgentGraph | null;
   getSpan: SpanRecord | null;
   listSessions: SessionListPage;

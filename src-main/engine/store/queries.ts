@@ -24,9 +24,11 @@ import type {
 import { ArgumentError, DEFAULT_PAGE, MAX_SESSION_TRACES } from '../../../src-shared/validate';
 import { kindName, statusName } from '../otlp/span-batch';
 import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
+import type { GraphSpan } from '../genai/graph';
 import type { AttributeKeys } from './attribute-codec';
 import { encodeCursor, planTraceList, TRACE_SUMMARY_COLUMNS } from './trace-list-sql';
 import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
+import { buildTraceOutline, type OutlineSpan, type TraceOutline } from '../../../src-shared/trace-outline';
 
 /** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
 interface TraceListRow extends TraceRollupRow {
@@ -97,6 +99,23 @@ interface LinkRow {
   attributes: string;
   dropped_attributes_count: number;
 }
+
+interface PlainSpanRow {
+  id: number;
+  span_id: string;
+  parent_span_id: string;
+  name: string;
+  kind: number;
+  start_ns: string;
+  end_ns: string;
+  status_code: number;
+  status_message: string;
+  resource_id: number;
+  scope_id: number;
+}
+
+/** A row of outlineOfTrace, in column order. */
+type OutlineRow = [spanId: string, parentSpanId: string, name: string, startNs: string, endNs: string, statusCode: number, statusMessage: string, resourceId: number, genaiKind: string | null];
 
 const SPAN_COLUMNS = `SELECT s.id, lower(hex(s.trace_id)) AS trace_id, lower(hex(s.span_id)) AS span_id,
   lower(hex(s.parent_span_id)) AS parent_span_id, s.trace_state, s.name, s.kind,
@@ -185,6 +204,21 @@ export class Queries {
       eventsOfTrace: db.prepare(`${EVENT_COLUMNS} FROM spans s JOIN span_events e ON e.span_row = s.id WHERE s.trace_id = ? ORDER BY e.span_row, e.seq`),
       linksOfTrace: db.prepare(`${LINK_COLUMNS} FROM spans s JOIN span_links l ON l.span_row = s.id WHERE s.trace_id = ? ORDER BY l.span_row, l.seq`),
       oneSpan: db.prepare(`${SPAN_COLUMNS} WHERE s.trace_id = ? AND s.span_id = ?`),
+      // The outline's narrow read: no attributes, events or links; the GenAI kind straight from the
+      // stored reading (short key `k`, or `kind` in rows from before the compact encoding), so no
+      // JSON is parsed in JS. Raw rows (arrays), since a big trace has a million of them.
+      genAiSpansOfTrace: db.prepare(`${SPAN_COLUMNS} WHERE s.trace_id = ? AND s.genai IS NOT NULL`),
+      genAiEventsOfTrace: db.prepare(`${EVENT_COLUMNS} FROM spans s JOIN span_events e ON e.span_row = s.id
+        WHERE s.trace_id = ? AND s.genai IS NOT NULL ORDER BY e.span_row, e.seq`),
+      plainSpansOfTrace: db.prepare(`SELECT id, lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, name, kind,
+          CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, resource_id, scope_id
+        FROM spans WHERE trace_id = ? AND genai IS NULL`),
+      traceExists: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
+      outlineOfTrace: db
+        .prepare(`SELECT lower(hex(span_id)), lower(hex(parent_span_id)), name, CAST(start_ns AS TEXT), CAST(end_ns AS TEXT),
+            status_code, status_message, resource_id, coalesce(genai ->> '$.k', genai ->> '$.kind')
+          FROM spans WHERE trace_id = ?`)
+        .raw(true),
       eventsOfSpan: db.prepare(`${EVENT_COLUMNS} FROM span_events e WHERE e.span_row = ? ORDER BY e.seq`),
       linksOfSpan: db.prepare(`${LINK_COLUMNS} FROM span_links l WHERE l.span_row = ? ORDER BY l.seq`),
       resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
@@ -237,6 +271,77 @@ export class Queries {
       traces: page.map(summaryOf),
       nextCursor: more && last ? encodeCursor({ sort: plan.sort, value: last.sort_value, traceId: last.trace_id }) : null,
     };
+  }
+
+  /**
+   * The trace's shape for drawing (src-shared/trace-outline.ts), without attributes, events, links
+   * or messages: what the timeline and graph need for every span of a trace too big to send whole.
+   */
+  getTraceOutline(traceId: string): TraceOutline | null {
+    const rows = this.stmts.outlineOfTrace.all(Buffer.from(traceId, 'hex')) as OutlineRow[];
+    if (rows.length === 0) return null;
+    const services = new Map<number, string>();
+    const serviceOf = (resourceId: number): string => {
+      let name = services.get(resourceId);
+      if (name === undefined) {
+        const v = this.resourceOf(resourceId).attributes['service.name'];
+        name = typeof v === 'string' ? v : '';
+        services.set(resourceId, name);
+      }
+      return name;
+    };
+    const spans: OutlineSpan[] = rows.map((r) => ({
+      spanId: r[0],
+      parentSpanId: r[1] === '' ? null : r[1],
+      name: r[2],
+      startTimeUnixNano: r[3],
+      endTimeUnixNano: r[4],
+      status: statusName(r[5]),
+      statusMessage: r[6],
+      service: serviceOf(r[7]),
+      genaiKind: r[8],
+    }));
+    return buildTraceOutline(traceId, spans);
+  }
+
+  /**
+   * What buildAgentGraph needs: GenAI spans whole (completed as getTrace does, messages included,
+   * for tool_result matching), every other span only as a place in the tree with its links (no
+   * attributes or events; `genai: null` so the graph does not read them again). A trace without
+   * GenAI spans reads nothing more than the GenAI probe. Keeps the store thread from decoding a
+   * million attribute maps to draw a graph of a few hundred nodes.
+   */
+  agentGraphSpans(traceId: string): GraphSpan[] | null {
+    const id = Buffer.from(traceId, 'hex');
+    const rows = this.stmts.genAiSpansOfTrace.all(id) as SpanRow[];
+    if (rows.length === 0) return this.stmts.traceExists.get(id) === undefined ? null : [];
+    const events = groupBySpan(this.stmts.genAiEventsOfTrace.all(id) as EventRow[]);
+    const links = groupBySpan(this.stmts.linksOfTrace.all(id) as LinkRow[]);
+    const spans: SpanRecord[] = rows.map((r) => this.spanOf(r, events.get(r.id) ?? [], links.get(r.id) ?? []));
+    this.completeGenAi(spans, this.genAiLogs?.genAiLogsOfTrace(id) ?? []);
+    const plain = (this.stmts.plainSpansOfTrace.all(id) as PlainSpanRow[]).map(
+      (r): GraphSpan => ({
+        traceId,
+        spanId: r.span_id,
+        parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
+        traceState: '',
+        name: r.name,
+        kind: kindName(r.kind),
+        startTimeUnixNano: r.start_ns,
+        endTimeUnixNano: r.end_ns,
+        status: { code: statusName(r.status_code), message: r.status_message },
+        attributes: {},
+        droppedAttributesCount: 0,
+        events: [],
+        droppedEventsCount: 0,
+        links: (links.get(r.id) ?? []).map(linkOf),
+        droppedLinksCount: 0,
+        resource: this.resourceOf(r.resource_id),
+        scope: this.scopeOf(r.scope_id),
+        genai: null,
+      }),
+    );
+    return [...spans, ...plain];
   }
 
   getTrace(traceId: string): TraceDetail | null {

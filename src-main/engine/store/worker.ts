@@ -161,6 +161,8 @@ class StoreWorker {
         return this.queries.listTraces(req.query);
       case 'getTrace':
         return this.queries.getTrace(req.traceId);
+      case 'getTraceOutline':
+        return this.queries.getTraceOutline(req.traceId);
       case 'getAgentGraph':
         return this.agentGraph(req.traceId, req.options);
       case 'getSpan':
@@ -474,9 +476,10 @@ class StoreWorker {
 
   /** Built here, next to the spans, so only the graph (not the whole trace) crosses to the engine thread. */
   private agentGraph(traceId: string, options: AgentGraphOptions): AgentGraph | null {
-    const trace = this.queries.getTrace(traceId);
-    if (!trace) return null;
-    const graph = buildAgentGraph(trace.spans);
+    const spans = this.queries.agentGraphSpans(traceId);
+    if (!spans) return null;
+    if (spans.length === 0) return { traceId, nodes: [], edges: [], externalLinks: [] };
+    const graph = buildAgentGraph(spans);
     return options.collapse ? collapseRepeats(graph, options.collapse) : graph;
   }
 
