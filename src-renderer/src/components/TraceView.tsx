@@ -84,7 +84,6 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
             />
             <Timeline
               outline={outline}
-              spans={spans}
               selectedId={spanId}
               hoveredId={hoveredId}
               onSelect={onSelect}
