@@ -566,11 +566,16 @@ export interface FlowtraceApi {
   listMetricPoints(query: MetricPointQuery): Promise<MetricPointPage>;
   /** Every metric name stored, alphabetically. */
   listMetricNames(): Promise<MetricNameInfo[]>;
+  /**
+   * The trace as OTLP/JSON `ExportTraceServiceRequest` text, which any OTLP receiver accepts and
+   * Flowtrace re-imports to the same spans; null when the trace is unknown.
+   */
+  exportTraceOtlp(traceId: HexId): Promise<string | null>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

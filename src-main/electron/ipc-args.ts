@@ -73,4 +73,8 @@ export const ARG_PARSERS = {
     arity('listMetricNames', args, 0, 0);
     return [];
   },
+  exportTraceOtlp(args) {
+    arity('exportTraceOtlp', args, 1, 1);
+    return [parseTraceId(args[0])];
+  },
 } satisfies ArgParsers;

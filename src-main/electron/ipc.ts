@@ -54,6 +54,7 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     listLogs: (query) => engine.listLogs(query),
     listMetricPoints: (query) => engine.listMetricPoints(query),
     listMetricNames: () => engine.listMetricNames(),
+    exportTraceOtlp: (traceId) => engine.exportTraceOtlp(traceId),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

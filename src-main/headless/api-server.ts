@@ -91,6 +91,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       const found = await api.getAgentGraph(decodeURIComponent(graph[1]!), Object.fromEntries(url.searchParams));
       return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'trace not found' });
     }
+    const otlp = /^\/api\/v1\/traces\/([^/]+)\/otlp$/.exec(path);
+    if (otlp) {
+      const json = await api.exportTraceOtlp(decodeURIComponent(otlp[1]!));
+      if (json === null) return sendJson(res, 404, { error: 'trace not found' });
+      // The id passed the engine's hex check, so it is safe inside the header's quoted filename.
+      const id = decodeURIComponent(otlp[1]!).toLowerCase();
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-disposition': `attachment; filename="trace-${id}.otlp.json"`,
+      });
+      res.end(json);
+      return;
+    }
     const span = /^\/api\/v1\/traces\/([^/]+)\/spans\/([^/]+)$/.exec(path);
     if (span) {
       const found = await api.getSpan(decodeURIComponent(span[1]!), decodeURIComponent(span[2]!));

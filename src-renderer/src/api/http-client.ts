@@ -154,6 +154,12 @@ export function createHttpApi(): FlowtraceApi {
       if (!Array.isArray(body)) throw new Error(`unexpected response from ${BASE}/metrics/names: not an array`);
       return body as MetricNameInfo[];
     },
+    async exportTraceOtlp(traceId: HexId): Promise<string | null> {
+      const res = await fetch(`${BASE}/traces/${encodeURIComponent(traceId)}/otlp`, { headers: { accept: 'application/json' } });
+      if (res.status === 404) return null;
+      if (!res.ok) throw await errorFrom(res);
+      return res.text();
+    },
     onIngest(listener) {
       return socket.subscribe(listener);
     },

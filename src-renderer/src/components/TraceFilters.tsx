@@ -1,48 +1,186 @@
-// Text and service filters. Typing is debounced so each keystroke does not become a request.
-import { useEffect, useState } from 'react';
+// The trace list's filter bar. Each control edits one field of the UI store's `filters`, which maps
+// to one TraceListQuery field (lib/list/query.ts); text is debounced, choices apply at once. Model,
+// agent and tool offer the values seen so far as suggestions.
+import type { Ref } from 'react';
+import { clearedFilters, isFiltered, isInvalidNumber, TIME_RANGES, type NumberField, type StatusFilter, type TimeRange } from '../lib/list/query';
 import { useDataStore } from '../state/data-store';
+import type { ListFilters } from '../state/list-state';
 import { setFilters, useUiStore } from '../state/ui-store';
+import { DebouncedInput } from './list/DebouncedInput';
+import { useListUi } from './list/list-ui-store';
 
-const DEBOUNCE_MS = 200;
+// Module-level so DebouncedInput's pending wait is not restarted by every render.
+const commit = {
+  q: (v: string) => setFilters({ q: v }),
+  model: (v: string) => setFilters({ model: v }),
+  agent: (v: string) => setFilters({ agent: v }),
+  tool: (v: string) => setFilters({ tool: v }),
+  minDurationMs: (v: string) => setFilters({ minDurationMs: v }),
+  maxDurationMs: (v: string) => setFilters({ maxDurationMs: v }),
+  minTokens: (v: string) => setFilters({ minTokens: v }),
+  minCostUsd: (v: string) => setFilters({ minCostUsd: v }),
+} satisfies Partial<Record<keyof ListFilters, (v: string) => void>>;
 
-export function TraceFilters() {
-  const q = useUiStore((s) => s.filters.q);
-  const service = useUiStore((s) => s.filters.service);
+function NumberFilter({ field, label, unit, testId, placeholder }: { field: NumberField; label: string; unit?: string; testId: string; placeholder: string }) {
+  const value = useUiStore((s) => s.filters[field] ?? '');
+  const invalid = isInvalidNumber(field, value);
+  return (
+    <label className="filter-field">
+      <span className="filter-label">{label}</span>
+      <DebouncedInput
+        className="filter-input filter-number"
+        inputMode="decimal"
+        placeholder={placeholder}
+        aria-label={unit ? `${label} (${unit})` : label}
+        aria-invalid={invalid || undefined}
+        title={invalid ? (field === 'minTokens' ? 'A whole number of tokens' : 'A number ≥ 0') : undefined}
+        data-testid={testId}
+        value={value}
+        onCommit={commit[field]}
+      />
+      {unit && <span className="filter-unit">{unit}</span>}
+    </label>
+  );
+}
+
+function SuggestField({ field, label, testId, options }: { field: 'model' | 'agent' | 'tool'; label: string; testId: string; options: readonly string[] }) {
+  const value = useUiStore((s) => s.filters[field] ?? '');
+  const listId = `filter-${field}-options`;
+  return (
+    <label className="filter-field">
+      <span className="filter-label">{label}</span>
+      <DebouncedInput
+        className="filter-input filter-name"
+        list={listId}
+        placeholder="any"
+        aria-label={`Filter by ${label.toLowerCase()} (exact)`}
+        data-testid={testId}
+        value={value}
+        onCommit={commit[field]}
+        clearOnEscape
+      />
+      <datalist id={listId}>
+        {options.map((o) => (
+          <option key={o} value={o} />
+        ))}
+      </datalist>
+    </label>
+  );
+}
+
+export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> }) {
+  const filters = useUiStore((s) => s.filters);
   const services = useDataStore((s) => s.services);
-  const [text, setText] = useState(q);
-
-  useEffect(() => {
-    if (text === q) return;
-    const timer = setTimeout(() => setFilters({ q: text }), DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text, q]);
+  const suggestions = useListUi((s) => s.suggestions);
+  const range: TimeRange = filters.range ?? 'all';
+  const status: StatusFilter = filters.status ?? 'any';
 
   return (
-    <div className="filters">
-      <input
-        type="search"
-        className="filter-text"
-        placeholder="Filter by span name…"
-        aria-label="Filter by span name"
-        data-testid="filter-q"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-      />
-      <select
-        className="filter-service"
-        aria-label="Filter by service"
-        data-testid="filter-service"
-        value={service}
-        onChange={(e) => setFilters({ service: e.target.value })}
-      >
-        <option value="">All services</option>
-        {services.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-        {service && !services.includes(service) && <option value={service}>{service}</option>}
-      </select>
+    <div className="filters" role="search" aria-label="Trace filters">
+      <div className="filter-row">
+        <DebouncedInput
+          type="search"
+          className="filter-input filter-text"
+          placeholder="Search span names, attributes, messages…  ( / )"
+          aria-label="Search traces"
+          aria-keyshortcuts="/"
+          data-testid="filter-q"
+          value={filters.q}
+          onCommit={commit.q}
+          inputRef={searchRef}
+          clearOnEscape
+        />
+        <label className="filter-field">
+          <span className="filter-label">Service</span>
+          <select
+            className="filter-input filter-service"
+            aria-label="Filter by service"
+            data-testid="filter-service"
+            value={filters.service}
+            onChange={(e) => setFilters({ service: e.target.value })}
+          >
+            <option value="">All services</option>
+            {services.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+            {filters.service && !services.includes(filters.service) && <option value={filters.service}>{filters.service}</option>}
+          </select>
+        </label>
+        <label className="filter-field">
+          <span className="filter-label">Status</span>
+          <select
+            className="filter-input"
+            aria-label="Filter by status"
+            data-testid="filter-status"
+            value={status}
+            onChange={(e) => setFilters({ status: e.target.value as StatusFilter })}
+          >
+            <option value="any">Any</option>
+            <option value="error">Has errors</option>
+            <option value="ok">No errors</option>
+          </select>
+        </label>
+        <label className="filter-field">
+          <span className="filter-label">Started</span>
+          <select
+            className="filter-input"
+            aria-label="Time range"
+            data-testid="filter-range"
+            value={range}
+            onChange={(e) => setFilters({ range: e.target.value as TimeRange })}
+          >
+            {TIME_RANGES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {isFiltered(filters) && (
+          <button type="button" className="filter-clear" data-testid="filter-clear" onClick={() => setFilters(clearedFilters(filters))}>
+            Clear filters
+          </button>
+        )}
+      </div>
+      <div className="filter-row">
+        <SuggestField field="model" label="Model" testId="filter-model" options={suggestions.models} />
+        <SuggestField field="agent" label="Agent" testId="filter-agent" options={suggestions.agents} />
+        <SuggestField field="tool" label="Tool" testId="filter-tool" options={suggestions.tools} />
+        <NumberFilter field="minDurationMs" label="Duration ≥" unit="ms" testId="filter-min-duration" placeholder="0" />
+        <NumberFilter field="maxDurationMs" label="≤" unit="ms" testId="filter-max-duration" placeholder="∞" />
+        <NumberFilter field="minTokens" label="Tokens ≥" testId="filter-min-tokens" placeholder="0" />
+        <NumberFilter field="minCostUsd" label="Cost ≥ $" testId="filter-min-cost" placeholder="0" />
+      </div>
+      {range === 'custom' && (
+        <div className="filter-row" data-testid="filter-custom-range">
+          <label className="filter-field">
+            <span className="filter-label">From</span>
+            <input
+              type="datetime-local"
+              className="filter-input"
+              aria-label="Started from"
+              data-testid="filter-from"
+              value={filters.from ?? ''}
+              max={filters.to || undefined}
+              onChange={(e) => setFilters({ from: e.target.value })}
+            />
+          </label>
+          <label className="filter-field">
+            <span className="filter-label">To</span>
+            <input
+              type="datetime-local"
+              className="filter-input"
+              aria-label="Started until"
+              data-testid="filter-to"
+              value={filters.to ?? ''}
+              min={filters.from || undefined}
+              onChange={(e) => setFilters({ to: e.target.value })}
+            />
+          </label>
+        </div>
+      )}
     </div>
   );
 }

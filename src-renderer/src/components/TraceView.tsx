@@ -10,6 +10,7 @@ import { useDataStore } from '../state/data-store';
 import { refreshOpenTrace } from '../state/loaders';
 import { hoverSpan, selectSpan, useUiStore } from '../state/ui-store';
 import { SpanDetailPanel } from './detail/SpanDetailPanel';
+import { ExportTraceButtons } from './export/ExportTraceButtons';
 import { TraceGraph } from './graph/TraceGraph';
 import { Timeline } from './timeline/Timeline';
 
@@ -38,6 +39,7 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
         <code className="trace-id" title="Trace id">
           {traceId}
         </code>
+        <ExportTraceButtons traceId={traceId} />
       </div>
       {outline && outline.spanIds.length > 0 && (
         <dl className="trace-summary">

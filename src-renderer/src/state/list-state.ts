@@ -1,11 +1,10 @@
 // Pure state changes for the trace list, kept out of React and the store so they can be tested
 // with plain data. The list is keyed by its filters: a page fetched for other filters is ignored.
 import type { TraceListPage, TraceListQuery, TraceSummary } from '../../../src-shared/contract';
+import { buildListQuery, listKey, type FilterInput } from '../lib/list/query';
 
-export interface ListFilters {
-  q: string;
-  service: string;
-}
+/** Every filter of the list page; all but q and service are optional (absent: not filtering). */
+export type ListFilters = FilterInput;
 
 export interface ListState {
   /** The filters the rows below were fetched for. */
@@ -32,7 +31,7 @@ export const initialListState: ListState = {
 };
 
 export function filtersKey(f: ListFilters): string {
-  return JSON.stringify([f.q.trim(), f.service]);
+  return listKey(f);
 }
 
 /**
@@ -40,15 +39,24 @@ export function filtersKey(f: ListFilters): string {
  * least one page), so a live refresh after "load more" neither shrinks the list nor leaves a seam
  * between a fresh top and stale pages below.
  */
-export function refreshQuery(f: ListFilters, shown: number): TraceListQuery {
-  const query: TraceListQuery = { limit: Math.min(MAX_PAGE, Math.max(PAGE_SIZE, shown)) };
-  if (f.q.trim()) query.q = f.q.trim();
-  if (f.service) query.service = f.service;
-  return query;
+export function refreshQuery(f: ListFilters, shown: number, now: number = Date.now()): TraceListQuery {
+  return buildListQuery(f, Math.min(MAX_PAGE, Math.max(PAGE_SIZE, shown)), now);
 }
 
+/**
+ * Replaces the top of the list with a fresh page. When more rows are shown than one refresh may
+ * fetch (MAX_PAGE), the rows below the fresh ones are kept, with their cursor, so scrolling far
+ * down and then receiving a tick does not cut the list back to MAX_PAGE rows.
+ */
 export function applyRefresh(state: ListState, key: string, page: TraceListPage): ListState {
-  return { ...state, key, traces: page.traces, nextCursor: page.nextCursor, loaded: true, error: null };
+  const fresh = { ...state, key, traces: page.traces, nextCursor: page.nextCursor, loaded: true, error: null };
+  const last = page.traces.at(-1);
+  if (state.key !== key || page.nextCursor === null || !last || state.traces.length <= page.traces.length) return fresh;
+  const at = state.traces.findIndex((t) => t.traceId === last.traceId);
+  if (at < 0) return fresh;
+  const seen = new Set(page.traces.map((t) => t.traceId));
+  const below = state.traces.slice(at + 1).filter((t) => !seen.has(t.traceId));
+  return { ...fresh, traces: [...page.traces, ...below], nextCursor: below.length > 0 ? state.nextCursor : page.nextCursor };
 }
 
 /** Appends a "load more" page, dropping traces already shown (a refresh may have shifted rows). */

@@ -1,0 +1,165 @@
+// The trace list's filters as the user typed them → the engine's TraceListQuery. Numbers stay
+// text in the UI store so a half-typed "0." is not lost; one that does not parse is left out of
+// the query (and the input says so) rather than sent. Relative time ranges are resolved against
+// `now` at each fetch, so a live refresh keeps "last 15 min" meaning the last 15 minutes.
+import type { TraceListQuery, TraceSort } from '../../../../src-shared/contract';
+
+export type TimeRange = 'all' | '15m' | '1h' | '24h' | '7d' | 'custom';
+export type StatusFilter = 'any' | 'error' | 'ok';
+
+export const TIME_RANGES: ReadonlyArray<{ value: TimeRange; label: string; ms: number | null }> = [
+  { value: 'all', label: 'All time', ms: null },
+  { value: '15m', label: 'Last 15 min', ms: 15 * 60_000 },
+  { value: '1h', label: 'Last hour', ms: 60 * 60_000 },
+  { value: '24h', label: 'Last 24 h', ms: 24 * 60 * 60_000 },
+  { value: '7d', label: 'Last 7 days', ms: 7 * 24 * 60 * 60_000 },
+  { value: 'custom', label: 'Custom…', ms: null },
+];
+
+/** What the filter bar edits. Only q and service are required, so older callers stay valid. */
+export interface FilterInput {
+  q: string;
+  service: string;
+  model?: string;
+  agent?: string;
+  tool?: string;
+  status?: StatusFilter;
+  /** Raw text of the number inputs. */
+  minDurationMs?: string;
+  maxDurationMs?: string;
+  minTokens?: string;
+  minCostUsd?: string;
+  range?: TimeRange;
+  /** `<input type="datetime-local">` values (local time), used when range is `custom`. */
+  from?: string;
+  to?: string;
+  sort?: TraceSort;
+}
+
+export type NumberField = 'minDurationMs' | 'maxDurationMs' | 'minTokens' | 'minCostUsd';
+
+/** A non-negative number; tokens must be whole; cost may carry a leading "$". undefined: empty or invalid. */
+export function parseNumberField(field: NumberField, raw: string | undefined): number | undefined {
+  let text = (raw ?? '').trim().replace(/,/g, '');
+  if (field === 'minCostUsd') text = text.replace(/^\$/, '');
+  if (text === '') return undefined;
+  const pattern = field === 'minTokens' ? /^\d+$/ : /^(\d+\.?\d*|\.\d+)$/;
+  if (!pattern.test(text)) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || (field === 'minTokens' && !Number.isSafeInteger(n))) return undefined;
+  return n;
+}
+
+/** True when the field holds text that does not parse (empty is fine). */
+export function isInvalidNumber(field: NumberField, raw: string | undefined): boolean {
+  return (raw ?? '').trim() !== '' && parseNumberField(field, raw) === undefined;
+}
+
+/** Unix ms of a datetime-local value, or undefined when empty or unparseable. */
+export function parseLocalDateTime(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function nanosOf(ms: number): string {
+  return (BigInt(Math.floor(ms)) * 1_000_000n).toString();
+}
+
+/**
+ * The trace start window in unix nanoseconds. A custom `to` covers the whole minute (or second) it
+ * names, as people read "until 14:05".
+ */
+export function timeWindow(f: FilterInput, now: number): { startFrom?: string; startTo?: string } {
+  const range = f.range ?? 'all';
+  if (range === 'custom') {
+    const out: { startFrom?: string; startTo?: string } = {};
+    const from = parseLocalDateTime(f.from);
+    const to = parseLocalDateTime(f.to);
+    if (from !== undefined) out.startFrom = nanosOf(from);
+    if (to !== undefined) {
+      const unitMs = f.to && /T\d\d:\d\d:\d\d/.test(f.to) ? 1000 : 60_000;
+      out.startTo = (BigInt(Math.floor(to + unitMs)) * 1_000_000n - 1n).toString();
+    }
+    return out;
+  }
+  const ms = TIME_RANGES.find((r) => r.value === range)?.ms;
+  return ms ? { startFrom: nanosOf(now - ms) } : {};
+}
+
+/** Every filter except time and paging, trimmed; what both the query and the list key are made of. */
+function baseQuery(f: FilterInput): TraceListQuery {
+  const query: TraceListQuery = {};
+  const q = f.q.trim();
+  if (q) query.q = q;
+  if (f.service) query.service = f.service;
+  const model = f.model?.trim();
+  if (model) query.model = model;
+  const agent = f.agent?.trim();
+  if (agent) query.agent = agent;
+  const tool = f.tool?.trim();
+  if (tool) query.tool = tool;
+  if (f.status === 'error' || f.status === 'ok') query.status = f.status;
+  for (const field of ['minDurationMs', 'maxDurationMs', 'minTokens', 'minCostUsd'] as const) {
+    const n = parseNumberField(field, f[field]);
+    if (n !== undefined) query[field] = n;
+  }
+  if (f.sort && f.sort !== 'newest') query.sort = f.sort;
+  return query;
+}
+
+/** The query for the first `limit` rows under these filters, with relative ranges resolved at `now`. */
+export function buildListQuery(f: FilterInput, limit: number, now: number): TraceListQuery {
+  return { limit, ...baseQuery(f), ...timeWindow(f, now) };
+}
+
+/**
+ * Identifies the rows the filters ask for: equal keys mean the same list, so a page fetched for
+ * another key is stale. A relative range is keyed by its name, not its moving bounds, so live
+ * refreshes do not count as a new list.
+ */
+export function listKey(f: FilterInput): string {
+  const range = f.range ?? 'all';
+  const time = range === 'custom' ? timeWindow(f, 0) : range;
+  return JSON.stringify([baseQuery(f), time]);
+}
+
+/** Whether any filter (not the sort) narrows the list: then an empty list means "no match", not "no data". */
+export function isFiltered(f: FilterInput): boolean {
+  const { sort: _sort, ...query } = baseQuery(f);
+  return Object.keys(query).length > 0 || Object.keys(timeWindow(f, 0)).length > 0;
+}
+
+/** The filters reset, keeping the sort (it orders the list, it does not narrow it). */
+export function clearedFilters(f: FilterInput): FilterInput {
+  return {
+    q: '',
+    service: '',
+    model: '',
+    agent: '',
+    tool: '',
+    status: 'any',
+    minDurationMs: '',
+    maxDurationMs: '',
+    minTokens: '',
+    minCostUsd: '',
+    range: 'all',
+    from: '',
+    to: '',
+    ...(f.sort ? { sort: f.sort } : {}),
+  };
+}
+
+/** Clicking a sortable header: a second click on the active column flips its direction. */
+export function nextSort(current: TraceSort | undefined, column: 'start' | 'duration'): TraceSort {
+  const sort = current ?? 'newest';
+  if (column === 'start') return sort === 'newest' ? 'oldest' : 'newest';
+  return sort === 'longest' ? 'shortest' : 'longest';
+}
+
+/** The header's aria-sort for a column under `sort`. */
+export function ariaSort(sort: TraceSort | undefined, column: 'start' | 'duration'): 'ascending' | 'descending' | 'none' {
+  const s = sort ?? 'newest';
+  if (column === 'start') return s === 'newest' ? 'descending' : s === 'oldest' ? 'ascending' : 'none';
+  return s === 'longest' ? 'descending' : s === 'shortest' ? 'ascending' : 'none';
+}
