@@ -5,6 +5,8 @@
  * `onXxx(listener)` and return an unsubscribe function. Pure TypeScript: no Node, no DOM.
  */
 
+import type { TraceOutline } from './trace-outline';
+
 export type HexId = string;
 export type NanoString = string;
 
@@ -551,6 +553,12 @@ export type Unsubscribe = () => void;
 export interface FlowtraceApi {
   listTraces(query: TraceListQuery): Promise<TraceListPage>;
   getTrace(traceId: HexId): Promise<TraceDetail | null>;
+  /**
+   * The trace's shape for drawing (trace-outline.ts): every span's place, name, timing, status and
+   * GenAI kind in columns, without attributes, events or links; null when the trace is unknown.
+   * What the trace view loads, so a 1M-span trace opens without shipping every attribute map.
+   */
+  getTraceOutline(traceId: HexId): Promise<TraceOutline | null>;
   getSpan(traceId: HexId, spanId: HexId): Promise<SpanRecord | null>;
   /** GenAI sessions (conversations), most recent activity first. */
   listSessions(query: SessionListQuery): Promise<SessionListPage>;
@@ -575,7 +583,7 @@ export interface FlowtraceApi {
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

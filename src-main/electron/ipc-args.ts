@@ -36,6 +36,10 @@ export const ARG_PARSERS = {
     arity('getTrace', args, 1, 1);
     return [parseTraceId(args[0])];
   },
+  getTraceOutline(args) {
+    arity('getTraceOutline', args, 1, 1);
+    return [parseTraceId(args[0])];
+  },
   getSpan(args) {
     arity('getSpan', args, 2, 2);
     return [parseTraceId(args[0]), parseSpanId(args[1])];

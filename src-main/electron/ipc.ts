@@ -45,6 +45,7 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
   const handlers = {
     listTraces: (query) => engine.listTraces(query),
     getTrace: (traceId) => engine.getTrace(traceId),
+    getTraceOutline: (traceId) => engine.getTraceOutline(traceId),
     getSpan: (traceId, spanId) => engine.getSpan(traceId, spanId),
     listSessions: (query) => engine.listSessions(query),
     getSession: (sessionId) => engine.getSession(sessionId),

@@ -86,6 +86,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       const trace = await api.getTrace(decodeURIComponent(one[1]!));
       return trace ? sendJson(res, 200, trace) : sendJson(res, 404, { error: 'trace not found' });
     }
+    const outline = /^\/api\/v1\/traces\/([^/]+)\/outline$/.exec(path);
+    if (outline) {
+      const found = await api.getTraceOutline(decodeURIComponent(outline[1]!));
+      return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'trace not found' });
+    }
     const graph = /^\/api\/v1\/traces\/([^/]+)\/graph$/.exec(path);
     if (graph) {
       const found = await api.getAgentGraph(decodeURIComponent(graph[1]!), Object.fromEntries(url.searchParams));

@@ -1,9 +1,9 @@
 /** The GenAI cells of a trace row and the filter suggestions, as a user reads them. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GenAiTraceRollup, SpanRecord, TraceSummary } from '../../src-shared/contract';
+import type { AgentGraph, GenAiTraceRollup, TraceSummary } from '../../src-shared/contract';
 import { formatCost, formatModels, formatTokens, formatUsd, tokensTitle } from '../../src-renderer/src/lib/list/format';
-import { absorbSpans, absorbSummaries, MAX_SUGGESTIONS, noSuggestions } from '../../src-renderer/src/lib/list/suggestions';
+import { absorbGraph, absorbSummaries, MAX_SUGGESTIONS, noSuggestions } from '../../src-renderer/src/lib/list/suggestions';
 
 const rollup = (patch: Partial<GenAiTraceRollup>): GenAiTraceRollup => ({
   inputTokens: 1500,
@@ -56,13 +56,17 @@ test('suggestions collect models and agents from summaries, tools from opened tr
   const s1 = absorbSummaries(noSuggestions, [trace(rollup({ models: ['gpt-4o'], agents: ['planner'] })), trace(rollup({ models: ['claude', 'gpt-4o'], agents: [] })), trace()]);
   assert.deepEqual(s1, { models: ['claude', 'gpt-4o'], agents: ['planner'], tools: [] });
   assert.equal(absorbSummaries(s1, [trace(rollup({ models: ['gpt-4o'], agents: ['planner'] }))]), s1, 'nothing new: the same object');
-  const spans = [
-    { genai: { kind: 'tool', toolName: 'search_hotels' } },
-    { genai: { kind: 'llm', requestModel: 'gpt-4o', responseModel: 'gpt-4o-2024-08-06' } },
-    { genai: { kind: 'agent', agentName: 'triage' } },
-    {},
-  ] as SpanRecord[];
-  assert.deepEqual(absorbSpans(s1, spans), { models: ['claude', 'gpt-4o', 'gpt-4o-2024-08-06'], agents: ['planner', 'triage'], tools: ['search_hotels'] });
+  const graph = {
+    traceId: 't',
+    nodes: [
+      { kind: 'tool', label: 'search_hotels', model: null },
+      { kind: 'llm', label: 'gpt-4o-2024-08-06', model: 'gpt-4o-2024-08-06' },
+      { kind: 'agent', label: 'triage', model: null },
+    ],
+    edges: [],
+    externalLinks: [],
+  } as unknown as AgentGraph;
+  assert.deepEqual(absorbGraph(s1, graph), { models: ['claude', 'gpt-4o', 'gpt-4o-2024-08-06'], agents: ['planner', 'triage'], tools: ['search_hotels'] });
   const many = absorbSummaries(noSuggestions, Array.from({ length: MAX_SUGGESTIONS + 50 }, (_, i) => trace(rollup({ models: [`m${i}`] }))));
   assert.equal(many.models.length, MAX_SUGGESTIONS);
 });

@@ -1,5 +1,6 @@
 // FlowtraceApi over the headless server's REST routes (same origin as the page). Responses are
 // shape-checked just enough that a server bug surfaces as a clear message, not as a blank view.
+import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
   AgentGraphOptions,
@@ -102,6 +103,14 @@ export function createHttpApi(): FlowtraceApi {
       const obj = expectObject(body, path, ['traceId', 'spans']);
       if (!Array.isArray(obj.spans)) throw new Error(`unexpected response from ${BASE}${path}: spans is not an array`);
       return obj as unknown as TraceDetail;
+    },
+    async getTraceOutline(traceId: HexId): Promise<TraceOutline | null> {
+      const path = `/traces/${encodeURIComponent(traceId)}/outline`;
+      const body = await getJson(path, true);
+      if (body === null) return null;
+      const obj = expectObject(body, path, ['traceId', 'spanIds', 'parentIndex']);
+      if (!Array.isArray(obj.spanIds)) throw new Error(`unexpected response from ${BASE}${path}: spanIds is not an array`);
+      return obj as unknown as TraceOutline;
     },
     async getSpan(traceId: HexId, spanId: HexId): Promise<SpanRecord | null> {
       const path = `/traces/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`;

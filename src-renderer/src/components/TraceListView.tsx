@@ -43,7 +43,7 @@ export function TraceListView() {
   }, [key]);
   useEffect(() => absorbListSuggestions(list.traces), [list.traces]);
   useEffect(() => {
-    for (const entry of Object.values(openedTraces)) if (entry.detail) absorbTraceSuggestions(entry.detail.spans);
+    for (const entry of Object.values(openedTraces)) if (entry.graph) absorbTraceSuggestions(entry.graph);
   }, [openedTraces]);
 
   useEffect(() => {

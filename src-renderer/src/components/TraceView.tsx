@@ -4,10 +4,9 @@
 // it on ticks that touch it, so a trace still receiving spans grows in place.
 import { useEffect, useMemo } from 'react';
 import { formatMs, formatNanoFull, formatNanoLocal } from '../lib/time';
-import { outlineFromRecords } from '../lib/outline-from-records';
 import { STATUS_ERROR } from '../../../src-shared/trace-outline';
-import { useDataStore } from '../state/data-store';
-import { refreshOpenTrace } from '../state/loaders';
+import { spanKey, useDataStore } from '../state/data-store';
+import { loadSpan, refreshOpenTrace } from '../state/loaders';
 import { hoverSpan, selectSpan, useUiStore } from '../state/ui-store';
 import { SpanDetailPanel } from './detail/SpanDetailPanel';
 import { ExportTraceButtons } from './export/ExportTraceButtons';
@@ -16,15 +15,17 @@ import { Timeline } from './timeline/Timeline';
 
 export function TraceView({ traceId, spanId }: { traceId: string; spanId: string | null }) {
   const entry = useDataStore((s) => s.traces[traceId]);
+  const selected = useDataStore((s) => (spanId ? s.spans[spanKey(traceId, spanId)] : undefined));
   const hoveredId = useUiStore((s) => s.hoveredSpanId);
-  const spans = entry?.detail?.spans;
+  const outline = entry?.outline;
 
   useEffect(() => {
     void refreshOpenTrace();
   }, [traceId]);
+  useEffect(() => {
+    if (spanId) void loadSpan(traceId, spanId);
+  }, [traceId, spanId]);
 
-  const outline = useMemo(() => (spans ? outlineFromRecords(traceId, spans) : null), [traceId, spans]);
-  const selected = spanId && spans ? (spans.find((s) => s.spanId === spanId) ?? null) : undefined;
   const errors = useMemo(() => (outline ? outline.status.filter((s) => s === STATUS_ERROR).length : 0), [outline]);
   const rootName = outline && outline.spanIds.length > 0 ? outline.names[outline.nameIndex[0]!] : undefined;
   const onSelect = (id: string | null) => selectSpan(traceId, id);
@@ -67,12 +68,12 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
         </p>
       )}
       {entry === undefined && <p className="muted pad">Loading trace…</p>}
-      {entry?.detail === null && (
+      {entry?.outline === null && (
         <p className="muted pad" data-testid="trace-missing">
           No spans for this trace yet. They will show up here as soon as they arrive.
         </p>
       )}
-      {outline && spans && outline.spanIds.length > 0 && (
+      {outline && outline.spanIds.length > 0 && (
         <div className={spanId ? 'trace-body with-detail' : 'trace-body'}>
           <div className="trace-panes">
             <TraceGraph

@@ -4,7 +4,7 @@ import type { IngestTick } from '../../../src-shared/contract';
 import { api, errorMessage } from '../api';
 import { coalesce } from '../lib/coalesce';
 import { readNotices, sameNotices } from '../lib/notices';
-import { useDataStore } from './data-store';
+import { spanKey, useDataStore } from './data-store';
 import { applyError, applyMore, applyRefresh, filtersKey, mergeServices, PAGE_SIZE, refreshQuery } from './list-state';
 import { useUiStore } from './ui-store';
 
@@ -53,14 +53,33 @@ const traceRefresh = coalesce(async () => {
   if (route.view !== 'trace') return;
   const id = route.traceId;
   try {
-    const [detail, graph] = await Promise.all([api.getTrace(id), api.getAgentGraph(id)]);
-    useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { detail, graph, error: null } } }));
+    const [outline, graph] = await Promise.all([api.getTraceOutline(id), api.getAgentGraph(id)]);
+    useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline, graph, error: null } } }));
+    // A span the detail asked for before it arrived: try again now that the trace changed.
+    const spanId = route.spanId;
+    if (spanId && useDataStore.getState().spans[spanKey(id, spanId)] === null) void loadSpan(id, spanId, true);
   } catch (err) {
     useDataStore.setState((s) => ({
-      traces: { ...s.traces, [id]: { detail: s.traces[id]?.detail, graph: s.traces[id]?.graph, error: errorMessage(err) } },
+      traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph: s.traces[id]?.graph, error: errorMessage(err) } },
     }));
   }
 });
+
+/**
+ * The full record of one span, for the detail panel; kept once loaded (a stored span does not
+ * change). `again` reloads one that was not found, e.g. selected from a URL before it arrived.
+ */
+export async function loadSpan(traceId: string, spanId: string, again = false): Promise<void> {
+  const key = spanKey(traceId, spanId);
+  const known = useDataStore.getState().spans[key];
+  if (known !== undefined && !(again && known === null)) return;
+  try {
+    const span = await api.getSpan(traceId, spanId);
+    useDataStore.setState((s) => ({ spans: { ...s.spans, [key]: span } }));
+  } catch {
+    // The panel keeps its loading state; the next tick or selection asks again.
+  }
+}
 
 /** Loads (or reloads) the trace the route points at. */
 export function refreshOpenTrace(): Promise<void> {

@@ -64,8 +64,9 @@ export function syncRouteWithHash(): () => void {
 }
 
 /**
- * Opening a trace or going back to the list adds a history entry; selecting a span replaces the
- * current one, so Back leaves the trace instead of stepping through every clicked span.
+ * Opening a trace, going back to the list and selecting a span each add a history entry, so Back
+ * and Forward step through what the user looked at (the span selection included), as a reload
+ * restores it.
  */
 export function navigate(route: Route, mode: 'push' | 'replace' = 'push'): void {
   const hash = formatRoute(route);
@@ -78,7 +79,7 @@ export function navigate(route: Route, mode: 'push' | 'replace' = 'push'): void 
 }
 
 export function selectSpan(traceId: string, spanId: string | null): void {
-  navigate({ view: 'trace', traceId, spanId }, 'replace');
+  navigate({ view: 'trace', traceId, spanId });
 }
 
 export function hoverSpan(spanId: string | null): void {

@@ -2,8 +2,8 @@
 // lands on the row that was opened) and the filter suggestions gathered so far. Not in the URL:
 // neither is worth a link.
 import { create } from 'zustand';
-import type { SpanRecord, TraceSummary } from '../../../../src-shared/contract';
-import { absorbSpans, absorbSummaries, noSuggestions, type Suggestions } from '../../lib/list/suggestions';
+import type { AgentGraph, TraceSummary } from '../../../../src-shared/contract';
+import { absorbGraph, absorbSummaries, noSuggestions, type Suggestions } from '../../lib/list/suggestions';
 
 interface ListUiState {
   highlightedId: string | null;
@@ -22,8 +22,8 @@ export function absorbListSuggestions(traces: readonly TraceSummary[]): void {
   if (next !== suggestions) useListUi.setState({ suggestions: next });
 }
 
-export function absorbTraceSuggestions(spans: readonly SpanRecord[]): void {
+export function absorbTraceSuggestions(graph: AgentGraph): void {
   const { suggestions } = useListUi.getState();
-  const next = absorbSpans(suggestions, spans);
+  const next = absorbGraph(suggestions, graph);
   if (next !== suggestions) useListUi.setState({ suggestions: next });
 }

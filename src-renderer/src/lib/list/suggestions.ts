@@ -1,7 +1,7 @@
 // Values offered as suggestions in the model, agent and tool filters: what the user has seen so
 // far. Trace summaries name models and agents; tool names are not in a summary, so they come from
-// the traces the user opened. Bounded, so a long session does not grow them without end.
-import type { SpanRecord, TraceSummary } from '../../../../src-shared/contract';
+// the agent graphs of the traces the user opened. Bounded, so a long session does not grow them without end.
+import type { AgentGraph, TraceSummary } from '../../../../src-shared/contract';
 
 export interface Suggestions {
   models: readonly string[];
@@ -38,17 +38,15 @@ export function absorbSummaries(s: Suggestions, traces: readonly TraceSummary[])
   return same(s, next) ? s : next;
 }
 
-export function absorbSpans(s: Suggestions, spans: readonly SpanRecord[]): Suggestions {
+/** A graph node's label is the tool name for tools and the agent name for agents (contract: AgentGraphNode). */
+export function absorbGraph(s: Suggestions, graph: AgentGraph): Suggestions {
   const models: string[] = [];
   const agents: string[] = [];
   const tools: string[] = [];
-  for (const span of spans) {
-    const g = span.genai;
-    if (!g) continue;
-    if (g.toolName && g.kind === 'tool') tools.push(g.toolName);
-    if (g.agentName && g.kind === 'agent') agents.push(g.agentName);
-    if (g.requestModel) models.push(g.requestModel);
-    if (g.responseModel) models.push(g.responseModel);
+  for (const node of graph.nodes) {
+    if (node.kind === 'tool' && node.label) tools.push(node.label);
+    if (node.kind === 'agent' && node.label) agents.push(node.label);
+    if (node.model) models.push(node.model);
   }
   const next = { models: merge(s.models, models), agents: merge(s.agents, agents), tools: merge(s.tools, tools) };
   return same(s, next) ? s : next;
