@@ -1,11 +1,16 @@
-// Top bar: product name (a link home), the live span/trace counts pushed by ingest ticks and the
-// database size from stats.
+// Top bar: product name (a link home), the live span/trace counts pushed by ingest ticks, the
+// database size from stats, and the colour theme switch.
+import { useState } from 'react';
 import { formatBytes } from '../lib/bytes';
+import { applyTheme, loadTheme, parseTheme, THEME_CHOICES, type ThemeChoice } from '../lib/theme';
 import { useDataStore } from '../state/data-store';
+
+const THEME_LABELS: Record<ThemeChoice, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
 export function Header() {
   const counts = useDataStore((s) => s.counts);
   const dbBytes = useDataStore((s) => s.dbBytes);
+  const [theme, setTheme] = useState<ThemeChoice>(loadTheme);
   return (
     <header className="header">
       <a className="brand" href="#/">
@@ -32,6 +37,23 @@ export function Header() {
           <span className="muted">connecting…</span>
         )}
       </div>
+      <select
+        className="theme-switch"
+        data-testid="theme-switch"
+        aria-label="Colour theme"
+        value={theme}
+        onChange={(e) => {
+          const next = parseTheme(e.target.value);
+          applyTheme(next);
+          setTheme(next);
+        }}
+      >
+        {THEME_CHOICES.map((c) => (
+          <option key={c} value={c}>
+            {THEME_LABELS[c]}
+          </option>
+        ))}
+      </select>
     </header>
   );
 }
