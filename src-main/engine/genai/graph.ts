@@ -16,7 +16,12 @@ import type {
   GenAiSpan,
   SpanRecord,
 } from '../../../src-shared/contract';
+import { cutCycles, edgeId, EDGE_TYPES, nanos } from '../../../src-shared/agent-graph-collapse';
 import { normalizeSpan, type NormalizeOptions } from './normalize';
+
+// Folding moved to src-shared so the trace view folds and expands with the same rules; re-exported
+// for the engine's callers and tests.
+export { collapseRepeats, cutCycles, edgeId, EDGE_TYPES } from '../../../src-shared/agent-graph-collapse';
 
 /**
  * A span as the store or a test hands it over. `genai` given (an object, or null for "not GenAI")
@@ -24,9 +29,6 @@ import { normalizeSpan, type NormalizeOptions } from './normalize';
  * only as logs are missing: callers that have them should pass `genai`).
  */
 export type GraphSpan = Omit<SpanRecord, 'genai'> & { genai?: GenAiSpan | null };
-
-/** The order edges are listed in; also the rank used to sort them. */
-export const EDGE_TYPES: readonly AgentEdgeType[] = ['calls', 'handoff', 'tool_result', 'retry_of', 'fallback_of', 'link'];
 
 const MODEL_KINDS: ReadonlySet<GenAiKind> = new Set(['llm', 'embedding', 'reranker']);
 
@@ -36,10 +38,6 @@ interface Item {
   start: bigint;
   /** Never before start: a span that ends before it starts is treated as instantaneous. */
   end: bigint;
-}
-
-export function edgeId(type: AgentEdgeType, from: string, to: string): string {
-  return `${type}:${from}->${to}`;
 }
 
 export function buildAgentGraph(spans: readonly GraphSpan[], options: NormalizeOptions = {}): AgentGraph {
@@ -97,36 +95,6 @@ function sortedItems(spans: readonly GraphSpan[], options: NormalizeOptions): It
     items.push({ span, genai, start, end: end < start ? start : end });
   }
   return items.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.span.spanId < y.span.spanId ? -1 : x.span.spanId > y.span.spanId ? 1 : 0));
-}
-
-function nanos(s: string): bigint | undefined {
-  return /^\d{1,20}$/.test(s) ? BigInt(s) : undefined;
-}
-
-/**
- * Parent pointers form a forest unless a producer sent a loop (A's parent B, B's parent A). Each
- * loop is cut above its earliest member (the smallest index), which becomes a root; the rest of the
- * loop hangs below it in the order the parent ids say. Independent of the order spans arrived in.
- * In place; linear (every index is put on a path once).
- */
-export function cutCycles(parent: Int32Array): void {
-  const state = new Uint8Array(parent.length); // 0 unseen, 1 on the current path, 2 done
-  for (let i = 0; i < parent.length; i++) {
-    if (state[i] !== 0) continue;
-    const path: number[] = [];
-    let j = i;
-    while (j !== -1 && state[j] === 0) {
-      state[j] = 1;
-      path.push(j);
-      j = parent[j] ?? -1;
-    }
-    if (j !== -1 && state[j] === 1) {
-      let cut = j;
-      for (let k = path.indexOf(j); k < path.length; k++) cut = Math.min(cut, path[k] ?? cut);
-      parent[cut] = -1;
-    }
-    for (const k of path) state[k] = 2;
-  }
 }
 
 /**
@@ -489,153 +457,4 @@ function firstAtOrAfter(sorted: readonly number[], t: bigint, items: readonly It
     else hi = mid;
   }
   return lo;
-}
-
-/**
- * Repeated structure folded for drawing: siblings (same parent) whose subtrees have the same shape
- * — kind and label of every node, children compared as a multiset — become one node when there are
- * at least `threshold` of them (at least 2). Their children are folded position by position (so
- * 200 × [llm, tool] becomes one llm and one tool, each ×200), and repeats among those are folded
- * again. A folded node keeps its first span's id; it sums tokens, cost, counts and errors and lists
- * every span in `collapsedSpanIds`. Edges are redirected to the folded nodes, merged (their `count`
- * summed) and dropped when both ends fold into one node. Pure: `graph` is not modified.
- */
-export function collapseRepeats(graph: AgentGraph, threshold: number): AgentGraph {
-  const limit = Math.max(2, threshold);
-  const nodes = graph.nodes;
-  const n = nodes.length;
-  const pos = new Map<string, number>();
-  nodes.forEach((node, i) => {
-    if (!pos.has(node.id)) pos.set(node.id, i);
-  });
-  const parent = new Int32Array(n);
-  nodes.forEach((node, i) => {
-    const p = node.parentId === null ? undefined : pos.get(node.parentId);
-    parent[i] = p === undefined || p === i || pos.get(node.id) !== i ? -1 : p;
-  });
-  cutCycles(parent);
-  const children: number[][] = Array.from({ length: n }, () => []);
-  const roots: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (pos.get(nodes[i]?.id ?? '') !== i) continue; // a duplicate id: kept out, as it cannot be addressed
-    const p = parent[i] ?? -1;
-    if (p === -1) roots.push(i);
-    else children[p]?.push(i);
-  }
-
-  // Shapes bottom-up (reverse of a parents-first order), interned to small numbers so a shape
-  // costs its own size, not its subtree's.
-  const parentsFirst: number[] = [...roots];
-  for (let k = 0; k < parentsFirst.length; k++) for (const c of children[parentsFirst[k] as number] ?? []) parentsFirst.push(c);
-  const shape = new Int32Array(n);
-  const interned = new Map<string, number>();
-  for (let k = parentsFirst.length - 1; k >= 0; k--) {
-    const i = parentsFirst[k] as number;
-    const node = nodes[i] as AgentGraphNode;
-    const kids = (children[i] ?? []).map((c) => shape[c] ?? 0).sort((a, b) => a - b);
-    const key = `${node.kind}\u0000${node.label}\u0000${kids.join(',')}`;
-    let id = interned.get(key);
-    if (id === undefined) {
-      id = interned.size;
-      interned.set(key, id);
-    }
-    shape[i] = id;
-  }
-
-  const out: Array<{ node: AgentGraphNode; pos: number }> = [];
-  const into = new Map<string, string>();
-  // Work list of groups of same-shape nodes (sorted by position) to emit as one node.
-  const work: Array<{ members: number[]; parentId: string | null }> = [];
-  const schedule = (groups: number[][], parentId: string | null): void => {
-    // Groups arrive sorted by shape, so equal shapes are adjacent.
-    for (let k = 0; k < groups.length; ) {
-      let end = k + 1;
-      while (end < groups.length && shape[groups[end]?.[0] ?? 0] === shape[groups[k]?.[0] ?? 0]) end++;
-      if (end - k >= limit) work.push({ members: groups.slice(k, end).flat().sort((a, b) => a - b), parentId });
-      else for (let g = k; g < end; g++) work.push({ members: groups[g] ?? [], parentId });
-      k = end;
-    }
-  };
-  const byShape = (a: number, b: number): number => (shape[a] ?? 0) - (shape[b] ?? 0) || a - b;
-  schedule([...roots].sort(byShape).map((r) => [r]), null);
-  while (work.length > 0) {
-    const { members, parentId } = work.pop() as { members: number[]; parentId: string | null };
-    const folded = fold(members.map((m) => nodes[m] as AgentGraphNode), parentId);
-    out.push({ node: folded, pos: members[0] ?? 0 });
-    for (const m of members) into.set((nodes[m] as AgentGraphNode).id, folded.id);
-    // Same shape ⇒ same sorted child shapes, so position k of every member's children lines up.
-    const lists = members.map((m) => [...(children[m] ?? [])].sort(byShape));
-    const width = lists[0]?.length ?? 0;
-    const groups: number[][] = [];
-    for (let k = 0; k < width; k++) groups.push(lists.map((l) => l[k] as number));
-    schedule(groups, folded.id);
-  }
-  out.sort((x, y) => x.pos - y.pos);
-  const order = new Map(out.map((o, i) => [o.node.id, i]));
-
-  const merged = new Map<string, AgentGraphEdge>();
-  for (const e of graph.edges) {
-    const from = into.get(e.from);
-    const to = into.get(e.to);
-    if (from === undefined || to === undefined || from === to) continue;
-    const id = edgeId(e.type, from, to);
-    const have = merged.get(id);
-    if (have) have.count += e.count;
-    else merged.set(id, { ...e, id, from, to });
-  }
-  const rank = (e: AgentGraphEdge): number => EDGE_TYPES.indexOf(e.type);
-  const edges = [...merged.values()].sort((x, y) => rank(x) - rank(y) || (order.get(x.from) ?? 0) - (order.get(y.from) ?? 0) || (order.get(x.to) ?? 0) - (order.get(y.to) ?? 0));
-
-  const seenLinks = new Set<string>();
-  const externalLinks: AgentGraphExternalLink[] = [];
-  for (const l of graph.externalLinks) {
-    const from = into.get(l.from);
-    const key = `${from} ${l.traceId} ${l.spanId}`;
-    if (from === undefined || seenLinks.has(key)) continue;
-    seenLinks.add(key);
-    externalLinks.push({ ...l, from });
-  }
-  return { traceId: graph.traceId, nodes: out.map((o) => o.node), edges, externalLinks };
-}
-
-/** One node standing for `members` (same shape, in graph order); a single member is copied as is. */
-function fold(members: readonly AgentGraphNode[], parentId: string | null): AgentGraphNode {
-  const first = members[0] as AgentGraphNode;
-  if (members.length === 1) return { ...first, parentId, collapsedSpanIds: [...first.collapsedSpanIds] };
-  let end = nanos(first.endTimeUnixNano) ?? 0n;
-  let endText = first.endTimeUnixNano;
-  const sum = (pick: (m: AgentGraphNode) => number | null): number | null => {
-    let total: number | null = null;
-    for (const m of members) {
-      const v = pick(m);
-      if (v !== null) total = (total ?? 0) + v;
-    }
-    return total;
-  };
-  for (const m of members) {
-    const e = nanos(m.endTimeUnixNano);
-    if (e !== undefined && e > end) {
-      end = e;
-      endText = m.endTimeUnixNano;
-    }
-  }
-  const start = nanos(first.startTimeUnixNano) ?? 0n;
-  const failed = members.find((m) => m.status === 'error' && m.errorMessage !== null) ?? members.find((m) => m.status === 'error');
-  const cost = sum((m) => m.costUsd);
-  return {
-    ...first,
-    parentId,
-    endTimeUnixNano: endText,
-    durationMs: end > start ? Number(end - start) / 1e6 : 0,
-    status: failed ? 'error' : first.status,
-    errorMessage: failed?.errorMessage ?? null,
-    errorCount: members.reduce((a, m) => a + m.errorCount, 0),
-    inputTokens: sum((m) => m.inputTokens),
-    outputTokens: sum((m) => m.outputTokens),
-    totalTokens: sum((m) => m.totalTokens),
-    // Rounded like rollupTrace, so 200 × 0.1 reads 20, not 20.000000000000004.
-    costUsd: cost === null ? null : Math.round(cost * 1e10) / 1e10,
-    count: members.reduce((a, m) => a + m.count, 0),
-    collapsedSpanIds: members.flatMap((m) => (m.collapsedSpanIds.length > 0 ? m.collapsedSpanIds : [m.spanId])),
-  };
 }
