@@ -11,14 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
 import { otlpJson, sid, tid, type SpanSpec } from '../test/support/spans';
 import { launchBrowser, openWatchedPage, waitForCount, type WatchedPage } from './support/browser';
+import { clickGraphNode, graphNode, type GraphHook, type PageGlobals } from './support/trace-page';
 
-/** window.__flowtraceGraph as TraceGraph.tsx documents it; this file is type-checked without DOM types. */
-interface GraphHook {
-  point(id: string): { x: number; y: number } | null;
-  history: Array<{ nodes: number; foldMs: number; layoutMs: number; cytoscapeMs: number; paintMs: number }>;
-  zoom(): number;
-}
-type PageGlobals = { __flowtraceGraph?: GraphHook; location: { hash: string } };
 
 let server: ServeProcess | undefined;
 let browser: Browser | undefined;
@@ -38,24 +32,12 @@ async function post(specs: SpanSpec[]): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
-function graphNode(page: Page, spanId: string) {
-  return page.locator(`[data-testid="graph-node"][data-span-id="${spanId}"]`);
-}
-
 async function openTrace(page: Page, traceId: string, spanId?: string): Promise<void> {
   const hash = `#/traces/${traceId}${spanId ? `?span=${spanId}` : ''}`;
   await page.evaluate((h) => {
     (globalThis as unknown as PageGlobals).location.hash = h;
   }, hash);
   await page.locator(`[data-testid="trace-view"][data-trace-id="${traceId}"]`).waitFor();
-}
-
-/** A real pointer click (or double-click) on the canvas where the graph draws the node. */
-async function clickNode(page: Page, id: string, double = false): Promise<void> {
-  const handle = await page.waitForFunction((nodeId) => (globalThis as unknown as PageGlobals).__flowtraceGraph?.point(nodeId) ?? null, id);
-  const at = (await handle.jsonValue()) as { x: number; y: number };
-  if (double) await page.mouse.dblclick(at.x, at.y);
-  else await page.mouse.click(at.x, at.y);
 }
 
 before(async () => {
@@ -102,7 +84,7 @@ test('the graph draws agents, calls and folds repeats, with a legend of edge typ
 
 test('clicking a node on the canvas selects its span; the background does nothing', async () => {
   const { page } = ui;
-  await clickNode(page, sid(8));
+  await clickGraphNode(page, sid(8));
   await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).location.hash.endsWith(`?span=${id}`), sid(8));
   assert.equal(await graphNode(page, sid(8)).getAttribute('data-selected'), 'true');
   await page.getByTestId('span-detail').waitFor();
@@ -122,10 +104,10 @@ test('a linked span selects its node: an HTTP child its LLM call, a repeat its f
 
 test('a fold expands on double-click and folds again', async () => {
   const { page } = ui;
-  await clickNode(page, sid(6), true);
+  await clickGraphNode(page, sid(6), true);
   await waitForCount(page, '[data-testid="graph-node"][data-kind="tool"]', 4);
   assert.equal(await page.locator('[data-testid="graph-node"][data-kind="tool"][data-count="1"]').count(), 4);
-  await clickNode(page, sid(6));
+  await clickGraphNode(page, sid(6));
   assert.equal(await graphNode(page, sid(6)).getAttribute('data-selected'), 'true');
   await page.getByTestId('graph-fold').click();
   await waitForCount(page, '[data-testid="graph-node"][data-kind="tool"]', 1);

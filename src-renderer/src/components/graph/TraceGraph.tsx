@@ -5,7 +5,7 @@
 // Selection: a span inside a fold selects the fold (it is not expanded); a span that is not a node
 // selects its nearest ancestor that is; a hidden one opens the path to it.
 // For tests: a visually hidden list mirrors every drawn node (`data-testid="graph-node"` with
-// data-node-id, data-span-id, data-kind, data-count, data-error, data-selected), and
+// data-node-id, data-span-id, data-kind, data-count, data-error, data-selected, data-hovered), and
 // `window.__flowtraceGraph.point(spanOrNodeId)` pans the node into view and returns its centre in
 // page coordinates for a real click; `.stats` / `.history` hold the timings of the last draws.
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -407,7 +407,7 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
           </button>
         </div>
       </div>
-      {view && <NodeMirror view={view} selectedNode={selectedNode} />}
+      {view && <NodeMirror view={view} selectedNode={selectedNode} hoveredNode={hoveredNode} />}
     </div>
   );
 }
@@ -465,7 +465,7 @@ function edgeElement(e: AgentGraphEdge): cytoscape.ElementDefinition {
 }
 
 /** Every drawn node as DOM, out of sight: what e2e tests and screen readers read. */
-function NodeMirror({ view, selectedNode }: { view: GraphView; selectedNode: string | null }) {
+function NodeMirror({ view, selectedNode, hoveredNode }: { view: GraphView; selectedNode: string | null; hoveredNode: string | null }) {
   return (
     <ul className="graph-mirror" aria-label="Graph nodes">
       {view.nodes.map((n) => (
@@ -478,6 +478,7 @@ function NodeMirror({ view, selectedNode }: { view: GraphView; selectedNode: str
           data-count={n.node?.count ?? 0}
           data-error={n.node !== null && failed(n.node) ? 'true' : 'false'}
           data-selected={n.id === selectedNode ? 'true' : 'false'}
+          data-hovered={n.id === hoveredNode ? 'true' : 'false'}
         >
           {n.node ? nodeSummary(n.node) : n.more ? moreLabel(n.more).replace(/\n/g, ' — ') : ''}
         </li>

@@ -1,0 +1,27 @@
+/**
+ * The trace page's test hooks, shared by the e2e files: the graph's mirrored node list and its
+ * `window.__flowtraceGraph` (documented in components/graph/TraceGraph.tsx), and real pointer
+ * clicks on the canvas where the graph draws a node.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+/** window.__flowtraceGraph as TraceGraph.tsx documents it; this file is type-checked without DOM types. */
+export interface GraphHook {
+  point(id: string): { x: number; y: number } | null;
+  history: Array<{ nodes: number; foldMs: number; layoutMs: number; cytoscapeMs: number; paintMs: number }>;
+  zoom(): number;
+}
+export type PageGlobals = { __flowtraceGraph?: GraphHook; location: { hash: string } };
+
+/** The mirrored graph node whose (first) span is `spanId`. */
+export function graphNode(page: Page, spanId: string): Locator {
+  return page.locator(`[data-testid="graph-node"][data-span-id="${spanId}"]`);
+}
+
+/** A real pointer click (or double-click) on the canvas where the graph draws the node. */
+export async function clickGraphNode(page: Page, id: string, double = false): Promise<void> {
+  const handle = await page.waitForFunction((nodeId) => (globalThis as unknown as PageGlobals).__flowtraceGraph?.point(nodeId) ?? null, id);
+  const at = (await handle.jsonValue()) as { x: number; y: number };
+  if (double) await page.mouse.dblclick(at.x, at.y);
+  else await page.mouse.click(at.x, at.y);
+}
