@@ -1,7 +1,8 @@
 /**
- * Writes the README's screenshots (docs/screenshot-list.png, docs/screenshot-trace.png): a real
- * `flowtrace serve`, believable agent runs recorded with the real SDK and sent by the real exporter,
- * and the UI in Chromium. Run after a build: `node --import tsx scripts/screenshots.ts`.
+ * Writes the README's screenshots (docs/screenshot-list.png, docs/screenshot-trace-light.png and
+ * -dark.png): a real `flowtrace serve`, believable agent runs recorded with the real SDK and sent by
+ * the real exporter (the trace page shows the multi-agent run of test/support/agent-run.ts), and the
+ * UI in Chromium. Run after a build: `node --import tsx scripts/screenshots.ts`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,13 +11,14 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { REPO_ROOT, startServe } from '../test/support/serve-process';
 import { exportSpans } from '../test/support/otel';
-import { launchBrowser, openWatchedPage, traceRow, waitForCount } from '../e2e/support/browser';
+import { recordAgentRun } from '../test/support/agent-run';
+import { launchBrowser, openWatchedPage, spanRow, traceRow } from '../e2e/support/browser';
 
 const browser = await launchBrowser();
 try {
   // Its own server, so the pictures show only believable runs, not this file's test fixtures.
   const demo = await startServe();
-  const shot = await openWatchedPage(browser, demo.api, { width: 1280, height: 720 });
+  const shot = await openWatchedPage(browser, demo.api, { width: 1440, height: 900 });
   try {
     const now = Date.now();
     const runs = [
@@ -27,18 +29,31 @@ try {
       recordDemoRun({ serviceName: 'research-agent', agent: 'summarizer', at: now - 41_000, tools: ['web_search', 'fetch_page'] }),
       recordDemoRun({ serviceName: 'travel-agent', agent: 'planner', at: now - 12_000, tools: ['search_hotels', 'search_hotels', 'book_hotel'], failFirst: true }),
     ];
-    for (const run of runs) await exportSpans(demo.otlpHttp, 'protobuf', run.spans);
+    const trip = recordAgentRun({ startMs: now - 9_500 });
+    for (const run of [...runs, trip]) await exportSpans(demo.otlpHttp, 'protobuf', run.spans);
     const { page } = shot;
     for (const run of runs) await traceRow(page, run.traceId).waitFor();
     mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-list.png') });
 
-    const planner = runs[runs.length - 1]!;
-    await traceRow(page, planner.traceId).click();
-    await waitForCount(page, '[data-testid="span-row"]', planner.spans.length);
-    await page.locator('[data-testid="span-row"][data-status="error"]').click();
-    await page.getByTestId('span-detail').waitFor();
-    await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-trace.png') });
+    for (const scheme of ['light', 'dark'] as const) {
+      const themed = await openWatchedPage(browser, `${demo.api.replace(/\/$/, '')}/#/traces/${trip.traceId}?span=${trip.ids.secondChat}`, {
+        width: 1440,
+        height: 900,
+        colorScheme: scheme,
+      });
+      try {
+        const p = themed.page;
+        await spanRow(p, trip.ids.secondChat).waitFor();
+        await p.locator(`[data-testid="graph-node"][data-span-id="${trip.ids.booking}"]`).waitFor({ state: 'attached' });
+        await p.locator('[data-testid="span-conversation"]').waitFor();
+        // Let cytoscape finish its first frame and the fit.
+        await p.waitForTimeout(1500);
+        await p.screenshot({ path: join(REPO_ROOT, `docs/screenshot-trace-${scheme}.png`) });
+      } finally {
+        await themed.page.context().close();
+      }
+    }
   } finally {
     await shot.page.context().close();
     await demo.stop();

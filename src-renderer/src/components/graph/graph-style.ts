@@ -9,7 +9,7 @@ export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 60;
 /** Centre-to-centre distances of the tidy tree. */
 export const COLUMN_WIDTH = NODE_WIDTH + 28;
-export const ROW_HEIGHT = NODE_HEIGHT + 64;
+export const ROW_HEIGHT = NODE_HEIGHT + 48;
 /** From this many drawn nodes the cheaper stylesheet applies (see graphStylesheet). */
 export const BIG_GRAPH_NODES = 500;
 
