@@ -100,6 +100,13 @@ interface LinkRow {
   dropped_attributes_count: number;
 }
 
+/**
+ * Above this many spans, the agent graph is built from the stored readings alone (agentGraphSpans):
+ * reading and normalizing every GenAI span of a million-span trace whole would hold the store thread
+ * for tens of seconds.
+ */
+const WHOLE_GRAPH_MAX_SPANS = 50_000;
+
 interface PlainSpanRow {
   id: number;
   span_id: string;
@@ -213,7 +220,11 @@ export class Queries {
       plainSpansOfTrace: db.prepare(`SELECT id, lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, name, kind,
           CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, resource_id, scope_id
         FROM spans WHERE trace_id = ? AND genai IS NULL`),
-      traceExists: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
+      traceSpanCount: db.prepare('SELECT span_count FROM traces WHERE trace_id = ?').pluck(),
+      // Every span of a huge trace as a place in the tree with its stored GenAI reading.
+      graphRowsOfTrace: db.prepare(`SELECT id, lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, name, kind,
+          CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, resource_id, scope_id, genai
+        FROM spans WHERE trace_id = ?`),
       outlineOfTrace: db
         .prepare(`SELECT lower(hex(span_id)), lower(hex(parent_span_id)), name, CAST(start_ns AS TEXT), CAST(end_ns AS TEXT),
             status_code, status_message, resource_id, coalesce(genai ->> '$.k', genai ->> '$.kind')
@@ -307,41 +318,55 @@ export class Queries {
   /**
    * What buildAgentGraph needs: GenAI spans whole (completed as getTrace does, messages included,
    * for tool_result matching), every other span only as a place in the tree with its links (no
-   * attributes or events; `genai: null` so the graph does not read them again). A trace without
-   * GenAI spans reads nothing more than the GenAI probe. Keeps the store thread from decoding a
-   * million attribute maps to draw a graph of a few hundred nodes.
+   * attributes or events; `genai: null` so the graph does not read them again); past
+   * WHOLE_GRAPH_MAX_SPANS, every span from its stored reading. Keeps the store thread from decoding
+   * a million attribute maps to draw a graph of a few hundred nodes.
    */
   agentGraphSpans(traceId: string): GraphSpan[] | null {
     const id = Buffer.from(traceId, 'hex');
-    const rows = this.stmts.genAiSpansOfTrace.all(id) as SpanRow[];
-    if (rows.length === 0) return this.stmts.traceExists.get(id) === undefined ? null : [];
-    const events = groupBySpan(this.stmts.genAiEventsOfTrace.all(id) as EventRow[]);
+    const spanCount = this.stmts.traceSpanCount.get(id) as bigint | number | undefined;
+    if (spanCount === undefined) return null;
     const links = groupBySpan(this.stmts.linksOfTrace.all(id) as LinkRow[]);
+    // A huge trace: every span from its stored reading alone (no attributes, events or messages to
+    // decode and normalize again). Costs tool_result edges their call ids (an index reading has
+    // none), so they match by tool name and order; see docs/genai-graph.md.
+    if (Number(spanCount) > WHOLE_GRAPH_MAX_SPANS) {
+      return (this.stmts.graphRowsOfTrace.all(id) as Array<PlainSpanRow & { genai: string | null }>).map((r) => ({
+        ...this.placeOf(traceId, r, links),
+        genai: r.genai === null ? null : readStoredGenAi(r.genai),
+      }));
+    }
+    const rows = this.stmts.genAiSpansOfTrace.all(id) as SpanRow[];
+    if (rows.length === 0) return [];
+    const events = groupBySpan(this.stmts.genAiEventsOfTrace.all(id) as EventRow[]);
     const spans: SpanRecord[] = rows.map((r) => this.spanOf(r, events.get(r.id) ?? [], links.get(r.id) ?? []));
     this.completeGenAi(spans, this.genAiLogs?.genAiLogsOfTrace(id) ?? []);
-    const plain = (this.stmts.plainSpansOfTrace.all(id) as PlainSpanRow[]).map(
-      (r): GraphSpan => ({
-        traceId,
-        spanId: r.span_id,
-        parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
-        traceState: '',
-        name: r.name,
-        kind: kindName(r.kind),
-        startTimeUnixNano: r.start_ns,
-        endTimeUnixNano: r.end_ns,
-        status: { code: statusName(r.status_code), message: r.status_message },
-        attributes: {},
-        droppedAttributesCount: 0,
-        events: [],
-        droppedEventsCount: 0,
-        links: (links.get(r.id) ?? []).map(linkOf),
-        droppedLinksCount: 0,
-        resource: this.resourceOf(r.resource_id),
-        scope: this.scopeOf(r.scope_id),
-        genai: null,
-      }),
-    );
+    const plain = (this.stmts.plainSpansOfTrace.all(id) as PlainSpanRow[]).map((r) => this.placeOf(traceId, r, links));
     return [...spans, ...plain];
+  }
+
+  /** A span as a place in the tree (no attributes, events or GenAI reading), with its links. */
+  private placeOf(traceId: string, r: PlainSpanRow, links: Map<number, LinkRow[]>): GraphSpan {
+    return {
+      traceId,
+      spanId: r.span_id,
+      parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
+      traceState: '',
+      name: r.name,
+      kind: kindName(r.kind),
+      startTimeUnixNano: r.start_ns,
+      endTimeUnixNano: r.end_ns,
+      status: { code: statusName(r.status_code), message: r.status_message },
+      attributes: {},
+      droppedAttributesCount: 0,
+      events: [],
+      droppedEventsCount: 0,
+      links: (links.get(r.id) ?? []).map(linkOf),
+      droppedLinksCount: 0,
+      resource: this.resourceOf(r.resource_id),
+      scope: this.scopeOf(r.scope_id),
+      genai: null,
+    };
   }
 
   getTrace(traceId: string): TraceDetail | null {
