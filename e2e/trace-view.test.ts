@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
 import { exportSpans } from '../test/support/otel';
-import { recordAgentRun, type AgentRun } from '../test/support/agent-run';
-import { launchBrowser, openWatchedPage, spanRow, traceRow, waitForCount, type WatchedPage } from './support/browser';
+import { recordAgentRun, recordLateSpan, type AgentRun } from '../test/support/agent-run';
+import { launchBrowser, markDocument, openWatchedPage, spanRow, traceRow, waitForCount, type WatchedPage } from './support/browser';
 import { clickGraphNode, graphNode } from './support/trace-page';
 
 let server: ServeProcess | undefined;
@@ -116,6 +116,19 @@ test('an HTTP span under a tool selects the tool node it belongs to', async () =
   await spanRow(page, httpId).click();
   await expectSelected(page, httpId);
   await page.locator(`[data-testid="graph-node"][data-span-id="${run.ids.flightSearches[0]}"][data-selected="true"]`).waitFor({ state: 'attached' });
+});
+
+test('a span that arrives while the trace is open appears in place, in the timeline and the graph', async () => {
+  const { page } = ui;
+  const sameDocument = await markDocument(page);
+  const selected = new URL(page.url()).searchParams.get('span') ?? new URLSearchParams(hashOf(page).split('?')[1]).get('span');
+  assert.ok(selected);
+  const late = recordLateSpan(run, 'execute_tool send_itinerary', 9100);
+  await exportSpans(server!.otlpHttp, 'protobuf', late.spans);
+  await spanRow(page, late.spanId).waitFor();
+  await graphNode(page, late.spanId).waitFor({ state: 'attached' });
+  assert.equal(await sameDocument(), true, 'the trace must grow in place, not reload');
+  await expectSelected(page, selected);
 });
 
 test('the theme switch applies dark and light over the system choice and survives a reload', async () => {

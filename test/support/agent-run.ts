@@ -158,3 +158,17 @@ export function recordAgentRun(options: { serviceName?: string; startMs?: number
     },
   };
 }
+
+/** One more span in a recorded run, under its planner agent, as a late export would bring it. */
+export function recordLateSpan(run: AgentRun, name: string, offsetMs: number): { spanId: string; spans: ReturnType<InMemorySpanExporter['getFinishedSpans']> } {
+  const memory = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'trip-planner' }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
+  });
+  const parent = trace.setSpanContext(context.active(), { traceId: run.traceId, spanId: run.ids.planner, traceFlags: 1 });
+  const start = Number(run.spans.find((s) => s.spanContext().spanId === run.ids.planner)!.startTime[0]) * 1000 + offsetMs;
+  const span = provider.getTracer('trip-planner.agents').startSpan(name, { startTime: start, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'send_itinerary' } }, parent);
+  span.end(start + 120);
+  return { spanId: span.spanContext().spanId, spans: memory.getFinishedSpans() };
+}
