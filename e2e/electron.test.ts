@@ -18,7 +18,7 @@ import { CONTENT_SECURITY_POLICY } from '../src-main/electron/app-url';
 import type { AppTray } from '../src-main/electron/tray';
 import { REPO_ROOT, builtBinaryName, electronAbi, electronBuildDir, findElectron, nativeModules } from '../native/electron.mjs';
 import { sendAgentTrace } from '../test/support/otel';
-import { traceRow } from './support/browser';
+import { spanRow, traceRow } from './support/browser';
 
 const electron = findElectron();
 const skip = electron.found ? false : `no Electron binary on this machine (${electron.reason})`;
@@ -61,6 +61,9 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
   let tmp: string;
   const pageErrors: string[] = [];
   let mainOutput = '';
+  /** The trace the OTLP test sends; the trace-page test opens it. */
+  let sentTraceId = '';
+  let sentToolSpanId = '';
 
   before(async () => {
     if (!electron.found) return;
@@ -170,6 +173,8 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
     const info: EngineInfo = await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.getInfo());
     assert.match(info.otlpHttpEndpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     const sent = await sendAgentTrace(info.otlpHttpEndpoint, 'protobuf');
+    sentTraceId = sent.traceId;
+    sentToolSpanId = sent.spans.find((s) => s.name === 'execute_tool search_hotels')!.spanContext().spanId;
 
     await traceRow(page, sent.traceId).waitFor();
     const page1 = await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.listTraces({}));
@@ -188,6 +193,20 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
       (tooltip) => spansInTooltip(tooltip) >= sent.spanIds.length,
       'tray tooltip span count',
     );
+  });
+
+  test('the trace page works over IPC: graph, timeline, a failing tool span\'s detail, OTLP export', async () => {
+    await traceRow(page, sentTraceId).click();
+    await page.getByTestId('trace-view').waitFor();
+    await page.locator(`[data-testid="graph-node"][data-span-id="${sentToolSpanId}"]`).waitFor({ state: 'attached' });
+    await page.getByTestId('timeline-canvas').waitFor();
+    await spanRow(page, sentToolSpanId).click();
+    await page.locator(`[data-testid="span-detail"][data-span-id="${sentToolSpanId}"]`).waitFor();
+    assert.match((await page.getByTestId('span-error').textContent()) ?? '', /hotel API timed out/);
+    const exported = await page.evaluate((id) => (globalThis as unknown as PageGlobal).flowtrace.exportTraceOtlp(id), sentTraceId);
+    const body = JSON.parse(exported ?? 'null') as { resourceSpans?: unknown[] } | null;
+    assert.ok(body && Array.isArray(body.resourceSpans) && body.resourceSpans.length > 0, 'export over IPC returns OTLP/JSON');
+    await page.getByTestId('back-link').click();
   });
 
   test('Pause ingest in the tray pauses the engine', async () => {
