@@ -52,12 +52,17 @@ const traceRefresh = coalesce(async () => {
   const route = useUiStore.getState().route;
   if (route.view !== 'trace') return;
   const id = route.traceId;
+  // The outline first and shown at once: the timeline draws from it while the graph, a slower read
+  // of the same store thread, is asked for only after it (so a selected span's getSpan, sent when
+  // the page mounts, is answered before the graph, not after).
   try {
-    const [outline, graph] = await Promise.all([api.getTraceOutline(id), api.getAgentGraph(id)]);
-    useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline, graph, error: null } } }));
+    const outline = await api.getTraceOutline(id);
+    useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline, graph: s.traces[id]?.graph, error: null } } }));
     // A span the detail asked for before it arrived: try again now that the trace changed.
     const spanId = route.spanId;
     if (spanId && useDataStore.getState().spans[spanKey(id, spanId)] === null) void loadSpan(id, spanId, true);
+    const graph = await api.getAgentGraph(id);
+    useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph, error: null } } }));
   } catch (err) {
     useDataStore.setState((s) => ({
       traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph: s.traces[id]?.graph, error: errorMessage(err) } },
