@@ -11,12 +11,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { GenAiSpan, GenAiTraceRollup, SpanRecord } from '../../../src-shared/contract';
 import { SPAN_KINDS, STATUS_CODES } from '../otlp/span-batch';
 import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
-import { rollupTrace, type RollupItem } from '../genai/rollup';
+import type { RollupItem } from '../genai/rollup';
+import { RollupStates, TraceRollupState } from '../genai/rollup-state';
 import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 
-/** A span's place in the trace tree and its GenAI reading, in start order, for rollupTrace. */
+/** A span's place in the trace tree and its GenAI reading, for the trace's rollup state. */
 interface GenAiItem extends RollupItem {
   start: bigint;
 }
@@ -80,10 +81,6 @@ function storedColumns(row: TraceRow): RollupColumns {
 
 const NO_ROLLUP: RollupColumns = [0, null, null, null, null, null, null, null, null, null];
 
-function byStart(a: GenAiItem, b: GenAiItem): number {
-  return a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
-}
-
 /** The values the list filters look up (see TraceListQuery: model, agent, tool, kind), as search tokens. */
 function addFacets(search: SearchDocument, g: GenAiSpan): void {
   const add = (facet: string, value: string | undefined) => {
@@ -105,9 +102,16 @@ function betterRoot(a: RootCandidate, b: RootCandidate | null): boolean {
   return a.start < b.start;
 }
 
+/**
+ * Spans whose rollup state stays in memory across batches (RollupStates): about 100 bytes each, so
+ * ~150 MB at the bound; a trace beyond it is re-read from the store on each batch instead.
+ */
+const ROLLUP_STATE_MAX_SPANS = 1_500_000;
+
 export class Compactor {
   private readonly stmts;
   private readonly normalizeOptions: NormalizeOptions | null;
+  private readonly rollups = new RollupStates(ROLLUP_STATE_MAX_SPANS);
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -152,7 +156,7 @@ export class Compactor {
       // The stored readings (small: no message content), decoded in JS by readStoredGenAi, which
       // knows the compact encoding and restores the fields it leaves out (totalTokens).
       rollupOfTrace: db.prepare(`
-        SELECT lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, genai AS g
+        SELECT lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, genai AS g, start_ns
         FROM spans WHERE trace_id = ? ORDER BY start_ns, id`).safeIntegers(true),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
@@ -171,6 +175,8 @@ export class Compactor {
       return this.compactInTransaction(batches);
     } catch (err) {
       this.keys.forgetAbove(keysBefore);
+      // The batch rolled back, but rollup states may already hold its spans.
+      this.rollups.clear();
       throw err;
     }
   }
@@ -306,22 +312,42 @@ export class Compactor {
   }
 
   /**
-   * The trace's rollup after this delta. A new trace: from the delta's spans alone. A stored trace
-   * that gets GenAI spans: recomputed from all its stored spans (this delta's are inserted already),
-   * because "innermost span carrying usage" depends on spans of earlier batches (an agent span
-   * repeating its children's usage usually arrives after them) and summing deltas would count it
-   * twice. Costs one indexed read of the trace's spans, only for GenAI traces split over batches.
-   * A delta without GenAI spans leaves the rollup as it was.
+   * The trace's rollup after this delta, kept incrementally (genai/rollup-state.ts): "innermost span
+   * carrying usage" depends on spans of earlier batches (an agent span repeating its children's
+   * usage usually arrives after them), so summing deltas would count twice, and re-reading the
+   * whole trace per batch made big GenAI traces ingest ever slower. A trace whose state is not in
+   * memory (new, evicted, after a restart) is read from the store once, this delta included.
+   * A trace without GenAI spans so far keeps no state and no rollup.
    */
   private rollupOf(d: TraceDelta, row: TraceRow | undefined): RollupColumns {
-    if (!d.hasGenai) return row ? storedColumns(row) : NO_ROLLUP;
-    if (!row) return rollupColumns(rollupTrace(d.items.sort(byStart)));
-    const rows = this.stmts.rollupOfTrace.all(d.traceId) as Array<{ span_id: string; parent_span_id: string; g: string | null }>;
-    const items: RollupItem[] = rows.map((r) => ({
-      spanId: r.span_id,
-      parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
-      genai: r.g === null ? null : readStoredGenAi(r.g),
-    }));
-    return rollupColumns(rollupTrace(items));
+    const key = d.traceId.toString('hex');
+    let state = this.rollups.get(key);
+    const before = state?.size ?? 0;
+    if (state) {
+      for (const item of d.items) state.add(item);
+    } else {
+      if (!d.hasGenai) return row ? storedColumns(row) : NO_ROLLUP;
+      state = new TraceRollupState();
+      if (!row) {
+        for (const item of d.items) state.add(item);
+      } else {
+        const rows = this.stmts.rollupOfTrace.all(d.traceId) as Array<{ span_id: string; parent_span_id: string; g: string | null; start_ns: bigint }>;
+        for (const r of rows) {
+          state.add({
+            spanId: r.span_id,
+            parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
+            genai: r.g === null ? null : readStoredGenAi(r.g),
+            start: r.start_ns,
+          });
+        }
+      }
+    }
+    this.rollups.keep(key, state, before);
+    return rollupColumns(state.rollup());
+  }
+
+  /** After retention deleted traces: a kept state may include spans that are gone. */
+  forgetRollups(): void {
+    this.rollups.clear();
   }
 }

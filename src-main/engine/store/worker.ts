@@ -428,6 +428,7 @@ class StoreWorker {
     try {
       this.drainMemtable();
       const result = this.retention.enforce(this.retentionSettings);
+      if (result.deletedTraces > 0) this.compactor.forgetRollups();
       if (result.deletedTraces > 0) {
         this.emit({ event: 'log', line: `retention deleted ${result.deletedTraces} trace(s), ${result.deletedSpans} span(s)` });
         this.emit({ event: 'retained', deletedTraces: result.deletedTraces, deletedSpans: result.deletedSpans });

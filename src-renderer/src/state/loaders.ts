@@ -48,10 +48,16 @@ export async function loadMore(): Promise<void> {
   }
 }
 
+/** When the open trace's last load started (performance.now()), and which trace it was. */
+let lastTraceLoad = { traceId: '', at: -Infinity };
+/** A reconnect tick (no new spans) this soon after a load started brings nothing that load did not. */
+const RECONNECT_TICK_GRACE_MS = 3000;
+
 const traceRefresh = coalesce(async () => {
   const route = useUiStore.getState().route;
   if (route.view !== 'trace') return;
   const id = route.traceId;
+  lastTraceLoad = { traceId: id, at: performance.now() };
   // The outline first and shown at once: the timeline draws from it while the graph, a slower read
   // of the same store thread, is asked for only after it (so a selected span's getSpan, sent when
   // the page mounts, is answered before the graph, not after).
@@ -120,6 +126,20 @@ export async function loadInfo(): Promise<void> {
   }
 }
 
+/**
+ * The socket's "pull again" tick on (re)connect (truncated, nothing new) right after the open trace
+ * started loading: reloading would read a big trace twice for nothing.
+ */
+function redundantReconnectTick(tick: IngestTick, traceId: string): boolean {
+  return (
+    tick.truncated &&
+    tick.newSpans === 0 &&
+    tick.traceIds.length === 0 &&
+    lastTraceLoad.traceId === traceId &&
+    performance.now() - lastTraceLoad.at < RECONNECT_TICK_GRACE_MS
+  );
+}
+
 /** Whether a tick may have changed the open trace. */
 export function tickTouches(tick: IngestTick, traceId: string): boolean {
   return tick.truncated || tick.traceIds.includes(traceId);
@@ -131,7 +151,7 @@ function onTick(tick: IngestTick): void {
   const route = useUiStore.getState().route;
   // The list is refreshed even while a trace is open, so Back shows it current at once.
   void refreshList();
-  if (route.view === 'trace' && tickTouches(tick, route.traceId)) void refreshOpenTrace();
+  if (route.view === 'trace' && tickTouches(tick, route.traceId) && !redundantReconnectTick(tick, route.traceId)) void refreshOpenTrace();
 }
 
 /** Call once at startup; returns the teardown. */
