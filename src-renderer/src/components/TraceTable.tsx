@@ -2,7 +2,7 @@
 // a sticky header whose Start and Duration columns sort, and the keyboard highlight kept in view.
 // Rows arriving above the ones being read (a live refresh) keep the read rows where they are.
 // The whole row opens the trace; the name is also a real link (new tab, keyboard).
-import { useEffect, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
 import type { TraceSort, TraceSummary } from '../../../src-shared/contract';
 import { formatCost, formatModels, formatTokens, NO_PRICE, NONE, tokensTitle } from '../lib/list/format';
 import { revealScrollTop } from '../lib/list/keyboard';
@@ -55,7 +55,11 @@ function SortHeader({ column, label, sort, onSort }: { column: 'start' | 'durati
 
 export function TraceTable({ traces, scroller, listKey, stale, sort, onSort, highlightedId, onOpen, onNearEnd, footer }: Props) {
   const win = useVirtualRows(scroller, traces.length, ROW_HEIGHT);
-  const now = new Date();
+  // Rows are memoized: they re-render when their trace, highlight or day changes, not on scroll.
+  const today = new Date().toDateString();
+  const onOpenRef = useRef(onOpen);
+  onOpenRef.current = onOpen;
+  const open = useCallback((traceId: string) => onOpenRef.current(traceId), []);
 
   // Scroll anchoring: the first row in view before a refresh stays in view after it. Another list
   // (new filters or sort) starts at the top instead.
@@ -137,45 +141,16 @@ export function TraceTable({ traces, scroller, listKey, stale, sort, onSort, hig
               <td colSpan={9} />
             </tr>
           )}
-          {rows.map((t, i) => {
-            const highlighted = t.traceId === highlightedId;
-            const cost = formatCost(t);
-            return (
-              <tr
-                key={t.traceId}
-                data-testid="trace-row"
-                data-trace-id={t.traceId}
-                aria-rowindex={win.start + i + 2}
-                aria-current={highlighted || undefined}
-                className={highlighted ? 'highlighted' : undefined}
-                onClick={() => onOpen(t.traceId)}
-              >
-                <td className="root-name" title={t.rootName}>
-                  <a href={formatRoute({ view: 'trace', traceId: t.traceId, spanId: null })} onClick={(e) => e.stopPropagation()}>
-                    {t.rootName || '(unnamed)'}
-                  </a>
-                </td>
-                <td title={t.serviceName}>{t.serviceName}</td>
-                <td className="time" title={formatNanoFull(t.startTimeUnixNano)}>
-                  {formatNanoLocal(t.startTimeUnixNano, now)}
-                </td>
-                <td className="num">{formatMs(t.durationMs)}</td>
-                <td className="num">{t.spanCount}</td>
-                <td className="num">
-                  {t.errorCount > 0 ? <span className="error-count">{t.errorCount}</span> : <span className="muted">0</span>}
-                </td>
-                <td className={t.genai?.models.length ? 'models' : 'models muted'} title={t.genai?.models.join(', ')} data-testid="trace-models">
-                  {formatModels(t)}
-                </td>
-                <td className={t.genai ? 'num' : 'num muted'} title={tokensTitle(t)} data-testid="trace-tokens">
-                  {formatTokens(t)}
-                </td>
-                <td className={cost === NONE || cost === NO_PRICE ? 'num muted' : 'num'} data-testid="trace-cost">
-                  {cost}
-                </td>
-              </tr>
-            );
-          })}
+          {rows.map((t, i) => (
+            <TraceRowView
+              key={t.traceId}
+              trace={t}
+              rowIndex={win.start + i + 2}
+              highlighted={t.traceId === highlightedId}
+              today={today}
+              onOpen={open}
+            />
+          ))}
           {win.padBottom > 0 && (
             <tr className="spacer" aria-hidden="true" style={{ height: win.padBottom }}>
               <td colSpan={9} />
@@ -187,3 +162,50 @@ export function TraceTable({ traces, scroller, listKey, stale, sort, onSort, hig
     </div>
   );
 }
+
+interface RowProps {
+  trace: TraceSummary;
+  rowIndex: number;
+  highlighted: boolean;
+  /** The local day (Date.toDateString), so the start column drops the date for today's traces. */
+  today: string;
+  onOpen: (traceId: string) => void;
+}
+
+const TraceRowView = memo(function TraceRowView({ trace: t, rowIndex, highlighted, today, onOpen }: RowProps) {
+  const cost = formatCost(t);
+  return (
+    <tr
+      data-testid="trace-row"
+      data-trace-id={t.traceId}
+      aria-rowindex={rowIndex}
+      aria-current={highlighted || undefined}
+      className={highlighted ? 'highlighted' : undefined}
+      onClick={() => onOpen(t.traceId)}
+    >
+      <td className="root-name" title={t.rootName}>
+        <a href={formatRoute({ view: 'trace', traceId: t.traceId, spanId: null })} onClick={(e) => e.stopPropagation()}>
+          {t.rootName || '(unnamed)'}
+        </a>
+      </td>
+      <td title={t.serviceName}>{t.serviceName}</td>
+      <td className="time" title={formatNanoFull(t.startTimeUnixNano)}>
+        {formatNanoLocal(t.startTimeUnixNano, new Date(today))}
+      </td>
+      <td className="num">{formatMs(t.durationMs)}</td>
+      <td className="num">{t.spanCount}</td>
+      <td className="num">
+        {t.errorCount > 0 ? <span className="error-count">{t.errorCount}</span> : <span className="muted">0</span>}
+      </td>
+      <td className={t.genai?.models.length ? 'models' : 'models muted'} title={t.genai?.models.join(', ')} data-testid="trace-models">
+        {formatModels(t)}
+      </td>
+      <td className={t.genai ? 'num' : 'num muted'} title={tokensTitle(t)} data-testid="trace-tokens">
+        {formatTokens(t)}
+      </td>
+      <td className={cost === NONE || cost === NO_PRICE ? 'num muted' : 'num'} data-testid="trace-cost">
+        {cost}
+      </td>
+    </tr>
+  );
+});

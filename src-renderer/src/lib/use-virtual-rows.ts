@@ -28,7 +28,12 @@ export function useVirtualRows(
   useLayoutEffect(() => {
     const el = container.current;
     if (!el) return;
-    const update = () => setView({ scrollTop: el.scrollTop, height: el.clientHeight || 800 });
+    // Scroll events come several per frame and mostly move within the same rows: re-render only
+    // when the first visible row or the viewport height changes, not on every pixel.
+    const update = () => {
+      const next = { scrollTop: Math.floor(el.scrollTop / rowHeight) * rowHeight, height: el.clientHeight || 800 };
+      setView((v) => (v.scrollTop === next.scrollTop && v.height === next.height ? v : next));
+    };
     update();
     el.addEventListener('scroll', update, { passive: true });
     const ro = new ResizeObserver(update);
@@ -37,6 +42,6 @@ export function useVirtualRows(
       el.removeEventListener('scroll', update);
       ro.disconnect();
     };
-  }, [container]);
+  }, [container, rowHeight]);
   return windowFor(count, rowHeight, view.scrollTop, view.height, overscan);
 }

@@ -9,7 +9,17 @@
 // `window.__flowtraceGraph.point(spanOrNodeId)` pans the node into view and returns its centre in
 // page coordinates for a real click; `.stats` / `.history` hold the timings of the last draws.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import cytoscape from 'cytoscape';
+import type cytoscape from 'cytoscape';
+
+/**
+ * Cytoscape is most of the renderer's code (~400 kB of a ~770 kB bundle): loaded as its own chunk
+ * when a trace first opens, so the list and the page's first paint do not parse it.
+ */
+let cytoscapeModule: Promise<typeof cytoscape> | null = null;
+function loadCytoscape(): Promise<typeof cytoscape> {
+  cytoscapeModule ??= import('cytoscape').then((m) => m.default);
+  return cytoscapeModule;
+}
 import type { AgentGraph, AgentGraphEdge, AgentGraphNode } from '../../../../src-shared/contract';
 import type { TraceOutline } from '../../../../src-shared/trace-outline';
 import { layoutTree } from '../../lib/graph/layout';
@@ -173,11 +183,27 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
   const colors = useRef<GraphColors | null>(null);
   const big = useRef(false);
 
-  // The instance: created once, themed from CSS variables, re-themed when the scheme or theme changes.
+  // The instance: created once (as soon as cytoscape has loaded), themed from CSS variables,
+  // re-themed when the scheme or theme changes. `ready` re-runs the effects that need it.
+  const [ready, setReady] = useState(false);
   useEffect(() => {
+    let dispose: (() => void) | null = null;
+    let cancelled = false;
+    void loadCytoscape().then((create) => {
+      if (cancelled) return;
+      dispose = mountCytoscape(create);
+      setReady(true);
+    });
+    return () => {
+      cancelled = true;
+      dispose?.();
+    };
+  }, []);
+
+  function mountCytoscape(create: typeof cytoscape): (() => void) | null {
     const container = containerRef.current;
     const pane = paneRef.current;
-    if (!container || !pane) return;
+    if (!container || !pane) return null;
     // Cytoscape injects a <style> (container `position: relative`) unless an element with this id
     // exists; the CSP rightly refuses inline styles, and graph.css already positions the canvas.
     if (!document.getElementById(CYTOSCAPE_STYLESHEET_ID)) {
@@ -185,7 +211,7 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
       marker.id = CYTOSCAPE_STYLESHEET_ID;
       document.head.appendChild(marker);
     }
-    const cy = cytoscape({
+    const cy = create({
       container,
       elements: [],
       style: graphStylesheet(colors.current ?? (colors.current = readGraphColors(pane)), big.current),
@@ -265,7 +291,7 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
       cy.destroy();
       cyRef.current = null;
     };
-  }, []);
+  }
 
   // Elements: diffed into the live instance, so a growing trace keeps the user's zoom and pan.
   const fittedFor = useRef<string | null>(null);
@@ -330,7 +356,7 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
         if (history.length > 20) history.shift();
       }),
     );
-  }, [prepared, traceId]);
+  }, [prepared, traceId, ready]);
 
   // A selection that a limited view hides: open the path to it.
   useEffect(() => {
@@ -356,14 +382,14 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
     if (inView(cy, node)) return;
     if (cy.nodes().length > ANIMATE_MAX_NODES) cy.center(node);
     else cy.animate({ center: { eles: node } }, { duration: 220, easing: 'ease-out-cubic' });
-  }, [selectedNode, prepared]);
+  }, [selectedNode, prepared, ready]);
 
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
     cy.nodes('.hovered').removeClass('hovered');
     if (hoveredNode) cy.getElementById(hoveredNode).addClass('hovered');
-  }, [hoveredNode, prepared]);
+  }, [hoveredNode, prepared, ready]);
 
   const selected = selectedNode && prepared ? prepared.folded.byId.get(selectedNode) : undefined;
   const run = selected && prepared ? runToExpand(prepared.folded, selected.id) : null;
