@@ -48,6 +48,9 @@ export async function loadMore(): Promise<void> {
   }
 }
 
+/** Above this many spans the trace page asks the engine for the agent graph already folded. */
+const HUGE_TRACE_SPANS = 50_000;
+
 /** When the open trace's last load started (performance.now()), and which trace it was. */
 let lastTraceLoad = { traceId: '', at: -Infinity };
 /** A reconnect tick (no new spans) this soon after a load started brings nothing that load did not. */
@@ -67,7 +70,10 @@ const traceRefresh = coalesce(async () => {
     // A span the detail asked for before it arrived: try again now that the trace changed.
     const spanId = route.spanId;
     if (spanId && useDataStore.getState().spans[spanKey(id, spanId)] === null) void loadSpan(id, spanId, true);
-    const graph = await api.getAgentGraph(id);
+    // A huge trace's full graph is hundreds of MB of JSON: ask for it folded (its folds then do not
+    // expand); the view folds smaller ones itself, expandably.
+    const huge = outline !== null && outline.spanIds.length > HUGE_TRACE_SPANS;
+    const graph = await api.getAgentGraph(id, huge ? { collapse: 3 } : undefined);
     useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph, error: null } } }));
   } catch (err) {
     useDataStore.setState((s) => ({
