@@ -90,7 +90,12 @@ export class Retention {
     total.deletedLogs += deleteInChunks(this.stmts.expiredLogs, cutoff);
     total.deletedMetricPoints += deleteInChunks(this.stmts.expiredPoints, cutoff);
     // Over the size limit: whichever family holds the data received longest ago gives up a chunk.
-    while (this.usedBytes() > settings.maxBytes) {
+    // A chunk whose rows shared pages with rows still kept may free no page yet; when a chunk freed
+    // nothing, this round stops rather than deleting on until the newest data is gone too (seen
+    // under heavy load), and the next round measures again.
+    let before = Infinity;
+    for (let used = this.usedBytes(); used > settings.maxBytes && used < before; used = this.usedBytes()) {
+      before = used;
       const family = this.oldestFamily();
       if (family === null) break;
       if (family === 'traces') {
