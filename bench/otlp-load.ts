@@ -10,18 +10,19 @@
  * drives it with pre-recorded agent spans, and reports throughput, ack latency, answers, retries,
  * the server's CPU and RSS, and how long acknowledged spans take to become readable.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { intArg } from './lib/args';
 import { spawnBaseline } from './lib/baseline';
 import { HttpClient } from './lib/http';
 import { runPhase, type PhaseStats } from './lib/load-driver';
+import { runMeta, writeResults } from './lib/meta';
 import { RequestPool } from './lib/otlp-requests';
 import { encodingOf, grpcTransport, httpTransport, TRANSPORTS, type Transport, type TransportName } from './lib/otlp-transports';
 import { ProcSampler } from './lib/proc-sample';
 import { atLeast, atMost, errorMessage, formatNumber, percentile, Report } from './lib/report';
-import { REPO_ROOT, buildProblem, ensureBenchBuild, spawnServe, type SpawnedServe } from './lib/serve';
+import { serveBuildDir, spawnServe, type SpawnedServe } from './lib/serve';
 import { VisibilityTracker, type VisibilityResult } from './lib/visibility';
 
 const SCENARIOS = ['throughput', 'single', 'paced', 'soak', 'overload'] as const;
@@ -81,11 +82,7 @@ function parseArgs(argv: string[]): Options {
   const rest: Omit<Options, 'scenario' | 'transport' | 'baseline' | 'connections' | 'spansPerRequest' | 'durationS' | 'rate'> = {
     pollMs: 200, retryDelayMs: null, maxRetries: 100, maxInFlight: 256, timeoutMs: 60_000, seed: 42, serveBuild: 'bench', serveArgs: [], keep: false,
   };
-  const int = (name: string, v: string | undefined, min: number, max: number): number => {
-    const n = Number(v?.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < min || n > max) usage(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
+  const int = intArg(usage);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = argv[i + 1];
@@ -138,16 +135,6 @@ function parseArgs(argv: string[]): Options {
     baseline: transport !== 'grpc' && (baseline ?? true),
     ...rest,
   };
-}
-
-function gitCommit(): string | null {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    return dirty ? `${head}+uncommitted` : head;
-  } catch {
-    return null;
-  }
 }
 
 function makeTransport(o: Options, serve: SpawnedServe): Transport {
@@ -315,26 +302,14 @@ async function runScenario(report: Report, o: Options, serve: SpawnedServe, tran
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const started = new Date();
-  const report = new Report({
-    tool: 'otlp-load',
-    startedAt: started.toISOString(),
-    commit: gitCommit(),
-    node: process.version,
-    cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
-    memoryGiB: +(totalmem() / 1024 ** 3).toFixed(1),
-    options: o,
-  });
+  const report = new Report({ tool: 'otlp-load', ...runMeta(started), options: o });
   console.log(`Flowtrace OTLP load — scenario ${o.scenario}, ${o.transport}, node ${process.version}, ${cpus().length} CPUs`);
   let serve: SpawnedServe | null = null;
   let transport: Transport | null = null;
   const dataDir = mkdtempSync(join(tmpdir(), 'flowtrace-otlp-load-'));
   let failed = false;
   try {
-    let buildDir = join(REPO_ROOT, 'out');
-    if (o.serveBuild === 'out') {
-      const problem = buildProblem(buildDir);
-      if (problem) throw new Error(`${problem}: run \`npx electron-vite build\`, or drop --serve-build out`);
-    } else buildDir = ensureBenchBuild((l) => console.log(`  · ${l}`));
+    const buildDir = serveBuildDir(o.serveBuild, (l) => console.log(`  · ${l}`));
     const pool = new RequestPool({ encoding: encodingOf(o.transport), spansPerRequest: o.spansPerRequest, poolSize: o.spansPerRequest >= 64 ? 32 : 256, seed: o.seed });
     meanRequestBytes = pool.meanBytes;
     report.note(`recorded ${pool.options.poolSize} distinct requests of ${o.spansPerRequest} span(s) (${(pool.meanBytes / 1024).toFixed(1)} KiB each, ${pool.options.encoding}) in ${(pool.genMs / 1000).toFixed(1)} s; every send gets unique trace ids`);
@@ -352,11 +327,7 @@ async function main(): Promise<void> {
     transport?.close();
     if (serve) await serve.stop();
     if (!o.keep) rmSync(dataDir, { recursive: true, force: true });
-    const file = join(REPO_ROOT, 'bench/results', `otlp-load-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-    report.meta.finishedAt = new Date().toISOString();
-    report.write(file);
-    const below = report.figures.filter((f) => f.pass === false).length;
-    console.log(`\n${report.figures.length} figures, ${below} below target → ${file}`);
+    const below = writeResults(report, 'otlp-load', started);
     process.exitCode = failed || below > 0 ? 1 : 0;
   }
 }

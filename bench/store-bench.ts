@@ -6,11 +6,11 @@
  *        [--spans 1000000] [--data-dir DIR] [--runs 50] [--window 16] [--seed 42]
  *        [--lag-rate 20000] [--lag-seconds 20] [--restarts 3] [--serve-build bench|out] [--keep]
  */
-import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { intArg } from './lib/args';
+import { runMeta, writeResults } from './lib/meta';
 import { Report, errorMessage } from './lib/report';
-import { REPO_ROOT } from './lib/serve';
 import { runAppend } from './store/append';
 import { BenchContext, type BenchOptions } from './store/context';
 import { runLag } from './store/lag';
@@ -44,11 +44,7 @@ function parseArgs(argv: string[]): { options: BenchOptions; only: Set<Section> 
     serveBuild: 'bench',
   };
   let only = new Set<Section>(SECTIONS);
-  const int = (name: string, v: string | undefined, min: number, max: number): number => {
-    const n = Number(v?.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < min || n > max) usage(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
+  const int = intArg(usage);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = argv[i + 1];
@@ -86,28 +82,10 @@ function parseArgs(argv: string[]): { options: BenchOptions; only: Set<Section> 
   return { options, only };
 }
 
-function gitCommit(): string | null {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    return dirty ? `${head}+uncommitted` : head;
-  } catch {
-    return null;
-  }
-}
-
 async function main(): Promise<void> {
   const { options, only } = parseArgs(process.argv.slice(2));
   const started = new Date();
-  const report = new Report({
-    startedAt: started.toISOString(),
-    commit: gitCommit(),
-    node: process.version,
-    cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
-    memoryGiB: +(totalmem() / 1024 ** 3).toFixed(1),
-    options,
-    sections: [...only],
-  });
+  const report = new Report({ tool: 'store-bench', ...runMeta(started), options, sections: [...only] });
   console.log(`Flowtrace store benchmark — ${[...only].join(', ')} — ${options.spans.toLocaleString('en-US')} spans, seed ${options.seed}, node ${process.version}, ${cpus().length} CPUs`);
   const ctx = new BenchContext(options, report);
   const has = (s: Section): boolean => only.has(s);
@@ -132,12 +110,7 @@ async function main(): Promise<void> {
     }
   } finally {
     ctx.cleanup();
-    const file = join(REPO_ROOT, 'bench/results', `store-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-    report.meta.finishedAt = new Date().toISOString();
-    report.write(file);
-    const failed = report.figures.filter((f) => f.pass === false).length;
-    const na = report.figures.filter((f) => f.value === null).length;
-    console.log(`\n${report.figures.length} figures, ${failed} below target, ${na} n/a → ${file}`);
+    writeResults(report, 'store', started);
   }
 }
 

@@ -236,7 +236,7 @@ export interface GeneratorOptions {
 }
 
 /** Collects finished spans synchronously, in end order (what a BatchSpanProcessor would queue). */
-class CollectingProcessor implements SpanProcessor {
+export class CollectingProcessor implements SpanProcessor {
   spans: ReadableSpan[] = [];
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
@@ -250,7 +250,8 @@ class CollectingProcessor implements SpanProcessor {
   }
 }
 
-function hr(us: number): HrTime {
+/** Microseconds since the epoch as the SDK's HrTime. */
+export function hr(us: number): HrTime {
   const s = Math.floor(us / 1e6);
   return [s, Math.round((us - s * 1e6) * 1000)];
 }

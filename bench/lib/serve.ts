@@ -32,30 +32,41 @@ export interface SpawnedServe {
   stop: () => Promise<void>;
 }
 
-function newestMtime(dir: string, depth = 0): number {
+function newestMtime(dir: string, pattern: RegExp, depth = 0): number {
   let newest = 0;
   if (depth > 6 || !existsSync(dir)) return newest;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p, depth + 1));
-    else if (/\.(ts|tsx|sql)$/.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p, pattern, depth + 1));
+    else if (pattern.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
 
-/** null when `<buildDir>/main/cli.js` exists and is newer than every source file it is built from; else why not. */
-export function buildProblem(buildDir: string): string | null {
+export interface BuildNeeds {
+  /** The UI is measured too: the renderer build must be newer than src-renderer/ and src-shared/. */
+  ui?: boolean;
+}
+
+/** null when `<buildDir>` is newer than every source file it is built from; else why not. */
+export function buildProblem(buildDir: string, needs: BuildNeeds = {}): string | null {
   const cli = join(buildDir, 'main/cli.js');
   if (!existsSync(cli)) return `${cli} is missing`;
-  const built = statSync(cli).mtimeMs;
-  const src = Math.max(newestMtime(join(REPO_ROOT, 'src-main')), newestMtime(join(REPO_ROOT, 'src-shared')));
-  if (src > built) return `${buildDir} is older than src-main/ or src-shared/`;
-  return null;
+  const engineSources = /\.(ts|tsx|sql)$/;
+  const src = Math.max(newestMtime(join(REPO_ROOT, 'src-main'), engineSources), newestMtime(join(REPO_ROOT, 'src-shared'), engineSources));
+  if (src > statSync(cli).mtimeMs) return `${buildDir} is older than src-main/ or src-shared/`;
+  if (!needs.ui) return null;
+  // Engine-only benchmarks skip this: a renderer edit would rebuild for nothing they measure.
+  const index = join(buildDir, 'renderer/index.html');
+  if (!existsSync(index)) return `${index} is missing`;
+  const uiSources = /\.(ts|tsx|css|html|svg)$/;
+  const ui = Math.max(newestMtime(join(REPO_ROOT, 'src-renderer'), uiSources), newestMtime(join(REPO_ROOT, 'src-shared'), uiSources));
+  return ui > statSync(index).mtimeMs ? `${buildDir}/renderer is older than src-renderer/ or src-shared/` : null;
 }
 
 /** Builds the app into bench/results/build when that build is missing or stale; returns the build dir. */
-export function ensureBenchBuild(log: (line: string) => void): string {
-  const problem = buildProblem(BENCH_BUILD_DIR);
+export function ensureBenchBuild(log: (line: string) => void, needs: BuildNeeds = {}): string {
+  const problem = buildProblem(BENCH_BUILD_DIR, needs);
   if (problem === null) return BENCH_BUILD_DIR;
   log(`${problem}: building with electron-vite into ${BENCH_BUILD_DIR}`);
   const t0 = performance.now();
@@ -67,6 +78,18 @@ export function ensureBenchBuild(log: (line: string) => void): string {
   });
   log(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return BENCH_BUILD_DIR;
+}
+
+/**
+ * The build a benchmark spawns (`--serve-build`): out/ as it is, refused when stale (the benchmark
+ * never rebuilds out/), or its own build, rebuilt when stale.
+ */
+export function serveBuildDir(serveBuild: 'bench' | 'out', log: (line: string) => void, needs: BuildNeeds = {}): string {
+  if (serveBuild === 'bench') return ensureBenchBuild(log, needs);
+  const dir = join(REPO_ROOT, 'out');
+  const problem = buildProblem(dir, needs);
+  if (problem) throw new Error(`${problem}: run \`npx electron-vite build\`, or drop --serve-build out`);
+  return dir;
 }
 
 export async function spawnServe(buildDir: string, dataDir: string, timeoutMs = 60_000, extraArgs: readonly string[] = []): Promise<SpawnedServe> {
