@@ -15,7 +15,7 @@ import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
 import { payload } from './messages';
-import { costAt, findPrice, type PriceOptions } from './prices';
+import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
 import { indexAttributes, str, type AttributeIndex } from './values';
 
@@ -64,7 +64,10 @@ const PROVIDER_ALIASES: Record<string, string> = {
   azure_openai: 'azure.ai.openai',
 };
 
-export function normalizeSpan(span: SpanRecord, logs?: readonly LogRecordView[], options: NormalizeOptions = {}): GenAiSpan | null {
+/** The options when none are given: one object, so per-options caches (priceOf) work for them too. */
+const DEFAULT_OPTIONS: NormalizeOptions = {};
+
+export function normalizeSpan(span: SpanRecord, logs?: readonly LogRecordView[], options: NormalizeOptions = DEFAULT_OPTIONS): GenAiSpan | null {
   try {
     return normalize(span, logsOf(span, logs ?? []), options);
   } catch {
@@ -217,12 +220,33 @@ function toolOutput(c: DialectContext, toolCallId: string | undefined): GenAiMes
  * cost: absent.
  */
 function costOf(c: DialectContext, r: Reading, usageKnown: boolean, options: NormalizeOptions): number | null | undefined {
-  const match = usageKnown ? findPrice([r.responseModel, r.requestModel], options) : undefined;
+  const match = usageKnown ? priceOf(r.responseModel, r.requestModel, options) : undefined;
   if (match?.from === 'override') return costAt(r, match.price);
   const reported = read(c, CHAINS.reportedCostUsd);
   if (reported !== undefined) return reported;
   if (!usageKnown) return undefined;
   return match ? costAt(r, match.price) : null;
+}
+
+/**
+ * findPrice per (response, request) model pair, remembered per options object: compaction asks
+ * for the same few pairs millions of times with one options object. Bounded, since model names
+ * come from the wire.
+ */
+const priceCaches = new WeakMap<NormalizeOptions, Map<string, PriceMatch | null>>();
+const PRICE_CACHE_MAX = 4096;
+
+function priceOf(response: string | undefined, request: string | undefined, options: NormalizeOptions): PriceMatch | undefined {
+  let cache = priceCaches.get(options);
+  if (!cache) priceCaches.set(options, (cache = new Map()));
+  const key = `${response ?? ''}\u0000${request ?? ''}`;
+  let match = cache.get(key);
+  if (match === undefined) {
+    match = findPrice([response, request], options) ?? null;
+    if (cache.size >= PRICE_CACHE_MAX) cache.clear();
+    cache.set(key, match);
+  }
+  return match ?? undefined;
 }
 
 /** The records of this span, oldest first (a record without a time sorts by its observed time). */

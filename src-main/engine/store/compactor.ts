@@ -315,8 +315,9 @@ export class Compactor {
    * The trace's rollup after this delta, kept incrementally (genai/rollup-state.ts): "innermost span
    * carrying usage" depends on spans of earlier batches (an agent span repeating its children's
    * usage usually arrives after them), so summing deltas would count twice, and re-reading the
-   * whole trace per batch made big GenAI traces ingest ever slower. A trace whose state is not in
-   * memory (new, evicted, after a restart) is read from the store once, this delta included.
+   * whole trace per batch made big GenAI traces ingest ever slower. A trace that comes in more than
+   * one batch and whose state is not in memory (evicted, after a restart) is read from the store
+   * once, this delta included, and kept from then on.
    * A trace without GenAI spans so far keeps no state and no rollup.
    */
   private rollupOf(d: TraceDelta, row: TraceRow | undefined): RollupColumns {
@@ -329,7 +330,10 @@ export class Compactor {
       if (!d.hasGenai) return row ? storedColumns(row) : NO_ROLLUP;
       state = new TraceRollupState();
       if (!row) {
+        // A new trace: most arrive whole in one batch, so its state is not kept (keeping every
+        // trace's state measurably slowed ingest through GC); a second batch reads it back once.
         for (const item of d.items) state.add(item);
+        return rollupColumns(state.rollup());
       } else {
         const rows = this.stmts.rollupOfTrace.all(d.traceId) as Array<{ span_id: string; parent_span_id: string; g: string | null; start_ns: bigint }>;
         for (const r of rows) {

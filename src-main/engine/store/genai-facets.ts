@@ -68,15 +68,17 @@ function derivedTotal(g: Pick<GenAiSpan, 'inputTokens' | 'outputTokens'>): numbe
 
 /** spans.genai: the reading without its content fields, in the compact encoding above. */
 export function storedGenAi(g: GenAiSpan): string {
-  const out: StoredGenAi = {};
+  // Written out directly: building an object to JSON.stringify it was ~1.5 µs a span, the largest
+  // single GenAI cost at ingest. Same text as JSON.stringify of that object (same key order).
+  let out = '';
   for (const field of STORED_FIELDS) {
     const v = g[field];
     if (v === undefined) continue;
     if (field === 'operation' && v === OPERATION_OF_KIND[g.kind]) continue;
     if (field === 'totalTokens' && v === derivedTotal(g)) continue;
-    (out as Record<string, unknown>)[STORED_KEYS[field]] = v;
+    out += `${out === '' ? '{"' : ',"'}${STORED_KEYS[field]}":${typeof v === 'number' && Number.isFinite(v) ? String(v) : JSON.stringify(v)}`;
   }
-  return JSON.stringify(out);
+  return out === '' ? '{}' : `${out}}`;
 }
 
 /** A spans.genai value back as the GenAiSpan it was written from (both encodings). */
