@@ -84,13 +84,16 @@ function main(): void {
   const w = median(withRuns.map((r) => r.rate));
   const wo = median(withoutRuns.map((r) => r.rate));
   const pairCosts = withRuns.map((r, i) => 1 - r.rate / withoutRuns[i]!.rate);
-  const cost = 1 - w / wo;
+  // The verdict is the median of the pairs' costs: each pair ran back to back, so drift in the
+  // machine's load cancels within a pair but not across the two sides' medians.
+  const cost = median(pairCosts);
   const cpuW = median(withRuns.map((r) => r.cpuUsPerSpan));
   const cpuWo = median(withoutRuns.map((r) => r.cpuUsPerSpan));
   console.log(`\nmedian with ${Math.round(w).toLocaleString('en-US')} spans/s, without ${Math.round(wo).toLocaleString('en-US')} spans/s`);
   console.log(`cost per pair: ${pairCosts.map((c) => `${(c * 100).toFixed(1)} %`).join(', ')}`);
   console.log(`server CPU per span: with ${cpuW.toFixed(1)} µs, without ${cpuWo.toFixed(1)} µs → normalization adds ${((cpuW / cpuWo - 1) * 100).toFixed(1)} % CPU per span`);
-  console.log(`normalization costs ${(cost * 100).toFixed(1)} % of ingest throughput (median of medians; target ≤ 15 %) → ${cost <= 0.15 ? 'holds' : 'MISSED'}`);
+  console.log(`median of the sides: ${((1 - w / wo) * 100).toFixed(1)} %`);
+  console.log(`normalization costs ${(cost * 100).toFixed(1)} % of ingest throughput (median of the pairs; target ≤ 15 %) → ${cost <= 0.15 ? 'holds' : 'MISSED'}`);
   process.exitCode = cost <= 0.15 ? 0 : 1;
 }
 
