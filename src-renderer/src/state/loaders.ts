@@ -51,21 +51,26 @@ export async function loadMore(): Promise<void> {
 /** Above this many spans the trace page asks the engine for the agent graph already folded. */
 const HUGE_TRACE_SPANS = 50_000;
 
-/** When the open trace's last load started (performance.now()), and which trace it was. */
-let lastTraceLoad = { traceId: '', at: -Infinity };
-/** A reconnect tick (no new spans) this soon after a load started brings nothing that load did not. */
+/** The open trace's last outline load: which trace, and when it finished (performance.now(); null while in flight). */
+let lastTraceLoad: { traceId: string; finishedAt: number | null } = { traceId: '', finishedAt: -Infinity };
+/**
+ * A reconnect tick (no new spans) while a load is in flight or this soon after one finished brings
+ * nothing that load did not. Its stats come from the same store thread, so behind a big outline
+ * the tick arrives as late as the outline does.
+ */
 const RECONNECT_TICK_GRACE_MS = 3000;
 
 const traceRefresh = coalesce(async () => {
   const route = useUiStore.getState().route;
   if (route.view !== 'trace') return;
   const id = route.traceId;
-  lastTraceLoad = { traceId: id, at: performance.now() };
+  lastTraceLoad = { traceId: id, finishedAt: null };
   // The outline first and shown at once: the timeline draws from it while the graph, a slower read
   // of the same store thread, is asked for only after it (so a selected span's getSpan, sent when
   // the page mounts, is answered before the graph, not after).
   try {
     const outline = await api.getTraceOutline(id);
+    lastTraceLoad = { traceId: id, finishedAt: performance.now() };
     useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline, graph: s.traces[id]?.graph, error: null } } }));
     // A span the detail asked for before it arrived: try again now that the trace changed.
     const spanId = route.spanId;
@@ -76,6 +81,7 @@ const traceRefresh = coalesce(async () => {
     const graph = await api.getAgentGraph(id, huge ? { collapse: 3 } : undefined);
     useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph, error: null } } }));
   } catch (err) {
+    if (lastTraceLoad.traceId === id && lastTraceLoad.finishedAt === null) lastTraceLoad = { traceId: id, finishedAt: -Infinity };
     useDataStore.setState((s) => ({
       traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph: s.traces[id]?.graph, error: errorMessage(err) } },
     }));
@@ -133,8 +139,8 @@ export async function loadInfo(): Promise<void> {
 }
 
 /**
- * The socket's "pull again" tick on (re)connect (truncated, nothing new) right after the open trace
- * started loading: reloading would read a big trace twice for nothing.
+ * The socket's "pull again" tick on (re)connect (truncated, nothing new) while the open trace is
+ * loading or just loaded: reloading would read a big trace twice for nothing.
  */
 function redundantReconnectTick(tick: IngestTick, traceId: string): boolean {
   return (
@@ -142,7 +148,7 @@ function redundantReconnectTick(tick: IngestTick, traceId: string): boolean {
     tick.newSpans === 0 &&
     tick.traceIds.length === 0 &&
     lastTraceLoad.traceId === traceId &&
-    performance.now() - lastTraceLoad.at < RECONNECT_TICK_GRACE_MS
+    (lastTraceLoad.finishedAt === null || performance.now() - lastTraceLoad.finishedAt < RECONNECT_TICK_GRACE_MS)
   );
 }
 
