@@ -44,7 +44,6 @@ export type StoreRequest =
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
   | { op: 'getTraceOutline'; traceId: string }
-  | { op: 'exportTraceOtlp'; traceId: string }
   | { op: 'getAgentGraph'; traceId: string; options: AgentGraphOptions }
   | { op: 'getSpan'; traceId: string; spanId: string }
   | { op: 'listSessions'; query: SessionListQuery }
@@ -66,8 +65,6 @@ export interface StoreResponses {
   listTraces: TraceListPage;
   getTrace: TraceDetail | null;
   getTraceOutline: TraceOutline | null;
-  /** OTLP/JSON text: encoded next to the spans, so only a string crosses to the receivers' thread. */
-  exportTraceOtlp: string | null;
   getAgentGraph: AgentGraph | null;
   getSpan: SpanRecord | null;
   listSessions: SessionListPage;
