@@ -2,10 +2,24 @@
 // both: a node per span (kind from the outline, else 'other'; label = span name) and a `calls`
 // edge per parent → child. Ordered like the engine's graphs (nodes by start time then span id,
 // edges by the order of their ends), so folding and layout treat both alike.
-import { isGenAiKind, type AgentGraph, type AgentGraphEdge, type AgentGraphNode } from '../../../../src-shared/contract';
+import type { AgentGraph, AgentGraphEdge, AgentGraphNode, GenAiKind } from '../../../../src-shared/contract';
 import { edgeId, nanos } from '../../../../src-shared/agent-graph-collapse';
 import { STATUS_ERROR, STATUS_OK, type TraceOutline } from '../../../../src-shared/trace-outline';
 
+const KINDS: ReadonlySet<string> = new Set<GenAiKind>([
+  'agent',
+  'llm',
+  'tool',
+  'retriever',
+  'embedding',
+  'reranker',
+  'chain',
+  'workflow',
+  'guardrail',
+  'evaluator',
+  'memory',
+  'other',
+]);
 
 export function graphFromOutline(outline: TraceOutline): AgentGraph {
   const n = outline.spanIds.length;
@@ -32,7 +46,7 @@ export function graphFromOutline(outline: TraceOutline): AgentGraph {
     return {
       id: spanId,
       spanId,
-      kind: isGenAiKind(kind) ? kind : 'other',
+      kind: (KINDS.has(kind) ? kind : 'other') as GenAiKind,
       label: name,
       spanName: name,
       parentId: p === -1 ? null : (outline.spanIds[p] ?? null),
