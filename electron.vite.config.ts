@@ -1,5 +1,6 @@
-// Builds the three parts of the app. Main has three entries: the Electron shell, the headless CLI
-// (`flowtrace serve`) and the store worker, which runs better-sqlite3 off the main event loop.
+// Builds the three parts of the app. Main has four entries: the Electron shell, the headless CLI
+// (`flowtrace serve`), the store worker, which runs better-sqlite3 off the main event loop, and the
+// span-decode worker beside it.
 // Native modules stay external: they are loaded from node_modules (Node ABI) or from native/build
 // (Electron ABI), never bundled.
 import { resolve } from 'node:path';
@@ -32,9 +33,10 @@ export default defineConfig({
           electron: resolve('src-main/electron/main.ts'),
           cli: resolve('src-main/cli.ts'),
           'store-worker': resolve('src-main/engine/store/worker.ts'),
+          'span-decode-worker': resolve('src-main/engine/store/span-decode-worker.ts'),
         },
         // Shared chunks sit beside the entries, so `new URL('./store-worker.js', import.meta.url)`
-        // resolves from any of them (see src-main/engine/store/client.ts).
+        // resolves from any of them (see src-main/engine/store/start-worker.ts).
         output: { chunkFileNames: '[name]-[hash].js' },
       },
     },

@@ -38,6 +38,9 @@ Options for serve:
                          in the data dir, if present)
   --no-genai-ingest      store spans without reading their GenAI semantics at ingest (no rollups,
                          cost or GenAI filters for them); for measuring what that reading costs
+  --no-span-decode-worker
+                         decode spans on the store's thread, not in a worker beside it (the
+                         default on one-CPU machines); for measuring what the worker brings
   --port N               UI + REST API port (default 9600; 0 = any free port; always loopback)
   --durability MODE      normal (default): acknowledged data survives a crash of Flowtrace;
                          full: it also survives power loss (slower ingest)
@@ -80,6 +83,7 @@ async function serve(argv: string[]): Promise<void> {
       'otlp-allow-origin': { type: 'string', multiple: true },
       prices: { type: 'string' },
       'no-genai-ingest': { type: 'boolean' },
+      'no-span-decode-worker': { type: 'boolean' },
       port: { type: 'string' },
       durability: { type: 'string' },
       'retention-days': { type: 'string' },
@@ -118,6 +122,7 @@ async function serve(argv: string[]): Promise<void> {
     otlpAllowedOrigins: origins,
     ...(values.prices !== undefined ? { genaiPriceOverrides: readPriceOverrides(values.prices) } : {}),
     ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
+    ...(values['no-span-decode-worker'] ? { spanDecodeWorker: false } : {}),
     durability,
     retention: {
       maxAgeMs: days !== undefined ? days * 24 * 3600 * 1000 : DEFAULT_RETENTION.maxAgeMs,

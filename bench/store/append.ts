@@ -98,7 +98,8 @@ export async function runAppend(ctx: BenchContext, sections: { append: boolean; 
     const allCompacted = m.memtableSpans === 0 && m.compactedSpans - before.compactedSpans >= acked;
 
     // Fields added to StoreMetrics later (scanMs) read as 0 from an engine without them.
-    const d = (k: keyof StoreMetrics): number => (m[k] ?? 0) - (before[k] ?? 0);
+    type Counter = { [K in keyof StoreMetrics]: StoreMetrics[K] extends number ? K : never }[keyof StoreMetrics];
+    const d = (k: Counter): number => (m[k] ?? 0) - (before[k] ?? 0);
     if (rejected) ctx.log(`the store rejected ${rejected} spans`);
     const rates = slices.slice(0, -1).map((n) => n * 4);
     const steady = rates.length ? `per 250 ms slice: min ${Math.round(Math.min(...rates))}, max ${Math.round(Math.max(...rates))} spans/s` : '';
@@ -118,7 +119,7 @@ export async function runAppend(ctx: BenchContext, sections: { append: boolean; 
       }
       report.add('append', 'in-worker ack path (appendedSpans / (scanMs + appendMs))', d('appendedSpans') / ((d('scanMs') + d('appendMs')) / 1000), 'spans/s');
       report.add('append', 'in-worker decode (decodedSpans / decodeMs)', d('decodedSpans') / (d('decodeMs') / 1000), 'spans/s', {
-        note: `decodeMs ${Math.round(d('decodeMs'))}${d('scanMs') > 0 ? ', counted inside compactMs' : ''}`,
+        note: `decodeMs ${Math.round(d('decodeMs'))}${d('scanMs') > 0 ? ', counted inside compactMs' : ''}; ${d('workerDecodedSpans')} spans decoded by the span-decode worker (${m.spanDecodeWorker ?? 'n/a'})`,
       });
     }
     if (sections.compaction) {

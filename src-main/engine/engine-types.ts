@@ -55,6 +55,12 @@ export interface EngineOptions {
    * exists to measure what normalization costs ingest (`bench/genai-cost.ts`).
    */
   genaiAtIngest?: boolean;
+  /**
+   * Decode protobuf span requests, and read their GenAI semantics, in a worker thread beside the
+   * store's (store/span-decoder.ts). Default: when the machine has more than one CPU, where it lifts
+   * ingest throughput; false decodes on the store thread, as a one-CPU machine does anyway.
+   */
+  spanDecodeWorker?: boolean;
   /** One line per notable event; default: stderr. */
   log?: (line: string) => void;
 }

@@ -75,6 +75,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     // Settings are user-edited: malformed entries are dropped here rather than mispricing in the worker.
     ...(priceOverrides !== undefined ? { genaiPriceOverrides: parsePrices(priceOverrides) } : {}),
     ...(options.genaiAtIngest === false ? { genaiAtIngest: false } : {}),
+    ...(options.spanDecodeWorker !== undefined ? { spanDecodeWorker: options.spanDecodeWorker } : {}),
     onEvent: (e) => {
       if (e.event === 'log') log(e.line);
       else if (e.event === 'compacted') ticks.add(e);

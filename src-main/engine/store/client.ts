@@ -2,10 +2,12 @@
  * The engine's handle on the store: starts the store worker and turns its messages into Promises.
  * The store never hands out its database; callers get typed operations only.
  */
-import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { ArgumentError } from '../../../src-shared/validate';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention';
 import type { ModelPrice } from '../genai/prices';
+import { startWorker } from './start-worker';
 import type { Durability, StoreRequest, StoreResponses, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 export interface StoreOptions {
@@ -20,21 +22,9 @@ export interface StoreOptions {
   genaiPriceOverrides?: Record<string, ModelPrice>;
   /** See EngineOptions.genaiAtIngest. */
   genaiAtIngest?: boolean;
+  /** See EngineOptions.spanDecodeWorker. */
+  spanDecodeWorker?: boolean;
   onEvent?: (event: WorkerEvent) => void;
-}
-
-/**
- * Under tsx (tests) the engine runs from source and the worker is worker.ts next to this file;
- * in the built app every main chunk sits in out/main beside store-worker.js (electron.vite.config.ts).
- */
-function startWorker(data: StoreWorkerData): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    // Node 20 does not carry `--import tsx` into workers; register tsx inside the worker first.
-    const source = new URL('./worker.ts', import.meta.url).href;
-    const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
-    return new Worker(boot, { eval: true, workerData: data });
-  }
-  return new Worker(new URL('./store-worker.js', import.meta.url), { workerData: data });
 }
 
 /** About 1 s of compaction on a 2-core machine (measured ~18k spans/s): reads drain the backlog first. */
@@ -64,8 +54,9 @@ export class StoreClient {
       compactionBacklogLimit: options.compactionBacklogLimit ?? DEFAULT_COMPACTION_BACKLOG,
       genaiPriceOverrides: options.genaiPriceOverrides,
       genaiAtIngest: options.genaiAtIngest ?? true,
+      spanDecodeWorker: options.spanDecodeWorker ?? availableParallelism() > 1,
     };
-    const worker = startWorker(data);
+    const worker = startWorker(import.meta.url, './worker.ts', './store-worker.js', data);
     const store = new StoreClient(worker);
     return new Promise((resolve, reject) => {
       let ready = false;

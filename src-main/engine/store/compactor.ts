@@ -4,7 +4,8 @@
  * either the whole batch compacted or the log rows still above the watermark for replay.
  *
  * GenAI: every inserted span is normalized once (normalizeSpan; null, and cheap, for spans without
- * a GenAI marker) and its GenAiSpan stored as JSON (without message content: genai-facets.ts); the
+ * a GenAI marker; protobuf requests come already read by the span-decode worker, span-decoding.ts)
+ * and its GenAiSpan stored as JSON (without message content: genai-facets.ts); the
  * trace's rollup columns and filter tokens are kept current as its spans arrive, batch after batch.
  */
 import type BetterSqlite3 from 'better-sqlite3';
@@ -16,6 +17,7 @@ import { RollupStates, TraceRollupState } from '../genai/rollup-state';
 import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
+import type { ReadGenAi } from './span-decoding';
 
 /** A span's place in the trace tree and its GenAI reading, for the trace's rollup state. */
 interface GenAiItem extends RollupItem {
@@ -26,6 +28,8 @@ export interface AcceptedBatch {
   seq: number;
   receivedAt: number;
   spans: SpanRecord[];
+  /** The spans' readings when the span-decode worker already took them (span-decoding.ts); else read here. */
+  genai?: ReadGenAi | null;
 }
 
 export interface CompactionResult {
@@ -117,11 +121,10 @@ export class Compactor {
     private readonly db: BetterSqlite3.Database,
     private readonly keys: AttributeKeys,
     private readonly resourceScopes: ResourceScopes,
-    /** null: store spans without their GenAI reading (EngineOptions.genaiAtIngest false). */
-    normalizeOptions: NormalizeOptions | null = {},
+    /** span-decoding.ts ingestNormalizeOptions; null: store spans without their GenAI reading. */
+    normalizeOptions: NormalizeOptions | null,
   ) {
-    // Ingest stores only what rollups and filters index; reads complete the rest (genai-facets.ts).
-    this.normalizeOptions = normalizeOptions === null ? null : { ...normalizeOptions, scope: 'index' };
+    this.normalizeOptions = normalizeOptions;
     this.stmts = {
       insertSpan: db.prepare(`
         INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
@@ -186,9 +189,19 @@ export class Compactor {
       const deltas = new Map<string, TraceDelta>();
       let inserted = 0;
       for (const batch of batches) {
-        for (const span of batch.spans) {
-          const genai = this.normalizeOptions === null ? null : normalizeSpan(span, undefined, this.normalizeOptions);
-          if (this.insertSpan(span, batch.receivedAt, genai)) {
+        const read = batch.genai;
+        for (let i = 0; i < batch.spans.length; i++) {
+          const span = batch.spans[i]!;
+          let genai: GenAiSpan | null = null;
+          let stored: string | null = null;
+          if (read) {
+            genai = read.readings[i] ?? null;
+            stored = read.stored[i] ?? null;
+          } else if (this.normalizeOptions !== null) {
+            genai = normalizeSpan(span, undefined, this.normalizeOptions);
+            stored = genai === null ? null : storedGenAi(genai);
+          }
+          if (this.insertSpan(span, batch.receivedAt, stored)) {
             inserted++;
             this.accumulate(deltas, span, batch.receivedAt, genai);
           }
@@ -210,7 +223,8 @@ export class Compactor {
     })();
   }
 
-  private insertSpan(span: SpanRecord, receivedAt: number, genai: GenAiSpan | null): boolean {
+  /** storedGenai: the span's spans.genai text (genai-facets.ts storedGenAi), null when it has no reading. */
+  private insertSpan(span: SpanRecord, receivedAt: number, storedGenai: string | null): boolean {
     const info = this.stmts.insertSpan.run(
       Buffer.from(span.traceId, 'hex'),
       Buffer.from(span.spanId, 'hex'),
@@ -229,7 +243,7 @@ export class Compactor {
       this.resourceScopes.resourceId(span.resource),
       this.resourceScopes.scopeId(span.scope),
       receivedAt,
-      genai === null ? null : storedGenAi(genai),
+      storedGenai,
     );
     if (info.changes !== 1) return false; // a duplicate (an exporter's retry): stored once already
     const row = info.lastInsertRowid;

@@ -20,6 +20,7 @@ import type {
 import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
 import type { RetentionSettings } from './retention';
 import type { ModelPrice } from '../genai/prices';
+import type { SpanDecoderState } from './span-decoder';
 
 export type Durability = 'normal' | 'full';
 
@@ -37,6 +38,8 @@ export interface StoreWorkerData {
   genaiPriceOverrides: Record<string, ModelPrice> | undefined;
   /** false: compaction stores spans without their GenAI reading (EngineOptions.genaiAtIngest). */
   genaiAtIngest: boolean;
+  /** Decode protobuf span requests in the span-decode worker (EngineOptions.spanDecodeWorker). */
+  spanDecodeWorker: boolean;
 }
 
 export type StoreRequest =
@@ -81,8 +84,13 @@ export interface StoreResponses {
 export interface StoreMetrics {
   /** Time checking requests before the append (protobuf: a scan; JSON: the parse). */
   scanMs: number;
+  /** Decoded on the store thread (the span-decode worker had not answered, or is gone), and the time it took. */
   decodedSpans: number;
   decodeMs: number;
+  /** Decoded, with their GenAI readings, by the span-decode worker (span-decoder.ts). */
+  workerDecodedSpans: number;
+  /** The span-decode worker's state; off: not used (StoreWorkerData.spanDecodeWorker). */
+  spanDecodeWorker: SpanDecoderState | 'off';
   appendedRequests: number;
   appendedSpans: number;
   /** Time inside the append transactions, COMMIT included. */

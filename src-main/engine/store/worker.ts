@@ -1,9 +1,11 @@
 /**
  * The store's thread: owns the only SQLite connection, so no SQL ever runs on the engine's event
  * loop. Ingest requests are group-committed: every request that arrived while the previous commit
- * ran is checked, appended to the log in one transaction, and only then acknowledged. Decoding and
- * compaction into the indexed tables follow in log order, before the next read is served, so every
- * query sees every acknowledged span, log record and metric point.
+ * ran is checked, appended to the log in one transaction, and only then acknowledged. Protobuf span
+ * requests are then decoded, and their GenAI semantics read, by the span-decode worker beside this
+ * thread (span-decoder.ts); compaction into the indexed tables follows in log order, and a read is
+ * served once everything acknowledged before it is compacted, so every query sees every
+ * acknowledged span, log record and metric point. See docs/adr/0005-span-decode-worker.md.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
@@ -28,6 +30,8 @@ import { TelemetryQueries } from './telemetry-queries';
 import { Retention, type RetentionSettings } from './retention';
 import type { AgentGraph, AgentGraphOptions, SpanRecord, StoreNotice } from '../../../src-shared/contract';
 import { buildAgentGraph, collapseRepeats } from '../genai/graph';
+import { SpanDecoder } from './span-decoder';
+import { ingestNormalizeOptions, type DecodeOutcome, type ReadGenAi } from './span-decoding';
 import type { IngestResult, StoreMetrics, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 /** Indexed rows plus the log row take a few times a request's bytes; 8× is a safe bound. */
@@ -38,6 +42,17 @@ const DISK_RESERVE = 64 * 1024 * 1024;
 const RECOVERY_CHUNK = 64;
 /** Requests compacted per slice between appends (~4k spans at the usual 512 per request). */
 const COMPACTION_SLICE = 8;
+/**
+ * How long a read waits for the span-decode worker before the store thread decodes the rest itself.
+ * A read normally waits for up to the whole backlog (compactionBacklogLimit, ~1 s of decoding):
+ * decoding it here instead would not be faster, and the worker would decode it all again. This
+ * only bounds a read when the worker is starved or stuck.
+ */
+const READ_WAIT_LIMIT_MS = 5000;
+/** Appends wait for the span-decode worker once the backlog is this share of its bound… */
+const HOLD_AT_BACKLOG = 0.5;
+/** …for at most this long at a time. */
+const HOLD_LIMIT_MS = 1000;
 
 
 function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
@@ -45,8 +60,9 @@ function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
 }
 
 /**
- * An acknowledged request awaiting compaction: protobuf traces are decoded then; JSON traces, logs
- * and metrics already were (null only for entries replayed at start).
+ * An acknowledged request awaiting compaction: protobuf traces are decoded by the span-decode worker
+ * (or during compaction, when it has not answered or is gone); JSON traces, logs and metrics
+ * already were (null only for entries replayed at start).
  */
 interface MemtableEntry {
   seq: number;
@@ -55,6 +71,10 @@ interface MemtableEntry {
   encoding: OtlpEncoding;
   body: Uint8Array;
   spans: SpanRecord[] | null;
+  /** The spans' GenAI readings, when the span-decode worker took them with the spans. */
+  genai: ReadGenAi | null;
+  /** Sent to the span-decode worker, answer not yet in: compaction waits for it, reads do not. */
+  decoding: boolean;
   telemetry: DecodedTelemetry | null;
   /** Spans, log records or data points: what the backlog bound counts. */
   itemCount: number;
@@ -82,10 +102,22 @@ class StoreWorker {
   /** Items (spans, log records, data points) in the memtable; named for the spans that dominate it. */
   private memtableSpans = 0;
   private compactionScheduled = false;
-  private readonly metrics: Omit<StoreMetrics, 'memtableSpans' | 'dbBytes'> = {
+  /** null: decoding stays on this thread (StoreWorkerData.spanDecodeWorker). */
+  private readonly spanDecoder: SpanDecoder | null;
+  /** Memtable entries the span-decode worker has not answered yet, by log sequence number (ascending). */
+  private readonly decoding = new Map<number, MemtableEntry>();
+  private lastAppendedSeq = 0;
+  /** Reads waiting for the span-decode worker, in arrival order; afterSeq: the last request acknowledged before each came. */
+  private waitingReads: Array<{ id: number; req: Exclude<StoreRequest, { op: 'ingest' | 'metrics' }>; afterSeq: number }> = [];
+  private readWaitTimer: NodeJS.Timeout | null = null;
+  /** Appends held for the span-decode worker (holdForDecoder): since when, and the timer that ends it. */
+  private holdingSince = 0;
+  private holdTimer: NodeJS.Timeout | null = null;
+  private readonly metrics: Omit<StoreMetrics, 'memtableSpans' | 'dbBytes' | 'spanDecodeWorker'> = {
     scanMs: 0,
     decodedSpans: 0,
     decodeMs: 0,
+    workerDecodedSpans: 0,
     appendedRequests: 0,
     appendedSpans: 0,
     appendMs: 0,
@@ -119,7 +151,14 @@ class StoreWorker {
     // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
     // the user's overrides travel here.
     const normalizeOptions = data.genaiPriceOverrides ? { overrides: data.genaiPriceOverrides } : {};
-    this.compactor = new Compactor(this.db, keys, resourceScopes, data.genaiAtIngest ? normalizeOptions : null);
+    this.compactor = new Compactor(this.db, keys, resourceScopes, ingestNormalizeOptions(data.genaiPriceOverrides, data.genaiAtIngest));
+    this.spanDecoder = data.spanDecodeWorker
+      ? new SpanDecoder(
+          { priceOverrides: data.genaiPriceOverrides, genaiAtIngest: data.genaiAtIngest },
+          (outcome) => this.decoded(outcome),
+          (reason) => this.decoderLost(reason),
+        )
+      : null;
     this.telemetryCompactor = new TelemetryCompactor(this.db, keys, resourceScopes);
     this.queries = new Queries(this.db, keys, normalizeOptions);
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
@@ -140,12 +179,42 @@ class StoreWorker {
   handle(id: number, req: StoreRequest): void {
     if (req.op === 'ingest') {
       this.pendingIngest.push({ id, signal: req.signal, encoding: req.encoding, body: req.body });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushIngest());
-      }
+      this.scheduleFlush();
       return;
     }
+    // Metrics only observe, and must not wait or change what they measure.
+    if (req.op === 'metrics') return this.serve(id, req);
+    // Queries see every acknowledged span: a read waits (briefly) for the span-decode worker to
+    // answer for every request acknowledged before it, rather than decoding them a second time here.
+    this.waitingReads.push({ id, req, afterSeq: this.lastAppendedSeq });
+    this.serveWaitingReads();
+  }
+
+  /** Serves, in arrival order, every waiting read whose acknowledged requests are all decoded. */
+  private serveWaitingReads(force = false): void {
+    while (this.waitingReads.length > 0) {
+      const next = this.waitingReads[0]!;
+      const firstDecoding = this.decoding.keys().next();
+      const ready = force || next.req.op === 'close' || firstDecoding.done || firstDecoding.value > next.afterSeq;
+      if (!ready) {
+        this.readWaitTimer ??= setTimeout(() => {
+          this.readWaitTimer = null;
+          this.serveWaitingReads(true);
+        }, READ_WAIT_LIMIT_MS);
+        return;
+      }
+      this.waitingReads.shift();
+      // A read that had to wait too long (or shutdown) decodes what the worker still has, here.
+      this.compact(Infinity, !(force || next.req.op === 'close'));
+      this.serve(next.id, next.req);
+    }
+    if (this.readWaitTimer) {
+      clearTimeout(this.readWaitTimer);
+      this.readWaitTimer = null;
+    }
+  }
+
+  private serve(id: number, req: Exclude<StoreRequest, { op: 'ingest' }>): void {
     try {
       this.reply(id, this.read(req));
     } catch (err) {
@@ -153,9 +222,8 @@ class StoreWorker {
     }
   }
 
+  /** Runs a query; the memtable up to the read's acknowledged requests is already compacted. */
   private read(req: Exclude<StoreRequest, { op: 'ingest' }>): unknown {
-    // Queries see every acknowledged span; metrics only observe, and must not change what they measure.
-    if (req.op !== 'metrics') this.drainMemtable();
     switch (req.op) {
       case 'listTraces':
         return this.queries.listTraces(req.query);
@@ -184,8 +252,10 @@ class StoreWorker {
       case 'close':
         clearInterval(this.retentionTimer);
         if (this.compactionRetry) clearTimeout(this.compactionRetry);
-        this.flushIngest();
+        if (this.holdTimer) clearTimeout(this.holdTimer);
+        this.flushIngest(true);
         this.drainMemtable();
+        this.spanDecoder?.close();
         this.db.pragma('wal_checkpoint(TRUNCATE)');
         this.db.close();
         markClean(this.dbPath);
@@ -219,11 +289,43 @@ class StoreWorker {
     return { spans: batch.spans, telemetry: null, count: batch.spans.length, rejected: batch.rejected, rejectReasons: batch.rejectReasons, warnings: batch.warnings };
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushIngest());
+  }
+
+  /**
+   * Flow control while the span-decode worker is behind: appending at log speed would fill the
+   * backlog, and each exporter turned away waits RETRY_AFTER (5 s) idle. Answering later instead
+   * makes each exporter's next request wait for this one, so the inflow slows to what is indexed.
+   * Held at most HOLD_LIMIT_MS at a time; then the backlog bound decides, as without the worker.
+   */
+  private holdForDecoder(): boolean {
+    if (this.decoding.size === 0 || this.memtableSpans < this.backlogLimit * HOLD_AT_BACKLOG) {
+      this.holdingSince = 0;
+      return false;
+    }
+    const now = performance.now();
+    if (this.holdingSince === 0) this.holdingSince = now;
+    const left = HOLD_LIMIT_MS - (now - this.holdingSince);
+    if (left <= 0) {
+      this.holdingSince = 0;
+      return false;
+    }
+    this.holdTimer ??= setTimeout(() => {
+      this.holdTimer = null;
+      this.scheduleFlush();
+    }, left);
+    return true;
+  }
+
   /** One transaction for every request that is waiting; each is answered after COMMIT returns. */
-  private flushIngest(): void {
+  private flushIngest(force = false): void {
     this.flushScheduled = false;
     const jobs = this.pendingIngest;
     if (jobs.length === 0) return;
+    if (!force && this.holdForDecoder()) return;
     this.pendingIngest = [];
 
     let checked: Array<{ job: PendingIngest; result: ReturnType<StoreWorker['check']> }> = [];
@@ -265,7 +367,7 @@ class StoreWorker {
           const info = this.appendLog.run(receivedAt, LOG_ENCODING_CODES[job.signal][job.encoding], job.body, crc32(job.body));
           const entry: MemtableEntry = {
             seq: Number(info.lastInsertRowid), receivedAt, signal: job.signal, encoding: job.encoding, body: job.body,
-            spans: result.spans, telemetry: result.telemetry, itemCount: result.count,
+            spans: result.spans, genai: null, decoding: false, telemetry: result.telemetry, itemCount: result.count,
           };
           return entry;
         }),
@@ -300,9 +402,42 @@ class StoreWorker {
         warnings: result.warnings,
       } satisfies IngestResult);
     }
+    for (const e of accepted) {
+      this.lastAppendedSeq = e.seq;
+      if (e.signal === 'traces' && e.spans === null && this.spanDecoder?.submit({ seq: e.seq, body: e.body })) {
+        e.decoding = true;
+        this.decoding.set(e.seq, e);
+      }
+    }
     this.memtable.push(...accepted);
     for (const e of accepted) this.memtableSpans += e.itemCount;
     this.scheduleCompaction();
+  }
+
+  /** The span-decode worker's answer; ignored when a read already had the entry decoded here. */
+  private decoded(outcome: DecodeOutcome): void {
+    const entry = this.decoding.get(outcome.seq);
+    if (!entry) return;
+    this.decoding.delete(outcome.seq);
+    entry.decoding = false;
+    // A failure leaves the spans to compaction, which decodes again and reports the request.
+    if (outcome.ok) {
+      entry.spans = outcome.spans;
+      entry.genai = outcome.genai;
+      this.metrics.workerDecodedSpans += outcome.spans.length;
+    }
+    this.serveWaitingReads();
+    this.scheduleCompaction();
+    if (this.pendingIngest.length > 0) this.scheduleFlush();
+  }
+
+  private decoderLost(reason: string): void {
+    this.emit({ event: 'log', line: `${reason}; spans are decoded on the store thread from now on` });
+    for (const entry of this.decoding.values()) entry.decoding = false;
+    this.decoding.clear();
+    this.serveWaitingReads();
+    this.scheduleCompaction();
+    if (this.pendingIngest.length > 0) this.scheduleFlush();
   }
 
   /**
@@ -314,8 +449,9 @@ class StoreWorker {
     this.compactionScheduled = true;
     setImmediate(() => {
       this.compactionScheduled = false;
-      this.compact(COMPACTION_SLICE);
-      if (this.memtable.length > 0 && !this.compactionRetry) this.scheduleCompaction();
+      // What the span-decode worker is done with; its next answer schedules the next slice.
+      this.compact(COMPACTION_SLICE, true);
+      if (this.readyPrefix(1) > 0 && !this.compactionRetry) this.scheduleCompaction();
     });
   }
 
@@ -352,7 +488,7 @@ class StoreWorker {
           spans = [];
         }
       }
-      batches.push({ seq: e.seq, receivedAt: e.receivedAt, spans });
+      batches.push({ seq: e.seq, receivedAt: e.receivedAt, spans, genai: e.genai });
     }
     this.metrics.decodeMs += performance.now() - start;
     return { spans: batches, telemetry };
@@ -377,15 +513,33 @@ class StoreWorker {
     }
   }
 
-  /** Everything acknowledged becomes visible: reads and shutdown call this. */
-  private drainMemtable(): void {
-    this.compact(Infinity);
+  /** How many entries (at most max) at the head of the memtable the span-decode worker is done with. */
+  private readyPrefix(max: number): number {
+    let n = 0;
+    while (n < this.memtable.length && n < max && !this.memtable[n]!.decoding) n++;
+    return n;
   }
 
-  private compact(maxEntries: number): void {
-    if (this.memtable.length === 0) return;
-    const entries = this.memtable.slice(0, maxEntries);
-    this.memtable = this.memtable.slice(entries.length);
+  /** Everything acknowledged becomes visible, decoded here if need be: shutdown and retries call this. */
+  private drainMemtable(): void {
+    this.compact(Infinity, false);
+  }
+
+  /**
+   * Compacts up to maxEntries from the head of the memtable, in log order. With waitForDecoder it
+   * stops at the first entry the span-decode worker still has; without (reads), such entries are
+   * decoded here and the worker's later answer is ignored.
+   */
+  private compact(maxEntries: number, waitForDecoder: boolean): void {
+    const n = waitForDecoder ? this.readyPrefix(maxEntries) : Math.min(maxEntries, this.memtable.length);
+    if (n === 0) return;
+    const entries = this.memtable.slice(0, n);
+    this.memtable = this.memtable.slice(n);
+    for (const e of entries) {
+      if (!e.decoding) continue;
+      e.decoding = false;
+      this.decoding.delete(e.seq);
+    }
     try {
       const start = performance.now();
       const result = this.compactEntries(entries);
@@ -395,6 +549,8 @@ class StoreWorker {
         this.memtableSpans -= e.itemCount;
       }
       this.emit({ event: 'compacted', ...result });
+      // Appends held for the backlog (holdForDecoder) may go on now.
+      if (this.pendingIngest.length > 0) this.scheduleFlush();
     } catch (err) {
       // The entries stay in the memtable and their log rows above the watermark: retried soon,
       // and replayed at the next start if it never succeeds.
@@ -426,7 +582,7 @@ class StoreWorker {
 
   private runRetention(): void {
     try {
-      this.drainMemtable();
+      this.compact(Infinity, true);
       const result = this.retention.enforce(this.retentionSettings);
       if (result.deletedTraces > 0) this.compactor.forgetRollups();
       if (result.deletedTraces > 0) {
@@ -467,7 +623,9 @@ class StoreWorker {
           this.notice('error', `Log record ${row.seq} has an unknown encoding (${row.encoding}) and was skipped.`);
           continue;
         }
-        entries.push({ seq: row.seq, receivedAt: row.received_at, ...kind, body: row.payload, spans: null, telemetry: null, itemCount: 0 });
+        entries.push({
+          seq: row.seq, receivedAt: row.received_at, ...kind, body: row.payload, spans: null, genai: null, decoding: false, telemetry: null, itemCount: 0,
+        });
       }
       if (entries.length) this.compactEntries(entries);
       replayed += entries.length;
@@ -496,6 +654,7 @@ class StoreWorker {
     return {
       ...this.metrics,
       memtableSpans: this.memtableSpans,
+      spanDecodeWorker: this.spanDecoder?.status ?? 'off',
       dbBytes: pageSize * pages + walBytes,
     };
   }
