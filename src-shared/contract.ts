@@ -82,19 +82,13 @@ export interface SpanRecord {
  * comes from and which source wins. An absent field means "not known"; the raw attributes are kept as
  * sent on the span, so nothing is lost by normalizing.
  */
-export type GenAiKind =
-  | 'agent'
-  | 'llm'
-  | 'tool'
-  | 'retriever'
-  | 'embedding'
-  | 'reranker'
-  | 'chain'
-  | 'workflow'
-  | 'guardrail'
-  | 'evaluator'
-  | 'memory'
-  | 'other';
+export const GENAI_KINDS = ['agent', 'llm', 'tool', 'retriever', 'embedding', 'reranker', 'chain', 'workflow', 'guardrail', 'evaluator', 'memory', 'other'] as const;
+export type GenAiKind = (typeof GENAI_KINDS)[number];
+
+/** Kinds arrive as strings from the wire, the store and the outline; anything else reads as `other`. */
+export function isGenAiKind(value: string): value is GenAiKind {
+  return (GENAI_KINDS as readonly string[]).includes(value);
+}
 
 /**
  * One part of a message, after the OTel GenAI message JSON schema (gen-ai-input-messages.json /

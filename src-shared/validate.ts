@@ -3,7 +3,7 @@
  * or an HTTP client is `unknown` until it passes through here. Throws ArgumentError with a message
  * fit to show the caller.
  */
-import type { AgentGraphOptions, GenAiKind, HexId, LogListQuery, MetricPointQuery, SessionListQuery, TraceListQuery, TraceSort } from './contract';
+import { GENAI_KINDS, type AgentGraphOptions, type HexId, type LogListQuery, type MetricPointQuery, type SessionListQuery, type TraceListQuery, type TraceSort } from './contract';
 
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
@@ -35,9 +35,6 @@ const QUERY_FIELDS = new Set([
   'minDurationMs', 'maxDurationMs', 'startFrom', 'startTo', 'attributes',
   'model', 'agent', 'tool', 'kind', 'hasError', 'minTokens', 'minCostUsd',
 ]);
-const GENAI_KINDS: readonly GenAiKind[] = [
-  'agent', 'llm', 'tool', 'retriever', 'embedding', 'reranker', 'chain', 'workflow', 'guardrail', 'evaluator', 'memory', 'other',
-];
 
 export function parseSpanId(value: unknown): HexId {
   if (typeof value !== 'string') throw new ArgumentError('spanId must be a string');

@@ -14,6 +14,7 @@ import {
   type MouseEvent as ReactMouseEvent,
   type PointerEvent as ReactPointerEvent,
 } from 'react';
+import { GENAI_KINDS } from '../../../../src-shared/contract';
 import { PROMOTED_CYCLE, PROMOTED_NONE, STATUS_ERROR, STATUS_OK, type TraceOutline } from '../../../../src-shared/trace-outline';
 import { criticalPath } from '../../lib/timeline/critical-path';
 import { errorSpans, findSpans, flagsOf, positionOf, stepTo } from '../../lib/timeline/find';
@@ -21,7 +22,7 @@ import { foldedAncestors, indexOfSpan, scrollForRow, subtreeSizes, treeKey, visi
 import { fullWindow, isZoomed, panBy, revealSpan, wheelZoomFactor, zoomAt, zoomToSpan, type TimeWindow } from '../../lib/timeline/viewport';
 import { nanoDiffMs } from '../../lib/time';
 import { toggleCollapsed, useUiStore } from '../../state/ui-store';
-import { drawAxis, drawLanes, KIND_COLOURS, kindClass, PALETTE_ROLES, PaletteReader, ROW_HEIGHT } from './draw';
+import { drawAxis, drawLanes, kindClass, PALETTE_ROLES, PaletteReader, ROW_HEIGHT } from './draw';
 import { recordDraw } from './draw-stats';
 import './timeline.css';
 
@@ -577,7 +578,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover }: 
       </div>
 
       <div className="tl-probes" ref={probesRef} aria-hidden="true">
-        {KIND_COLOURS.map((k) => (
+        {GENAI_KINDS.map((k) => (
           <span key={k} className={`tl-k-${k}`} data-colour={`kind-${k}`} />
         ))}
         {PALETTE_ROLES.map((role) => (

@@ -2,6 +2,7 @@
 // time axis. Synchronous and allocation-light: everything it needs is already in memory, so a frame
 // costs what the visible rows cost whatever the trace's size. Colours come from CSS variables,
 // resolved by hidden probe elements (see Palette), so the light/dark theme is never hard-coded.
+import { GENAI_KINDS, isGenAiKind } from '../../../../src-shared/contract';
 import { STATUS_ERROR, type TraceOutline } from '../../../../src-shared/trace-outline';
 import { axisUnit, chooseTicks, formatDuration, formatTick } from '../../lib/timeline/axis';
 import type { CriticalPath } from '../../lib/timeline/critical-path';
@@ -15,21 +16,6 @@ const STRIPE_HEIGHT = 4;
 const CRITICAL_ALPHA = 0.7;
 const TICK_GAP_PX = 90;
 
-/** GenAI kinds with a colour of their own (timeline.css, `--tl-<kind>`); any other kind draws as `other`. */
-export const KIND_COLOURS = [
-  'agent',
-  'llm',
-  'tool',
-  'retriever',
-  'embedding',
-  'reranker',
-  'chain',
-  'workflow',
-  'guardrail',
-  'evaluator',
-  'memory',
-  'other',
-] as const;
 
 /** The rest of the palette, each a probe class in timeline.css. */
 export const PALETTE_ROLES = ['neutral', 'error', 'critical', 'bg', 'axis-bg', 'text', 'muted', 'grid', 'selected', 'hover', 'match', 'match-mark', 'cursor'] as const;
@@ -40,7 +26,7 @@ export type Palette = Record<PaletteRole, string> & { kinds: Map<string, string>
 /** CSS class carrying a kind's colour variable (known kinds only, so span data never becomes a class name). */
 export function kindClass(kind: string): string {
   if (kind === '') return 'tl-k-none';
-  return (KIND_COLOURS as readonly string[]).includes(kind) ? `tl-k-${kind}` : 'tl-k-other';
+  return isGenAiKind(kind) ? `tl-k-${kind}` : 'tl-k-other';
 }
 
 /**
@@ -57,7 +43,7 @@ export class PaletteReader {
   read(): Palette {
     const get = (key: string) => this.styles.get(key)?.color || '#888';
     const kinds = new Map<string, string>();
-    for (const k of KIND_COLOURS) kinds.set(k, get(`kind-${k}`));
+    for (const k of GENAI_KINDS) kinds.set(k, get(`kind-${k}`));
     const out = { kinds } as Palette;
     for (const role of PALETTE_ROLES) out[role] = get(role);
     return out;

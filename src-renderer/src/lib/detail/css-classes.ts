@@ -1,11 +1,9 @@
 // Class-name suffixes for GenAI kinds and message roles. Both come from span data, so they are
 // mapped onto a fixed set: nothing a producer sends becomes a class name of its own choosing.
-import type { GenAiKind } from '../../../../src-shared/contract';
-
-const KINDS: ReadonlySet<string> = new Set<GenAiKind>(['agent', 'llm', 'tool', 'retriever', 'embedding', 'reranker', 'chain', 'workflow', 'guardrail', 'evaluator', 'memory']);
+import { isGenAiKind } from '../../../../src-shared/contract';
 
 export function kindClass(kind: string): string {
-  return KINDS.has(kind) ? kind : 'other';
+  return isGenAiKind(kind) ? kind : 'other';
 }
 
 // A Map, not an object literal: a role named "constructor" must not find Object.prototype's.

@@ -2,24 +2,10 @@
 // both: a node per span (kind from the outline, else 'other'; label = span name) and a `calls`
 // edge per parent → child. Ordered like the engine's graphs (nodes by start time then span id,
 // edges by the order of their ends), so folding and layout treat both alike.
-import type { AgentGraph, AgentGraphEdge, AgentGraphNode, GenAiKind } from '../../../../src-shared/contract';
+import { isGenAiKind, type AgentGraph, type AgentGraphEdge, type AgentGraphNode } from '../../../../src-shared/contract';
 import { edgeId, nanos } from '../../../../src-shared/agent-graph-collapse';
 import { STATUS_ERROR, STATUS_OK, type TraceOutline } from '../../../../src-shared/trace-outline';
 
-const KINDS: ReadonlySet<string> = new Set<GenAiKind>([
-  'agent',
-  'llm',
-  'tool',
-  'retriever',
-  'embedding',
-  'reranker',
-  'chain',
-  'workflow',
-  'guardrail',
-  'evaluator',
-  'memory',
-  'other',
-]);
 
 export function graphFromOutline(outline: TraceOutline): AgentGraph {
   const n = outline.spanIds.length;
@@ -46,7 +32,7 @@ export function graphFromOutline(outline: TraceOutline): AgentGraph {
     return {
       id: spanId,
       spanId,
-      kind: (KINDS.has(kind) ? kind : 'other') as GenAiKind,
+      kind: isGenAiKind(kind) ? kind : 'other',
       label: name,
       spanName: name,
       parentId: p === -1 ? null : (outline.spanIds[p] ?? null),
