@@ -1,13 +1,13 @@
 /**
- * rollupTrace, kept current span by span: a trace's GenAI totals extended by each compaction batch
- * in O(depth) a span instead of re-reading and re-summing the whole trace (which made a big GenAI
- * trace ingest slower and slower: ~10k spans/s at first, ~1.2k at a million spans). Pure.
+ * A trace's GenAI rollup (rollup.ts has the rule), kept current span by span: compaction extends it
+ * by each batch in O(depth) a span instead of re-reading and re-summing the whole trace (which made
+ * a big GenAI trace ingest slower and slower: ~10k spans/s at first, ~1.2k at a million spans). Pure.
  *
- * Invariant: after any sequence of add() calls, rollup() equals rollupTrace over the same items in
- * start order, whatever order they were added in (test/engine/genai/rollup-state.test.ts checks
- * that on random trees and arrival orders). The rule is rollupTrace's: usage counts on the
- * innermost spans that carry it. A span is marked "usage below" when a descendant carrying usage
- * arrives, before or after it; a counted span that becomes marked is taken back out.
+ * Invariant: after any sequence of add() calls, rollup() is the same whatever order the spans were
+ * added in (test/engine/genai/rollup-state.test.ts checks that on random trees, arrival orders and
+ * batchings). Usage counts on the innermost spans that carry it: a span is marked "usage below"
+ * when a descendant carrying usage arrives, before or after it; a counted span that becomes marked
+ * is taken back out.
  */
 import type { GenAiSpan, GenAiTraceRollup, HexId } from '../../../src-shared/contract';
 import type { RollupItem } from './rollup';
@@ -43,7 +43,7 @@ export class TraceRollupState {
     return this.parentOf.size;
   }
 
-  /** `start` orders session ids as rollupTrace does (the earliest span naming one wins). */
+  /** `start` orders session ids: the earliest span naming one wins. */
   add(item: RollupItem & { start: bigint }): void {
     const { spanId, parentSpanId, genai: g } = item;
     if (this.parentOf.has(spanId)) return; // stored once: a duplicate adds nothing

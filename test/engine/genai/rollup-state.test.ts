@@ -1,6 +1,6 @@
 /**
- * The incremental rollup (TraceRollupState) must equal rollupTrace over the same spans whatever
- * order they arrive in: random trees (with missing parents), random usage on agents, LLM calls
+ * The incremental rollup (TraceRollupState) must not depend on the order spans arrive in: fed in
+ * any order and batching, it equals rollupTrace over the same spans in start order, for random trees (with missing parents), random usage on agents, LLM calls
  * and tools (so usage both below and above counted spans), random arrival orders, batch after
  * batch. And the bounded cache evicts least recently used traces.
  */
