@@ -1,8 +1,8 @@
 /**
  * The incremental rollup (TraceRollupState) must not depend on the order spans arrive in: fed in
- * any order and batching, it equals rollupTrace over the same spans in start order, for random trees (with missing parents), random usage on agents, LLM calls
- * and tools (so usage both below and above counted spans), random arrival orders, batch after
- * batch. And the bounded cache evicts least recently used traces.
+ * any order and batching, it equals rollupTrace over the same spans in start order, for random
+ * trees (with missing parents) and random usage on agents, LLM calls and tools (so usage both
+ * below and above counted spans). And the bounded cache evicts least recently used traces.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
