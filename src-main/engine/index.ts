@@ -26,7 +26,6 @@ import { isLoopbackAddress, type AccessPolicy } from './receiver/access';
 import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './receiver/otlp-grpc';
 import type { OtlpEncoding, OtlpSignal } from './otlp/responses';
 import { VERSION } from './version';
-import { encodeTraceRequestJson } from './otlp/encode-json';
 import { lockDataDir } from './data-dir-lock';
 import { PRICE_OVERRIDES_FILE, readDataDirPriceOverrides } from './genai/price-overrides-file';
 
@@ -166,10 +165,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     listLogs: async (query) => store.request({ op: 'listLogs', query: parseLogListQuery(query) }),
     listMetricPoints: async (query) => store.request({ op: 'listMetricPoints', query: parseMetricPointQuery(query) }),
     listMetricNames: async () => store.request({ op: 'listMetricNames' }),
-    exportTraceOtlp: async (traceId) => {
-      const trace = await store.request({ op: 'getTrace', traceId: parseTraceId(traceId) });
-      return trace ? JSON.stringify(encodeTraceRequestJson(trace.spans)) : null;
-    },
+    exportTraceOtlp: async (traceId) => store.request({ op: 'exportTraceOtlp', traceId: parseTraceId(traceId) }),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {

@@ -47,6 +47,7 @@ export type StoreRequest =
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
   | { op: 'getTraceOutline'; traceId: string }
+  | { op: 'exportTraceOtlp'; traceId: string }
   | { op: 'getAgentGraph'; traceId: string; options: AgentGraphOptions }
   | { op: 'getSpan'; traceId: string; spanId: string }
   | { op: 'listSessions'; query: SessionListQuery }
@@ -68,6 +69,8 @@ export interface StoreResponses {
   listTraces: TraceListPage;
   getTrace: TraceDetail | null;
   getTraceOutline: TraceOutline | null;
+  /** OTLP/JSON text: encoded next to the spans, so only a string crosses to the receivers' thread. */
+  exportTraceOtlp: string | null;
   getAgentGraph: AgentGraph | null;
   getSpan: SpanRecord | null;
   listSessions: SessionListPage;

@@ -29,6 +29,7 @@ import { TelemetryCompactor, type AcceptedTelemetry } from './telemetry-compacto
 import { TelemetryQueries } from './telemetry-queries';
 import { Retention, type RetentionSettings } from './retention';
 import type { AgentGraph, AgentGraphOptions, SpanRecord, StoreNotice } from '../../../src-shared/contract';
+import { encodeTraceRequestJson } from '../otlp/encode-json';
 import { buildAgentGraph, collapseRepeats } from '../genai/graph';
 import { SpanDecoder } from './span-decoder';
 import { ingestNormalizeOptions, type DecodeOutcome, type ReadGenAi } from './span-decoding';
@@ -231,6 +232,10 @@ class StoreWorker {
         return this.queries.getTrace(req.traceId);
       case 'getTraceOutline':
         return this.queries.getTraceOutline(req.traceId);
+      case 'exportTraceOtlp': {
+        const trace = this.queries.getTrace(req.traceId);
+        return trace ? JSON.stringify(encodeTraceRequestJson(trace.spans)) : null;
+      }
       case 'getAgentGraph':
         return this.agentGraph(req.traceId, req.options);
       case 'getSpan':
