@@ -48,6 +48,9 @@ export async function loadMore(): Promise<void> {
   }
 }
 
+let traceRetries = 0;
+const TRACE_RETRIES = 3;
+
 /** Above this many spans the trace page asks the engine for the agent graph already folded. */
 const HUGE_TRACE_SPANS = 50_000;
 
@@ -72,15 +75,22 @@ const traceRefresh = coalesce(async () => {
     const outline = await api.getTraceOutline(id);
     lastTraceLoad = { traceId: id, finishedAt: performance.now() };
     useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline, graph: s.traces[id]?.graph, error: null } } }));
-    // A span the detail asked for before it arrived: try again now that the trace changed.
+    // A span the detail asked for before it arrived, or whose fetch failed: try again now.
     const spanId = route.spanId;
-    if (spanId && useDataStore.getState().spans[spanKey(id, spanId)] === null) void loadSpan(id, spanId, true);
+    if (spanId && !useDataStore.getState().spans[spanKey(id, spanId)]) void loadSpan(id, spanId, true);
     // A huge trace's full graph is hundreds of MB of JSON: ask for it folded (its folds then do not
     // expand); the view folds smaller ones itself, expandably.
     const huge = outline !== null && outline.spanIds.length > HUGE_TRACE_SPANS;
     const graph = await api.getAgentGraph(id, huge ? { collapse: 3 } : undefined);
     useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph, error: null } } }));
+    traceRetries = 0;
   } catch (err) {
+    // A failed read is retried a few times on its own rather than only on the next ingest tick,
+    // which may never come for a trace that is complete.
+    if (traceRetries < TRACE_RETRIES) {
+      traceRetries++;
+      setTimeout(() => void refreshOpenTrace(), 1000 * traceRetries);
+    }
     if (lastTraceLoad.traceId === id && lastTraceLoad.finishedAt === null) lastTraceLoad = { traceId: id, finishedAt: -Infinity };
     useDataStore.setState((s) => ({
       traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph: s.traces[id]?.graph, error: errorMessage(err) } },
@@ -92,17 +102,25 @@ const traceRefresh = coalesce(async () => {
  * The full record of one span, for the detail panel; kept once loaded (a stored span does not
  * change). `again` reloads one that was not found, e.g. selected from a URL before it arrived.
  */
-export async function loadSpan(traceId: string, spanId: string, again = false): Promise<void> {
+export async function loadSpan(traceId: string, spanId: string, again = false, attempt = 0): Promise<void> {
   const key = spanKey(traceId, spanId);
   const known = useDataStore.getState().spans[key];
-  if (known !== undefined && !(again && known === null)) return;
+  if (spansLoading.has(key) || (known !== undefined && !(again && known === null))) return;
+  spansLoading.add(key);
   try {
     const span = await api.getSpan(traceId, spanId);
     useDataStore.setState((s) => ({ spans: { ...s.spans, [key]: span } }));
   } catch {
-    // The panel keeps its loading state; the next tick or selection asks again.
+    // The panel keeps its loading state; asked again shortly, and on the trace's next refresh.
+    if (attempt < SPAN_RETRIES) setTimeout(() => void loadSpan(traceId, spanId, again, attempt + 1), 500 * (attempt + 1));
+  } finally {
+    spansLoading.delete(key);
   }
 }
+
+/** Span records being fetched, so a refresh does not ask twice; and how often a failed fetch is retried. */
+const spansLoading = new Set<string>();
+const SPAN_RETRIES = 3;
 
 /** Loads (or reloads) the trace the route points at. */
 export function refreshOpenTrace(): Promise<void> {
