@@ -104,9 +104,16 @@ const traceRefresh = coalesce(async () => {
  */
 export async function loadSpan(traceId: string, spanId: string, again = false, attempt = 0): Promise<void> {
   const key = spanKey(traceId, spanId);
+  const inFlight = spansLoading.get(key);
+  if (inFlight) {
+    // Its answer may predate the span (asked for from a URL before the span arrived): ask again after.
+    if (again) inFlight.askedAgain = true;
+    return;
+  }
   const known = useDataStore.getState().spans[key];
-  if (spansLoading.has(key) || (known !== undefined && !(again && known === null))) return;
-  spansLoading.add(key);
+  if (known !== undefined && !(again && known === null)) return;
+  const flight = { askedAgain: false };
+  spansLoading.set(key, flight);
   try {
     const span = await api.getSpan(traceId, spanId);
     useDataStore.setState((s) => ({ spans: { ...s.spans, [key]: span } }));
@@ -115,11 +122,15 @@ export async function loadSpan(traceId: string, spanId: string, again = false, a
     if (attempt < SPAN_RETRIES) setTimeout(() => void loadSpan(traceId, spanId, again, attempt + 1), 500 * (attempt + 1));
   } finally {
     spansLoading.delete(key);
+    if (flight.askedAgain && useDataStore.getState().spans[key] == null) void loadSpan(traceId, spanId, true);
   }
 }
 
-/** Span records being fetched, so a refresh does not ask twice; and how often a failed fetch is retried. */
-const spansLoading = new Set<string>();
+/**
+ * Span records being fetched, so a refresh does not ask twice (askedAgain: a refresh wanted it while
+ * the fetch was out); and how often a failed fetch is retried.
+ */
+const spansLoading = new Map<string, { askedAgain: boolean }>();
 const SPAN_RETRIES = 3;
 
 /** Loads (or reloads) the trace the route points at. */
