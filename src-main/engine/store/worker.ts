@@ -108,6 +108,8 @@ class StoreWorker {
   /** Memtable entries the span-decode worker has not answered yet, by log sequence number (ascending). */
   private readonly decoding = new Map<number, MemtableEntry>();
   private lastAppendedSeq = 0;
+  /** The newest received_at stored (receivedNow). */
+  private lastReceivedAt: number;
   /** Reads waiting for the span-decode worker, in arrival order; afterSeq: the last request acknowledged before each came. */
   private waitingReads: Array<{ id: number; req: Exclude<StoreRequest, { op: 'ingest' | 'metrics' }>; afterSeq: number }> = [];
   private readWaitTimer: NodeJS.Timeout | null = null;
@@ -172,6 +174,12 @@ class StoreWorker {
     }
     this.retentionTimer = setInterval(() => this.runRetention(), data.retentionIntervalMs);
     this.appendLog = this.db.prepare('INSERT INTO log (received_at, encoding, payload, checksum) VALUES (?, ?, ?, ?)');
+    // Each an index lookup (traces_by_received, logs_by_received, metric_points_by_received, the log's key).
+    this.lastReceivedAt = this.db
+      .prepare(`SELECT max(coalesce((SELECT max(last_received_at) FROM traces), 0), coalesce((SELECT max(received_at) FROM logs), 0),
+        coalesce((SELECT max(received_at) FROM metric_points), 0), coalesce((SELECT received_at FROM log ORDER BY seq DESC LIMIT 1), 0))`)
+      .pluck()
+      .get() as number;
     const recovered = this.recover();
     const counts = this.queries.counters();
     this.emit({ event: 'ready', recovered, notices: opened.notices, ...counts });
@@ -294,6 +302,16 @@ class StoreWorker {
     return { spans: batch.spans, telemetry: null, count: batch.spans.length, rejected: batch.rejected, rejectReasons: batch.rejectReasons, warnings: batch.warnings };
   }
 
+  /**
+   * Wall-clock time for a new log record, never before the previous one's. Retention deletes the
+   * data received longest ago first and the list sorts by it; a VM's clock stepped back (seen in
+   * CI: a trace kept while the 200 sent after it were deleted) would otherwise reorder arrival.
+   */
+  private receivedNow(): number {
+    this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt);
+    return this.lastReceivedAt;
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -362,7 +380,7 @@ class StoreWorker {
     checked = admitted;
 
     const appendStart = performance.now();
-    const receivedAt = Date.now();
+    const receivedAt = this.receivedNow();
     let accepted: MemtableEntry[];
     try {
       const payloadBytes = checked.reduce((n, d) => n + d.job.body.length, 0);
