@@ -68,7 +68,17 @@ export class Retention {
       firstReceived: db.prepare(`SELECT 'traces' AS family, min(last_received_at) AS at FROM traces
         UNION ALL SELECT 'logs', min(received_at) FROM logs
         UNION ALL SELECT 'metric_points', min(received_at) FROM metric_points`),
+      // The same lookups the other way, plus the newest log record (acknowledged, maybe not compacted).
+      lastReceived: db
+        .prepare(`SELECT max(coalesce((SELECT max(last_received_at) FROM traces), 0), coalesce((SELECT max(received_at) FROM logs), 0),
+          coalesce((SELECT max(received_at) FROM metric_points), 0), coalesce((SELECT received_at FROM log ORDER BY seq DESC LIMIT 1), 0))`)
+        .pluck(),
     };
+  }
+
+  /** The newest received_at anything stored carries; 0 for an empty store. */
+  newestReceivedAt(): number {
+    return this.stmts.lastReceived.get() as number;
   }
 
   usedBytes(): number {

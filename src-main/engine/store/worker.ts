@@ -174,12 +174,7 @@ class StoreWorker {
     }
     this.retentionTimer = setInterval(() => this.runRetention(), data.retentionIntervalMs);
     this.appendLog = this.db.prepare('INSERT INTO log (received_at, encoding, payload, checksum) VALUES (?, ?, ?, ?)');
-    // Each an index lookup (traces_by_received, logs_by_received, metric_points_by_received, the log's key).
-    this.lastReceivedAt = this.db
-      .prepare(`SELECT max(coalesce((SELECT max(last_received_at) FROM traces), 0), coalesce((SELECT max(received_at) FROM logs), 0),
-        coalesce((SELECT max(received_at) FROM metric_points), 0), coalesce((SELECT received_at FROM log ORDER BY seq DESC LIMIT 1), 0))`)
-      .pluck()
-      .get() as number;
+    this.lastReceivedAt = this.retention.newestReceivedAt();
     const recovered = this.recover();
     const counts = this.queries.counters();
     this.emit({ event: 'ready', recovered, notices: opened.notices, ...counts });
@@ -449,15 +444,18 @@ class StoreWorker {
       entry.genai = outcome.genai;
       this.metrics.workerDecodedSpans += outcome.spans.length;
     }
-    this.serveWaitingReads();
-    this.scheduleCompaction();
-    if (this.pendingIngest.length > 0) this.scheduleFlush();
+    this.afterDecoderProgress();
   }
 
   private decoderLost(reason: string): void {
     this.emit({ event: 'log', line: `${reason}; spans are decoded on the store thread from now on` });
     for (const entry of this.decoding.values()) entry.decoding = false;
     this.decoding.clear();
+    this.afterDecoderProgress();
+  }
+
+  /** Entries became ready: reads waiting for them, compaction and held appends can go on. */
+  private afterDecoderProgress(): void {
     this.serveWaitingReads();
     this.scheduleCompaction();
     if (this.pendingIngest.length > 0) this.scheduleFlush();
