@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { intArg } from './lib/args';
 import { REPO_ROOT, ensureBenchBuild } from './lib/serve';
 import { cpuTimes, stealPercent } from './lib/steal';
 
@@ -21,16 +22,20 @@ interface Options {
   maxSteal: number;
 }
 
+function usage(message: string): never {
+  throw new Error(`usage: node --import tsx bench/genai-cost.ts [--pairs N] [--duration S] [--transport T] [--max-steal P]; ${message}`);
+}
+
 function parseArgs(argv: string[]): Options {
   const o: Options = { pairs: 3, duration: 20, transport: 'http-protobuf', maxSteal: 15 };
+  const int = intArg(usage);
   for (let i = 0; i < argv.length; i += 2) {
-    const v = argv[i + 1];
-    if (argv[i] === '--transport' && v) o.transport = v;
-    else if ((argv[i] === '--pairs' || argv[i] === '--duration' || argv[i] === '--max-steal') && v && /^\d+$/.test(v) && Number(v) > 0) {
-      if (argv[i] === '--pairs') o.pairs = Number(v);
-      else if (argv[i] === '--duration') o.duration = Number(v);
-      else o.maxSteal = Number(v);
-    } else throw new Error(`usage: node --import tsx bench/genai-cost.ts [--pairs N] [--duration S] [--transport T] [--max-steal P]; bad "${argv[i]}"`);
+    const [a, v] = [argv[i]!, argv[i + 1]];
+    if (a === '--transport' && v) o.transport = v;
+    else if (a === '--pairs') o.pairs = int(a, v, 1, 1000);
+    else if (a === '--duration') o.duration = int(a, v, 1, 3600);
+    else if (a === '--max-steal') o.maxSteal = int(a, v, 1, 100);
+    else usage(`bad "${a}"`);
   }
   return o;
 }
