@@ -47,7 +47,7 @@ export const boundaryRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'native/build/**', 'test-results/**', 'bench/results/**', '.venv-interop/**', '.venv-genai-capture/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'native/build/**', 'test-results/**', 'bench/results/**', '.venv-interop/**', '.venv-genai-capture/**', '.venv-fw-*/**', 'test/fixtures/frameworks/capture/js/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
