@@ -14,6 +14,7 @@ import type { GenAiKind, GenAiMessage, GenAiSpan, LogRecordView, SpanRecord } fr
 import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
+import { LANGCHAIN, langGraphAgent } from './dialects/langchain';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -35,8 +36,11 @@ export const INDEX_FIELDS = [
   'agentName', 'toolName', 'sessionId',
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
-/** Precedence order: the first dialect that yields a usable value for a field wins. */
-const DIALECTS: readonly DialectReader[] = [OTEL, OPENINFERENCE, OPENLLMETRY];
+/**
+ * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
+ * own shapes inside a dialect (LangChain's in OpenInference) are read just before that dialect.
+ */
+const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, OPENINFERENCE, OPENLLMETRY];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
@@ -82,7 +86,10 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const index = indexAttributes(span.attributes);
   if (!index.marked && !eventMarked(span, logs)) return null;
 
-  const kind = kindOf(span, index);
+  // LangGraph's agents arrive as chain spans, named only in their metadata (dialects/langchain.ts).
+  const stated = kindOf(span, index);
+  const graphAgent = langGraphAgent(span, stated);
+  const kind = graphAgent !== undefined ? 'agent' : stated;
   const c: DialectContext = { span, kind, logs, index, memo: null };
 
   const out: GenAiSpan = { kind };
@@ -113,7 +120,7 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const cost = costOf(c, { responseModel, requestModel, inputTokens, outputTokens, cacheReadTokens }, usageKnown, options);
   if (cost !== undefined) out.costUsd = cost;
 
-  const agentName = read(c, CHAINS.agentName) ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
+  const agentName = read(c, CHAINS.agentName) ?? graphAgent ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
   if (agentName !== undefined) out.agentName = agentName;
   const toolName = read(c, CHAINS.toolName) ?? (kind === 'tool' ? nameAfter(span.name, TOOL_NAME_PREFIXES) : undefined);
   if (toolName !== undefined) out.toolName = toolName;
