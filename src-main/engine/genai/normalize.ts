@@ -15,6 +15,7 @@ import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
 import { LANGCHAIN, langGraphAgent } from './dialects/langchain';
+import { LLAMAINDEX, llamaIndexAgent, llamaIndexKind } from './dialects/llamaindex';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -40,7 +41,7 @@ export const INDEX_FIELDS = [
  * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
  * own shapes inside a dialect (LangChain's in OpenInference) are read just before that dialect.
  */
-const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, OPENINFERENCE, OPENLLMETRY];
+const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, LLAMAINDEX, OPENINFERENCE, OPENLLMETRY];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
@@ -86,10 +87,11 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const index = indexAttributes(span.attributes);
   if (!index.marked && !eventMarked(span, logs)) return null;
 
-  // LangGraph's agents arrive as chain spans, named only in their metadata (dialects/langchain.ts).
-  const stated = kindOf(span, index);
-  const graphAgent = langGraphAgent(span, stated);
-  const kind = graphAgent !== undefined ? 'agent' : stated;
+  // Framework shapes (dialects/<framework>.ts): LlamaIndex's request-building LLM methods are no
+  // model calls; LangGraph's and LlamaIndex's workflow agents arrive as chain spans.
+  const stated = llamaIndexKind(span, kindOf(span, index));
+  const frameworkAgent = langGraphAgent(span, stated) ?? llamaIndexAgent(span, stated);
+  const kind = frameworkAgent !== undefined ? 'agent' : stated;
   const c: DialectContext = { span, kind, logs, index, memo: null };
 
   const out: GenAiSpan = { kind };
@@ -120,7 +122,7 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const cost = costOf(c, { responseModel, requestModel, inputTokens, outputTokens, cacheReadTokens }, usageKnown, options);
   if (cost !== undefined) out.costUsd = cost;
 
-  const agentName = read(c, CHAINS.agentName) ?? graphAgent ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
+  const agentName = read(c, CHAINS.agentName) ?? frameworkAgent ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
   if (agentName !== undefined) out.agentName = agentName;
   const toolName = read(c, CHAINS.toolName) ?? (kind === 'tool' ? nameAfter(span.name, TOOL_NAME_PREFIXES) : undefined);
   if (toolName !== undefined) out.toolName = toolName;
