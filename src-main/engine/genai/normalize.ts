@@ -16,6 +16,7 @@ import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
 import { LANGCHAIN, langGraphAgent } from './dialects/langchain';
 import { LLAMAINDEX, llamaIndexAgent, llamaIndexKind } from './dialects/llamaindex';
+import { CREWAI } from './dialects/crewai';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -41,7 +42,7 @@ export const INDEX_FIELDS = [
  * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
  * own shapes inside a dialect (LangChain's in OpenInference) are read just before that dialect.
  */
-const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, LLAMAINDEX, OPENINFERENCE, OPENLLMETRY];
+const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, OPENINFERENCE, OPENLLMETRY];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
