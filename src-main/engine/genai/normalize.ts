@@ -14,6 +14,9 @@ import type { GenAiKind, GenAiMessage, GenAiSpan, LogRecordView, SpanRecord } fr
 import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
+import { LANGCHAIN, langGraphAgent } from './dialects/langchain';
+import { LLAMAINDEX, llamaIndexAgent, llamaIndexKind } from './dialects/llamaindex';
+import { CREWAI } from './dialects/crewai';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -35,8 +38,11 @@ export const INDEX_FIELDS = [
   'agentName', 'toolName', 'sessionId',
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
-/** Precedence order: the first dialect that yields a usable value for a field wins. */
-const DIALECTS: readonly DialectReader[] = [OTEL, OPENINFERENCE, OPENLLMETRY];
+/**
+ * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
+ * own shapes inside a dialect (LangChain's in OpenInference) are read just before that dialect.
+ */
+const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, OPENINFERENCE, OPENLLMETRY];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
@@ -82,7 +88,11 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const index = indexAttributes(span.attributes);
   if (!index.marked && !eventMarked(span, logs)) return null;
 
-  const kind = kindOf(span, index);
+  // Framework shapes (dialects/<framework>.ts): LlamaIndex's request-building LLM methods are no
+  // model calls; LangGraph's and LlamaIndex's workflow agents arrive as chain spans.
+  const stated = llamaIndexKind(span, kindOf(span, index));
+  const frameworkAgent = langGraphAgent(span, stated) ?? llamaIndexAgent(span, stated);
+  const kind = frameworkAgent !== undefined ? 'agent' : stated;
   const c: DialectContext = { span, kind, logs, index, memo: null };
 
   const out: GenAiSpan = { kind };
@@ -113,7 +123,7 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const cost = costOf(c, { responseModel, requestModel, inputTokens, outputTokens, cacheReadTokens }, usageKnown, options);
   if (cost !== undefined) out.costUsd = cost;
 
-  const agentName = read(c, CHAINS.agentName) ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
+  const agentName = read(c, CHAINS.agentName) ?? frameworkAgent ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
   if (agentName !== undefined) out.agentName = agentName;
   const toolName = read(c, CHAINS.toolName) ?? (kind === 'tool' ? nameAfter(span.name, TOOL_NAME_PREFIXES) : undefined);
   if (toolName !== undefined) out.toolName = toolName;
