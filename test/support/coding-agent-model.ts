@@ -5,7 +5,7 @@
  * against it and exports its own telemetry, which a fixture test later checks against this truth.
  *
  * Usage is distinct per call and per field (call n: input 3000 + 100n of which 2000 + 10n cache
- * reads and 500 + n cache writes, output 20 + n of which 5 + n reasoning), so a reader that takes
+ * reads and 500 + n cache writes, output 20 + 3n of which 5 + n reasoning), so a reader that takes
  * one field for another, or one call's value for another's, is caught. A field the API cannot
  * express (no cache writes in OpenAI or Gemini, no separate reasoning count in Anthropic) is null
  * in the truth and absent on the wire.
@@ -24,8 +24,14 @@ export interface CodingPlanStep {
 export interface CodingPlan {
   /** Tool calls, one per agent-loop request, in order; a request that offers no such tool does not take a step. */
   steps: CodingPlanStep[];
-  /** The text answer once the steps are done, and to every request that offers no tools (side calls). */
+  /** The text answer once the steps are done, and to every request that offers no tools (side calls) but those below. */
   answer: string;
+  /**
+   * Replies to side calls (requests offering no tools) that want a particular shape, e.g. Gemini
+   * CLI's routing classifier, which asks for JSON and retries for a minute and a half on anything
+   * else: the first whose `match` occurs in the request body's text answers with its `text`.
+   */
+  sideReplies?: Array<{ match: string; text: string }>;
   /** The model the response names (default: the requested one). */
   responseModel?: string;
 }
@@ -110,7 +116,7 @@ export function usageFor(n: number, api: ApiName): UsageTruth {
     uncachedInput: input - cacheRead - (cacheWrite ?? 0),
     cacheRead,
     cacheWrite,
-    output: 20 + n,
+    output: 20 + 3 * n,
     reasoning: api === 'anthropic.messages' ? null : 5 + n,
   };
 }
@@ -120,12 +126,16 @@ export interface Reply {
   text?: string;
 }
 
-/** Follows the plan: the next step if this request offers its tool, else the answer. */
+/** Follows the plan: the next step if this request offers its tool, else a side reply or the answer. */
 export class PlanCursor {
   private next = 0;
   constructor(private readonly plan: CodingPlan) {}
 
-  reply(n: number, offered: string[], idFor: (name: string, n: number) => string): Reply {
+  reply(n: number, offered: string[], requestText: string, idFor: (name: string, n: number) => string): Reply {
+    if (offered.length === 0) {
+      const side = this.plan.sideReplies?.find((r) => requestText.includes(r.match));
+      if (side !== undefined) return { text: side.text };
+    }
     const step = this.plan.steps[this.next];
     if (step === undefined || !offered.includes(step.tool)) return { text: this.plan.answer };
     this.next++;

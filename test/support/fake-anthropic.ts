@@ -45,7 +45,7 @@ export async function startFakeAnthropic(plan: CodingPlan): Promise<FakeServer> 
   const messages = (body: Record<string, unknown>, res: ServerResponse): void => {
     const n = calls.length + 1;
     const offered = offeredTools(body);
-    const reply = cursor.reply(n, offered, (_name, k) => `toolu_fake_${String(k).padStart(2, '0')}`);
+    const reply = cursor.reply(n, offered, JSON.stringify(body), (_name, k) => `toolu_fake_${String(k).padStart(2, '0')}`);
     const requestModel = typeof body.model === 'string' ? body.model : '';
     const model = plan.responseModel ?? requestModel;
     const id = `msg_fake_${String(n).padStart(2, '0')}`;
