@@ -14,6 +14,7 @@ import type { GenAiKind, GenAiMessage, GenAiSpan, LogRecordView, SpanRecord } fr
 import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
+import { OPENAI_AGENTS } from './dialects/openai-agents';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -36,7 +37,7 @@ export const INDEX_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
 /** Precedence order: the first dialect that yields a usable value for a field wins. */
-const DIALECTS: readonly DialectReader[] = [OTEL, OPENINFERENCE, OPENLLMETRY];
+const DIALECTS: readonly DialectReader[] = [OTEL, OPENINFERENCE, OPENLLMETRY, OPENAI_AGENTS];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
@@ -122,14 +123,20 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const sessionId = read(c, CHAINS.sessionId);
   if (sessionId !== undefined) out.sessionId = sessionId;
   if (!full) return out;
+  const handoffFrom = read(c, CHAINS.handoffFrom);
+  if (handoffFrom !== undefined) out.handoffFrom = handoffFrom;
+  const handoffTo = read(c, CHAINS.handoffTo);
+  if (handoffTo !== undefined) out.handoffTo = handoffTo;
   const userId = read(c, CHAINS.userId);
   if (userId !== undefined) out.userId = userId;
   const finishReasons = read(c, CHAINS.finishReasons);
   if (finishReasons !== undefined) out.finishReasons = finishReasons;
 
-  const inputMessages = read(c, CHAINS.inputMessages) ?? (kind === 'tool' ? toolInput(c, toolCallId, toolName) : undefined);
+  // A handoff span's input and output are the agents' names, not a tool call's arguments and result.
+  const toolCall = kind === 'tool' && handoffFrom === undefined && handoffTo === undefined;
+  const inputMessages = read(c, CHAINS.inputMessages) ?? (toolCall ? toolInput(c, toolCallId, toolName) : undefined);
   if (inputMessages !== undefined) out.inputMessages = inputMessages;
-  const outputMessages = read(c, CHAINS.outputMessages) ?? (kind === 'tool' ? toolOutput(c, toolCallId) : undefined);
+  const outputMessages = read(c, CHAINS.outputMessages) ?? (toolCall ? toolOutput(c, toolCallId) : undefined);
   if (outputMessages !== undefined) out.outputMessages = outputMessages;
   const systemInstructions = read(c, CHAINS.systemInstructions);
   if (systemInstructions !== undefined) out.systemInstructions = systemInstructions;
