@@ -56,6 +56,19 @@ describe('OpenAI Agents SDK handoff spans: reading', () => {
     assert.equal(g?.outputMessages, undefined);
   });
 
+  test("OpenInference JS's handoff span: tool name handoff_to_<agent>, agents as {from_agent} / {to_agent} JSON", () => {
+    const s = mk('h', { 'openinference.span.kind': 'TOOL', 'tool.name': 'handoff_to_Billing Agent', 'input.value': '{"from_agent":"Triage Agent"}', 'output.value': '{"to_agent":"Billing Agent"}' }, { name: 'handoff to Billing Agent' });
+    const g = normalizeSpan(s);
+    assert.deepEqual([g?.handoffFrom, g?.handoffTo], ['Triage Agent', 'Billing Agent']);
+    assert.equal(g?.inputMessages, undefined);
+  });
+
+  test('an OpenInference AGENT span without agent.name is named by graph.node.id; other kinds are not', () => {
+    assert.equal(normalizeSpan(mk('a', { 'openinference.span.kind': 'AGENT', 'graph.node.id': 'Triage Agent' }, { name: 'Triage Agent' }))?.agentName, 'Triage Agent');
+    assert.equal(normalizeSpan(mk('a', { 'openinference.span.kind': 'AGENT', 'agent.name': 'triage', 'graph.node.id': 'node-1' }))?.agentName, 'triage');
+    assert.equal(normalizeSpan(mk('c', { 'openinference.span.kind': 'CHAIN', 'graph.node.id': 'router' }))?.agentName, undefined);
+  });
+
   test('an OpenInference tool with a name, or not named handoff, stays a tool call', () => {
     const named = normalizeSpan(mk('t', { 'openinference.span.kind': 'TOOL', 'tool.name': 'handoff to x', 'input.value': '{"a":1}' }, { name: 'handoff to x' }));
     assert.equal(named?.handoffTo, undefined);
