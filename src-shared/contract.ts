@@ -145,6 +145,12 @@ export interface GenAiSpan {
   agentName?: string;
   toolName?: string;
   toolCallId?: string;
+  /**
+   * A handoff span's agents, as its attributes name them (`gen_ai.handoff.from_agent` / `to_agent`,
+   * sent by OpenAI Agents SDK instrumentations): the agent graph draws the handoff edge from them.
+   */
+  handoffFrom?: string;
+  handoffTo?: string;
   sessionId?: string;
   userId?: string;
   /** Normalized to the OTel values where one fits (`stop`, `length`, `content_filter`, `tool_call`, `error`). */

@@ -13,7 +13,9 @@
  * returned (distinct per call: call n reports 100 + 10n input tokens of which 10(n-1) cached, and
  * 20 + n output tokens) and the tool calls asked for. Fixture tests compare what Flowtrace reads
  * with this log. Chat Completions (JSON and SSE streaming, with the usage chunk when asked for) and
- * embeddings; ids count up per server so a capture run twice gives the same content.
+ * embeddings; ids count up per server so a capture run twice gives the same content. The OpenAI
+ * Responses API (`/v1/responses`, JSON only: a streaming request is refused) follows the same plan
+ * and logs the same truth, for SDKs that default to it (the OpenAI Agents SDK).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -176,6 +178,37 @@ export async function startFakeModel(plan: Plan): Promise<FakeModel> {
     res.end('data: [DONE]\n\n');
   };
 
+  /** The Responses API's answer to call n: a `function_call` output item or an assistant `message`. */
+  const responses = (body: Record<string, unknown>, res: ServerResponse): void => {
+    if (body.stream === true) {
+      sendJson(res, 400, { error: { message: 'the fake model answers /v1/responses without streaming only', type: 'invalid_request_error' } });
+      return;
+    }
+    const n = calls.length + 1;
+    const offered = toolsOffered(body);
+    const reply = decide(offered);
+    const usage = usageFor(n);
+    const requestModel = typeof body.model === 'string' ? body.model : '';
+    const model = plan.responseModel ?? datedModel(body.model);
+    const toolCalls = reply.toolCall ? [{ id: `call_${reply.toolCall.name}_${n}`, ...reply.toolCall }] : [];
+    calls.push({
+      n, path: '/v1/responses', requestModel, responseModel: model, stream: false, toolsOffered: offered,
+      inputTokens: usage.input, outputTokens: usage.output, cacheReadTokens: usage.cacheRead, toolCalls, text: reply.text ?? null,
+    });
+    const output = toolCalls.length > 0
+      ? toolCalls.map((c) => ({ type: 'function_call', id: `fc_fake_${n}`, call_id: c.id, name: c.name, arguments: JSON.stringify(c.arguments), status: 'completed' }))
+      : [{ type: 'message', id: `msg_fake_${n}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text ?? '', annotations: [] }] }];
+    sendJson(res, 200, {
+      id: `resp_fake_${n}`, object: 'response', created_at: CREATED, status: 'completed', model, output,
+      error: null, incomplete_details: null, instructions: body.instructions ?? null, metadata: {}, parallel_tool_calls: true,
+      temperature: 1, top_p: 1, tool_choice: body.tool_choice ?? 'auto', tools: Array.isArray(body.tools) ? body.tools : [], text: { format: { type: 'text' } }, truncation: 'disabled',
+      usage: {
+        input_tokens: usage.input, input_tokens_details: { cached_tokens: usage.cacheRead },
+        output_tokens: usage.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: usage.input + usage.output,
+      },
+    });
+  };
+
   const embeddings = (body: Record<string, unknown>, res: ServerResponse): void => {
     embeddingCalls++;
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
@@ -202,6 +235,7 @@ export async function startFakeModel(plan: Plan): Promise<FakeModel> {
       const path = (req.url ?? '').split('?')[0] ?? '';
       if (req.method === 'POST' && /\/chat\/completions$/.test(path)) chat(obj, res);
       else if (req.method === 'POST' && /\/embeddings$/.test(path)) embeddings(obj, res);
+      else if (req.method === 'POST' && /\/responses$/.test(path)) responses(obj, res);
       else if (req.method === 'GET' && /\/models$/.test(path)) sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: CREATED, owned_by: 'fake' }] });
       else sendJson(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
     })().catch(() => {

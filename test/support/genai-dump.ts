@@ -103,6 +103,7 @@ function facts(g: GenAiSpan): string {
   add('agent', g.agentName);
   add('tool', g.toolName);
   add('call', g.toolCallId);
+  if (g.handoffFrom !== undefined || g.handoffTo !== undefined) f.push(`handoff=${g.handoffFrom ?? '?'}→${g.handoffTo ?? '?'}`);
   return f.join(' ');
 }
 

@@ -227,11 +227,13 @@ export function agentKey(name: string): string {
 }
 
 /**
- * The agent a handoff span hands over to: the OpenAI Agents SDK offers each handoff to the model
- * as a tool named `transfer_to_<agent>`; instrumentations name the handoff span `handoff to <agent>`
+ * The agent a handoff span hands over to: named by its attributes (`handoffTo`, from
+ * `gen_ai.handoff.to_agent`); or, the OpenAI Agents SDK offering each handoff to the model as a
+ * tool named `transfer_to_<agent>`, the tool's name; or the span's name, `handoff to <agent>`
  * (OpenInference) or `handoff from <a> to <b>` (Sentry-style).
  */
 export function handoffTarget(g: GenAiSpan, spanName: string): string | undefined {
+  if (g.handoffTo !== undefined) return g.handoffTo;
   const tool = /^transfer_to_(.+)$/i.exec(g.toolName ?? '');
   if (tool?.[1] !== undefined) return tool[1];
   const named = /^handoff\s+(?:from\s+.+?\s+)?to\s+(.+)$/i.exec(spanName.trim());
@@ -243,6 +245,10 @@ export function handoffTarget(g: GenAiSpan, spanName: string): string | undefine
  * 1. nesting: an agent node whose nearest agent ancestor has a different (known) agent name;
  * 2. a handoff span (handoffTarget): from its nearest agent ancestor to the first agent node, at or
  *    after the handoff span's start, whose name matches the target (agentKey), other than the source.
+ *    A span that names its source (`handoffFrom`) but has no agent ancestor: from the latest agent
+ *    node of that name starting at or before it. One that names its source but not its target
+ *    (OpenLLMetry's, whose target is not known when it starts): the target is the `transfer_to_<x>`
+ *    tool call that the source's latest LLM call at or before it asked for, when it asked for one.
  */
 function handoffEdges(nodeIndexes: readonly number[], anc: Int32Array, items: readonly Item[], genaiOf: (i: number) => GenAiSpan, edges: EdgeSet): void {
   const agentOf = nearestAgent(nodeIndexes, anc, (i) => genaiOf(i).kind);
@@ -255,12 +261,19 @@ function handoffEdges(nodeIndexes: readonly number[], anc: Int32Array, items: re
     if (name !== undefined && name !== g.agentName) edges.add('handoff', a, i);
     push(agentsByKey, agentKey(g.agentName), i);
   }
+  let llmsByAgent: Map<number, number[]> | undefined;
   for (const h of nodeIndexes) {
     const item = items[h] as Item;
-    const target = handoffTarget(genaiOf(h), item.span.name);
-    if (target === undefined) continue;
-    const source = agentOf.get(h) ?? -1;
-    if (source === -1) continue;
+    const g = genaiOf(h);
+    let source = agentOf.get(h) ?? -1;
+    if (source === -1 && g.handoffFrom !== undefined) source = latestAtOrBefore(agentsByKey.get(agentKey(g.handoffFrom)) ?? [], item.start, items);
+    let target = handoffTarget(g, item.span.name);
+    if (target === undefined && g.handoffFrom !== undefined && source !== -1) {
+      llmsByAgent ??= llmNodesByAgent(nodeIndexes, agentOf, genaiOf);
+      const llm = latestAtOrBefore(llmsByAgent.get(source) ?? [], item.start, items);
+      if (llm !== -1) target = transferAskedFor(genaiOf(llm));
+    }
+    if (target === undefined || source === -1) continue;
     const candidates = agentsByKey.get(agentKey(target)) ?? [];
     for (let k = firstAtOrAfter(candidates, item.start, items); k < candidates.length; k++) {
       const c = candidates[k] as number;
@@ -269,6 +282,36 @@ function handoffEdges(nodeIndexes: readonly number[], anc: Int32Array, items: re
       break;
     }
   }
+}
+
+/** The latest of `sorted` (indexes in start order) starting at or before `t`; -1 when none. */
+function latestAtOrBefore(sorted: readonly number[], t: bigint, items: readonly Item[]): number {
+  const k = firstAtOrAfter(sorted, t + 1n, items) - 1;
+  return k < 0 ? -1 : (sorted[k] as number);
+}
+
+/** The `llm` nodes under each agent node (nearest agent ancestor), in start order. */
+function llmNodesByAgent(nodeIndexes: readonly number[], agentOf: Map<number, number>, genaiOf: (i: number) => GenAiSpan): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const i of nodeIndexes) {
+    const a = agentOf.get(i) ?? -1;
+    if (a !== -1 && genaiOf(i).kind === 'llm') push(out, a, i);
+  }
+  return out;
+}
+
+/** The agent of the one `transfer_to_<agent>` tool call among an LLM call's output, if it asked for exactly one. */
+function transferAskedFor(g: GenAiSpan): string | undefined {
+  let found: string | undefined;
+  for (const m of g.outputMessages ?? []) {
+    for (const p of m.parts) {
+      const x = p.type === 'tool_call' ? /^transfer_to_(.+)$/i.exec(p.name)?.[1] : undefined;
+      if (x === undefined) continue;
+      if (found !== undefined && agentKey(found) !== agentKey(x)) return undefined;
+      found = x;
+    }
+  }
+  return found;
 }
 
 /**

@@ -289,6 +289,13 @@ export function messageFromOpenInference(item: JsonObject, defaultRole: string):
     const t = text(m.content);
     if (t !== undefined) parts.push({ type: 'text', content: t });
     if (Array.isArray(m.contents)) {
+      // `content` and `contents` are alternatives; the openai-agents instrumentation sends both
+      // (the text, and the same text as a part): the plain copy gives way to the parts.
+      const texts = m.contents.map((c) => {
+        const mc = isObject(c) && isObject(c.message_content) ? c.message_content : c;
+        return isObject(mc) ? text(mc.text) : undefined;
+      });
+      if (t !== undefined && texts.some((x) => x !== undefined) && texts.join('') === t) parts.pop();
       for (const c of m.contents) {
         if (parts.length >= LIMITS.partsPerMessage) break;
         const mc = isObject(c) && isObject(c.message_content) ? c.message_content : c;

@@ -17,6 +17,7 @@ import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllme
 import { LANGCHAIN, langGraphAgent } from './dialects/langchain';
 import { LLAMAINDEX, llamaIndexAgent, llamaIndexKind } from './dialects/llamaindex';
 import { CREWAI } from './dialects/crewai';
+import { OPENAI_AGENTS } from './dialects/openai-agents';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -42,7 +43,7 @@ export const INDEX_FIELDS = [
  * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
  * own shapes inside a dialect (LangChain's in OpenInference) are read just before that dialect.
  */
-const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, OPENINFERENCE, OPENLLMETRY];
+const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, OPENINFERENCE, OPENLLMETRY, OPENAI_AGENTS];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
@@ -132,14 +133,20 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const sessionId = read(c, CHAINS.sessionId);
   if (sessionId !== undefined) out.sessionId = sessionId;
   if (!full) return out;
+  const handoffFrom = read(c, CHAINS.handoffFrom);
+  if (handoffFrom !== undefined) out.handoffFrom = handoffFrom;
+  const handoffTo = read(c, CHAINS.handoffTo);
+  if (handoffTo !== undefined) out.handoffTo = handoffTo;
   const userId = read(c, CHAINS.userId);
   if (userId !== undefined) out.userId = userId;
   const finishReasons = read(c, CHAINS.finishReasons);
   if (finishReasons !== undefined) out.finishReasons = finishReasons;
 
-  const inputMessages = read(c, CHAINS.inputMessages) ?? (kind === 'tool' ? toolInput(c, toolCallId, toolName) : undefined);
+  // A handoff span's input and output are the agents' names, not a tool call's arguments and result.
+  const toolCall = kind === 'tool' && handoffFrom === undefined && handoffTo === undefined;
+  const inputMessages = read(c, CHAINS.inputMessages) ?? (toolCall ? toolInput(c, toolCallId, toolName) : undefined);
   if (inputMessages !== undefined) out.inputMessages = inputMessages;
-  const outputMessages = read(c, CHAINS.outputMessages) ?? (kind === 'tool' ? toolOutput(c, toolCallId) : undefined);
+  const outputMessages = read(c, CHAINS.outputMessages) ?? (toolCall ? toolOutput(c, toolCallId) : undefined);
   if (outputMessages !== undefined) out.outputMessages = outputMessages;
   const systemInstructions = read(c, CHAINS.systemInstructions);
   if (systemInstructions !== undefined) out.systemInstructions = systemInstructions;

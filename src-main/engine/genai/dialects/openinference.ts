@@ -112,7 +112,9 @@ export const OPENINFERENCE: DialectReader = {
   cacheReadTokens: (c) => count(c.span.attributes['llm.token_count.prompt_details.cache_read']),
   reasoningTokens: (c) => count(c.span.attributes['llm.token_count.completion_details.reasoning']),
   reportedCostUsd: (c) => reportedCost(c.span.attributes),
-  agentName: (c) => str(c.span.attributes['agent.name']),
+  // An AGENT span's graph node id names its agent when `agent.name` is missing (the JS openai-agents
+  // instrumentation sends only `graph.node.id`; the Python one sends both, equal).
+  agentName: (c) => str(c.span.attributes['agent.name']) ?? (c.kind === 'agent' ? str(c.span.attributes['graph.node.id']) : undefined),
   toolName: (c) => str(c.span.attributes['tool.name']) ?? str(c.span.attributes['tool_call.function.name']),
   toolCallId: (c) => str(c.span.attributes['tool_call.id']),
   sessionId: (c) => str(c.span.attributes['session.id']),
