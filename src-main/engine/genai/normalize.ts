@@ -14,6 +14,7 @@ import type { GenAiKind, GenAiMessage, GenAiSpan, LogRecordView, SpanRecord } fr
 import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
+import { VERCEL_AI, aiSdkKind } from './dialects/vercel-ai';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -35,8 +36,12 @@ export const INDEX_FIELDS = [
   'agentName', 'toolName', 'sessionId',
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
-/** Precedence order: the first dialect that yields a usable value for a field wins. */
-const DIALECTS: readonly DialectReader[] = [OTEL, OPENINFERENCE, OPENLLMETRY];
+/**
+ * Precedence order: the first dialect that yields a usable value for a field wins. The Vercel AI
+ * SDK's reader answers only for spans its `ai.operationId` marks (its `gen_ai.*` names there are a
+ * partial copy of its `ai.*` ones), so it comes first at the cost of one check for other spans.
+ */
+const DIALECTS: readonly DialectReader[] = [VERCEL_AI, OTEL, OPENINFERENCE, OPENLLMETRY];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
@@ -165,7 +170,7 @@ function read<K extends keyof Reading>(c: DialectContext, chain: Chain<K>): Read
 function kindOf(span: SpanRecord, index: AttributeIndex): GenAiKind {
   const a = span.attributes;
   let stated = false;
-  for (const k of [otelKind(a), openInferenceKind(a), traceloopKind(a), requestTypeKind(a)]) {
+  for (const k of [index.aiSdk ? aiSdkKind(a) : undefined, otelKind(a), openInferenceKind(a), traceloopKind(a), requestTypeKind(a)]) {
     if (k === undefined) continue;
     if (k !== 'other') return k;
     stated = true;
