@@ -14,7 +14,7 @@ import type { GenAiKind, GenAiMessage, GenAiSpan, LogRecordView, SpanRecord } fr
 import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
-import { VERCEL_AI, aiSdkKind } from './dialects/vercel-ai';
+import { VERCEL_AI, aiSdkKind, aiSdkProvider } from './dialects/vercel-ai';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -184,7 +184,7 @@ function kindOf(span: SpanRecord, index: AttributeIndex): GenAiKind {
 
 function providerName(raw: string): string {
   const p = raw.toLowerCase();
-  return PROVIDER_ALIASES[p] ?? p;
+  return PROVIDER_ALIASES[p] ?? aiSdkProvider(p) ?? p;
 }
 
 const AGENT_NAME_PREFIXES = ['invoke_agent ', 'create_agent '];

@@ -71,6 +71,13 @@ describe('Vercel AI SDK telemetry', () => {
     assert.equal(norm(op('ai.generateText.doGenerate', { 'ai.model.provider': 'amazon-bedrock' }))?.provider, 'aws.bedrock');
   });
 
+  test('AI SDK provider ids and finish reasons sent as gen_ai.* (Mastra does) read in OTel names; OTel names stay', () => {
+    const g = norm({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai.chat', 'gen_ai.response.finish_reasons': '["tool-calls"]' });
+    assert.deepEqual([g?.provider, g?.finishReasons], ['openai', ['tool_call']]);
+    assert.equal(norm({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'azure.ai.openai' })?.provider, 'azure.ai.openai');
+    assert.equal(norm({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'google.generative-ai' })?.provider, 'gcp.gemini');
+  });
+
   test('prompt messages (tool call and tool result parts), response text and tool calls, tool definitions', () => {
     const messages = [
       { role: 'system', content: 'Be brief.' },

@@ -46,7 +46,7 @@ export function aiSdkKind(attrs: Attributes): GenAiKind | undefined {
   return KIND_OF_OPERATION[op] ?? 'other';
 }
 
-/** `ai.model.provider` is `<provider>.<api>` (`openai.chat`, `anthropic.messages`): the provider, in OTel's names. */
+/** AI SDK provider prefixes whose OTel provider name differs. */
 const PROVIDERS: Record<string, string> = {
   google: 'gcp.gemini',
   'google.vertex': 'gcp.vertex_ai',
@@ -57,12 +57,27 @@ const PROVIDERS: Record<string, string> = {
   xai: 'x_ai',
 };
 
+/** The API part of an AI SDK provider id (`openai.chat`, `openai.responses`, `anthropic.messages`, `google.generative-ai`). */
+const AI_SDK_APIS = new Set(['chat', 'responses', 'completion', 'messages', 'embedding', 'image', 'transcription', 'speech', 'generative-ai']);
+
+/**
+ * An AI SDK provider id (`<provider>.<api>`) in OTel's provider names (`openai.chat` → `openai`,
+ * `google.vertex.chat` → `gcp.vertex_ai`); undefined for a value without a known API suffix, so
+ * OTel names such as `azure.ai.openai` are left alone. Frameworks built on the AI SDK (Mastra) send
+ * these ids as `gen_ai.provider.name` too, so normalize.ts asks this for every provider value.
+ */
+export function aiSdkProvider(lower: string): string | undefined {
+  const dot = lower.lastIndexOf('.');
+  if (dot <= 0 || !AI_SDK_APIS.has(lower.slice(dot + 1))) return undefined;
+  const head = lower.slice(0, dot);
+  return PROVIDERS[head] ?? head;
+}
+
+/** `ai.model.provider`: an AI SDK provider id, or a bare provider (`amazon-bedrock`). */
 function provider(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const lower = raw.toLowerCase();
-  if (lower.startsWith('google.vertex')) return PROVIDERS['google.vertex'];
-  const head = lower.split('.', 1)[0] ?? lower;
-  return PROVIDERS[head] ?? head;
+  return aiSdkProvider(lower) ?? PROVIDERS[lower] ?? lower;
 }
 
 /** Session and user ids as applications name them in `metadata`, best first, as full keys. */
@@ -76,12 +91,6 @@ function firstOf(a: Attributes, keys: readonly string[]): string | undefined {
     if (v !== undefined) return v;
   }
   return undefined;
-}
-
-/** `tool-calls` → `tool_call`, `content-filter` → `content_filter`: the SDK's finish reasons in OTel's enum. */
-function finishReason(v: AttributeValue | undefined): string | undefined {
-  const s = str(v);
-  return s === undefined ? undefined : normalizeFinishReason(s.replace(/-/g, '_'));
 }
 
 // ---------------------------------------------------------------- messages
@@ -252,7 +261,7 @@ export const VERCEL_AI: DialectReader = {
   sessionId: own((a) => firstOf(a, SESSION_KEYS)),
   userId: own((a) => firstOf(a, USER_KEYS)),
   finishReasons: own((a) => {
-    const r = finishReason(a['ai.response.finishReason']);
+    const r = normalizeFinishReason(a['ai.response.finishReason']);
     return r === undefined ? undefined : [r];
   }),
   inputMessages: own((a, c) => (isTool(c) ? undefined : (messages(a['ai.prompt.messages'], 'user') ?? prompt(a['ai.prompt'])))),
