@@ -15,6 +15,7 @@ import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
 import { VERCEL_AI, aiSdkKind, aiSdkProvider } from './dialects/vercel-ai';
+import { LANGCHAIN, isLangChainAgentRun } from './dialects/langchain';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -41,7 +42,7 @@ export const INDEX_FIELDS = [
  * SDK's reader answers only for spans its `ai.operationId` marks (its `gen_ai.*` names there are a
  * partial copy of its `ai.*` ones), so it comes first at the cost of one check for other spans.
  */
-const DIALECTS: readonly DialectReader[] = [VERCEL_AI, OTEL, OPENINFERENCE, OPENLLMETRY];
+const DIALECTS: readonly DialectReader[] = [VERCEL_AI, OTEL, OPENINFERENCE, OPENLLMETRY, LANGCHAIN];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
@@ -172,6 +173,8 @@ function kindOf(span: SpanRecord, index: AttributeIndex): GenAiKind {
   let stated = false;
   for (const k of [index.aiSdk ? aiSdkKind(a) : undefined, otelKind(a), openInferenceKind(a), traceloopKind(a), requestTypeKind(a)]) {
     if (k === undefined) continue;
+    // A LangChain agent's run arrives as a chain named by the agent (dialects/langchain.ts).
+    if (k === 'chain' && isLangChainAgentRun(span)) return 'agent';
     if (k !== 'other') return k;
     stated = true;
   }
