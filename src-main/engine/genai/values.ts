@@ -122,7 +122,11 @@ export interface AttributeIndex {
   usage: boolean;
   /** A key under `traceloop.association.properties.` (session and user ids). */
   association: boolean;
-  /** An `ai.operationId` naming an `ai.*` operation: the Vercel AI SDK's own telemetry (dialects/vercel-ai.ts). */
+  /**
+   * An `ai.operationId` naming an `ai.*` operation (the Vercel AI SDK's own telemetry, which also
+   * marks the span GenAI), or an `ai.settings.context.*` key (AI SDK 7's runtime context, on spans
+   * its `gen_ai.*` names mark): read by dialects/vercel-ai.ts.
+   */
   aiSdk: boolean;
   /** The keys of each family the span carries, in attribute order (which decides ties and caps). */
   families: Partial<Record<Family, string[]>>;
@@ -198,7 +202,7 @@ export function indexAttributes(attrs: Attributes): AttributeIndex {
         if (key === 'ai.operationId') {
           const op = attrs[key];
           if (typeof op === 'string' && op.startsWith('ai.')) index.marked = index.aiSdk = true;
-        }
+        } else if (key.startsWith('ai.settings.context.')) index.aiSdk = true; // AI SDK 7's runtime context (session ids), on gen_ai.* spans
         break;
     }
   }

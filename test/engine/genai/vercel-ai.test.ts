@@ -22,14 +22,14 @@ describe('Vercel AI SDK telemetry', () => {
     assert.equal(norm({ 'ai.model.id': 'gpt-4o', 'ai.usage.inputTokens': 3 }), null);
   });
 
-  test('kinds: the outer call is a chain, its do* step the model call, ai.toolCall a tool', () => {
+  test('kinds: the outer call is the agent loop, its do* step the model call, ai.toolCall a tool', () => {
     const kinds = Object.fromEntries(
       ['ai.generateText', 'ai.streamText', 'ai.generateObject', 'ai.generateText.doGenerate', 'ai.streamText.doStream', 'ai.streamObject.doStream', 'ai.embedMany', 'ai.embedMany.doEmbed', 'ai.rerank.doRerank', 'ai.toolCall', 'ai.somethingNew'].map((id) => [id, norm(op(id))?.kind]),
     );
     assert.deepEqual(kinds, {
-      'ai.generateText': 'chain',
-      'ai.streamText': 'chain',
-      'ai.generateObject': 'chain',
+      'ai.generateText': 'agent',
+      'ai.streamText': 'agent',
+      'ai.generateObject': 'agent',
       'ai.generateText.doGenerate': 'llm',
       'ai.streamText.doStream': 'llm',
       'ai.streamObject.doStream': 'llm',
@@ -103,6 +103,19 @@ describe('Vercel AI SDK telemetry', () => {
       { role: 'assistant', parts: [{ type: 'text', content: 'Sunny.' }, { type: 'tool_call', id: 'c2', name: 'book', arguments: { day: 1 } }] },
     ]);
     assert.deepEqual(g?.toolDefinitions, [{ name: 'get_weather', type: 'function', description: 'Weather', parameters: { type: 'object' } }]);
+  });
+
+  test('the outer call is the agent its functionId names; without one it has no name', () => {
+    const g = norm(op('ai.generateText', { 'ai.telemetry.functionId': 'travel-agent' }), 'ai.generateText');
+    assert.deepEqual([g?.kind, g?.agentName, g?.operation], ['agent', 'travel-agent', 'invoke_agent']);
+    assert.equal(norm(op('ai.generateText'), 'ai.generateText')?.agentName, undefined);
+    assert.equal(norm(op('ai.generateText.doGenerate', { 'ai.telemetry.functionId': 'travel-agent' }))?.agentName, undefined);
+  });
+
+  test('AI SDK 7 (@ai-sdk/otel): session and user from the runtime context on gen_ai.* spans; the context alone marks nothing', () => {
+    const g = norm({ 'gen_ai.operation.name': 'invoke_agent', 'ai.settings.context.sessionId': 's-7', 'ai.settings.context.userId': 'u-7' });
+    assert.deepEqual([g?.sessionId, g?.userId], ['s-7', 'u-7']);
+    assert.equal(norm({ 'ai.settings.context.sessionId': 's-7' }), null);
   });
 
   test('the outer call reads its input from ai.prompt', () => {

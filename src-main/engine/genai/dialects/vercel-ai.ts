@@ -7,10 +7,15 @@
  * application passes as `metadata`, where session and user ids go). The model-call spans also
  * carry a few `gen_ai.*` names (`gen_ai.system` is the SDK's provider id, e.g. `openai.chat`).
  *
- * Only a span marked by `ai.operationId` (values.ts indexAttributes sets `index.aiSdk`) is read
- * here; every reader answers nothing for other spans after one property check. The outer span of a
- * call (`ai.generateText`) repeats the sum of its steps' usage: it reads as a `chain`, so the rollup
- * counts the model calls (its innermost usage) once and the outer span is not an LLM call.
+ * AI SDK 7 moved telemetry to `@ai-sdk/otel`, which sends OTel GenAI names (the OTel reader's);
+ * of its spans only the runtime context (`ai.settings.context.*`, session and user ids) is read here.
+ *
+ * Only a span marked by `ai.operationId` or carrying `ai.settings.context.*` (values.ts
+ * indexAttributes sets `index.aiSdk`) is read here; every reader answers nothing for other spans
+ * after one property check. The outer span of a
+ * call (`ai.generateText`) is the SDK's agent loop and repeats the sum of its steps' usage: it reads
+ * as an `agent` named by its `functionId` (as AI SDK 7's OTel integration names it), never as an
+ * LLM call, and the rollup counts the model calls (its innermost usage) once.
  */
 import type { AttributeValue, Attributes, GenAiKind, GenAiMessage, GenAiPart, GenAiToolDefinition } from '../../../../src-shared/contract';
 import { normalizeFinishReason, payload, toolDefinition } from '../messages';
@@ -19,10 +24,12 @@ import { LIMITS, count, isObject, str, structured, type JsonObject } from '../va
 
 /** The SDK's span names are its operation ids; the inner `do*` span is the provider call. */
 const KIND_OF_OPERATION: Record<string, GenAiKind> = {
-  'ai.generateText': 'chain',
-  'ai.streamText': 'chain',
-  'ai.generateObject': 'chain',
-  'ai.streamObject': 'chain',
+  // The SDK's loop over model calls and tool runs: AI SDK 7's own OTel integration names this span
+  // `invoke_agent`, with the functionId as gen_ai.agent.name.
+  'ai.generateText': 'agent',
+  'ai.streamText': 'agent',
+  'ai.generateObject': 'agent',
+  'ai.streamObject': 'agent',
   'ai.embed': 'chain',
   'ai.embedMany': 'chain',
   'ai.rerank': 'chain',
@@ -80,10 +87,16 @@ function provider(raw: string | undefined): string | undefined {
   return aiSdkProvider(lower) ?? PROVIDERS[lower] ?? lower;
 }
 
-/** Session and user ids as applications name them in `metadata`, best first, as full keys. */
-const METADATA = 'ai.telemetry.metadata.';
-const SESSION_KEYS = ['sessionId', 'session_id', 'session.id', 'conversationId', 'conversation_id', 'threadId', 'thread_id', 'chatId', 'chat_id'].map((k) => METADATA + k);
-const USER_KEYS = ['userId', 'user_id', 'user.id'].map((k) => METADATA + k);
+/**
+ * Session and user ids as applications name them, best first, as full keys: in v4–6 `metadata`
+ * (`ai.telemetry.metadata.*`), in v7 the runtime context the call marks for telemetry
+ * (`ai.settings.context.*`, sent by `@ai-sdk/otel` with `runtimeContext: true`).
+ */
+const SESSION_NAMES = ['sessionId', 'session_id', 'session.id', 'conversationId', 'conversation_id', 'threadId', 'thread_id', 'chatId', 'chat_id'];
+const USER_NAMES = ['userId', 'user_id', 'user.id'];
+const PREFIXES = ['ai.telemetry.metadata.', 'ai.settings.context.'];
+const SESSION_KEYS = PREFIXES.flatMap((p) => SESSION_NAMES.map((k) => p + k));
+const USER_KEYS = PREFIXES.flatMap((p) => USER_NAMES.map((k) => p + k));
 
 function firstOf(a: Attributes, keys: readonly string[]): string | undefined {
   for (const k of keys) {
@@ -254,6 +267,7 @@ export const VERCEL_AI: DialectReader = {
   totalTokens: own((a) => count(a['ai.usage.totalTokens'])),
   cacheReadTokens: own((a) => count(a['ai.usage.inputTokenDetails.cacheReadTokens']) ?? count(a['ai.usage.cachedInputTokens'])),
   reasoningTokens: own((a) => count(a['ai.usage.outputTokenDetails.reasoningTokens']) ?? count(a['ai.usage.reasoningTokens'])),
+  agentName: own((a, c) => (c.kind === 'agent' ? str(a['ai.telemetry.functionId']) : undefined)),
   toolName: own((a, c) => (isTool(c) ? str(a['ai.toolCall.name']) : undefined)),
   toolCallId: own((a, c) => (isTool(c) ? str(a['ai.toolCall.id']) : undefined)),
   toolArguments: own((a, c) => (isTool(c) ? (a['ai.toolCall.args'] ?? a['ai.toolCall.input']) : undefined)),
