@@ -18,6 +18,8 @@ import { LANGCHAIN, langGraphAgent } from './dialects/langchain';
 import { LLAMAINDEX, llamaIndexAgent, llamaIndexKind } from './dialects/llamaindex';
 import { CREWAI } from './dialects/crewai';
 import { OPENAI_AGENTS } from './dialects/openai-agents';
+import { VERCEL_AI, aiSdkKind, aiSdkProvider } from './dialects/vercel-ai';
+import { LANGCHAIN_AGENT, isLangChainAgentRun } from './dialects/langchain-agent';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -40,10 +42,13 @@ export const INDEX_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
 /**
- * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
- * own shapes inside a dialect (LangChain's in OpenInference) are read just before that dialect.
+ * Precedence order: the first dialect that yields a usable value for a field wins. The Vercel AI
+ * SDK's reader answers only for spans its `ai.operationId` marks (its `gen_ai.*` names there are a
+ * partial copy of its `ai.*` ones), so it comes first at the cost of one check for other spans. A
+ * framework's own shapes inside a dialect (LangChain's in OpenInference) are read just before that
+ * dialect.
  */
-const DIALECTS: readonly DialectReader[] = [OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, OPENINFERENCE, OPENLLMETRY, OPENAI_AGENTS];
+const DIALECTS: readonly DialectReader[] = [VERCEL_AI, OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, OPENINFERENCE, OPENLLMETRY, OPENAI_AGENTS, LANGCHAIN_AGENT];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
@@ -182,8 +187,10 @@ function read<K extends keyof Reading>(c: DialectContext, chain: Chain<K>): Read
 function kindOf(span: SpanRecord, index: AttributeIndex): GenAiKind {
   const a = span.attributes;
   let stated = false;
-  for (const k of [otelKind(a), openInferenceKind(a), traceloopKind(a), requestTypeKind(a)]) {
+  for (const k of [index.aiSdk ? aiSdkKind(a) : undefined, otelKind(a), openInferenceKind(a), traceloopKind(a), requestTypeKind(a)]) {
     if (k === undefined) continue;
+    // A LangChain agent's run arrives as a chain named by the agent (dialects/langchain-agent.ts).
+    if (k === 'chain' && isLangChainAgentRun(span)) return 'agent';
     if (k !== 'other') return k;
     stated = true;
   }
@@ -196,7 +203,7 @@ function kindOf(span: SpanRecord, index: AttributeIndex): GenAiKind {
 
 function providerName(raw: string): string {
   const p = raw.toLowerCase();
-  return PROVIDER_ALIASES[p] ?? p;
+  return PROVIDER_ALIASES[p] ?? aiSdkProvider(p) ?? p;
 }
 
 const AGENT_NAME_PREFIXES = ['invoke_agent ', 'create_agent '];

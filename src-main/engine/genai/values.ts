@@ -122,6 +122,12 @@ export interface AttributeIndex {
   usage: boolean;
   /** A key under `traceloop.association.properties.` (session and user ids). */
   association: boolean;
+  /**
+   * An `ai.operationId` naming an `ai.*` operation (the Vercel AI SDK's own telemetry, which also
+   * marks the span GenAI), or an `ai.settings.context.*` key (AI SDK 7's runtime context, on spans
+   * its `gen_ai.*` names mark): read by dialects/vercel-ai.ts.
+   */
+  aiSdk: boolean;
   /** The keys of each family the span carries, in attribute order (which decides ties and caps). */
   families: Partial<Record<Family, string[]>>;
 }
@@ -137,7 +143,7 @@ function addToFamily(index: AttributeIndex, family: Family, key: string): void {
  * `db.*`) cost one comparison each. The family prefixes are disjoint, so a key joins at most one.
  */
 export function indexAttributes(attrs: Attributes): AttributeIndex {
-  const index: AttributeIndex = { marked: false, usage: false, association: false, families: {} };
+  const index: AttributeIndex = { marked: false, usage: false, association: false, aiSdk: false, families: {} };
   for (const key of Object.keys(attrs)) {
     switch (key.charCodeAt(0)) {
       case 103: // g
@@ -191,6 +197,12 @@ export function indexAttributes(attrs: Attributes): AttributeIndex {
         break;
       case 101: // e
         if (key.startsWith('embedding.embeddings.')) addToFamily(index, 'embedding.embeddings', key);
+        break;
+      case 97: // a
+        if (key === 'ai.operationId') {
+          const op = attrs[key];
+          if (typeof op === 'string' && op.startsWith('ai.')) index.marked = index.aiSdk = true;
+        } else if (key.startsWith('ai.settings.context.')) index.aiSdk = true; // AI SDK 7's runtime context (session ids), on gen_ai.* spans
         break;
     }
   }

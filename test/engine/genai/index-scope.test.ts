@@ -2,7 +2,7 @@
  * Compaction normalizes with scope `index` (only what rollups and list filters need) and reads
  * complete the rest. That is only sound if an index reading is exactly the full reading cut down to
  * INDEX_FIELDS: same values, nothing extra, nothing missing. Checked on the three-dialect samples
- * and on every captured fixture.
+ * and on every captured fixture (instrumentation and agent-framework fixtures).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +14,8 @@ import { INDEX_FIELDS, normalizeSpan } from '../../../src-main/engine/genai/norm
 import { agentRun } from './samples';
 
 const FIXTURES = new URL('../../fixtures/genai/', import.meta.url).pathname;
+/** The agent-framework fixtures too (test/fixtures/frameworks/), whose dialects read fields at index scope. */
+const FRAMEWORKS = new URL('../../fixtures/frameworks/', import.meta.url).pathname;
 
 function pick(g: GenAiSpan): Partial<GenAiSpan> {
   const out: Record<string, unknown> = {};
@@ -23,8 +25,8 @@ function pick(g: GenAiSpan): Partial<GenAiSpan> {
 
 function fixtureSpans(): SpanRecord[] {
   const spans: SpanRecord[] = [];
-  for (const lib of readdirSync(FIXTURES, { withFileTypes: true })) {
-    const file = join(FIXTURES, lib.name, 'trace.otlp.json');
+  for (const [root, lib] of [FIXTURES, FRAMEWORKS].flatMap((r) => (existsSync(r) ? readdirSync(r, { withFileTypes: true }).map((l) => [r, l] as const) : []))) {
+    const file = join(root, lib.name, 'trace.otlp.json');
     if (lib.isDirectory() && existsSync(file)) spans.push(...decodeTraceRequestJson(readFileSync(file)).spans);
   }
   return spans;

@@ -51,6 +51,11 @@ export function langGraphAgent(span: SpanRecord, kind: GenAiKind): string | unde
   const node = str(meta.langgraph_node);
   const taskNs = str(meta.langgraph_checkpoint_ns);
   if (node === undefined || taskNs === undefined) return undefined;
+  // Inside a LangChain v1 agent (createAgent: its metadata names it) the graph's own nodes
+  // (`model_request`, `tools`) are its steps, not agents, and LangGraph.js stamps a plain node's
+  // run with its task's namespace too; the agent itself is read by langchain-agent.ts.
+  const inAgent = str(meta.lc_agent_name);
+  if (kind === 'chain' && inAgent !== undefined && inAgent !== span.name) return undefined;
   if (kind === 'chain') return span.name === node && str(meta.checkpoint_ns) === taskNs ? node : undefined;
   const nodes = nodesOf(taskNs);
   return (nodes.length >= 2 ? str(nodes[nodes.length - 2]) : undefined) ?? node;

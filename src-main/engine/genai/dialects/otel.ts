@@ -24,6 +24,8 @@ const KIND_OF_OPERATION: Record<string, GenAiKind> = {
   execute_tool: 'tool',
   invoke_workflow: 'workflow',
   plan: 'chain',
+  // Not in the spec: one turn of an agent's loop, as AI SDK 7's @ai-sdk/otel and Mastra name it.
+  agent_step: 'chain',
   create_memory_store: 'memory',
   delete_memory_store: 'memory',
   create_memory: 'memory',
