@@ -14,6 +14,7 @@ import type { GenAiKind, GenAiMessage, GenAiSpan, LogRecordView, SpanRecord } fr
 import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
+import { SMOLAGENTS } from './dialects/smolagents';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -35,8 +36,11 @@ export const INDEX_FIELDS = [
   'agentName', 'toolName', 'sessionId',
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
-/** Precedence order: the first dialect that yields a usable value for a field wins. */
-const DIALECTS: readonly DialectReader[] = [OTEL, OPENINFERENCE, OPENLLMETRY];
+/**
+ * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
+ * own shapes inside a dialect (smolagents in OpenInference) are read just before that dialect.
+ */
+const DIALECTS: readonly DialectReader[] = [OTEL, SMOLAGENTS, OPENINFERENCE, OPENLLMETRY];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
