@@ -228,14 +228,36 @@ export function agentKey(name: string): string {
 
 /**
  * The agent a handoff span hands over to: the OpenAI Agents SDK offers each handoff to the model
- * as a tool named `transfer_to_<agent>`; instrumentations name the handoff span `handoff to <agent>`
+ * as a tool named `transfer_to_<agent>`; Strands' Swarm as one tool `handoff_to_agent` whose
+ * `agent_name` argument names it; instrumentations name the handoff span `handoff to <agent>`
  * (OpenInference) or `handoff from <a> to <b>` (Sentry-style).
  */
 export function handoffTarget(g: GenAiSpan, spanName: string): string | undefined {
   const tool = /^transfer_to_(.+)$/i.exec(g.toolName ?? '');
   if (tool?.[1] !== undefined) return tool[1];
+  if (g.toolName === 'handoff_to_agent') return namedAgentArgument(g);
   const named = /^handoff\s+(?:from\s+.+?\s+)?to\s+(.+)$/i.exec(spanName.trim());
   return named?.[1];
+}
+
+/** The `agent_name` argument of a tool span's call (object or JSON text), when it has one. */
+function namedAgentArgument(g: GenAiSpan): string | undefined {
+  for (const m of g.inputMessages ?? []) {
+    for (const p of m.parts) {
+      if (p.type !== 'tool_call') continue;
+      let args = p.arguments;
+      if (typeof args === 'string') {
+        try {
+          args = JSON.parse(args) as typeof args;
+        } catch {
+          return undefined;
+        }
+      }
+      const name = typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>).agent_name : undefined;
+      return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
+    }
+  }
+  return undefined;
 }
 
 /**

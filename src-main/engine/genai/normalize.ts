@@ -15,6 +15,7 @@ import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
 import { SMOLAGENTS } from './dialects/smolagents';
+import { STRANDS } from './dialects/strands';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -38,9 +39,10 @@ export const INDEX_FIELDS = [
 
 /**
  * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
- * own shapes inside a dialect (smolagents in OpenInference) are read just before that dialect.
+ * own shapes inside a dialect (Strands in OTel, smolagents in OpenInference) are read just before
+ * that dialect.
  */
-const DIALECTS: readonly DialectReader[] = [OTEL, SMOLAGENTS, OPENINFERENCE, OPENLLMETRY];
+const DIALECTS: readonly DialectReader[] = [STRANDS, OTEL, SMOLAGENTS, OPENINFERENCE, OPENLLMETRY];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 

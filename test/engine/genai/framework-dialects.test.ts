@@ -5,9 +5,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Attributes, GenAiSpan } from '../../../src-shared/contract';
+import type { Attributes, GenAiSpan, SpanEvent } from '../../../src-shared/contract';
+import { buildAgentGraph, type GraphSpan } from '../../../src-main/engine/genai/graph';
 import { normalizeSpan } from '../../../src-main/engine/genai/normalize';
-import { span } from './samples';
+import { event, span } from './samples';
 
 const norm = (name: string, attributes: Attributes): GenAiSpan | null => normalizeSpan(span({ name, attributes }));
 const toolArgs = (g: GenAiSpan | null): unknown => {
@@ -41,5 +42,58 @@ describe('smolagents (OpenInference)', () => {
     const other = '{"args": [], "sanitize_inputs_outputs": true, "kwargs": {"city": "Paris"}, "extra": 1}';
     assert.deepEqual(toolArgs(norm('SimpleTool', { ...tool, 'input.value': other })), JSON.parse(other));
     assert.deepEqual(toolArgs(norm('SimpleTool', { ...tool, 'input.value': '{"city": "Paris"}' })), { city: 'Paris' });
+  });
+});
+
+describe('Strands Agents (OTel, default mode)', () => {
+  const strands = (op: string, extra: Attributes = {}): Attributes => ({ 'gen_ai.operation.name': op, 'gen_ai.system': 'strands-agents', ...extra });
+  const withEvents = (name: string, attributes: Attributes, events: SpanEvent[]): GenAiSpan | null => normalizeSpan(span({ name, attributes, events }));
+
+  test("chat events' Converse content blocks become parts", () => {
+    const g = withEvents('chat', strands('chat', { 'gen_ai.request.model': 'gpt-4o-mini' }), [
+      event('gen_ai.system.message', { content: '[{"text": "Be brief."}]' }),
+      event('gen_ai.user.message', { content: '[{"text": "Weather in Paris?"}]' }),
+      event('gen_ai.assistant.message', { content: '[{"toolUse": {"toolUseId": "c1", "name": "get_weather", "input": {"city": "Paris"}}}]' }),
+      event('gen_ai.tool.message', { content: '[{"toolResult": {"toolUseId": "c1", "status": "success", "content": [{"text": "Sunny"}]}}]' }),
+      event('gen_ai.choice', { finish_reason: 'end_turn', message: '[{"text": "Sunny."}]' }),
+    ]);
+    assert.deepEqual(g?.inputMessages, [
+      { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
+      { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: [{ text: 'Sunny' }] }] },
+    ]);
+    assert.deepEqual(g?.outputMessages, [{ role: 'assistant', parts: [{ type: 'text', content: 'Sunny.' }] }]);
+    assert.deepEqual(g?.finishReasons, ['stop']);
+  });
+
+  test("a tool span's tool message is its arguments, its choice the result", () => {
+    const g = withEvents('execute_tool get_weather', strands('execute_tool', { 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'c1' }), [
+      event('gen_ai.tool.message', { role: 'tool', content: '{"city": "Paris"}', id: 'c1' }),
+      event('gen_ai.choice', { message: '[{"text": "Sunny"}]', id: 'c1' }),
+    ]);
+    assert.deepEqual(g?.inputMessages, [{ role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }] }]);
+    assert.deepEqual(g?.outputMessages, [{ role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: [{ text: 'Sunny' }] }] }]);
+  });
+
+  test('an agent span\'s plain-text choice is one text part; other producers\' events are untouched', () => {
+    const g = withEvents('invoke_agent a', strands('invoke_agent', { 'gen_ai.agent.name': 'a' }), [event('gen_ai.choice', { message: 'Sunny.\n', finish_reason: 'end_turn' })]);
+    assert.deepEqual(g?.outputMessages, [{ role: 'assistant', parts: [{ type: 'text', content: 'Sunny.' }] }]);
+    const other = withEvents('chat', { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai' }, [event('gen_ai.user.message', { content: '[{"text": "hi"}]' })]);
+    assert.deepEqual(other?.inputMessages, [{ role: 'user', parts: [{ type: 'text', content: '[{"text": "hi"}]' }] }]);
+  });
+
+  test('a Swarm handoff_to_agent tool is a handoff to the agent its arguments name', () => {
+    const at = (s: GraphSpan, ms: number): GraphSpan => ({ ...s, startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(ms) * 1_000_000n), endTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(ms + 5) * 1_000_000n) });
+    const spans: GraphSpan[] = [
+      at(span({ name: 'invoke_swarm', spanId: 's', attributes: strands('invoke_swarm') }), 0),
+      at(span({ name: 'invoke_agent triage', spanId: 'a', parentSpanId: 's', attributes: strands('invoke_agent', { 'gen_ai.agent.name': 'triage' }) }), 1),
+      at(span({ name: 'execute_tool handoff_to_agent', spanId: 'h', parentSpanId: 'a', attributes: strands('execute_tool', { 'gen_ai.tool.name': 'handoff_to_agent', 'gen_ai.tool.call.arguments': '{"agent_name": "weather agent", "message": "go"}' }) }), 2),
+      at(span({ name: 'invoke_agent weather', spanId: 'b', parentSpanId: 's', attributes: strands('invoke_agent', { 'gen_ai.agent.name': 'weather_agent' }) }), 8),
+    ];
+    const graph = buildAgentGraph(spans);
+    assert.deepEqual(graph.edges.filter((e) => e.type === 'handoff').map((e) => [e.from, e.to]), [['a', 'b']]);
+    const noTarget = spans.map((s) => (s.spanId === 'h' ? { ...s, attributes: { ...s.attributes, 'gen_ai.tool.call.arguments': '{"message": "go"}' } } : s));
+    assert.deepEqual(buildAgentGraph(noTarget).edges.filter((e) => e.type === 'handoff'), []);
   });
 });
