@@ -228,14 +228,17 @@ export function agentKey(name: string): string {
 
 /**
  * The agent a handoff span hands over to: the OpenAI Agents SDK offers each handoff to the model
- * as a tool named `transfer_to_<agent>`; Strands' Swarm as one tool `handoff_to_agent` whose
- * `agent_name` argument names it; instrumentations name the handoff span `handoff to <agent>`
- * (OpenInference) or `handoff from <a> to <b>` (Sentry-style).
+ * as a tool named `transfer_to_<agent>`; Google ADK (`transfer_to_agent`) and Strands' Swarm
+ * (`handoff_to_agent`) as one tool whose `agent_name` argument names it; instrumentations name the
+ * handoff span `handoff to <agent>` (OpenInference) or `handoff from <a> to <b>` (Sentry-style).
  */
 export function handoffTarget(g: GenAiSpan, spanName: string): string | undefined {
+  if (g.toolName === 'transfer_to_agent' || g.toolName === 'handoff_to_agent') {
+    const named = namedAgentArgument(g);
+    if (named !== undefined || g.toolName === 'handoff_to_agent') return named;
+  }
   const tool = /^transfer_to_(.+)$/i.exec(g.toolName ?? '');
   if (tool?.[1] !== undefined) return tool[1];
-  if (g.toolName === 'handoff_to_agent') return namedAgentArgument(g);
   const named = /^handoff\s+(?:from\s+.+?\s+)?to\s+(.+)$/i.exec(spanName.trim());
   return named?.[1];
 }

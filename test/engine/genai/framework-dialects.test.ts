@@ -97,3 +97,24 @@ describe('Strands Agents (OTel, default mode)', () => {
     assert.deepEqual(buildAgentGraph(noTarget).edges.filter((e) => e.type === 'handoff'), []);
   });
 });
+
+describe('Google ADK (OTel)', () => {
+  test('transfer_to_agent hands over to the agent its agent_name argument names, not to one named "agent"', () => {
+    const at = (s: GraphSpan, ms: number): GraphSpan => ({ ...s, startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(ms) * 1_000_000n), endTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(ms + 5) * 1_000_000n) });
+    const agent = (name: string): Attributes => ({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name });
+    const transfer = (args?: string): Attributes => ({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'transfer_to_agent', ...(args ? { 'gen_ai.tool.call.arguments': args } : {}) });
+    const run = (args?: string): string[][] =>
+      buildAgentGraph([
+        at(span({ name: 'invoke_workflow', spanId: 'w', attributes: { 'gen_ai.operation.name': 'invoke_workflow' } }), 0),
+        at(span({ name: 'invoke_agent triage_agent', spanId: 'a', parentSpanId: 'w', attributes: agent('triage_agent') }), 1),
+        at(span({ name: 'execute_tool transfer_to_agent', spanId: 't', parentSpanId: 'a', attributes: transfer(args) }), 2),
+        at(span({ name: 'invoke_agent agent', spanId: 'x', parentSpanId: 'w', attributes: agent('agent') }), 7),
+        at(span({ name: 'invoke_agent weather_agent', spanId: 'b', parentSpanId: 'w', attributes: agent('weather_agent') }), 8),
+      ])
+        .edges.filter((e) => e.type === 'handoff')
+        .map((e) => [e.from, e.to]);
+    assert.deepEqual(run('{"agent_name": "weather_agent"}'), [['a', 'b']]);
+    // Without its arguments (ADK's content capture off) the tool name is all there is.
+    assert.deepEqual(run(), [['a', 'x']]);
+  });
+});
