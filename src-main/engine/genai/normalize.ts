@@ -14,6 +14,7 @@ import type { GenAiKind, GenAiMessage, GenAiSpan, LogRecordView, SpanRecord } fr
 import { OTEL, otelKind } from './dialects/otel';
 import { OPENINFERENCE, openInferenceKind } from './dialects/openinference';
 import { OPENLLMETRY, requestTypeKind, traceloopKind } from './dialects/openllmetry';
+import { AUTOGEN } from './dialects/autogen';
 import { SMOLAGENTS } from './dialects/smolagents';
 import { STRANDS } from './dialects/strands';
 import { payload } from './messages';
@@ -39,10 +40,10 @@ export const INDEX_FIELDS = [
 
 /**
  * Precedence order: the first dialect that yields a usable value for a field wins. A framework's
- * own shapes inside a dialect (Strands in OTel, smolagents in OpenInference) are read just before
- * that dialect.
+ * own shapes inside a dialect (Strands in OTel, smolagents and AutoGen in OpenInference) are read
+ * just before that dialect.
  */
-const DIALECTS: readonly DialectReader[] = [STRANDS, OTEL, SMOLAGENTS, OPENINFERENCE, OPENLLMETRY];
+const DIALECTS: readonly DialectReader[] = [STRANDS, OTEL, SMOLAGENTS, AUTOGEN, OPENINFERENCE, OPENLLMETRY];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 

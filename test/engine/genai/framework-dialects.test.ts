@@ -118,3 +118,16 @@ describe('Google ADK (OTel)', () => {
     assert.deepEqual(run(), [['a', 'x']]);
   });
 });
+
+describe('AutoGen AgentChat (OpenInference)', () => {
+  const agent = (name: string, node?: string, extra: Attributes = {}): GenAiSpan | null =>
+    norm(name, { 'openinference.span.kind': 'AGENT', ...(node ? { 'graph.node.id': node } : {}), ...extra });
+  test('the agent is named by `<name>.on_messages_stream` with the same graph.node.id', () => {
+    assert.equal(agent('triage_agent.on_messages_stream', 'triage_agent')?.agentName, 'triage_agent');
+  });
+  test('not without the node id, nor when they differ, and agent.name wins', () => {
+    assert.equal(agent('triage_agent.on_messages_stream')?.agentName, undefined);
+    assert.equal(agent('triage_agent.on_messages_stream', 'other')?.agentName, undefined);
+    assert.equal(agent('triage_agent.on_messages_stream', 'triage_agent', { 'agent.name': 'named' })?.agentName, 'named');
+  });
+});

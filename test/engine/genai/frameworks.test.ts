@@ -224,11 +224,13 @@ describe('agent frameworks captured with their own instrumentations', () => {
     for (const [run, group] of runs) {
       const [first, ...rest] = group;
       for (const other of rest) {
+        // What one of the two does not send (a gap, checked above to be real) is not compared.
+        const gap = (a: Aspect) => (first as Row).expect.gaps?.[a] !== undefined || other.expect.gaps?.[a] !== undefined;
         const view = (r: Row) => ({
-          agents: r.reading.agents,
-          handoffs: r.reading.handoffs,
-          toolCalls: r.reading.toolCalls.map((c) => c.name),
-          tokens: [r.reading.inputTokens, r.reading.outputTokens],
+          agents: gap('agents') ? null : r.reading.agents,
+          handoffs: gap('handoffs') ? null : r.reading.handoffs,
+          toolCalls: gap('tools') ? null : r.reading.toolCalls.map((c) => c.name),
+          tokens: gap('tokens') ? null : [r.reading.inputTokens, r.reading.outputTokens],
         });
         assert.deepEqual(view(other), view(first as Row), `${run}: ${other.dir} reads differently from ${first?.dir}`);
       }
