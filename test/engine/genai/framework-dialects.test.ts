@@ -130,4 +130,12 @@ describe('AutoGen AgentChat (OpenInference)', () => {
     assert.equal(agent('triage_agent.on_messages_stream', 'other')?.agentName, undefined);
     assert.equal(agent('triage_agent.on_messages_stream', 'triage_agent', { 'agent.name': 'named' })?.agentName, 'named');
   });
+  test("a `function` message's FunctionExecutionResult items are tool results", () => {
+    const g = norm('OpenAIChatCompletionClient.create', {
+      'openinference.span.kind': 'LLM',
+      'llm.input_messages.0.message.role': 'function',
+      'llm.input_messages.0.function.0': '{"name": "get_weather", "content": "Sunny", "call_id": "call_2", "is_error": false}',
+    });
+    assert.deepEqual(g?.inputMessages, [{ role: 'function', parts: [{ type: 'tool_call_response', id: 'call_2', response: 'Sunny' }] }]);
+  });
 });
