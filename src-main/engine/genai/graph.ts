@@ -229,15 +229,40 @@ export function agentKey(name: string): string {
 /**
  * The agent a handoff span hands over to: named by its attributes (`handoffTo`, from
  * `gen_ai.handoff.to_agent`); or, the OpenAI Agents SDK offering each handoff to the model as a
- * tool named `transfer_to_<agent>`, the tool's name; or the span's name, `handoff to <agent>`
- * (OpenInference) or `handoff from <a> to <b>` (Sentry-style).
+ * tool named `transfer_to_<agent>`, the tool's name; Google ADK (`transfer_to_agent`) and Strands'
+ * Swarm (`handoff_to_agent`) offer one tool whose `agent_name` argument names it; or the span's
+ * name, `handoff to <agent>` (OpenInference) or `handoff from <a> to <b>` (Sentry-style).
  */
 export function handoffTarget(g: GenAiSpan, spanName: string): string | undefined {
   if (g.handoffTo !== undefined) return g.handoffTo;
+  if (g.toolName === 'transfer_to_agent' || g.toolName === 'handoff_to_agent') {
+    const named = namedAgentArgument(g);
+    if (named !== undefined || g.toolName === 'handoff_to_agent') return named;
+  }
   const tool = /^transfer_to_(.+)$/i.exec(g.toolName ?? '');
   if (tool?.[1] !== undefined) return tool[1];
   const named = /^handoff\s+(?:from\s+.+?\s+)?to\s+(.+)$/i.exec(spanName.trim());
   return named?.[1];
+}
+
+/** The `agent_name` argument of a tool span's call (object or JSON text), when it has one. */
+function namedAgentArgument(g: GenAiSpan): string | undefined {
+  for (const m of g.inputMessages ?? []) {
+    for (const p of m.parts) {
+      if (p.type !== 'tool_call') continue;
+      let args = p.arguments;
+      if (typeof args === 'string') {
+        try {
+          args = JSON.parse(args) as typeof args;
+        } catch {
+          return undefined;
+        }
+      }
+      const name = typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>).agent_name : undefined;
+      return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -322,6 +322,15 @@ export function messageFromOpenInference(item: JsonObject, defaultRole: string):
   }
   const fnName = str(m.function_call_name);
   if (fnName !== undefined) parts.push({ type: 'tool_call', id: null, name: fnName, arguments: payload(m.function_call_arguments_json) });
+  // OpenInference's AutoGen instrumentation: a `function` message's results as AutoGen's own
+  // FunctionExecutionResult objects, `{index}.function.{j}` = `{"name", "content", "call_id", "is_error"}`.
+  if (Array.isArray(item.function)) {
+    for (const raw of item.function) {
+      const r = structured(raw);
+      if (parts.length >= LIMITS.partsPerMessage || !isObject(r) || r.content === undefined) continue;
+      parts.push({ type: 'tool_call_response', id: str(r.call_id) ?? null, response: payload(r.content) });
+    }
+  }
   if (parts.length === 0 && str(m.role) === undefined) return undefined;
   return withName({ role, parts }, m);
 }

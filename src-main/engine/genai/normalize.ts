@@ -20,6 +20,9 @@ import { CREWAI } from './dialects/crewai';
 import { OPENAI_AGENTS } from './dialects/openai-agents';
 import { VERCEL_AI, aiSdkKind, aiSdkProvider } from './dialects/vercel-ai';
 import { LANGCHAIN_AGENT, isLangChainAgentRun } from './dialects/langchain-agent';
+import { AUTOGEN } from './dialects/autogen';
+import { SMOLAGENTS } from './dialects/smolagents';
+import { STRANDS } from './dialects/strands';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -45,10 +48,10 @@ export const INDEX_FIELDS = [
  * Precedence order: the first dialect that yields a usable value for a field wins. The Vercel AI
  * SDK's reader answers only for spans its `ai.operationId` marks (its `gen_ai.*` names there are a
  * partial copy of its `ai.*` ones), so it comes first at the cost of one check for other spans. A
- * framework's own shapes inside a dialect (LangChain's in OpenInference) are read just before that
- * dialect.
+ * framework's own shapes inside a dialect (Strands in OTel; LangChain's, LlamaIndex's, CrewAI's,
+ * smolagents' and AutoGen's in OpenInference) are read just before that dialect.
  */
-const DIALECTS: readonly DialectReader[] = [VERCEL_AI, OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, OPENINFERENCE, OPENLLMETRY, OPENAI_AGENTS, LANGCHAIN_AGENT];
+const DIALECTS: readonly DialectReader[] = [VERCEL_AI, STRANDS, OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, SMOLAGENTS, AUTOGEN, OPENINFERENCE, OPENLLMETRY, OPENAI_AGENTS, LANGCHAIN_AGENT];
 
 type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
 
