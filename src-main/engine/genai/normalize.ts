@@ -41,7 +41,7 @@ export interface NormalizeOptions extends PriceOptions {
 /** The fields an `index` reading has: rollupTrace's and the list filters' inputs. */
 export const INDEX_FIELDS = [
   'kind', 'requestModel', 'responseModel', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'totalTokens', 'costUsd',
-  'agentName', 'toolName', 'sessionId',
+  'agentName', 'toolName', 'sessionId', 'handoffFrom', 'handoffTo',
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
 /**
@@ -140,11 +140,13 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   if (toolCallId !== undefined) out.toolCallId = toolCallId;
   const sessionId = read(c, CHAINS.sessionId);
   if (sessionId !== undefined) out.sessionId = sessionId;
-  if (!full) return out;
+  // Indexed too: a handoff span is not a tool call in the trace's rollup (rollup-state.ts), and the
+  // graph of a huge trace, built from stored readings, draws its edge. Two key lookups a span.
   const handoffFrom = read(c, CHAINS.handoffFrom);
   if (handoffFrom !== undefined) out.handoffFrom = handoffFrom;
   const handoffTo = read(c, CHAINS.handoffTo);
   if (handoffTo !== undefined) out.handoffTo = handoffTo;
+  if (!full) return out;
   const userId = read(c, CHAINS.userId);
   if (userId !== undefined) out.userId = userId;
   const finishReasons = read(c, CHAINS.finishReasons);

@@ -19,6 +19,18 @@ interface Contribution {
   cost: number | null;
 }
 
+/**
+ * A tool span that hands control to another agent (docs/genai-graph.md, "handoff"): it is a
+ * handoff in the graph, not a tool call. From the index reading: the handoff fields, or the
+ * handoff tools' names (`transfer_to_<agent>`, ADK's `transfer_to_agent`, Strands'
+ * `handoff_to_agent`).
+ */
+export function isHandoff(g: GenAiSpan): boolean {
+  if (g.handoffFrom !== undefined || g.handoffTo !== undefined) return true;
+  const tool = g.toolName;
+  return tool !== undefined && (tool.startsWith('transfer_to_') || tool === 'handoff_to_agent');
+}
+
 function carriesUsage(g: GenAiSpan): boolean {
   return g.inputTokens !== undefined || g.outputTokens !== undefined || g.totalTokens !== undefined || typeof g.costUsd === 'number';
 }
@@ -50,7 +62,7 @@ export class TraceRollupState {
     this.parentOf.set(spanId, parentSpanId);
     if (g) {
       if (g.kind === 'llm') this.llmCalls++;
-      if (g.kind === 'tool') this.toolCalls++;
+      if (g.kind === 'tool' && !isHandoff(g)) this.toolCalls++;
       const model = g.responseModel ?? g.requestModel;
       if (model !== undefined && (g.kind === 'llm' || g.kind === 'embedding' || g.kind === 'reranker')) this.models.add(model);
       if (g.agentName !== undefined && g.kind === 'agent') this.agents.add(g.agentName);

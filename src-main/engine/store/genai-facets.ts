@@ -51,6 +51,8 @@ const STORED_KEYS = {
   toolName: 'tn',
   toolCallId: 'tc',
   sessionId: 'ss',
+  handoffFrom: 'hf',
+  handoffTo: 'ht',
   userId: 'us',
   finishReasons: 'fr',
 } as const satisfies Partial<Record<keyof GenAiSpan, string>>;

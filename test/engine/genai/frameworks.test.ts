@@ -57,6 +57,8 @@ interface Reading {
   agents: string[];
   handoffs: Array<[string, string]>;
   session: string | null;
+  /** The trace rollup's count (the list and the trace header show it). */
+  rollupToolCalls: number;
   messages: boolean;
 }
 
@@ -75,6 +77,7 @@ function readFixture(items: Normalized[], graph: AgentGraph): Reading {
     agents: [...new Set(genai.filter(({ genai: g }) => g.kind === 'agent' && g.agentName !== undefined).map(({ genai: g }) => g.agentName as string))].sort(),
     handoffs: graph.edges.filter((e) => e.type === 'handoff').map((e) => [label.get(e.from) ?? e.from, label.get(e.to) ?? e.to] as [string, string]),
     session: rollup.sessionId,
+    rollupToolCalls: rollup.toolCalls,
     messages: genai.some(({ genai: g }) => g.kind === 'llm' && (g.inputMessages?.length ?? 0) > 0 && (g.outputMessages?.length ?? 0) > 0),
   };
 }
@@ -121,6 +124,7 @@ function check(aspect: Aspect, r: Reading, truth: RunTruth, expect: Expect): str
         if (c.arguments !== undefined && asked[i] !== undefined) same(`arguments of tool call ${i + 1} (${c.name})`, c.arguments, asked[i]?.arguments);
       });
       if (asked.length > 0 && r.toolCalls.every((c) => c.arguments === undefined)) wrong.push('no tool call has its arguments');
+      same("the trace rollup's tool calls", r.rollupToolCalls, r.toolCalls.length);
       break;
     }
     case 'tokens':

@@ -8,9 +8,9 @@
  * - OpenInference's handoff span: a TOOL span named `handoff to <agent>` (or `handoff` while the
  *   target is unknown) with no tool name (Python) or `handoff_to_<agent>` (JS); `input.value` is the
  *   source agent's name (Python) or `{"from_agent": …}` (JS), `output.value` the target's (`to_agent`).
- * Read at full scope only (the store's index reading never needs them): key lookups and, for
- * OpenInference TOOL spans only, a prefix test of the span name; JSON is parsed only on a span that
- * passed it.
+ * Read at index scope too (the trace rollup does not count a handoff as a tool call): key lookups
+ * and, for OpenInference TOOL spans only, a prefix test of the span name; JSON is parsed only on a
+ * span that passed it.
  */
 import type { AttributeValue } from '../../../../src-shared/contract';
 import type { DialectContext, DialectReader } from '../reading';
