@@ -277,18 +277,25 @@ function handoffEdges(nodeIndexes: readonly number[], anc: Int32Array, items: re
  *    `tool_call_response` part with the tool's `toolCallId` (later calls repeat the history, so
  *    only the first counts);
  * 2. by name, when the tool has no call id or no LLM input in the trace mentions it (OpenLLMetry's
- *    tool spans carry none): the first `llm` node with the same graph parent, starting at or after
- *    the tool, whose input holds a `tool_call` part named like the tool and some
- *    `tool_call_response` part.
+ *    tool spans carry none), and only when it is unambiguous: the *next* `llm` node with the same
+ *    graph parent after the tool (in start, then span id order), if its input answers some call
+ *    (`tool_call_response`) and names this tool's call, or names no call at all. The next call
+ *    only: the rule it replaces took the first later call whose input named the tool, and a loop of
+ *    nine calls of one tool whose middle LLM inputs carried only the newest message fanned all
+ *    nine results into the last call, which merely repeated the history.
  * No captured input messages, no edge: the guess would be wrong as often as not.
  */
 function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items: readonly Item[], genaiOf: (i: number) => GenAiSpan, edges: EdgeSet): void {
   const byCallId = new Map<string, number[]>();
-  const byName = new Map<string, number[]>();
   const mentioned = new Set<string>();
+  /** Every llm node by graph parent, in start order, and what its input answers. */
+  const llmSiblings = new Map<number, number[]>();
+  const answers = new Map<number, { names: Set<string> }>();
   for (const i of nodeIndexes) {
     const g = genaiOf(i);
-    if (g.kind !== 'llm' || g.inputMessages === undefined) continue;
+    if (g.kind !== 'llm') continue;
+    push(llmSiblings, anc[i] ?? -1, i);
+    if (g.inputMessages === undefined) continue;
     const responses = new Set<string>();
     const names = new Set<string>();
     let answered = false;
@@ -307,7 +314,7 @@ function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items:
       mentioned.add(id);
       push(byCallId, id, i);
     }
-    if (answered) for (const name of names) push(byName, siblingKey(anc[i] ?? -1, name), i);
+    if (answered) answers.set(i, { names });
   }
   for (const t of nodeIndexes) {
     const g = genaiOf(t);
@@ -320,9 +327,12 @@ function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items:
       continue;
     }
     if (g.toolName === undefined) continue;
-    const consumers = byName.get(siblingKey(anc[t] ?? -1, g.toolName)) ?? [];
-    const c = consumers[firstAtOrAfter(consumers, start, items)];
-    if (c !== undefined) edges.add('tool_result', t, c, 'tool_name');
+    const siblings = llmSiblings.get(anc[t] ?? -1) ?? [];
+    const next = siblings[firstAfter(siblings, t)];
+    const answer = next === undefined ? undefined : answers.get(next);
+    if (next !== undefined && answer !== undefined && (answer.names.size === 0 || answer.names.has(g.toolName))) {
+      edges.add('tool_result', t, next, 'tool_name');
+    }
   }
 }
 
@@ -445,6 +455,18 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** Position of the first index in `sorted` (ascending) greater than `i`. */
+function firstAfter(sorted: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Position of the first index in `sorted` (indexes in start order) whose item starts at or after `t`. */
