@@ -95,7 +95,7 @@ describe('folding repeats', () => {
     const llm = f.byId.get('llm0')!;
     assert.equal(llm.totalTokens, 400);
     assert.equal(llm.costUsd, 0.003, 'the unpriced call adds nothing');
-    assert.match(nodeLabel(llm), /^LLM · gpt-4o ×4\n\d+ ms · 400 tok · \$0\.0030$/);
+    assert.match(nodeLabel(llm), /^LLM · gpt-4o ×4\n[\d.]+ ms · 400 tok · \$0\.003$/);
     assert.match(nodeLabel(f.byId.get('tool0')!), /✗ 2 of 4 failed/);
     assert.deepEqual([...f.runs].sort(), ['llm0', 'tool0']);
   });
