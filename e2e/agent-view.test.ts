@@ -205,6 +205,9 @@ test('nine calls of one tool draw nine tool-result edges, each to the LLM call t
   const fold = graphNode(page, sid(0x300));
   await fold.waitFor({ state: 'attached' });
   assert.equal(await fold.getAttribute('data-count'), '9');
+  await settledGraph(page);
+  // The first tap selects the fold and opens the detail panel; the pane refits only after the
+  // double-click is over, so the second tap still lands on the fold.
   await clickGraphNode(page, sid(0x300), true);
   // Expanding the tools opens the LLM calls their results go to as well: 1 + 10 + 9 nodes.
   await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('[data-testid="graph-node"]').length === 20);

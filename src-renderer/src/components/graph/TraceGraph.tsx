@@ -87,6 +87,8 @@ const READABLE_ZOOM = MIN_LABEL_PX / LABEL_FONT_PX;
 /** A bigger graph fitted below this zoom is a hairline: it starts at READABLE_ZOOM instead. */
 const MIN_FIT_ZOOM = 0.2;
 const FIT_PADDING = 24;
+/** A resized pane refits after no resize for this long (longer than a double-click takes). */
+const REFIT_SETTLE_MS = 400;
 /** Room above and below the node boxes for the bows of edges between siblings. */
 const EDGE_MARGIN = 36;
 
@@ -290,10 +292,13 @@ export function TraceGraph({ traceId, graph, outline, handoffs = NO_HANDOFFS, se
     scheme.addEventListener('change', restyle);
     const themeObserver = new MutationObserver(restyle);
     themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
-    // The pane changes size without a window resize (the detail panel opens); cytoscape must know,
-    // and the graph refits to the new size (once a frame: a window drag resizes many times).
+    // The pane changes size without a window resize (the detail panel opens); cytoscape must know
+    // at once, and the graph refits to the new size once the size has settled: a window drag
+    // resizes many times, and the first tap of a double-click on a fold opens the detail panel,
+    // so refitting at once would move the fold from under the second click.
     let resizeFrame = 0;
-    let lastSize = '';
+    let refitTimer: ReturnType<typeof setTimeout> | undefined;
+    let lastSize = `${container.clientWidth}x${container.clientHeight}`; // cytoscape read it when created
     const sizeObserver = new ResizeObserver(() => {
       cancelAnimationFrame(resizeFrame);
       resizeFrame = requestAnimationFrame(() => {
@@ -301,8 +306,11 @@ export function TraceGraph({ traceId, graph, outline, handoffs = NO_HANDOFFS, se
         if (size === lastSize) return;
         lastSize = size;
         cy.resize();
-        const p = live.current.prepared;
-        if (p && p.view.nodes.length > 0) refit(cy, p);
+        clearTimeout(refitTimer);
+        refitTimer = setTimeout(() => {
+          const p = live.current.prepared;
+          if (p && p.view.nodes.length > 0) refit(cy, p);
+        }, REFIT_SETTLE_MS);
       });
     });
     sizeObserver.observe(container);
@@ -341,6 +349,7 @@ export function TraceGraph({ traceId, graph, outline, handoffs = NO_HANDOFFS, se
 
     return () => {
       cancelAnimationFrame(resizeFrame);
+      clearTimeout(refitTimer);
       scheme.removeEventListener('change', restyle);
       themeObserver.disconnect();
       sizeObserver.disconnect();
