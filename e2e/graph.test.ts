@@ -117,9 +117,11 @@ test('a fold expands on double-click and folds again', async () => {
   await waitForCount(page, '[data-testid="graph-node"][data-kind="tool"]', 1);
 });
 
-test('a trace without GenAI spans draws its span tree', async () => {
+test('a trace without GenAI spans opens timeline-first; asked for, the graph draws its span tree', async () => {
   const { page } = ui;
   await openTrace(page, PLAIN);
+  await page.locator('[data-testid="trace-body"][data-layout="timeline"]').waitFor();
+  await page.getByTestId('graph-toggle').click();
   await waitForCount(page, '[data-testid="graph-node"]', 4);
   const kinds = await page.getByTestId('graph-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
   assert.deepEqual(kinds, ['other', 'other', 'other', 'other']);
@@ -159,6 +161,8 @@ test('a 2,000-node graph draws every node (the time it takes is measured in benc
   }
   await post(spans);
   await openTrace(page, BIG);
+  // A plain span tree: the graph is one click away.
+  await page.getByTestId('graph-toggle').click();
   await waitForCount(page, '[data-testid="graph-node"]', 2000, 60_000);
   // The first draw with every node is recorded, with its timings, for the benchmark to read.
   const handle = await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__flowtraceGraph?.history.find((h) => h.nodes === 2000) ?? null);

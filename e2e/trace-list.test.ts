@@ -11,6 +11,7 @@ import type { TraceListPage, TraceSummary } from '../src-shared/contract';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
 import { exportSpans, recordAgentTrace, type SentTrace } from '../test/support/otel';
 import { recordGenAiTurn, recordPlainTrace, TURN_USAGE } from '../test/support/otel-genai';
+import { formatUsd } from '../src-renderer/src/lib/format';
 import { launchBrowser, markDocument, openWatchedPage, traceRow, UI_TIMEOUT_MS, type WatchedPage } from './support/browser';
 
 let server: ServeProcess | undefined;
@@ -106,16 +107,19 @@ test('the GenAI columns show models, tokens and cost; "no price" and "—" where
   await expectRows(page, ALL());
   const tokens = (TURN_USAGE.input + TURN_USAGE.output).toLocaleString('en-US');
   const cost = (m: keyof typeof PRICES) => (TURN_USAGE.input * PRICES[m].input + TURN_USAGE.output * PRICES[m].output) / 1e6;
-  assert.deepEqual(await cells(page, sent.mini.traceId), ['gpt-4o-mini', tokens, `$${cost('gpt-4o-mini').toFixed(4)}`]);
-  assert.deepEqual(await cells(page, sent.gpt4.traceId), ['gpt-4', tokens, `$${cost('gpt-4').toFixed(4)}`]);
+  // The list prints cost with the UI's one formatter, the one the trace header, graph and detail use.
+  const smallCost = (await api<TraceListPage>('/traces?limit=500')).traces.find((t) => t.traceId === sent.small.traceId)?.genai?.costUsd;
+  assert.ok(typeof smallCost === 'number' && smallCost > 0);
+  assert.deepEqual(await cells(page, sent.mini.traceId), ['gpt-4o-mini', tokens, formatUsd(cost('gpt-4o-mini'))]);
+  assert.deepEqual(await cells(page, sent.gpt4.traceId), ['gpt-4', tokens, formatUsd(cost('gpt-4'))]);
   assert.deepEqual(await cells(page, sent.unpriced.traceId), ['my-local-llama', tokens, 'no price']);
-  assert.deepEqual(await cells(page, sent.small.traceId), ['gpt-4o-mini', '876', '$0.0002']);
+  assert.deepEqual(await cells(page, sent.small.traceId), ['gpt-4o-mini', '876', formatUsd(smallCost!)]);
   assert.deepEqual(await cells(page, sent.plain.traceId), ['—', '—', '—']);
   assert.equal(await traceRow(page, sent.mini.traceId).getByTestId('trace-tokens').getAttribute('title'), 'in 1,500 · out 300');
   const row = (await traceRow(page, sent.gpt4.traceId).textContent()) ?? '';
   assert.match(row, /invoke_agent researcher/);
   assert.match(row, /research-agent/);
-  assert.match(row, /40\.0 ms/);
+  assert.match(row, /40 ms/);
 });
 
 test('each filter narrows the list to the traces it names', async () => {

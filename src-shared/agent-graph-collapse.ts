@@ -48,7 +48,7 @@ export interface FoldOptions {
   /**
    * Runs to leave unfolded, by run id (the id of the run's earliest node, which is also the id its
    * folded node carries). Each group of an expanded run is emitted on its own; repeats below them
-   * still fold.
+   * still fold. Sibling runs joined to an expanded one by an edge other than `calls` open with it.
    */
   expanded?: ReadonlySet<string>;
 }
@@ -135,19 +135,28 @@ export function foldRepeats(graph: AgentGraph, threshold: number, options: FoldO
     from: string | undefined;
   }
   const work: Work[] = [];
+  // Runs among the same siblings that an edge other than `calls` joins (9 tools → 9 LLM calls by
+  // tool_result) expand together: expanding only the tools drew nine distinct results as a fan
+  // into the one folded LLM node, which reads as "all nine went to one call".
+  const linked = expanded !== undefined && expanded.size > 0 ? linkedNodes(graph, pos) : null;
   const schedule = (groups: number[][], parentId: string | null): void => {
     // Groups arrive sorted by shape, so equal shapes are adjacent.
+    const runs: Array<{ k: number; end: number; members: number[]; runId: string }> = [];
     for (let k = 0; k < groups.length; ) {
       let end = k + 1;
       while (end < groups.length && shape[groups[end]?.[0] ?? 0] === shape[groups[k]?.[0] ?? 0]) end++;
       if (end - k >= limit) {
         const members = groups.slice(k, end).flat().sort((a, b) => a - b);
-        const runId = (nodes[members[0] as number] as AgentGraphNode).id;
-        if (expanded?.has(runId)) for (let g = k; g < end; g++) work.push({ members: groups[g] ?? [], parentId, run: false, from: runId });
-        else work.push({ members, parentId, run: true, from: undefined });
+        runs.push({ k, end, members, runId: (nodes[members[0] as number] as AgentGraphNode).id });
       } else for (let g = k; g < end; g++) work.push({ members: groups[g] ?? [], parentId, run: false, from: undefined });
       k = end;
     }
+    const openedBy = linked ? openRuns(runs, expanded as ReadonlySet<string>, linked) : runs.map((r) => (expanded?.has(r.runId) ? r.runId : undefined));
+    runs.forEach(({ k, end, members }, r) => {
+      const from = openedBy[r];
+      if (from !== undefined) for (let g = k; g < end; g++) work.push({ members: groups[g] ?? [], parentId, run: false, from });
+      else work.push({ members, parentId, run: true, from: undefined });
+    });
   };
   const byShape = (a: number, b: number): number => (shape[a] ?? 0) - (shape[b] ?? 0) || a - b;
   schedule([...roots].sort(byShape).map((r) => [r]), null);
@@ -206,6 +215,49 @@ export function foldRepeats(graph: AgentGraph, threshold: number, options: FoldO
   }
   const sortedNodes = Array.from(order, (slot) => (out[slot] as { node: AgentGraphNode }).node);
   return { graph: { traceId: graph.traceId, nodes: sortedNodes, edges, externalLinks }, runs, expandedFrom };
+}
+
+/** For each node index, the nodes joined to it by an edge other than `calls` (either direction). */
+function linkedNodes(graph: AgentGraph, pos: ReadonlyMap<string, number>): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const add = (a: number, b: number): void => {
+    const list = out.get(a);
+    if (list) list.push(b);
+    else out.set(a, [b]);
+  };
+  for (const e of graph.edges) {
+    if (e.type === 'calls') continue;
+    const a = pos.get(e.from);
+    const b = pos.get(e.to);
+    if (a === undefined || b === undefined || a === b) continue;
+    add(a, b);
+    add(b, a);
+  }
+  return out;
+}
+
+/**
+ * Which of one parent's runs are open: a run the caller expanded, and every run joined to an open
+ * one through edges between their members (transitively). Each open run names the expanded run id
+ * that opened it, so folding that one folds them all again.
+ */
+function openRuns(runs: ReadonlyArray<{ members: number[]; runId: string }>, expanded: ReadonlySet<string>, linked: ReadonlyMap<number, number[]>): Array<string | undefined> {
+  const runOf = new Map<number, number>();
+  runs.forEach((r, i) => r.members.forEach((m) => runOf.set(m, i)));
+  const opened: Array<string | undefined> = runs.map((r) => (expanded.has(r.runId) ? r.runId : undefined));
+  const queue = opened.flatMap((o, i) => (o === undefined ? [] : [i]));
+  while (queue.length > 0) {
+    const r = queue.pop() as number;
+    for (const m of runs[r]?.members ?? []) {
+      for (const other of linked.get(m) ?? []) {
+        const o = runOf.get(other);
+        if (o === undefined || opened[o] !== undefined) continue;
+        opened[o] = opened[r];
+        queue.push(o);
+      }
+    }
+  }
+  return opened;
 }
 
 /** One node standing for `members` (same shape, in graph order); a single member is copied as is. */

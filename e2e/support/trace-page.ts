@@ -10,6 +10,10 @@ export interface GraphHook {
   point(id: string): { x: number; y: number } | null;
   history: Array<{ nodes: number; foldMs: number; layoutMs: number; cytoscapeMs: number; paintMs: number }>;
   zoom(): number;
+  labelPx(): number;
+  boxes(): { width: number; height: number; nodes: Array<{ id: string; x1: number; y1: number; x2: number; y2: number }> };
+  fits: number;
+  edges(): string[];
 }
 export type PageGlobals = { __flowtraceGraph?: GraphHook; location: { hash: string } };
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { valueText } from '../../src-renderer/src/lib/detail/json';
 import { foldPoint } from '../../src-renderer/src/lib/detail/fold';
-import { costText, formatTokens, formatUsd, modelText } from '../../src-renderer/src/lib/detail/format';
+import { costText, modelText } from '../../src-renderer/src/lib/detail/format';
+import { formatTokens, formatUsd } from '../../src-renderer/src/lib/format';
 import { severityLabel, severityLevel } from '../../src-renderer/src/lib/detail/severity';
 import { kindClass, roleClass } from '../../src-renderer/src/lib/detail/css-classes';
 

@@ -95,7 +95,7 @@ describe('folding repeats', () => {
     const llm = f.byId.get('llm0')!;
     assert.equal(llm.totalTokens, 400);
     assert.equal(llm.costUsd, 0.003, 'the unpriced call adds nothing');
-    assert.match(nodeLabel(llm), /^LLM · gpt-4o ×4\n\d+ ms · 400 tok · \$0\.0030$/);
+    assert.match(nodeLabel(llm), /^LLM · gpt-4o ×4\n[\d.]+ ms · 400 tok · \$0\.003$/);
     assert.match(nodeLabel(f.byId.get('tool0')!), /✗ 2 of 4 failed/);
     assert.deepEqual([...f.runs].sort(), ['llm0', 'tool0']);
   });
@@ -109,6 +109,27 @@ describe('folding repeats', () => {
     assert.equal(open.expandedFrom.get('tool2'), 'tool0', 'each member knows which run to fold back into');
     const back = foldRun(state, open.expandedFrom.get('tool2')!);
     assert.deepEqual(shown(limitView(foldGraph(g, back.expanded), back)), ['agent×1', 'llm0×4', 'tool0×4']);
+  });
+
+  test('expanding nine tool calls also opens the LLM calls their results go to: nine edges, nine ends, no fan', () => {
+    const specs = loop(9);
+    specs.push({ id: 'llm9', parent: 'agent', kind: 'llm', label: 'gpt-4o' });
+    const results: AgentGraphEdge[] = Array.from({ length: 9 }, (_, t) => ({ id: `tool_result:tool${t}->llm${t + 1}`, type: 'tool_result', from: `tool${t}`, to: `llm${t + 1}`, count: 1 }));
+    const g = graph(specs, results);
+    const folded = limitView(foldGraph(g, new Set()), INITIAL_VIEW_STATE);
+    assert.deepEqual(shown(folded), ['agent×1', 'llm0×10', 'tool0×9']);
+    assert.deepEqual(folded.edges.filter((e) => e.type === 'tool_result').map((e) => `${e.from}->${e.to}×${e.count}`), ['tool0->llm0×9']);
+    for (const expandFrom of ['tool0', 'llm0']) {
+      const state = expandRun(INITIAL_VIEW_STATE, expandFrom);
+      const open = foldGraph(g, state.expanded);
+      const view = limitView(open, state);
+      assert.equal(view.nodes.length, 20, `expanding ${expandFrom} opens both runs`);
+      const drawn = view.edges.filter((e) => e.type === 'tool_result').map((e) => `${e.from}->${e.to}`);
+      assert.deepEqual(drawn, results.map((e) => `${e.from}->${e.to}`));
+      assert.equal(open.expandedFrom.get('llm5'), expandFrom, 'the linked run folds back with the one expanded');
+      const back = foldRun(state, open.expandedFrom.get('llm5')!);
+      assert.deepEqual(shown(limitView(foldGraph(g, back.expanded), back)), ['agent×1', 'llm0×10', 'tool0×9']);
+    }
   });
 
   test('a node folded only because its parent was expands that parent’s run', () => {

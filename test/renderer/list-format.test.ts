@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentGraph, GenAiTraceRollup, TraceSummary } from '../../src-shared/contract';
-import { formatCost, formatModels, formatTokens, formatUsd, tokensTitle } from '../../src-renderer/src/lib/list/format';
+import { formatCost, formatModels, formatTokens, tokensTitle } from '../../src-renderer/src/lib/list/format';
 import { absorbGraph, absorbSummaries, MAX_SUGGESTIONS, noSuggestions } from '../../src-renderer/src/lib/list/suggestions';
 
 const rollup = (patch: Partial<GenAiTraceRollup>): GenAiTraceRollup => ({
@@ -33,7 +33,7 @@ test('a priced GenAI trace shows its models, tokens and cost', () => {
   assert.equal(formatModels(t), 'gpt-4o, gpt-4o-mini');
   assert.equal(formatTokens(t), '1,800');
   assert.equal(tokensTitle(t), 'in 1,500 · out 300');
-  assert.equal(formatCost(t), '$0.0630');
+  assert.equal(formatCost(t), '$0.063', 'the same format as the trace header, graph and detail');
 });
 
 test('"—" when the trace has no GenAI, "no price" when tokens were counted but nothing is priced', () => {
@@ -43,13 +43,6 @@ test('"—" when the trace has no GenAI, "no price" when tokens were counted but
   assert.equal(formatCost(trace(rollup({ costUsd: null, inputTokens: 0, outputTokens: 0, totalTokens: 0 }))), '—', 'an agent with no model call: nothing to price');
   assert.equal(formatModels(trace(rollup({ models: [] }))), '—');
   assert.equal(formatCost(trace(rollup({ costUsd: 0 }))), '$0.00', 'free is a price');
-});
-
-test('costs keep the digits a small run needs', () => {
-  assert.equal(formatUsd(0.000405), '$0.0004');
-  assert.equal(formatUsd(0.00004), '<$0.0001');
-  assert.equal(formatUsd(0.5), '$0.5000');
-  assert.equal(formatUsd(1234.567), '$1,234.57');
 });
 
 test('suggestions collect models and agents from summaries, tools from opened traces, sorted and without repeats', () => {

@@ -1,7 +1,7 @@
 /** Time-axis ticks and labels: readable spacing at every zoom, labels that say the time once. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axisUnit, chooseTicks, formatDuration, formatTick } from '../../src-renderer/src/lib/timeline/axis';
+import { axisUnit, chooseTicks, formatTick } from '../../src-renderer/src/lib/timeline/axis';
 
 const labels = (start: number, end: number, width: number) => {
   const t = chooseTicks(start, end, width);
@@ -46,13 +46,3 @@ test('nothing to tick in an empty window or canvas', () => {
   assert.deepEqual(chooseTicks(0, 10, 0).values, []);
 });
 
-test('bar durations read in three significant digits', () => {
-  assert.equal(formatDuration(0), '0');
-  assert.equal(formatDuration(0.00085), '850 ns');
-  assert.equal(formatDuration(0.0123), '12.3 µs');
-  assert.equal(formatDuration(1.234), '1.23 ms');
-  assert.equal(formatDuration(345.6), '346 ms');
-  assert.equal(formatDuration(1240), '1.24 s');
-  assert.equal(formatDuration(125_000), '2m 05s');
-  assert.equal(formatDuration(3_725_000), '1h 02m');
-});

@@ -24,6 +24,8 @@ export interface AgentRun extends SentTrace {
     bookingChat: string;
     bookHotel: string;
     finalChat: string;
+    /** The `transfer_to_booking_agent` tool span, when recorded with `handoffSpan`. */
+    handoff: string | null;
   };
 }
 
@@ -34,7 +36,11 @@ const json = (v: unknown): string => JSON.stringify(v);
 const text = (role: string, content: string) => ({ role, parts: [{ type: 'text', content }] });
 
 /** `at` and `end` in ms after the run starts. */
-export function recordAgentRun(options: { serviceName?: string; startMs?: number } = {}): AgentRun {
+/**
+ * `handoffSpan`: the handoff is also a tool span, `transfer_to_booking_agent` with no arguments and
+ * no result, as the OpenAI Agents SDK records the handoff tool it offers the model.
+ */
+export function recordAgentRun(options: { serviceName?: string; startMs?: number; handoffSpan?: boolean } = {}): AgentRun {
   const memory = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'trip-planner', 'service.version': '1.4.2' }),
@@ -117,6 +123,13 @@ export function recordAgentRun(options: { serviceName?: string; startMs?: number
     ],
     [{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call_handoff', name: 'transfer_to_booking_agent', arguments: { flight: 'TP 553', hotel: 'Casa do Principe' } }] }],
     planner);
+  const handoff = options.handoffSpan
+    ? start('execute_tool transfer_to_booking_agent', 6360, 6390, SpanKind.INTERNAL, {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'transfer_to_booking_agent',
+        'gen_ai.tool.call.id': 'call_handoff',
+      }, planner)
+    : null;
   const booking = start('invoke_agent booking_agent', 6400, 8800, SpanKind.INTERNAL, {
     'gen_ai.operation.name': 'invoke_agent',
     'gen_ai.agent.name': 'booking_agent',
@@ -155,6 +168,7 @@ export function recordAgentRun(options: { serviceName?: string; startMs?: number
       bookingChat: id(bookingChat),
       bookHotel: id(bookHotel),
       finalChat: id(finalChat),
+      handoff: handoff ? id(handoff) : null,
     },
   };
 }

@@ -17,11 +17,14 @@ import type {
   SpanRecord,
 } from '../../../src-shared/contract';
 import { cutCycles, edgeId, EDGE_TYPES, nanos } from '../../../src-shared/agent-graph-collapse';
+import { agentKey, handoffTarget } from '../../../src-shared/handoff';
 import { normalizeSpan, type NormalizeOptions } from './normalize';
 
 // Folding moved to src-shared so the trace view folds and expands with the same rules; re-exported
 // for the engine's callers and tests.
 export { collapseRepeats, cutCycles, edgeId, EDGE_TYPES } from '../../../src-shared/agent-graph-collapse';
+// The handoff name rules are shared with the trace view, which labels handoff spans by them.
+export { agentKey, handoffTarget } from '../../../src-shared/handoff';
 
 /**
  * A span as the store or a test hands it over. `genai` given (an object, or null for "not GenAI")
@@ -218,53 +221,6 @@ function nearestAgent(nodeIndexes: readonly number[], anc: Int32Array, kindOf: (
   return out;
 }
 
-/** `Billing Agent`, `billing-agent` and `transfer_to_billing_agent`'s suffix all read `billing_agent`. */
-export function agentKey(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-}
-
-/**
- * The agent a handoff span hands over to: named by its attributes (`handoffTo`, from
- * `gen_ai.handoff.to_agent`); or, the OpenAI Agents SDK offering each handoff to the model as a
- * tool named `transfer_to_<agent>`, the tool's name; Google ADK (`transfer_to_agent`) and Strands'
- * Swarm (`handoff_to_agent`) offer one tool whose `agent_name` argument names it; or the span's
- * name, `handoff to <agent>` (OpenInference) or `handoff from <a> to <b>` (Sentry-style).
- */
-export function handoffTarget(g: GenAiSpan, spanName: string): string | undefined {
-  if (g.handoffTo !== undefined) return g.handoffTo;
-  if (g.toolName === 'transfer_to_agent' || g.toolName === 'handoff_to_agent') {
-    const named = namedAgentArgument(g);
-    if (named !== undefined || g.toolName === 'handoff_to_agent') return named;
-  }
-  const tool = /^transfer_to_(.+)$/i.exec(g.toolName ?? '');
-  if (tool?.[1] !== undefined) return tool[1];
-  const named = /^handoff\s+(?:from\s+.+?\s+)?to\s+(.+)$/i.exec(spanName.trim());
-  return named?.[1];
-}
-
-/** The `agent_name` argument of a tool span's call (object or JSON text), when it has one. */
-function namedAgentArgument(g: GenAiSpan): string | undefined {
-  for (const m of g.inputMessages ?? []) {
-    for (const p of m.parts) {
-      if (p.type !== 'tool_call') continue;
-      let args = p.arguments;
-      if (typeof args === 'string') {
-        try {
-          args = JSON.parse(args) as typeof args;
-        } catch {
-          return undefined;
-        }
-      }
-      const name = typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>).agent_name : undefined;
-      return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
-    }
-  }
-  return undefined;
-}
-
 /**
  * handoff, agent → agent:
  * 1. nesting: an agent node whose nearest agent ancestor has a different (known) agent name;
@@ -345,18 +301,25 @@ function transferAskedFor(g: GenAiSpan): string | undefined {
  *    `tool_call_response` part with the tool's `toolCallId` (later calls repeat the history, so
  *    only the first counts);
  * 2. by name, when the tool has no call id or no LLM input in the trace mentions it (OpenLLMetry's
- *    tool spans carry none): the first `llm` node with the same graph parent, starting at or after
- *    the tool, whose input holds a `tool_call` part named like the tool and some
- *    `tool_call_response` part.
+ *    tool spans carry none), and only when it is unambiguous: the *next* `llm` node with the same
+ *    graph parent after the tool (in start, then span id order), if its input answers some call
+ *    (`tool_call_response`) and names this tool's call, or names no call at all. The next call
+ *    only: the rule it replaces took the first later call whose input named the tool, and a loop of
+ *    nine calls of one tool whose middle LLM inputs carried only the newest message fanned all
+ *    nine results into the last call, which merely repeated the history.
  * No captured input messages, no edge: the guess would be wrong as often as not.
  */
 function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items: readonly Item[], genaiOf: (i: number) => GenAiSpan, edges: EdgeSet): void {
   const byCallId = new Map<string, number[]>();
-  const byName = new Map<string, number[]>();
   const mentioned = new Set<string>();
+  /** Every llm node by graph parent, in start order, and what its input answers. */
+  const llmSiblings = new Map<number, number[]>();
+  const answers = new Map<number, { names: Set<string> }>();
   for (const i of nodeIndexes) {
     const g = genaiOf(i);
-    if (g.kind !== 'llm' || g.inputMessages === undefined) continue;
+    if (g.kind !== 'llm') continue;
+    push(llmSiblings, anc[i] ?? -1, i);
+    if (g.inputMessages === undefined) continue;
     const responses = new Set<string>();
     const names = new Set<string>();
     let answered = false;
@@ -375,7 +338,7 @@ function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items:
       mentioned.add(id);
       push(byCallId, id, i);
     }
-    if (answered) for (const name of names) push(byName, siblingKey(anc[i] ?? -1, name), i);
+    if (answered) answers.set(i, { names });
   }
   for (const t of nodeIndexes) {
     const g = genaiOf(t);
@@ -388,9 +351,12 @@ function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items:
       continue;
     }
     if (g.toolName === undefined) continue;
-    const consumers = byName.get(siblingKey(anc[t] ?? -1, g.toolName)) ?? [];
-    const c = consumers[firstAtOrAfter(consumers, start, items)];
-    if (c !== undefined) edges.add('tool_result', t, c, 'tool_name');
+    const siblings = llmSiblings.get(anc[t] ?? -1) ?? [];
+    const next = siblings[firstAfter(siblings, t)];
+    const answer = next === undefined ? undefined : answers.get(next);
+    if (next !== undefined && answer !== undefined && (answer.names.size === 0 || answer.names.has(g.toolName))) {
+      edges.add('tool_result', t, next, 'tool_name');
+    }
   }
 }
 
@@ -513,6 +479,18 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** Position of the first index in `sorted` (ascending) greater than `i`. */
+function firstAfter(sorted: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Position of the first index in `sorted` (indexes in start order) whose item starts at or after `t`. */

@@ -22,6 +22,7 @@ import type {
   TraceListQuery,
 } from '../../../src-shared/contract';
 import { traceListSearchParams } from '../../../src-shared/trace-list-params';
+import { setConnection } from './connection';
 import { IngestSocket } from './ingest-socket';
 
 const BASE = '/api/v1';
@@ -88,6 +89,7 @@ export function createHttpApi(): FlowtraceApi {
   const socket = new IngestSocket(
     () => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${BASE}/ws`,
     () => api.getStats(),
+    (status) => setConnection(status.open ? 'connected' : 'lost', status.open ? null : status.retryAt),
   );
   const api: FlowtraceApi = {
     async listTraces(query: TraceListQuery): Promise<TraceListPage> {

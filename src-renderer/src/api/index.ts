@@ -1,11 +1,14 @@
 // Picks the transport once: the Electron preload's `window.flowtrace` when present, otherwise the
 // HTTP + WebSocket client against the page's own origin. Nothing else in the renderer knows which.
 import type { FlowtraceApi } from '../../../src-shared/contract';
+import { setConnection } from './connection';
 import { createHttpApi } from './http-client';
 
 export { ApiError } from './http-client';
 
 export const api: FlowtraceApi = window.flowtrace ?? createHttpApi();
+// The preload's IPC reaches an engine in the same app: there is no connection to lose.
+if (window.flowtrace) setConnection('connected');
 
 /** A message fit for the UI from anything a transport may throw. */
 export function errorMessage(err: unknown): string {

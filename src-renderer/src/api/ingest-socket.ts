@@ -2,10 +2,12 @@
 // the last unsubscribe. It reconnects with capped, jittered backoff. Ticks sent while it was down
 // are lost, so on every (re)connect it emits one synthetic tick built from stats with
 // `truncated: true`: "something may have changed, pull again". That also closes the gap between
-// a view's first fetch and the socket opening.
+// a view's first fetch and the socket opening. It reports its state (open, or closed with the next
+// attempt's time) to `onStatus`, which drives the header's connection dot.
 import type { IngestTick, Stats, Unsubscribe } from '../../../src-shared/contract';
 
 type Listener = (tick: IngestTick) => void;
+export type SocketStatus = { open: true } | { open: false; retryAt: number | null };
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
@@ -47,6 +49,7 @@ export class IngestSocket {
   constructor(
     private readonly url: () => string,
     private readonly stats: () => Promise<Stats>,
+    private readonly onStatus: (status: SocketStatus) => void = () => {},
   ) {}
 
   subscribe(listener: Listener): Unsubscribe {
@@ -79,6 +82,7 @@ export class IngestSocket {
     this.ws = ws;
     ws.onopen = () => {
       this.attempt = 0;
+      this.onStatus({ open: true });
       this.stats().then(
         (s) => {
           if (this.ws === ws) this.emit({ spans: s.spans, traces: s.traces, newSpans: 0, traceIds: [], truncated: true });
@@ -100,6 +104,7 @@ export class IngestSocket {
   private scheduleRetry(): void {
     if (this.listeners.size === 0 || this.retryTimer !== null) return;
     const delay = backoffDelay(this.attempt++);
+    this.onStatus({ open: false, retryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.listeners.size > 0) this.connect();

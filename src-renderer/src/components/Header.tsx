@@ -1,15 +1,40 @@
-// Top bar: product name (a link home), the live span/trace counts pushed by ingest ticks, the
-// database size from stats, and the colour theme switch.
-import { useState } from 'react';
+// Top bar: product name (a link home), the connection dot (green while the engine is reachable,
+// red with a message while it is not, see api/connection.ts), the live span/trace counts pushed by
+// ingest ticks, the database size from stats, and the colour theme switch.
+import { useEffect, useState } from 'react';
+import { useConnection, type ConnectionStatus } from '../api/connection';
 import { formatBytes } from '../lib/bytes';
 import { applyTheme, loadTheme, parseTheme, THEME_CHOICES, type ThemeChoice } from '../lib/theme';
 import { useDataStore } from '../state/data-store';
 
 const THEME_LABELS: Record<ThemeChoice, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
+const DOT_LABELS: Record<ConnectionStatus, string> = {
+  connecting: 'Connecting to the Flowtrace server',
+  connected: 'Connected: live updates on',
+  lost: 'Server unreachable: no live updates',
+};
+
+/** "Server unreachable · retrying in 4 s", counting down to the socket's next attempt. */
+function LostMessage({ retryAt }: { retryAt: number | null }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = retryAt === null ? 0 : Math.ceil((retryAt - now) / 1000);
+  return (
+    <span className="connection-lost" data-testid="connection-message" role="status">
+      Server unreachable · {seconds > 0 ? `retrying in ${seconds} s` : 'retrying…'}
+    </span>
+  );
+}
+
 export function Header() {
   const counts = useDataStore((s) => s.counts);
   const dbBytes = useDataStore((s) => s.dbBytes);
+  const connection = useConnection((s) => s.status);
+  const retryAt = useConnection((s) => s.retryAt);
   const [theme, setTheme] = useState<ThemeChoice>(loadTheme);
   return (
     <header className="header">
@@ -18,9 +43,10 @@ export function Header() {
         Flowtrace
       </a>
       <div className="header-stats" data-testid="header-stats" aria-live="polite">
+        <span className={`live-dot is-${connection}`} data-testid="connection-dot" data-state={connection} role="img" aria-label={DOT_LABELS[connection]} title={DOT_LABELS[connection]} />
+        {connection === 'lost' && <LostMessage retryAt={retryAt} />}
         {counts ? (
           <>
-            <span className="live-dot" aria-hidden="true" />
             <span>
               <strong data-testid="stat-traces">{counts.traces.toLocaleString()}</strong> traces
             </span>
@@ -34,7 +60,7 @@ export function Header() {
             )}
           </>
         ) : (
-          <span className="muted">connecting…</span>
+          connection === 'connecting' && <span className="muted">connecting…</span>
         )}
       </div>
       <select

@@ -8,7 +8,8 @@ import { formatCost, formatModels, formatTokens, NO_PRICE, NONE, tokensTitle } f
 import { revealScrollTop } from '../lib/list/keyboard';
 import { ariaSort, nextSort } from '../lib/list/query';
 import { formatRoute } from '../lib/route';
-import { formatMs, formatNanoFull, formatNanoLocal } from '../lib/time';
+import { formatDuration } from '../lib/format';
+import { formatNanoFull, formatNanoLocal } from '../lib/time';
 import { useVirtualRows } from '../lib/use-virtual-rows';
 import './list/list.css';
 
@@ -192,7 +193,7 @@ const TraceRowView = memo(function TraceRowView({ trace: t, rowIndex, highlighte
       <td className="time" title={formatNanoFull(t.startTimeUnixNano)}>
         {formatNanoLocal(t.startTimeUnixNano, new Date(today))}
       </td>
-      <td className="num">{formatMs(t.durationMs)}</td>
+      <td className="num">{formatDuration(t.durationMs)}</td>
       <td className="num">{t.spanCount}</td>
       <td className="num">
         {t.errorCount > 0 ? <span className="error-count">{t.errorCount}</span> : <span className="muted">0</span>}

@@ -1,9 +1,16 @@
-// One trace: summary bar, then the agent graph and the timeline side by side, linked (selecting or
-// hovering a span in one shows it in the other), and the selected span's detail. The selection
-// lives in the URL; hover in the UI store. Loads when the route names a trace; loaders.ts reloads
-// it on ticks that touch it, so a trace still receiving spans grows in place.
-import { useEffect, useMemo } from 'react';
-import { formatMs, formatNanoFull, formatNanoLocal } from '../lib/time';
+// One trace: summary bar (with the GenAI totals: tokens, cost, LLM and tool calls), then the agent
+// graph above the timeline, linked (selecting or hovering a span in one shows it in the other), and
+// the selected span's detail. A trace without GenAI spans opens timeline-first: a graph of a plain
+// span tree repeats the timeline at 40 % of the screen; "Show graph" brings it back (the choice is
+// per trace, `data-layout` on the body says which). The selection lives in the URL; hover in the UI
+// store. Loads when the route names a trace; loaders.ts reloads it on ticks that touch it, so a
+// trace still receiving spans grows in place.
+import { useEffect, useMemo, useState } from 'react';
+import { costLabel, formatDuration, formatTokens } from '../lib/format';
+import { handoffsOf } from '../lib/graph/handoff';
+import { traceTotals } from '../lib/graph/totals';
+import { rowFacts } from '../lib/timeline/genai-facts';
+import { formatNanoFull, formatNanoLocal } from '../lib/time';
 import { STATUS_ERROR } from '../../../src-shared/trace-outline';
 import { spanKey, useDataStore } from '../state/data-store';
 import { loadSpan, refreshOpenTrace } from '../state/loaders';
@@ -27,6 +34,14 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
   }, [traceId, spanId]);
 
   const errors = useMemo(() => (outline ? outline.status.filter((s) => s === STATUS_ERROR).length : 0), [outline]);
+  const graph = entry?.graph;
+  const handoffs = useMemo(() => handoffsOf(graph), [graph]);
+  const facts = useMemo(() => rowFacts(graph, handoffs), [graph, handoffs]);
+  const totals = useMemo(() => traceTotals(graph), [graph]);
+  // kinds[0] is '' (not GenAI): any other entry means a GenAI span.
+  const hasGenAi = outline ? outline.kinds.length > 1 : false;
+  const [graphChoice, setGraphChoice] = useState<{ traceId: string; shown: boolean } | null>(null);
+  const graphShown = graphChoice?.traceId === traceId ? graphChoice.shown : hasGenAi;
   const rootName = outline && outline.spanIds.length > 0 ? outline.names[outline.nameIndex[0]!] : undefined;
   const onSelect = (id: string | null) => selectSpan(traceId, id);
 
@@ -40,6 +55,18 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
         <code className="trace-id" title="Trace id">
           {traceId}
         </code>
+        {outline && outline.spanIds.length > 0 && (
+          <button
+            type="button"
+            className="graph-toggle"
+            data-testid="graph-toggle"
+            aria-pressed={graphShown}
+            title={hasGenAi ? 'The agent graph' : 'This trace has no GenAI spans: the graph would draw its span tree'}
+            onClick={() => setGraphChoice({ traceId, shown: !graphShown })}
+          >
+            {graphShown ? 'Hide graph' : 'Show graph'}
+          </button>
+        )}
         <ExportTraceButtons traceId={traceId} />
       </div>
       {outline && outline.spanIds.length > 0 && (
@@ -50,7 +77,7 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
           </div>
           <div>
             <dt>Duration</dt>
-            <dd>{formatMs(outline.durationMs)}</dd>
+            <dd>{formatDuration(outline.durationMs)}</dd>
           </div>
           <div>
             <dt>Spans</dt>
@@ -60,6 +87,28 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
             <dt>Errors</dt>
             <dd className={errors > 0 ? 'error-text' : undefined}>{errors}</dd>
           </div>
+          {totals && (
+            <>
+              <div>
+                <dt>Tokens</dt>
+                <dd data-testid="trace-total-tokens" title={`in ${formatTokens(totals.inputTokens)} · out ${formatTokens(totals.outputTokens)}`}>
+                  {totals.tokensKnown ? formatTokens(totals.totalTokens) : '—'}
+                </dd>
+              </div>
+              <div>
+                <dt>Cost</dt>
+                <dd data-testid="trace-total-cost">{costLabel(totals.costUsd, totals.tokensKnown) ?? '—'}</dd>
+              </div>
+              <div>
+                <dt>LLM calls</dt>
+                <dd data-testid="trace-total-llm-calls">{totals.llmCalls.toLocaleString('en-US')}</dd>
+              </div>
+              <div>
+                <dt>Tool calls</dt>
+                <dd data-testid="trace-total-tool-calls">{totals.toolCalls.toLocaleString('en-US')}</dd>
+              </div>
+            </>
+          )}
         </dl>
       )}
       {entry?.error && (
@@ -74,19 +123,23 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
         </p>
       )}
       {outline && outline.spanIds.length > 0 && (
-        <div className={spanId ? 'trace-body with-detail' : 'trace-body'}>
-          <div className="trace-panes">
-            <TraceGraph
-              traceId={traceId}
-              graph={entry?.graph}
-              outline={outline}
-              selectedId={spanId}
-              hoveredId={hoveredId}
-              onSelect={onSelect}
-              onHover={hoverSpan}
-            />
+        <div className={spanId ? 'trace-body with-detail' : 'trace-body'} data-testid="trace-body" data-layout={graphShown ? 'graph-and-timeline' : 'timeline'}>
+          <div className={graphShown ? 'trace-panes' : 'trace-panes timeline-only'}>
+            {graphShown && (
+              <TraceGraph
+                traceId={traceId}
+                graph={graph}
+                outline={outline}
+                handoffs={handoffs}
+                selectedId={spanId}
+                hoveredId={hoveredId}
+                onSelect={onSelect}
+                onHover={hoverSpan}
+              />
+            )}
             <Timeline
               outline={outline}
+              facts={facts}
               selectedId={spanId}
               hoveredId={hoveredId}
               onSelect={onSelect}
@@ -99,6 +152,7 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
               spanId={spanId}
               span={selected}
               traceStartUnixNano={outline.startTimeUnixNano}
+              handoff={handoffs.get(spanId)}
               onClose={() => onSelect(null)}
             />
           )}

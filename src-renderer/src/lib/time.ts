@@ -42,14 +42,6 @@ export function formatNanoFull(nano: NanoString): string {
   return `${d.toISOString().slice(0, 19)}.${frac}Z`;
 }
 
-/** A duration in milliseconds, with as many decimals as make sense for its size. */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  const abs = Math.abs(ms);
-  const digits = abs < 1 ? 3 : abs < 10 ? 2 : abs < 1000 ? 1 : 0;
-  return `${ms.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ms`;
-}
-
 /** A unix-ms instant as local wall-clock time to the second; the date only when not today. */
 export function formatWallClock(ms: number, now: Date = new Date()): string {
   const d = new Date(ms);

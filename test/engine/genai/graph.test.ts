@@ -282,6 +282,69 @@ describe('agent graph: tool_result', () => {
   });
 });
 
+describe('agent graph: tool_result in a loop of one tool', () => {
+  const history: unknown[] = [{ role: 'user', parts: [{ type: 'text', content: 'go' }] }];
+  /**
+   * planner: l0 → t0 → l1 → t1 → … → t8 → l9, nine calls of `search`. `ids`: whether the tool spans
+   * and messages carry call ids; `newestOnly`: the middle LLM inputs hold only the newest message
+   * (as instrumentations that record the turn's delta do), the last one the whole history.
+   */
+  function loop(ids: boolean, newestOnly: boolean): GraphSpan[] {
+    const spans = [mk('a', agent('planner'), { end: 2000 })];
+    const seen = [...history];
+    for (let i = 0; i <= 9; i++) {
+      const input = newestOnly && i > 0 && i < 9 ? seen.slice(-1) : [...seen];
+      spans.push(mk(`l${i}`, llm('gpt-4o', input), { parent: 'a', start: i * 100, end: i * 100 + 40 }));
+      if (i === 9) break;
+      const id = ids ? `call_${i}` : null;
+      spans.push(mk(`t${i}`, tool('search', id ?? undefined), { parent: 'a', start: i * 100 + 50, end: i * 100 + 90 }));
+      seen.push({ role: 'assistant', parts: [{ type: 'tool_call', id, name: 'search', arguments: { page: i } }] });
+      seen.push({ role: 'tool', parts: [{ type: 'tool_call_response', id, response: `result ${i}` }] });
+    }
+    return spans;
+  }
+  const each = Array.from({ length: 9 }, (_, i) => `tool_result t${i}->l${i + 1}`);
+
+  test('nine calls with call ids: each result goes to the LLM call right after it', () => {
+    for (const newestOnly of [false, true]) {
+      const g = graph(loop(true, newestOnly));
+      assert.deepEqual(edgesOf(g, 'tool_result'), each);
+      assert.ok(g.edges.filter((e) => e.type === 'tool_result').every((e) => e.match === 'call_id'));
+    }
+  });
+
+  test('nine calls without ids: by name, each to the next LLM call, never all nine into the last one', () => {
+    for (const newestOnly of [false, true]) {
+      const g = graph(loop(false, newestOnly));
+      assert.deepEqual(edgesOf(g, 'tool_result'), each, `newestOnly=${newestOnly}`);
+      assert.equal(new Set(g.edges.filter((e) => e.type === 'tool_result').map((e) => e.to)).size, 9);
+    }
+  });
+
+  test('parallel calls without ids: all go to the call that answers them, none to later calls that repeat them', () => {
+    const asked = Array.from({ length: 9 }, () => ({ type: 'tool_call', id: null, name: 'search', arguments: {} }));
+    const answers = Array.from({ length: 9 }, (_, i) => ({ type: 'tool_call_response', id: null, response: `r${i}` }));
+    const input = [...history, { role: 'assistant', parts: asked }, { role: 'tool', parts: answers }];
+    const spans = [mk('a', agent('planner'), { end: 2000 }), mk('l0', llm('gpt-4o', history), { parent: 'a', start: 0, end: 40 })];
+    for (let i = 0; i < 9; i++) spans.push(mk(`t${i}`, tool('search'), { parent: 'a', start: 50 + i, end: 90 }));
+    spans.push(mk('l1', llm('gpt-4o', input), { parent: 'a', start: 100, end: 140 }), mk('l2', llm('gpt-4o', input), { parent: 'a', start: 200, end: 240 }));
+    const g = graph(spans);
+    assert.deepEqual(edgesOf(g, 'tool_result'), Array.from({ length: 9 }, (_, i) => `tool_result t${i}->l1`));
+  });
+
+  test('by name: no edge when the next LLM call of the parent does not answer, even if a later one names the tool', () => {
+    const g = graph([
+      mk('a', agent('planner'), { end: 2000 }),
+      mk('t', tool('search'), { parent: 'a', start: 1 }),
+      mk('l1', llm('gpt-4o'), { parent: 'a', start: 20 }),
+      mk('l2', llm('gpt-4o', answered('search', null)), { parent: 'a', start: 40 }),
+      mk('t2', tool('search'), { parent: 'a', start: 50 }),
+      mk('l3', llm('gpt-4o', answered('weather', null)), { parent: 'a', start: 60 }),
+    ]);
+    assert.deepEqual(edgesOf(g, 'tool_result'), [], 'l1 has no captured input; l3 answers another tool');
+  });
+});
+
 describe('agent graph: retry_of and fallback_of', () => {
   test('retry_of: the same model again after a failure; three attempts chain', () => {
     const g = graph([

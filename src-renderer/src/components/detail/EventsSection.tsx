@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import type { SpanRecord } from '../../../../src-shared/contract';
 import { sortedEntries } from '../../lib/attributes';
-import { formatMs, formatNanoFull, nanoDiffMs } from '../../lib/time';
+import { formatDuration } from '../../lib/format';
+import { formatNanoFull, nanoDiffMs } from '../../lib/time';
 import { dropped } from './AttributesSection';
 import { AttrTable } from './AttrTable';
 
@@ -27,7 +28,7 @@ export function EventsSection({ span }: { span: SpanRecord }) {
               <div className="item-head">
                 <span className="item-name">{ev.name || '(unnamed)'}</span>
                 <span className="muted offset" title={formatNanoFull(ev.timeUnixNano)}>
-                  +{formatMs(nanoDiffMs(span.startTimeUnixNano, ev.timeUnixNano))}
+                  +{formatDuration(nanoDiffMs(span.startTimeUnixNano, ev.timeUnixNano))}
                 </span>
               </div>
               {Object.keys(ev.attributes).length > 0 && <AttrTable entries={sortedEntries(ev.attributes)} />}

@@ -2,7 +2,8 @@
 // model, agent, tool), what it cost (tokens, USD or "no price") and how it ended. Only known facts
 // show; an absent field means the producer did not say.
 import type { GenAiSpan } from '../../../../src-shared/contract';
-import { costText, formatTokens, modelText } from '../../lib/detail/format';
+import { costText, modelText } from '../../lib/detail/format';
+import { formatTokens } from '../../lib/format';
 
 export function GenAiFacts({ genai }: { genai: GenAiSpan }) {
   const model = modelText(genai);

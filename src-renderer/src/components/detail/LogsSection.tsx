@@ -6,7 +6,8 @@ import type { LogRecordView, SpanRecord } from '../../../../src-shared/contract'
 import { sortedEntries } from '../../lib/attributes';
 import { severityLabel, severityLevel } from '../../lib/detail/severity';
 import { spanLogsKey } from '../../lib/detail/span-logs-state';
-import { formatMs, formatNanoFull, formatNanoLocal, nanoDiffMs } from '../../lib/time';
+import { formatDuration } from '../../lib/format';
+import { formatNanoFull, formatNanoLocal, nanoDiffMs } from '../../lib/time';
 import { loadSpanLogs, SPAN_LOG_LIMIT, useSpanLogsStore } from '../../state/span-logs';
 import { AttrTable } from './AttrTable';
 import { ValueBlock } from './ValueBlock';
@@ -59,7 +60,7 @@ function LogItem({ log, spanStart }: { log: LogRecordView; spanStart: string }) 
         <span className={`badge sev-badge sev-${level}`}>{severityLabel(log.severityNumber, log.severityText)}</span>
         {log.eventName && <span className="item-name">{log.eventName}</span>}
         <span className="muted offset" title={`${formatNanoFull(time)} (${formatNanoLocal(time)})`}>
-          +{formatMs(nanoDiffMs(spanStart, time))}
+          +{formatDuration(nanoDiffMs(spanStart, time))}
         </span>
       </div>
       {log.body !== null && <ValueBlock value={log.body} testId="log-body" />}

@@ -3,7 +3,8 @@
 import type { SpanRecord } from '../../../../src-shared/contract';
 import { serviceName } from '../../lib/attributes';
 import { formatRoute } from '../../lib/route';
-import { formatMs, formatNanoFull, formatNanoLocal, nanoDiffMs } from '../../lib/time';
+import { formatDuration } from '../../lib/format';
+import { formatNanoFull, formatNanoLocal, nanoDiffMs } from '../../lib/time';
 import { CopyButton } from './CopyButton';
 import { kindClass } from '../../lib/detail/css-classes';
 
@@ -56,9 +57,9 @@ export function SpanHeader({ span, traceStartUnixNano, onClose }: Props) {
           {formatNanoLocal(span.startTimeUnixNano)}
         </dd>
         <dt>Offset</dt>
-        <dd title="From the start of the trace">+{formatMs(nanoDiffMs(traceStartUnixNano, span.startTimeUnixNano))}</dd>
+        <dd title="From the start of the trace">+{formatDuration(nanoDiffMs(traceStartUnixNano, span.startTimeUnixNano))}</dd>
         <dt>Duration</dt>
-        <dd data-testid="span-duration">{formatMs(nanoDiffMs(span.startTimeUnixNano, span.endTimeUnixNano))}</dd>
+        <dd data-testid="span-duration">{formatDuration(nanoDiffMs(span.startTimeUnixNano, span.endTimeUnixNano))}</dd>
         <dt>Span id</dt>
         <dd className="id-row">
           <code>{span.spanId}</code>

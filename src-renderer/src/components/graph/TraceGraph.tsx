@@ -1,13 +1,20 @@
 // The trace's agent graph in cytoscape: repeats folded (×N, double-click or "Expand" to open,
 // "Fold" to close again), past NODE_BUDGET nodes only the top layers with "+N more" nodes, laid out
 // by our tidy tree and placed with cytoscape's `preset`. One cytoscape instance lives as long as
-// the pane; prop changes add, remove and move elements in place and keep the user's zoom.
+// the pane; prop changes add, remove and move elements in place and keep the user's zoom. The view
+// fits the graph when a trace opens and refits when the pane changes size (the detail panel opens
+// or closes, the window resizes) or a fold expands or folds. Without a selection, a graph of up to
+// READABLE_MAX_NODES nodes never shows below MIN_LABEL_PX text (then it shows the top of the graph;
+// "Fit" shows all); with one (the detail panel open) it shows whole, the selection in place.
+// A handoff span reads "HANDOFF · from → to".
 // Selection: a span inside a fold selects the fold (it is not expanded); a span that is not a node
 // selects its nearest ancestor that is; a hidden one opens the path to it.
 // For tests: a visually hidden list mirrors every drawn node (`data-testid="graph-node"` with
-// data-node-id, data-span-id, data-kind, data-count, data-error, data-selected, data-hovered), and
-// `window.__flowtraceGraph.point(spanOrNodeId)` pans the node into view and returns its centre in
-// page coordinates for a real click; `.stats` / `.history` hold the timings of the last draws.
+// data-node-id, data-span-id, data-kind, data-count, data-error, data-selected, data-hovered,
+// data-handoff), and `window.__flowtraceGraph.point(spanOrNodeId)` pans the node into view and
+// returns its centre in page coordinates for a real click; `.stats` / `.history` hold the timings
+// of the last draws; `.labelPx()` the on-screen label size, `.boxes()` every node's rendered box,
+// `.edges()` the drawn edges and `.fits` the number of fits so far (tests wait for a refit).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type cytoscape from 'cytoscape';
 
@@ -23,6 +30,7 @@ function loadCytoscape(): Promise<typeof cytoscape> {
 import type { AgentGraph, AgentGraphEdge, AgentGraphNode } from '../../../../src-shared/contract';
 import type { TraceOutline } from '../../../../src-shared/trace-outline';
 import { layoutTree } from '../../lib/graph/layout';
+import type { HandoffView } from '../../lib/graph/handoff';
 import { moreLabel, nodeLabel, nodeSummary } from '../../lib/graph/node-label';
 import { graphFromOutline } from '../../lib/graph/outline-graph';
 import {
@@ -41,7 +49,19 @@ import {
   type GraphViewState,
   type MoreInfo,
 } from '../../lib/graph/view-graph';
-import { BIG_GRAPH_NODES, COLUMN_WIDTH, type GraphColors, graphStylesheet, NODE_HEIGHT, NODE_WIDTH, readGraphColors, ROW_HEIGHT, shapeOf } from './graph-style';
+import {
+  BIG_GRAPH_NODES,
+  COLUMN_WIDTH,
+  type GraphColors,
+  graphStylesheet,
+  LABEL_FONT_PX,
+  MIN_LABEL_PX,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  readGraphColors,
+  ROW_HEIGHT,
+  shapeOf,
+} from './graph-style';
 import { GraphLegend } from './GraphLegend';
 import './graph.css';
 
@@ -51,6 +71,8 @@ export interface TraceGraphProps {
   graph: AgentGraph | null | undefined;
   /** The whole trace's shape, for traces without GenAI spans (the graph is then built from the span tree). */
   outline: TraceOutline;
+  /** Handoff spans by span id (lib/graph/handoff.ts): their nodes read "HANDOFF · from → to". */
+  handoffs?: ReadonlyMap<string, HandoffView>;
   selectedId: string | null;
   hoveredId: string | null;
   onSelect: (spanId: string | null) => void;
@@ -59,11 +81,16 @@ export interface TraceGraphProps {
 
 const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet';
 
-/** Below this fitted zoom a graph is a hairline: it starts at READABLE_ZOOM (labels drawn) instead. */
+/** Up to this many drawn nodes the view never fits below MIN_LABEL_PX text. */
+const READABLE_MAX_NODES = 50;
+const READABLE_ZOOM = MIN_LABEL_PX / LABEL_FONT_PX;
+/** A bigger graph fitted below this zoom is a hairline: it starts at READABLE_ZOOM instead. */
 const MIN_FIT_ZOOM = 0.2;
-const READABLE_ZOOM = 0.7;
 const FIT_PADDING = 24;
-const EDGE_MARGIN = 60;
+/** A resized pane refits after no resize for this long (longer than a double-click takes). */
+const REFIT_SETTLE_MS = 400;
+/** Room above and below the node boxes for the bows of edges between siblings. */
+const EDGE_MARGIN = 36;
 
 /** Above this many drawn nodes, panning to the selection jumps instead of animating. */
 const ANIMATE_MAX_NODES = 500;
@@ -89,6 +116,14 @@ export interface GraphTestHook {
   /** The last 20 draws, oldest first (the first draw of a trace adds every element; later ones only differences). */
   history: GraphDrawStats[];
   zoom(): number;
+  /** On-screen size of node label text: font size × zoom. */
+  labelPx(): number;
+  /** Every drawn node's rendered box, and the canvas size, in canvas pixels. */
+  boxes(): { width: number; height: number; nodes: Array<{ id: string; x1: number; y1: number; x2: number; y2: number }> };
+  /** Fits done so far (the first one when a trace opens, then each refit). */
+  fits: number;
+  /** Every drawn edge as `type source->target` (node ids). */
+  edges(): string[];
 }
 
 declare global {
@@ -118,7 +153,9 @@ interface Prepared {
   layoutMs: number;
 }
 
-export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onSelect, onHover }: TraceGraphProps) {
+const NO_HANDOFFS: ReadonlyMap<string, HandoffView> = new Map();
+
+export function TraceGraph({ traceId, graph, outline, handoffs = NO_HANDOFFS, selectedId, hoveredId, onSelect, onHover }: TraceGraphProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const paneRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<cytoscape.Core | null>(null);
@@ -175,11 +212,12 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
   );
 
   // Latest values for cytoscape's event handlers, which are bound once.
-  const live = useRef({ prepared, onSelect, onHover, update, outline, index });
+  const live = useRef({ prepared, onSelect, onHover, update, outline, index, selectedId });
   useEffect(() => {
-    live.current = { prepared, onSelect, onHover, update, outline, index };
+    live.current = { prepared, onSelect, onHover, update, outline, index, selectedId };
   });
   const statsRef = useRef<GraphDrawStats[]>([]);
+  const fitsRef = useRef(0);
   const colors = useRef<GraphColors | null>(null);
   const big = useRef(false);
 
@@ -254,12 +292,26 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
     scheme.addEventListener('change', restyle);
     const themeObserver = new MutationObserver(restyle);
     themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
-    // The pane changes size without a window resize (the detail panel opens); cytoscape must know.
-    // When the detail panel opens on a click, the pane narrows after the selection: keep it in sight.
+    // The pane changes size without a window resize (the detail panel opens); cytoscape must know
+    // at once, and the graph refits to the new size once the size has settled: a window drag
+    // resizes many times, and the first tap of a double-click on a fold opens the detail panel,
+    // so refitting at once would move the fold from under the second click.
+    let resizeFrame = 0;
+    let refitTimer: ReturnType<typeof setTimeout> | undefined;
+    let lastSize = `${container.clientWidth}x${container.clientHeight}`; // cytoscape read it when created
     const sizeObserver = new ResizeObserver(() => {
-      cy.resize();
-      const selected = cy.nodes('.selected');
-      if (selected.nonempty() && !inView(cy, selected.first())) cy.center(selected.first());
+      cancelAnimationFrame(resizeFrame);
+      resizeFrame = requestAnimationFrame(() => {
+        const size = `${container.clientWidth}x${container.clientHeight}`;
+        if (size === lastSize) return;
+        lastSize = size;
+        cy.resize();
+        clearTimeout(refitTimer);
+        refitTimer = setTimeout(() => {
+          const p = live.current.prepared;
+          if (p && p.view.nodes.length > 0) refit(cy, p);
+        }, REFIT_SETTLE_MS);
+      });
     });
     sizeObserver.observe(container);
 
@@ -281,9 +333,23 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
         return [...statsRef.current];
       },
       zoom: () => cy.zoom(),
+      labelPx: () => LABEL_FONT_PX * cy.zoom(),
+      boxes() {
+        const nodes = cy.nodes().map((n) => {
+          const b = n.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false });
+          return { id: n.id(), x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
+        });
+        return { width: cy.width(), height: cy.height(), nodes };
+      },
+      get fits() {
+        return fitsRef.current;
+      },
+      edges: () => cy.edges().map((e) => `${e.data('type') as string} ${e.source().id()}->${e.target().id()}`),
     };
 
     return () => {
+      cancelAnimationFrame(resizeFrame);
+      clearTimeout(refitTimer);
       scheme.removeEventListener('change', restyle);
       themeObserver.disconnect();
       sizeObserver.disconnect();
@@ -302,7 +368,7 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
     const view = prepared?.view;
     const wanted = new Map<string, cytoscape.ElementDefinition>();
     if (prepared && view) {
-      for (const n of view.nodes) wanted.set(n.id, nodeElement(n.id, n.node, n.more, prepared.positions.get(n.id)));
+      for (const n of view.nodes) wanted.set(n.id, nodeElement(n.id, n.node, n.more, prepared.positions.get(n.id), n.node ? handoffs.get(n.node.spanId) : undefined));
       for (const e of view.edges) wanted.set(e.id, edgeElement(e));
     }
     const isBig = (view?.nodes.length ?? 0) >= BIG_GRAPH_NODES;
@@ -329,16 +395,12 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
       cy.add(add.filter((d) => d.group === 'nodes'));
       cy.add(add.filter((d) => d.group === 'edges'));
     });
-    if (prepared && view && view.nodes.length > 0 && fittedFor.current !== traceId) {
-      fittedFor.current = traceId;
-      const fitted = fitTo(cy, prepared.bounds);
-      // A small graph fitted would be blown up past reading size; a very wide one is a hairline:
-      // start that one readable at its first root instead (Fit shows all).
-      if (fitted.zoom > 1) cy.viewport(fitTo(cy, prepared.bounds, 1));
-      else if (fitted.zoom < MIN_FIT_ZOOM) {
-        const p = prepared.positions.get(view.nodes[0]?.id ?? '') ?? { x: 0, y: 0 };
-        cy.viewport({ zoom: READABLE_ZOOM, pan: { x: cy.width() / 2 - p.x * READABLE_ZOOM, y: FIT_PADDING + (NODE_HEIGHT / 2 - p.y) * READABLE_ZOOM } });
-      } else cy.viewport(fitted);
+    // Fitted when a trace opens and when a fold opens or closes (the layout changed shape); a trace
+    // that grows keeps the user's zoom and pan.
+    const fitKey = `${traceId}|${[...expanded].sort().join(',')}`;
+    if (prepared && view && view.nodes.length > 0 && fittedFor.current !== fitKey) {
+      fittedFor.current = fitKey;
+      refit(cy, prepared);
     }
     const cytoscapeMs = performance.now() - t0;
     // Cytoscape draws in its own animation frame: the second frame from now has painted ours.
@@ -356,7 +418,7 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
         if (history.length > 20) history.shift();
       }),
     );
-  }, [prepared, traceId, ready]);
+  }, [prepared, traceId, ready, handoffs]);
 
   // A selection that a limited view hides: open the path to it.
   useEffect(() => {
@@ -398,8 +460,35 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
   const view = prepared?.view;
   const fitAll = (): void => {
     const cy = cyRef.current;
-    if (cy && prepared) cy.animate(fitTo(cy, prepared.bounds), { duration: 200 });
+    if (cy && prepared) cy.animate(fitTo(cy, prepared.bounds, 1), { duration: 200 });
   };
+
+  /**
+   * The view a trace opens with, and refits to: the whole graph, at most at zoom 1 (a small graph
+   * is not blown up). Without a selection (no detail panel) a graph of up to READABLE_MAX_NODES
+   * nodes that would fit only with labels under MIN_LABEL_PX starts at READABLE_ZOOM instead, its
+   * top in view and centred; with one, the whole graph shows, so the selected node is seen in
+   * place beside its detail. A bigger graph below MIN_FIT_ZOOM (a hairline) starts readable at its
+   * first root (the selection, if any). "Fit" always shows all.
+   */
+  function refit(cy: cytoscape.Core, p: Prepared): void {
+    fitsRef.current++;
+    cy.stop(true); // a pan to the selection still running would undo the fit
+    const fitted = fitTo(cy, p.bounds, 1);
+    const count = p.view.nodes.length;
+    const small = count <= READABLE_MAX_NODES;
+    if (small ? fitted.zoom >= READABLE_ZOOM || live.current.selectedId !== null : fitted.zoom >= MIN_FIT_ZOOM) {
+      cy.viewport(fitted);
+      return;
+    }
+    const selected = cy.nodes('.selected');
+    const first = p.positions.get(p.view.nodes[0]?.id ?? '') ?? { x: 0, y: 0 };
+    const focus = small ? { x: (p.bounds.x1 + p.bounds.x2) / 2, y: first.y } : selected.nonempty() ? selected.first().position() : first;
+    const z = READABLE_ZOOM;
+    const top = FIT_PADDING + EDGE_MARGIN * z - p.bounds.y1 * z;
+    const y = selected.nonempty() ? Math.min(top, cy.height() / 2 - focus.y * z) : top;
+    cy.viewport({ zoom: z, pan: { x: cy.width() / 2 - focus.x * z, y } });
+  }
 
   return (
     <div className="graph-pane" data-testid="trace-graph" ref={paneRef}>
@@ -433,7 +522,7 @@ export function TraceGraph({ traceId, graph, outline, selectedId, hoveredId, onS
           </button>
         </div>
       </div>
-      {view && <NodeMirror view={view} selectedNode={selectedNode} hoveredNode={hoveredNode} />}
+      {view && <NodeMirror view={view} handoffs={handoffs} selectedNode={selectedNode} hoveredNode={hoveredNode} />}
     </div>
   );
 }
@@ -460,8 +549,9 @@ function nodeElement(
   node: AgentGraphNode | null,
   more: MoreInfo | null,
   position: { x: number; y: number } | undefined,
+  handoff: HandoffView | undefined,
 ): cytoscape.ElementDefinition {
-  const label = node ? nodeLabel(node) : more ? moreLabel(more) : '';
+  const label = node ? nodeLabel(node, handoff) : more ? moreLabel(more) : '';
   const error = node !== null && failed(node);
   const data = {
     id,
@@ -491,7 +581,7 @@ function edgeElement(e: AgentGraphEdge): cytoscape.ElementDefinition {
 }
 
 /** Every drawn node as DOM, out of sight: what e2e tests and screen readers read. */
-function NodeMirror({ view, selectedNode, hoveredNode }: { view: GraphView; selectedNode: string | null; hoveredNode: string | null }) {
+function NodeMirror({ view, handoffs, selectedNode, hoveredNode }: { view: GraphView; handoffs: ReadonlyMap<string, HandoffView>; selectedNode: string | null; hoveredNode: string | null }) {
   return (
     <ul className="graph-mirror" aria-label="Graph nodes">
       {view.nodes.map((n) => (
@@ -505,8 +595,9 @@ function NodeMirror({ view, selectedNode, hoveredNode }: { view: GraphView; sele
           data-error={n.node !== null && failed(n.node) ? 'true' : 'false'}
           data-selected={n.id === selectedNode ? 'true' : 'false'}
           data-hovered={n.id === hoveredNode ? 'true' : 'false'}
+          data-handoff={n.node && handoffs.has(n.node.spanId) ? 'true' : 'false'}
         >
-          {n.node ? nodeSummary(n.node) : n.more ? moreLabel(n.more).replace(/\n/g, ' — ') : ''}
+          {n.node ? nodeSummary(n.node, handoffs.get(n.node.spanId)) : n.more ? moreLabel(n.more).replace(/\n/g, ' — ') : ''}
         </li>
       ))}
     </ul>

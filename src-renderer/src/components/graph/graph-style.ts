@@ -5,11 +5,19 @@ import type cytoscape from 'cytoscape';
 import type { GenAiKind } from '../../../../src-shared/contract';
 import { blendOver, parseHex, parseRgb, type Rgba } from '../../lib/graph/colors';
 
-export const NODE_WIDTH = 200;
-export const NODE_HEIGHT = 60;
+/**
+ * Node labels are drawn at this size at zoom 1; the view keeps them at MIN_LABEL_PX or more on
+ * screen (TraceGraph's viewport rule). Readability is the ratio of text to node width, so nodes are
+ * as narrow as a 24-character line allows: the old 200 px nodes with 11 px text fitted the
+ * seven-column handoff run into a 1280 px window only at zoom 0.56 (6 px text).
+ */
+export const LABEL_FONT_PX = 13;
+export const MIN_LABEL_PX = 11;
+export const NODE_WIDTH = 184;
+export const NODE_HEIGHT = 52;
 /** Centre-to-centre distances of the tidy tree. */
-export const COLUMN_WIDTH = NODE_WIDTH + 28;
-export const ROW_HEIGHT = NODE_HEIGHT + 48;
+export const COLUMN_WIDTH = NODE_WIDTH + 16;
+export const ROW_HEIGHT = NODE_HEIGHT + 40;
 /** From this many drawn nodes the cheaper stylesheet applies (see graphStylesheet). */
 export const BIG_GRAPH_NODES = 500;
 
@@ -114,7 +122,7 @@ export function graphStylesheet(c: GraphColors, big = false): cytoscape.Styleshe
         label: 'data(label)',
         color: c.text,
         'font-family': c.font,
-        'font-size': 11,
+        'font-size': LABEL_FONT_PX,
         'text-wrap': 'wrap',
         'text-max-width': `${NODE_WIDTH - 8}px`,
         'text-valign': 'center',

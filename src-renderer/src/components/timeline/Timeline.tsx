@@ -20,6 +20,7 @@ import { criticalPath } from '../../lib/timeline/critical-path';
 import { errorSpans, findSpans, flagsOf, positionOf, stepTo } from '../../lib/timeline/find';
 import { foldedAncestors, indexOfSpan, scrollForRow, subtreeSizes, treeKey, visibleRows, type VisibleRows } from '../../lib/timeline/rows';
 import { fullWindow, isZoomed, panBy, revealSpan, wheelZoomFactor, zoomAt, zoomToSpan, type TimeWindow } from '../../lib/timeline/viewport';
+import type { RowFacts } from '../../lib/timeline/genai-facts';
 import { nanoDiffMs } from '../../lib/time';
 import { toggleCollapsed, useUiStore } from '../../state/ui-store';
 import { drawAxis, drawLanes, kindClass, PALETTE_ROLES, PaletteReader, ROW_HEIGHT } from './draw';
@@ -32,7 +33,11 @@ export interface TimelineProps {
   hoveredId: string | null;
   onSelect: (spanId: string | null) => void;
   onHover: (spanId: string | null) => void;
+  /** GenAI words per span id (model, tokens and cost; tool, agent, handoff), from the agent graph. */
+  facts?: ReadonlyMap<string, RowFacts>;
 }
+
+const NO_FACTS: ReadonlyMap<string, RowFacts> = new Map();
 
 const OVERSCAN_ROWS = 8;
 const INDENT_PX = 14;
@@ -54,7 +59,7 @@ interface Drag {
   onAxis: boolean;
 }
 
-export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover }: TimelineProps) {
+export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, facts = NO_FACTS }: TimelineProps) {
   const collapsed = useUiStore((s) => s.collapsed);
   const rows = useMemo(() => visibleRows(outline, collapsed), [outline, collapsed]);
   const sizes = useMemo(() => subtreeSizes(outline), [outline]);
@@ -556,6 +561,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover }: 
                   selected={i === selectedIndex}
                   hovered={i === hoveredIndex}
                   match={matchFlags !== null && matchFlags[i] === 1}
+                  facts={facts.get(outline.spanIds[i]!)}
                   onClick={() => select(i, 'none', true)}
                 />
               );
@@ -614,10 +620,11 @@ interface LabelRowProps {
   selected: boolean;
   hovered: boolean;
   match: boolean;
+  facts: RowFacts | undefined;
   onClick: () => void;
 }
 
-function LabelRow({ outline, index: i, row, hidden, folded, selected, hovered, match, onClick }: LabelRowProps) {
+function LabelRow({ outline, index: i, row, hidden, folded, selected, hovered, match, facts, onClick }: LabelRowProps) {
   const spanId = outline.spanIds[i]!;
   const name = outline.names[outline.nameIndex[i]!] ?? '';
   const status = outline.status[i]!;
@@ -669,6 +676,11 @@ function LabelRow({ outline, index: i, row, hidden, folded, selected, hovered, m
       <span className="tl-name" data-testid="span-name" title={name}>
         {name || '(unnamed)'}
       </span>
+      {facts && (
+        <span className={`tl-facts tl-facts-${facts.kind}`} data-testid="span-facts" data-kind={facts.kind} title={facts.text}>
+          {facts.text}
+        </span>
+      )}
       {showService && <span className="tl-service">{service}</span>}
       {promoted !== PROMOTED_NONE && (
         <span className="tl-tag" title={promoted === PROMOTED_CYCLE ? 'Parent chain loops back' : 'Parent span not received'}>

@@ -4,7 +4,8 @@
 // resolved by hidden probe elements (see Palette), so the light/dark theme is never hard-coded.
 import { GENAI_KINDS, isGenAiKind } from '../../../../src-shared/contract';
 import { STATUS_ERROR, type TraceOutline } from '../../../../src-shared/trace-outline';
-import { axisUnit, chooseTicks, formatDuration, formatTick } from '../../lib/timeline/axis';
+import { formatDuration } from '../../lib/format';
+import { axisUnit, chooseTicks, formatTick } from '../../lib/timeline/axis';
 import type { CriticalPath } from '../../lib/timeline/critical-path';
 import type { VisibleRows } from '../../lib/timeline/rows';
 import type { TimeWindow } from '../../lib/timeline/viewport';

@@ -1,8 +1,11 @@
 // The text a graph node shows (drawn by cytoscape on canvas, so span text stays text): kind badge
-// and name, ×N for a fold; duration, tokens and cost ("no price" when tokens are known and cost is
-// not); failures with their count. Cut to a fixed number of characters because cytoscape can
+// and name (a handoff span: "HANDOFF · from", "→ to"), ×N for a fold; duration, tokens and cost ("no
+// price" when tokens are known and cost is not; numbers through lib/format.ts); failures with their
+// count. Cut to a fixed number of characters because cytoscape can
 // ellipsize only single-line labels.
 import type { AgentGraphNode, GenAiKind } from '../../../../src-shared/contract';
+import { formatDuration, formatTokens, formatUsd } from '../format';
+import type { HandoffView } from './handoff';
 import type { MoreInfo } from './view-graph';
 
 export const KIND_BADGE: Readonly<Record<GenAiKind, string>> = {
@@ -21,33 +24,11 @@ export const KIND_BADGE: Readonly<Record<GenAiKind, string>> = {
 };
 
 /** Characters per line that fit the node width at the label font size. */
-export const LINE_CHARS = 28;
+export const LINE_CHARS = 25;
 
 export function clip(text: string, max = LINE_CHARS): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m ${Math.round((ms - minutes * 60_000) / 1000)}s`;
-}
-
-export function formatTokens(n: number): string {
-  if (n < 10_000) return n.toLocaleString('en-US');
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(1)}M`;
-}
-
-export function formatCost(usd: number): string {
-  if (usd === 0) return '$0';
-  // Two significant digits, never in exponent form ($0.00000016, not $1.6e-7).
-  if (usd < 0.01) return `$${usd.toFixed(Math.min(12, 1 - Math.floor(Math.log10(usd))))}`;
-  return `$${usd.toFixed(2)}`;
 }
 
 /** Total tokens, else input + output when either is known; null when none is. */
@@ -57,14 +38,20 @@ export function tokensOf(node: AgentGraphNode): number | null {
   return (node.inputTokens ?? 0) + (node.outputTokens ?? 0);
 }
 
-export function nodeLabel(node: AgentGraphNode): string {
+/**
+ * `handoff`: the node is a handoff span, shown as "HANDOFF · <from>" over "→ <to>" instead of its
+ * tool name (both names do not fit one line).
+ */
+export function nodeLabel(node: AgentGraphNode, handoff?: HandoffView): string {
   const times = node.count > 1 ? ` ×${node.count.toLocaleString('en-US')}` : '';
-  const head = `${KIND_BADGE[node.kind] ?? 'SPAN'} · `;
-  const lines = [head + clip(node.label, LINE_CHARS - head.length - times.length) + times];
+  const head = handoff ? 'HANDOFF · ' : `${KIND_BADGE[node.kind] ?? 'SPAN'} · `;
+  const name = handoff ? (handoff.from ?? 'unknown agent') : node.label;
+  const lines = [head + clip(name, LINE_CHARS - head.length - times.length) + times];
+  if (handoff) lines.push(`→ ${clip(handoff.to, LINE_CHARS - 2)}`);
   const facts = [formatDuration(node.durationMs)];
   const tokens = tokensOf(node);
   if (tokens !== null) facts.push(`${formatTokens(tokens)} tok`);
-  if (node.costUsd !== null) facts.push(formatCost(node.costUsd));
+  if (node.costUsd !== null) facts.push(formatUsd(node.costUsd));
   else if (tokens !== null) facts.push('no price');
   lines.push(facts.join(' · '));
   if (node.errorCount > 0 || node.status === 'error') {
@@ -79,6 +66,6 @@ export function moreLabel(more: MoreInfo): string {
 }
 
 /** One line for screen readers and tests: the same facts as the label. */
-export function nodeSummary(node: AgentGraphNode): string {
-  return nodeLabel(node).replace(/\n/g, ' — ');
+export function nodeSummary(node: AgentGraphNode, handoff?: HandoffView): string {
+  return nodeLabel(node, handoff).replace(/\n/g, ' — ');
 }

@@ -2,11 +2,10 @@
 // trace has no GenAI span (nothing to say); "no price" means tokens were counted but no model in
 // the trace has a price, which is a different thing from costing nothing.
 import type { TraceSummary } from '../../../../src-shared/contract';
+import { formatTokens as tokens, formatUsd } from '../format';
 
 export const NONE = '—';
 export const NO_PRICE = 'no price';
-
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export function formatModels(t: TraceSummary): string {
   const models = t.genai?.models ?? [];
@@ -14,22 +13,13 @@ export function formatModels(t: TraceSummary): string {
 }
 
 export function formatTokens(t: TraceSummary): string {
-  return t.genai ? integer.format(t.genai.totalTokens) : NONE;
+  return t.genai ? tokens(t.genai.totalTokens) : NONE;
 }
 
 /** "in 1,200 · out 80", for the tokens cell's tooltip; undefined when there is nothing to split. */
 export function tokensTitle(t: TraceSummary): string | undefined {
   if (!t.genai) return undefined;
-  return `in ${integer.format(t.genai.inputTokens)} · out ${integer.format(t.genai.outputTokens)}`;
-}
-
-/** USD with as many decimals as a small agent run needs: "$0.0042", "$1.27". */
-export function formatUsd(usd: number): string {
-  if (!Number.isFinite(usd)) return NONE;
-  if (usd === 0) return '$0.00';
-  if (usd < 0.0001) return '<$0.0001';
-  if (usd < 1) return `$${usd.toFixed(4)}`;
-  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `in ${tokens(t.genai.inputTokens)} · out ${tokens(t.genai.outputTokens)}`;
 }
 
 export function formatCost(t: TraceSummary): string {

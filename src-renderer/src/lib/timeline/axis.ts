@@ -59,22 +59,3 @@ export function formatTick(valueMs: number, stepMs: number, unit: TimeUnit): str
   const decimals = Math.min(9, Math.max(0, -Math.floor(Math.log10(stepMs / unit.ms) + 1e-9)));
   return `${(valueMs / unit.ms).toFixed(decimals)} ${unit.name}`;
 }
-
-function sig3(x: number): string {
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
-}
-
-/** A duration in three significant digits and the unit that suits it: "850 ns", "12.3 µs", "1.24 s", "2m 05s". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms === 0) return '0';
-  if (ms < 1e-3) return `${sig3(ms * 1e6)} ns`;
-  if (ms < 1) return `${sig3(ms * 1e3)} µs`;
-  if (ms < 1000) return `${sig3(ms)} ms`;
-  if (ms < 60_000) return `${sig3(ms / 1000)} s`;
-  const totalS = Math.round(ms / 1000);
-  const h = Math.floor(totalS / 3600);
-  const m = Math.floor((totalS % 3600) / 60);
-  const s = totalS % 60;
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`;
-}
