@@ -54,10 +54,11 @@ test('a handoff span reads from its agent to the agent its handoff edge reaches,
   assert.deepEqual(handoffsOf(lone).get('x'), { from: null, to: 'Billing' });
 });
 
-test('totals count usage once, on the innermost spans that report it, and count LLM and tool calls', () => {
+test('totals count usage once, on the innermost spans that report it, and count LLM and tool calls (handoffs are not tool calls)', () => {
   const t = traceTotals(graph)!;
-  // The agent repeats its children's usage (330 tokens, $0.5): not counted again.
-  assert.deepEqual(t, { inputTokens: 300, outputTokens: 30, totalTokens: 330, costUsd: 0.001, tokensKnown: true, llmCalls: 2, toolCalls: 2 });
+  // The agent repeats its children's usage (330 tokens, $0.5): not counted again. The
+  // transfer_to_billing_agent span is a handoff, not a tool call: only `refund` counts.
+  assert.deepEqual(t, { inputTokens: 300, outputTokens: 30, totalTokens: 330, costUsd: 0.001, tokensKnown: true, llmCalls: 2, toolCalls: 1 });
   assert.equal(traceTotals({ traceId: 't', nodes: [], edges: [], externalLinks: [] }), null);
 });
 

@@ -1,8 +1,9 @@
 // A trace's GenAI totals for its header, from its agent graph: tokens and cost summed over the
 // innermost nodes that report usage (an agent span that repeats its children's usage is not
 // counted twice, the rule of the engine's rollup, src-main/engine/genai/rollup.ts), and the number
-// of LLM and tool calls. Pure; works on a folded graph too (a fold carries its members' sums).
+// of LLM and tool calls (a handoff span is not one). Pure; works on a folded graph too (a fold carries its members' sums).
 import type { AgentGraph, AgentGraphNode } from '../../../../src-shared/contract';
+import { handoffOfSpan } from '../../../../src-shared/handoff';
 
 export interface TraceTotals {
   inputTokens: number;
@@ -37,7 +38,8 @@ export function traceTotals(graph: AgentGraph | null | undefined): TraceTotals |
   const t: TraceTotals = { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: null, tokensKnown: false, llmCalls: 0, toolCalls: 0 };
   for (const n of graph.nodes) {
     if (n.kind === 'llm') t.llmCalls += n.count;
-    if (n.kind === 'tool') t.toolCalls += n.count;
+    // A handoff span is a handoff, not a tool call (the rollup's rule too).
+    if (n.kind === 'tool' && handoffOfSpan({ toolName: n.label }, n.spanName) === undefined) t.toolCalls += n.count;
     if (!carriesUsage(n) || usageBelow.has(n.id)) continue;
     const input = n.inputTokens ?? 0;
     const output = n.outputTokens ?? 0;
