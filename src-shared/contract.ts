@@ -306,6 +306,12 @@ export interface TraceListQuery {
   minTokens?: number;
   /** The trace's GenAI cost is at least this many USD (traces with no priced call never match). */
   minCostUsd?: number;
+  /**
+   * Internal traces (no GenAI span, from a service that sends GenAI spans: a coding agent's auth,
+   * config and file-system traces) are left out of the list unless this is true, or the query
+   * searches (`q`, `spanName`, `rootName`, `attributes`): they stay stored and searchable.
+   */
+  internal?: boolean;
 }
 
 export interface TraceListPage {

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SessionDetail, SessionListPage } from '../../src-shared/contract';
+import type { SessionDetail, SessionListPage, TraceSummary } from '../../src-shared/contract';
 import { listCodingAgentFixtures, loadCodingAgentFixture, replayFixture, type CodingAgentFixture } from '../support/coding-agent-fixtures';
 import { eventually } from '../support/engine';
 import { startServe, type ServeProcess } from '../support/serve-process';
@@ -82,6 +82,22 @@ for (const name of listCodingAgentFixtures()) {
       assert.equal(s.cacheWriteTokens, f.truth.usage.cacheWrite ?? 0);
       if (f.truth.usage.reasoning !== null) assert.equal(s.reasoningTokens, f.truth.usage.reasoning);
       assert.deepEqual(s.models, [...new Set(f.truth.calls.map((c) => c.responseModel))].sort());
+    });
+
+    test('noise: internal traces stay stored and searchable but are not listed as runs', async () => {
+      const get = async (q: string) => ((await (await fetch(`${serve.api}/api/v1/traces?limit=500${q}`)).json()) as { traces: TraceSummary[] }).traces;
+      const all = await get('&internal=true');
+      assert.equal(all.length, new Set(f.spans.map((s) => s.traceId)).size, 'every trace is stored');
+      const listed = await get('');
+      assert.ok(listed.every((t) => t.genai !== undefined), 'only traces with GenAI spans are runs');
+      for (const turn of detail.turns) if (turn.traceIds[0]) assert.ok(listed.some((t) => t.traceId === turn.traceIds[0]), 'the turn’s trace is listed');
+      const internal = all.find((t) => t.genai === undefined);
+      if (internal) {
+        // Searching finds it: by root name here.
+        const found = await get(`&rootName=${encodeURIComponent(internal.rootName)}`);
+        assert.ok(found.some((t) => t.traceId === internal.traceId));
+      }
+      if (name.startsWith('codex')) assert.ok(all.length >= 20 && listed.length <= 2, `${all.length} stored, ${listed.length} listed`);
     });
 
     test('cost: the tool’s own where it reports one, and the session says which it used', () => {

@@ -83,8 +83,10 @@ describe('REST API', () => {
     assert.ok(plainSpans.every((s) => !('genai' in s)), 'no genai on spans without GenAI markers');
 
     const list = async (query: string) =>
-      ((await getJson(`/api/v1/traces?service=rest-genai&${query}`)).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>).map((t) => t.traceId);
-    const all = (await getJson('/api/v1/traces?service=rest-genai')).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>;
+      ((await getJson(`/api/v1/traces?service=rest-genai&internal=true&${query}`)).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>).map((t) => t.traceId);
+    const all = (await getJson('/api/v1/traces?service=rest-genai&internal=true')).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>;
+    // The plain trace of a service that sends GenAI spans is internal: stored, left out of the default list.
+    assert.deepEqual(((await getJson('/api/v1/traces?service=rest-genai')).body.traces as Array<{ traceId: string }>).map((t) => t.traceId).includes(plain.traceId), false);
     assert.deepEqual(all.find((t) => t.traceId === turn1.traceId)?.genai, {
       inputTokens: 1500, outputTokens: 300, totalTokens: 1800, costUsd: (1500 * 0.15 + 300 * 0.6) / 1e6,
       models: ['gpt-4o-mini'], agents: ['planner'], llmCalls: 2, toolCalls: 1, sessionId: 'rest conv/1',

@@ -48,6 +48,11 @@ export const migration0005: Migration = {
     CREATE INDEX sessions_by_last ON sessions (last_ns DESC, session_id DESC);
     CREATE INDEX sessions_by_received ON sessions (last_received_at);
 
+    -- Services that sent a GenAI span: their traces without one are internal (the trace list's
+    -- noise rule, trace-list-sql.ts). A handful of rows; kept at compaction.
+    CREATE TABLE genai_services (service_name TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+    INSERT INTO genai_services SELECT DISTINCT service_name FROM traces WHERE has_genai = 1;
+
     INSERT INTO sessions (session_id, first_ns, last_ns, last_received_at)
       SELECT session_id, min(first_ns), max(last_ns), max(received) FROM (
         SELECT session_id, start_ns AS first_ns, end_ns AS last_ns, last_received_at AS received FROM traces WHERE session_id IS NOT NULL
