@@ -137,6 +137,8 @@ export interface GenAiSpan {
   /** Includes reasoning tokens. */
   outputTokens?: number;
   cacheReadTokens?: number;
+  /** Input tokens written to the provider's cache (Anthropic bills them at a premium); part of inputTokens. */
+  cacheWriteTokens?: number;
   reasoningTokens?: number;
   /** As reported, else input + output. */
   totalTokens?: number;
@@ -310,6 +312,12 @@ export interface TraceListQuery {
   minTokens?: number;
   /** The trace's GenAI cost is at least this many USD (traces with no priced call never match). */
   minCostUsd?: number;
+  /**
+   * Internal traces (no GenAI span, from a service that sends GenAI spans: a coding agent's auth,
+   * config and file-system traces) are left out of the list unless this is true, or the query
+   * searches (`q`, `spanName`, `rootName`, `attributes`): they stay stored and searchable.
+   */
+  internal?: boolean;
 }
 
 export interface TraceListPage {
@@ -324,20 +332,92 @@ export interface TraceDetail {
   spans: SpanRecord[];
 }
 
-/** One conversation: the traces whose GenAI rollup names this session id. */
+/**
+ * Where a session's cost comes from: `reported` = the cost the tool itself reported (Claude Code's
+ * `cost_usd`, `claude_code.cost.usage`); `prices` = tokens priced with the price table; `mixed` =
+ * some calls each way; `none` = no call could be priced (costUsd null).
+ */
+export type CostSource = 'reported' | 'prices' | 'mixed' | 'none';
+
+/**
+ * One conversation: every trace, log record and metric point that names this session id
+ * (`session.id`, `conversation.id`, `gen_ai.conversation.id`, on the record or its resource).
+ */
 export interface SessionSummary {
   sessionId: string;
-  /** Traces (turns) in the session. */
+  /** Turns (a prompt and what answered it), from spans where there are spans, else from log events. */
   turns: number;
+  /** All input, cache reads and writes included. */
   inputTokens: number;
+  /** Reasoning included. */
   outputTokens: number;
   totalTokens: number;
-  /** Sum over the turns that have a price; null when none has. */
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Model calls (all of them: a CLI's side calls, like Gemini CLI's router, count). */
+  llmCalls: number;
+  /** Tool calls the model asked for (calls nested inside another tool call are not counted). */
+  toolCalls: number;
+  /** Distinct models, sorted. */
+  models: string[];
+  /** USD; null when nothing could be priced. */
   costUsd: number | null;
-  /** Start of the earliest turn. */
+  costSource: CostSource;
+  /** The CLI or service that sent it (`claude-code`, `codex_exec`, `gemini-cli`, …), when known. */
+  serviceName: string | null;
+  /** Earliest activity seen. */
   firstActivityUnixNano: NanoString;
-  /** End of the latest turn. */
+  /** Latest activity seen. */
   lastActivityUnixNano: NanoString;
+}
+
+export interface SessionModelCall {
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
+  reasoningTokens: number | null;
+  costUsd: number | null;
+  /** `reported` by the tool, or from the price table (`prices`); `none` when unpriced. */
+  costSource: 'reported' | 'prices' | 'none';
+  durationMs: number | null;
+  /** The span that recorded it, when one did. */
+  traceId: HexId | null;
+  spanId: HexId | null;
+  /** Read from a span, a log event, or both (merged). */
+  source: 'span' | 'event' | 'span+event';
+}
+
+export interface SessionToolCall {
+  name: string;
+  callId: string | null;
+  input: AttributeValue | null;
+  result: AttributeValue | null;
+  success: boolean | null;
+  durationMs: number | null;
+  /** Ran inside another tool call of the turn (Codex's code mode): shown, not counted. */
+  nested: boolean;
+  traceId: HexId | null;
+  spanId: HexId | null;
+  source: 'span' | 'event' | 'span+event';
+}
+
+export interface SessionTurn {
+  /** Position in the session, from 1. */
+  index: number;
+  startTimeUnixNano: NanoString;
+  endTimeUnixNano: NanoString;
+  prompt: string | null;
+  answer: string | null;
+  /** The turn's traces, the main one (most GenAI spans) first; empty when it came from log events alone. */
+  traceIds: HexId[];
+  /** `spans` when its calls were read from spans, `events` when from log events alone. */
+  source: 'spans' | 'events';
+  llmCalls: SessionModelCall[];
+  toolCalls: SessionToolCall[];
+  costUsd: number | null;
 }
 
 export interface SessionListQuery {
@@ -355,6 +435,9 @@ export interface SessionListPage {
 
 export interface SessionDetail {
   sessionId: string;
+  summary: SessionSummary;
+  /** In time order. */
+  turns: SessionTurn[];
   /** In start-time order (the first MAX_SESSION_TRACES; `truncated` says when there are more). */
   traces: TraceSummary[];
   truncated: boolean;

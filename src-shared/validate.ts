@@ -33,7 +33,7 @@ const SORTS: readonly TraceSort[] = ['newest', 'oldest', 'longest', 'shortest'];
 const QUERY_FIELDS = new Set([
   'limit', 'cursor', 'sort', 'service', 'q', 'rootName', 'spanName', 'status',
   'minDurationMs', 'maxDurationMs', 'startFrom', 'startTo', 'attributes',
-  'model', 'agent', 'tool', 'kind', 'hasError', 'minTokens', 'minCostUsd',
+  'model', 'agent', 'tool', 'kind', 'hasError', 'minTokens', 'minCostUsd', 'internal',
 ]);
 
 export function parseSpanId(value: unknown): HexId {
@@ -132,6 +132,7 @@ export function parseTraceListQuery(value: unknown): TraceListQuery {
   }
   set('minTokens', optionalNumber(obj, 'minTokens', (n) => Number.isInteger(n) && n >= 0 && n <= Number.MAX_SAFE_INTEGER, 'an integer ≥ 0'));
   set('minCostUsd', optionalNumber(obj, 'minCostUsd', (n) => n >= 0, 'a number of USD ≥ 0'));
+  set('internal', optionalBoolean(obj, 'internal'));
   return query;
 }
 

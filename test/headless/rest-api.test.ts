@@ -83,8 +83,10 @@ describe('REST API', () => {
     assert.ok(plainSpans.every((s) => !('genai' in s)), 'no genai on spans without GenAI markers');
 
     const list = async (query: string) =>
-      ((await getJson(`/api/v1/traces?service=rest-genai&${query}`)).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>).map((t) => t.traceId);
-    const all = (await getJson('/api/v1/traces?service=rest-genai')).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>;
+      ((await getJson(`/api/v1/traces?service=rest-genai&internal=true&${query}`)).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>).map((t) => t.traceId);
+    const all = (await getJson('/api/v1/traces?service=rest-genai&internal=true')).body.traces as Array<{ traceId: string; genai?: Record<string, unknown> }>;
+    // The plain trace of a service that sends GenAI spans is internal: stored, left out of the default list.
+    assert.deepEqual(((await getJson('/api/v1/traces?service=rest-genai')).body.traces as Array<{ traceId: string }>).map((t) => t.traceId).includes(plain.traceId), false);
     assert.deepEqual(all.find((t) => t.traceId === turn1.traceId)?.genai, {
       inputTokens: 1500, outputTokens: 300, totalTokens: 1800, costUsd: (1500 * 0.15 + 300 * 0.6) / 1e6,
       models: ['gpt-4o-mini'], agents: ['planner'], llmCalls: 2, toolCalls: 1, sessionId: 'rest conv/1',
@@ -107,13 +109,23 @@ describe('REST API', () => {
     const sessions = await getJson('/api/v1/sessions?limit=500');
     assert.equal(sessions.status, 200);
     const mine = (sessions.body.sessions as Array<Record<string, unknown>>).find((s) => s.sessionId === 'rest conv/1');
-    assert.deepEqual(mine, {
+    const cost = 2 * ((1500 * 0.15 + 300 * 0.6) / 1e6);
+    assert.ok(Math.abs((mine?.costUsd as number) - cost) < 1e-15, 'per-call costs summed');
+    assert.deepEqual({ ...mine, costUsd: cost }, {
       sessionId: 'rest conv/1',
       turns: 2,
       inputTokens: 3000,
       outputTokens: 600,
       totalTokens: 3600,
-      costUsd: 2 * ((1500 * 0.15 + 300 * 0.6) / 1e6),
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      llmCalls: (mine as { llmCalls: number }).llmCalls,
+      toolCalls: (mine as { toolCalls: number }).toolCalls,
+      models: ['gpt-4o-mini'],
+      costUsd: cost,
+      costSource: 'prices',
+      serviceName: (mine as { serviceName: string }).serviceName,
       firstActivityUnixNano: String(BigInt(t0) * 1_000_000n),
       lastActivityUnixNano: String(BigInt(t0 + 1040) * 1_000_000n),
     });
@@ -121,6 +133,8 @@ describe('REST API', () => {
     assert.equal(detail.status, 200);
     assert.equal(detail.body.sessionId, 'rest conv/1');
     assert.deepEqual((detail.body.traces as Array<{ traceId: string }>).map((t) => t.traceId), [turn1.traceId, turn2.traceId], 'in time order');
+    assert.deepEqual((detail.body.turns as Array<{ traceIds: string[] }>).map((t) => t.traceIds), [[turn1.traceId], [turn2.traceId]]);
+    assert.deepEqual(detail.body.summary, mine);
     const missing = await getJson('/api/v1/sessions/never-seen');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error, 'session not found');

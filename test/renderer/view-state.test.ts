@@ -51,3 +51,12 @@ test('a burst of refresh triggers runs one fetch in flight and one queued', asyn
   await Promise.all(pending);
   assert.equal(runs, 2);
 });
+
+test('session routes: the list and one session, ids as any text, URL-encoded', () => {
+  assert.deepEqual(parseRoute('#/sessions'), { view: 'sessions' });
+  assert.deepEqual(parseRoute('#/sessions/'), { view: 'sessions' });
+  assert.deepEqual(parseRoute('#/sessions/rest%20conv%2F1'), { view: 'session', sessionId: 'rest conv/1' });
+  assert.equal(formatRoute({ view: 'session', sessionId: 'rest conv/1' }), '#/sessions/rest%20conv%2F1');
+  assert.equal(formatRoute({ view: 'sessions' }), '#/sessions');
+  assert.deepEqual(parseRoute(formatRoute({ view: 'session', sessionId: '01a24b32-05b5' })), { view: 'session', sessionId: '01a24b32-05b5' });
+});

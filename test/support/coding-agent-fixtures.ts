@@ -79,3 +79,16 @@ export function loadCodingAgentFixture(name: string): CodingAgentFixture {
     metrics: requests.flatMap((r) => r.metrics),
   };
 }
+
+/**
+ * Replays a run as the CLI sent it to an OTLP/HTTP receiver (`http://host:port`): the raw bodies in
+ * arrival order with their content types and encodings; every request must be answered 200.
+ */
+export async function replayFixture(f: CodingAgentFixture, otlpHttp: string): Promise<void> {
+  for (const r of f.requests) {
+    const headers: Record<string, string> = { 'content-type': r.entry.contentType };
+    if (r.entry.contentEncoding) headers['content-encoding'] = r.entry.contentEncoding;
+    const res = await fetch(`${otlpHttp}${r.entry.path}`, { method: 'POST', headers, body: new Uint8Array(r.raw) });
+    if (res.status !== 200) throw new Error(`${f.name} ${r.entry.file}: ${res.status} ${await res.text()}`);
+  }
+}

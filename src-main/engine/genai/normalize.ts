@@ -23,6 +23,7 @@ import { LANGCHAIN_AGENT, isLangChainAgentRun } from './dialects/langchain-agent
 import { AUTOGEN } from './dialects/autogen';
 import { SMOLAGENTS } from './dialects/smolagents';
 import { STRANDS } from './dialects/strands';
+import { codingAgentKind } from './dialects/coding-agent-spans';
 import { payload } from './messages';
 import { costAt, findPrice, type PriceMatch, type PriceOptions } from './prices';
 import { OPERATION_OF_KIND, type DialectContext, type DialectReader, type Reading } from './reading';
@@ -40,7 +41,7 @@ export interface NormalizeOptions extends PriceOptions {
 
 /** The fields an `index` reading has: rollupTrace's and the list filters' inputs. */
 export const INDEX_FIELDS = [
-  'kind', 'requestModel', 'responseModel', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'totalTokens', 'costUsd',
+  'kind', 'requestModel', 'responseModel', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'totalTokens', 'costUsd',
   'agentName', 'toolName', 'sessionId', 'handoffFrom', 'handoffTo',
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
@@ -99,7 +100,7 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
 
   // Framework shapes (dialects/<framework>.ts): LlamaIndex's request-building LLM methods are no
   // model calls; LangGraph's and LlamaIndex's workflow agents arrive as chain spans.
-  const stated = llamaIndexKind(span, kindOf(span, index));
+  const stated = llamaIndexKind(span, codingAgentKind(span, kindOf(span, index)));
   const frameworkAgent = langGraphAgent(span, stated) ?? llamaIndexAgent(span, stated);
   const kind = frameworkAgent !== undefined ? 'agent' : stated;
   const c: DialectContext = { span, kind, logs, index, memo: null };
@@ -122,6 +123,8 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   if (outputTokens !== undefined) out.outputTokens = outputTokens;
   const cacheReadTokens = read(c, CHAINS.cacheReadTokens);
   if (cacheReadTokens !== undefined) out.cacheReadTokens = cacheReadTokens;
+  const cacheWriteTokens = read(c, CHAINS.cacheWriteTokens);
+  if (cacheWriteTokens !== undefined) out.cacheWriteTokens = cacheWriteTokens;
   if (full) {
     const reasoningTokens = read(c, CHAINS.reasoningTokens);
     if (reasoningTokens !== undefined) out.reasoningTokens = reasoningTokens;

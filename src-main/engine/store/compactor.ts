@@ -18,6 +18,7 @@ import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 import type { ReadGenAi } from './span-decoding';
+import { SESSION_UPSERT } from './telemetry-compactor';
 
 /** A span's place in the trace tree and its GenAI reading, for the trace's rollup state. */
 interface GenAiItem extends RollupItem {
@@ -162,6 +163,10 @@ export class Compactor {
         SELECT lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, genai AS g, start_ns
         FROM spans WHERE trace_id = ? ORDER BY start_ns, id`).safeIntegers(true),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
+      // The trace's session (its rollup's, after the delta) exists from now on: sessions, migration 0005.
+      touchSession: db.prepare(`${SESSION_UPSERT.replace('VALUES (?, ?, ?, ?)', 'SELECT session_id, start_ns, end_ns, last_received_at FROM traces WHERE trace_id = ? AND session_id IS NOT NULL')}`),
+      // The trace list's noise rule (trace-list-sql.ts): services that sent a GenAI span.
+      genAiService: db.prepare('INSERT OR IGNORE INTO genai_services SELECT service_name FROM traces WHERE trace_id = ? AND has_genai = 1'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
       dropLog: db.prepare('DELETE FROM log WHERE seq <= ?'),
     };
@@ -210,6 +215,8 @@ export class Compactor {
       let newTraces = 0;
       for (const delta of deltas.values()) {
         if (this.applyTraceDelta(delta)) newTraces++;
+        this.stmts.touchSession.run(delta.traceId);
+        this.stmts.genAiService.run(delta.traceId);
         const doc = delta.search.columns();
         const docId = this.stmts.insertDoc.run(delta.traceId).lastInsertRowid;
         this.stmts.insertSearch.run(docId, doc.name, doc.text, doc.kv);

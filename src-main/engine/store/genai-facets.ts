@@ -44,6 +44,7 @@ const STORED_KEYS = {
   inputTokens: 'in',
   outputTokens: 'out',
   cacheReadTokens: 'cr',
+  cacheWriteTokens: 'cw',
   reasoningTokens: 'rt',
   totalTokens: 'tt',
   costUsd: 'usd',

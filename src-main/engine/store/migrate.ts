@@ -7,6 +7,7 @@ import { migration0001 } from './migrations/0001-init';
 import { migration0002 } from './migrations/0002-events-links-fts';
 import { migration0003 } from './migrations/0003-logs-metrics';
 import { migration0004 } from './migrations/0004-genai';
+import { migration0005 } from './migrations/0005-sessions';
 
 export interface Migration {
   version: number;
@@ -14,7 +15,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class NewerSchemaError extends Error {

@@ -9,10 +9,6 @@ import type {
   LogRecordView,
   ResourceInfo,
   ScopeInfo,
-  SessionDetail,
-  SessionListPage,
-  SessionListQuery,
-  SessionSummary,
   SpanEvent,
   SpanLink,
   SpanRecord,
@@ -21,17 +17,17 @@ import type {
   TraceListQuery,
   TraceSummary,
 } from '../../../src-shared/contract';
-import { ArgumentError, DEFAULT_PAGE, MAX_SESSION_TRACES } from '../../../src-shared/validate';
+import { DEFAULT_PAGE } from '../../../src-shared/validate';
 import { kindName, statusName } from '../otlp/span-batch';
 import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { GraphSpan } from '../genai/graph';
 import type { AttributeKeys } from './attribute-codec';
-import { encodeCursor, planTraceList, TRACE_SUMMARY_COLUMNS } from './trace-list-sql';
+import { encodeCursor, planTraceList } from './trace-list-sql';
 import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
 import { buildTraceOutline, type OutlineSpan, type TraceOutline } from '../../../src-shared/trace-outline';
 
 /** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
-interface TraceListRow extends TraceRollupRow {
+export interface TraceListRow extends TraceRollupRow {
   trace_id: Buffer;
   root_name: string;
   service_name: string;
@@ -40,17 +36,6 @@ interface TraceListRow extends TraceRollupRow {
   span_count: bigint;
   error_count: bigint;
   sort_value: bigint;
-}
-
-interface SessionRow {
-  session_id: string;
-  turns: bigint;
-  input_tokens: bigint | null;
-  output_tokens: bigint | null;
-  total_tokens: bigint | null;
-  cost_usd: number | null;
-  first_ns: bigint;
-  last_ns: bigint;
 }
 
 /**
@@ -161,35 +146,6 @@ export function summaryOf(row: TraceListRow): TraceSummary {
   return summary;
 }
 
-function encodeSessionCursor(lastNs: bigint, sessionId: string): string {
-  return Buffer.from(JSON.stringify([lastNs.toString(), sessionId])).toString('base64url');
-}
-
-function decodeSessionCursor(cursor: string): { lastNs: bigint; sessionId: string } {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && /^\d{1,20}$/.test(v[0]) && typeof v[1] === 'string') {
-      return { lastNs: BigInt(v[0]), sessionId: v[1] };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new ArgumentError('cursor is not one this server issued for the session list');
-}
-
-function sessionOf(r: SessionRow): SessionSummary {
-  return {
-    sessionId: r.session_id,
-    turns: Number(r.turns),
-    inputTokens: num(r.input_tokens),
-    outputTokens: num(r.output_tokens),
-    totalTokens: num(r.total_tokens),
-    costUsd: r.cost_usd,
-    firstActivityUnixNano: r.first_ns.toString(),
-    lastActivityUnixNano: r.last_ns.toString(),
-  };
-}
-
 export class Queries {
   private readonly stmts;
   private readonly listCache = new Map<string, BetterSqlite3.Statement>();
@@ -235,34 +191,7 @@ export class Queries {
       resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
       scope: db.prepare('SELECT name, version, attributes, dropped_attributes_count FROM scopes WHERE id = ?'),
       counters: db.prepare('SELECT name, value FROM counters'),
-      // Sessions are aggregated from traces at read time (traces_by_session, one row per trace
-      // with a session): nothing to keep in step at ingest when a trace's session changes.
-      sessions: db.prepare(`SELECT session_id, count(*) AS turns, sum(input_tokens) AS input_tokens,
-          sum(output_tokens) AS output_tokens, sum(total_tokens) AS total_tokens, sum(cost_usd) AS cost_usd,
-          min(start_ns) AS first_ns, max(end_ns) AS last_ns
-        FROM traces WHERE session_id IS NOT NULL GROUP BY session_id
-        HAVING ? IS NULL OR (max(end_ns), session_id) < (?, ?)
-        ORDER BY last_ns DESC, session_id DESC LIMIT ?`).safeIntegers(true),
-      sessionTraces: db.prepare(`SELECT ${TRACE_SUMMARY_COLUMNS}, 0 AS sort_value FROM traces t
-        WHERE t.session_id = ? ORDER BY t.start_ns, t.trace_id LIMIT ?`).safeIntegers(true),
     };
-  }
-
-  listSessions(query: SessionListQuery): SessionListPage {
-    const limit = query.limit ?? DEFAULT_PAGE;
-    const c = query.cursor === undefined ? null : decodeSessionCursor(query.cursor);
-    const rows = this.stmts.sessions.all(c === null ? null : 1, c?.lastNs ?? null, c?.sessionId ?? null, limit + 1) as SessionRow[];
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
-    return { sessions: page.map(sessionOf), nextCursor: more && last ? encodeSessionCursor(last.last_ns, last.session_id) : null };
-  }
-
-  getSession(sessionId: string): SessionDetail | null {
-    const rows = this.stmts.sessionTraces.all(sessionId, MAX_SESSION_TRACES + 1) as TraceListRow[];
-    if (rows.length === 0) return null;
-    const truncated = rows.length > MAX_SESSION_TRACES;
-    return { sessionId, traces: (truncated ? rows.slice(0, MAX_SESSION_TRACES) : rows).map(summaryOf), truncated };
   }
 
   listTraces(query: TraceListQuery): TraceListPage {

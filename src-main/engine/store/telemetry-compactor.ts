@@ -9,6 +9,7 @@ import type { LogRecordView, MetricNumber, MetricPointView } from '../../../src-
 import { METRIC_TYPE_FIELDS, TEMPORALITIES } from '../otlp/decode-metrics';
 import type { AttributeKeys } from './attribute-codec';
 import type { ResourceScopes } from './resource-scopes';
+import { sessionIdOf } from '../genai/session-id';
 
 /** One accepted logs or metrics request, decoded. */
 export interface AcceptedTelemetry {
@@ -42,6 +43,15 @@ export function valueParam(v: MetricNumber | null): bigint | number | null {
   return BigInt(v);
 }
 
+/**
+ * A signal named the session (session_id, first ns, last ns, received at): the row is created or its
+ * bounds widened (sessions, migration 0005). Shared with the span compactor, which touches the
+ * sessions its traces' rollups name.
+ */
+export const SESSION_UPSERT = `INSERT INTO sessions (session_id, first_ns, last_ns, last_received_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (session_id) DO UPDATE SET first_ns = min(first_ns, excluded.first_ns), last_ns = max(last_ns, excluded.last_ns),
+    last_received_at = max(last_received_at, excluded.last_received_at)`;
+
 export class TelemetryCompactor {
   private readonly stmts;
 
@@ -53,12 +63,13 @@ export class TelemetryCompactor {
     this.stmts = {
       insertLog: db.prepare(`
         INSERT INTO logs (trace_id, span_id, time_ns, observed_ns, at_ns, severity_number, severity_text, body, attrs,
-          dropped_attributes_count, flags, event_name, resource_id, scope_id, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          dropped_attributes_count, flags, event_name, resource_id, scope_id, received_at, session_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertPoint: db.prepare(`
         INSERT INTO metric_points (name, description, unit, type, temporality, is_monotonic, metadata, start_ns, time_ns,
-          attrs, flags, value, data, exemplars, exemplar_trace_id, exemplar_span_id, resource_id, scope_id, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          attrs, flags, value, data, exemplars, exemplar_trace_id, exemplar_span_id, resource_id, scope_id, received_at, session_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      touchSession: db.prepare(SESSION_UPSERT),
     };
   }
 
@@ -77,12 +88,15 @@ export class TelemetryCompactor {
   private insertLog(log: LogRecordView, receivedAt: number): void {
     const time = nsParam(log.timeUnixNano);
     const observed = nsParam(log.observedTimeUnixNano);
+    const at = time === 0n ? observed : time;
+    const session = sessionIdOf(log.attributes, log.resource.attributes);
+    if (session !== null) this.stmts.touchSession.run(session, at, at, receivedAt);
     this.stmts.insertLog.run(
       log.traceId === null ? null : Buffer.from(log.traceId, 'hex'),
       log.spanId === null ? null : Buffer.from(log.spanId, 'hex'),
       time,
       observed,
-      time === 0n ? observed : time,
+      at,
       log.severityNumber,
       log.severityText,
       JSON.stringify(log.body),
@@ -93,12 +107,18 @@ export class TelemetryCompactor {
       this.resourceScopes.resourceId(log.resource),
       this.resourceScopes.scopeId(log.scope),
       receivedAt,
+      session,
     );
   }
 
   private insertPoint(p: MetricPointView, receivedAt: number): void {
     const shape = p.histogram ?? p.exponentialHistogram ?? p.summary;
     const linked = p.exemplars.find((e) => e.traceId !== null);
+    const session = sessionIdOf(p.attributes, p.resource.attributes);
+    if (session !== null) {
+      const t = nsParam(p.timeUnixNano);
+      this.stmts.touchSession.run(session, t, t, receivedAt);
+    }
     this.stmts.insertPoint.run(
       p.name,
       p.description,
@@ -119,6 +139,7 @@ export class TelemetryCompactor {
       this.resourceScopes.resourceId(p.resource),
       this.resourceScopes.scopeId(p.scope),
       receivedAt,
+      session,
     );
   }
 }

@@ -117,7 +117,14 @@ export class TelemetryQueries {
       genAiLogsOfTrace: db.prepare(`${LOG_COLUMNS} WHERE l.trace_id = @trace AND (@span IS NULL OR l.span_id = @span)
         AND (substr(l.event_name, 1, 7) = 'gen_ai.' OR (l.event_name = '' AND instr(l.attrs, '"gen_ai.') > 0))
         ORDER BY l.id LIMIT 5000`),
+      // logs_by_session: a session's records in time order (its log events make turns).
+      logsOfSession: db.prepare(`${LOG_COLUMNS} WHERE l.session_id = ? ORDER BY l.at_ns, l.id LIMIT ?`),
     };
+  }
+
+  /** A session's log records, oldest first, at most `limit`. */
+  logsOfSession(sessionId: string, limit: number): LogRecordView[] {
+    return (this.stmts.logsOfSession.all(sessionId, limit) as LogRow[]).map((r) => this.logOf(r));
   }
 
   /** The GenAI log records of a trace (or one span of it), at most 5000, for read-time normalization. */

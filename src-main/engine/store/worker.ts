@@ -27,6 +27,7 @@ import { ResourceScopes } from './resource-scopes';
 import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemetry } from './log-codes';
 import { TelemetryCompactor, type AcceptedTelemetry } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
+import { SessionQueries } from './session-queries';
 import { Retention, type RetentionSettings } from './retention';
 import type { AgentGraph, AgentGraphOptions, SpanRecord, StoreNotice } from '../../../src-shared/contract';
 import { encodeTraceRequestJson } from '../otlp/encode-json';
@@ -95,6 +96,7 @@ class StoreWorker {
   private readonly telemetryCompactor: TelemetryCompactor;
   private readonly queries: Queries;
   private readonly telemetryQueries: TelemetryQueries;
+  private readonly sessionQueries: SessionQueries;
   private readonly appendLog: BetterSqlite3.Statement;
   private pendingIngest: PendingIngest[] = [];
   private flushScheduled = false;
@@ -166,6 +168,7 @@ class StoreWorker {
     this.queries = new Queries(this.db, keys, normalizeOptions);
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
     this.queries.genAiLogs = this.telemetryQueries;
+    this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions);
     this.retention = new Retention(this.db);
     this.retentionSettings = data.retention;
     if (data.hardLimitBytes !== undefined) {
@@ -244,9 +247,9 @@ class StoreWorker {
       case 'getSpan':
         return this.queries.getSpan(req.traceId, req.spanId);
       case 'listSessions':
-        return this.queries.listSessions(req.query);
+        return this.sessionQueries.listSessions(req.query);
       case 'getSession':
-        return this.queries.getSession(req.sessionId);
+        return this.sessionQueries.getSession(req.sessionId);
       case 'listLogs':
         return this.telemetryQueries.listLogs(req.query);
       case 'listMetricPoints':

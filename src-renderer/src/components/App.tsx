@@ -7,6 +7,8 @@ import { Header } from './Header';
 import { StoreNotices } from './StoreNotices';
 import { TraceListView } from './TraceListView';
 import { TraceView } from './TraceView';
+import { SessionListView } from './sessions/SessionListView';
+import { SessionView } from './sessions/SessionView';
 
 export function App() {
   const route = useUiStore((s) => s.route);
@@ -17,7 +19,15 @@ export function App() {
       <Header />
       <StoreNotices />
       <main className="main">
-        {route.view === 'trace' ? <TraceView traceId={route.traceId} spanId={route.spanId} /> : <TraceListView />}
+        {route.view === 'trace' ? (
+          <TraceView traceId={route.traceId} spanId={route.spanId} />
+        ) : route.view === 'session' ? (
+          <SessionView sessionId={route.sessionId} />
+        ) : route.view === 'sessions' ? (
+          <SessionListView />
+        ) : (
+          <TraceListView />
+        )}
       </main>
     </div>
   );

@@ -1,5 +1,6 @@
 // First-run screen: how to point an OpenTelemetry exporter at this engine, using the endpoint the
 // engine itself reports (getInfo), so the snippet is right even on a non-default port.
+import { CODING_AGENT_SETUPS } from '../../../src-shared/coding-agent-setup';
 import { useDataStore } from '../state/data-store';
 
 function pythonSnippet(): string {
@@ -68,6 +69,21 @@ export function EmptyState() {
         </div>
       </div>
       <p className="muted">The exporters read the endpoint from the environment, so the code needs no URL.</p>
+      <h2>Coding agents</h2>
+      <p>
+        Claude Code, Codex CLI and Gemini CLI export their own telemetry. Each run shows up under{' '}
+        <a href="#/sessions">Sessions</a> (Claude Code sends no traces unless asked, so its sessions appear there, not here).
+      </p>
+      <div className="snippets" data-testid="coding-agent-setup">
+        {CODING_AGENT_SETUPS.map((setup) => (
+          <div key={setup.tool}>
+            <h3>{setup.tool}</h3>
+            <p className="muted">In {setup.where}:</p>
+            <pre className="code">{setup.lines.join('\n')}</pre>
+            {setup.traces && <p className="muted">Traces: {setup.traces}.</p>}
+          </div>
+        ))}
+      </div>
     </section>
   );
 }

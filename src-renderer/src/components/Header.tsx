@@ -42,6 +42,14 @@ export function Header() {
         <span className="brand-mark" aria-hidden="true" />
         Flowtrace
       </a>
+      <nav className="header-nav">
+        <a href="#/" data-testid="nav-traces">
+          Traces
+        </a>
+        <a href="#/sessions" data-testid="nav-sessions">
+          Sessions
+        </a>
+      </nav>
       <div className="header-stats" data-testid="header-stats" aria-live="polite">
         <span className={`live-dot is-${connection}`} data-testid="connection-dot" data-state={connection} role="img" aria-label={DOT_LABELS[connection]} title={DOT_LABELS[connection]} />
         {connection === 'lost' && <LostMessage retryAt={retryAt} />}

@@ -2,9 +2,15 @@
 //   #/                         trace list
 //   #/traces/{traceId}         one trace
 //   #/traces/{traceId}?span=…  one trace with a span's detail open
+//   #/sessions                 the session list
+//   #/sessions/{sessionId}     one session (ids are any text: URL-encoded)
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
 
-export type Route = { view: 'list' } | { view: 'trace'; traceId: string; spanId: string | null };
+export type Route =
+  | { view: 'list' }
+  | { view: 'trace'; traceId: string; spanId: string | null }
+  | { view: 'sessions' }
+  | { view: 'session'; sessionId: string };
 
 const HEX = /^[0-9a-f]+$/;
 
@@ -19,11 +25,17 @@ export function parseRoute(hash: string): Route {
       return { view: 'trace', traceId, spanId: span && HEX.test(span) ? span : null };
     }
   }
+  if (parts[0] === 'sessions') {
+    const id = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
+    return id === '' ? { view: 'sessions' } : { view: 'session', sessionId: id };
+  }
   return { view: 'list' };
 }
 
 export function formatRoute(route: Route): string {
   if (route.view === 'list') return '#/';
+  if (route.view === 'sessions') return '#/sessions';
+  if (route.view === 'session') return `#/sessions/${encodeURIComponent(route.sessionId)}`;
   const base = `#/traces/${encodeURIComponent(route.traceId)}`;
   return route.spanId ? `${base}?span=${encodeURIComponent(route.spanId)}` : base;
 }

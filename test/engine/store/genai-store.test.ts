@@ -179,7 +179,9 @@ describe('GenAI in the store', () => {
 
     test('has-error, tokens ≥ and cost ≥', async () => {
       assert.deepEqual(await found({ hasError: true }), ['haiku']);
-      assert.deepEqual(await found({ hasError: false }), ['mini', 'plain']);
+      // The plain trace of a service that sends GenAI spans is internal (the noise rule): listed on request.
+      assert.deepEqual(await found({ hasError: false }), ['mini']);
+      assert.deepEqual(await found({ hasError: false, internal: true }), ['mini', 'plain']);
       await assert.rejects(engine.listTraces({ hasError: true, status: 'ok' }), /hasError contradicts status/);
       assert.deepEqual(await found({ minTokens: 1800 }), ['haiku', 'mini']);
       assert.deepEqual(await found({ minTokens: 1801 }), []);
@@ -200,19 +202,34 @@ describe('GenAI in the store', () => {
     const page = await engine.listSessions({ limit: 500 });
     const mine = page.sessions.filter((s) => s.sessionId === 'conv-A' || s.sessionId === 'conv-B');
     assert.deepEqual(mine.map((s) => s.sessionId), ['conv-A', 'conv-B']);
-    assert.deepEqual(mine[0], {
+    // Per-call costs summed: equal to the trace rollups' up to float rounding.
+    assert.ok(Math.abs(mine[0]!.costUsd! - 2 * MINI_TURN_USD) < 1e-15);
+    assert.deepEqual({ ...mine[0], costUsd: 2 * MINI_TURN_USD }, {
       sessionId: 'conv-A',
       turns: 2,
       inputTokens: 2 * TURN_USAGE.input,
       outputTokens: 2 * TURN_USAGE.output,
       totalTokens: 2 * (TURN_USAGE.input + TURN_USAGE.output),
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      llmCalls: 4,
+      toolCalls: 2,
+      models: ['gpt-4o-mini'],
       costUsd: 2 * MINI_TURN_USD,
+      costSource: 'prices',
+      serviceName: 'genai-sessions',
       firstActivityUnixNano: String(BigInt(t0) * 1_000_000n),
       lastActivityUnixNano: String(BigInt(t0 + 2040) * 1_000_000n),
     });
-    assert.equal(mine[1]?.costUsd, HAIKU_TURN_USD);
+    assert.ok(Math.abs(mine[1]!.costUsd! - HAIKU_TURN_USD) < 1e-15);
     const detail = await engine.getSession('conv-A');
     assert.deepEqual(detail?.traces.map((t) => t.traceId), [a1.traceId, a2.traceId]);
+    // No log events: each trace is a turn, read from its spans.
+    assert.deepEqual(detail?.turns.map((t) => [t.traceIds, t.source, t.llmCalls.length, t.toolCalls.length]), [
+      [[a1.traceId], 'spans', 2, 1],
+      [[a2.traceId], 'spans', 2, 1],
+    ]);
     assert.equal(detail?.truncated, false);
     assert.equal(detail?.traces[0]?.genai?.sessionId, 'conv-A');
     assert.equal(await engine.getSession('conv-none'), null);

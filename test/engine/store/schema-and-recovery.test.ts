@@ -112,7 +112,6 @@ test('migration 0004 adds genai to spans and rollup columns with their indexes t
   ).run(Buffer.alloc(16, 1), Buffer.alloc(8, 2));
   migrate(db, ':memory:', 4);
   assert.equal(db.pragma('user_version', { simple: true }), 4);
-  assert.equal(SCHEMA_VERSION, 4);
   // Stored before 0004: not normalized (documented), and the trace counts as not GenAI.
   assert.equal(db.prepare('SELECT genai FROM spans').pluck().get(), null);
   assert.deepEqual(db.prepare('SELECT has_genai, total_tokens, llm_calls, tool_calls, models, agents, session_id FROM traces').get(), {
@@ -133,6 +132,35 @@ test('migration 0004 adds genai to spans and rollup columns with their indexes t
   db.close();
 });
 
+
+test('migration 0005 keeps sessions from every signal: ids carried over from stored traces, log records and metric points', () => {
+  const db = new Database(':memory:');
+  migrate(db, ':memory:', 4);
+  db.prepare("INSERT INTO attribute_keys (id, key) VALUES (1, 'event.name'), (2, 'conversation.id'), (3, 'session.id')").run();
+  db.prepare(`INSERT INTO resources (id, fingerprint, service_name, attributes, dropped_attributes_count) VALUES (1, 'a', '', '{}', 0), (2, 'b', '', '{"session.id":"res-session"}', 0)`).run();
+  const log = db.prepare(`INSERT INTO logs (trace_id, span_id, time_ns, observed_ns, at_ns, severity_number, severity_text, body, attrs,
+      dropped_attributes_count, flags, event_name, resource_id, scope_id, received_at) VALUES (NULL, NULL, ?, ?, ?, 0, '', 'null', ?, 0, 0, '', ?, 1, ?)`);
+  log.run(10, 10, 10, '[1,"codex.user_prompt",2,"conv-1"]', 1, 1000);
+  log.run(30, 30, 30, '[1,"x"]', 2, 2000);
+  log.run(40, 40, 40, '[1,"plain"]', 1, 3000);
+  db.prepare(`INSERT INTO metric_points (name, description, unit, type, temporality, is_monotonic, metadata, start_ns, time_ns, attrs, flags,
+      value, data, exemplars, exemplar_trace_id, exemplar_span_id, resource_id, scope_id, received_at)
+      VALUES ('claude_code.cost.usage', '', 'USD', 7, 1, 1, NULL, 0, 50, '[3,"cc-1"]', 0, 0.5, NULL, NULL, NULL, NULL, 1, 1, 4000)`).run();
+  db.prepare(`INSERT INTO traces (trace_id, root_span_id, root_name, root_is_orphan, root_start_ns, service_name, start_ns, end_ns,
+      span_count, error_count, last_received_at, has_genai, session_id) VALUES (?, ?, 'turn', 0, 5, 'svc', 5, 20, 1, 0, 500, 1, 'conv-1')`).run(Buffer.alloc(16, 1), Buffer.alloc(8, 2));
+  migrate(db, ':memory:', 5);
+  assert.equal(db.pragma('user_version', { simple: true }), 5);
+  assert.equal(SCHEMA_VERSION, 5);
+  assert.deepEqual(db.prepare('SELECT session_id FROM logs ORDER BY id').pluck().all(), ['conv-1', 'res-session', null]);
+  assert.deepEqual(db.prepare('SELECT session_id FROM metric_points').pluck().all(), ['cc-1']);
+  assert.deepEqual(db.prepare('SELECT session_id, first_ns, last_ns, last_received_at FROM sessions ORDER BY session_id').all(), [
+    { session_id: 'cc-1', first_ns: 50, last_ns: 50, last_received_at: 4000 },
+    { session_id: 'conv-1', first_ns: 5, last_ns: 20, last_received_at: 1000 },
+    { session_id: 'res-session', first_ns: 30, last_ns: 30, last_received_at: 2000 },
+  ]);
+  const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('logs_by_session', 'metric_points_by_session', 'sessions_by_last')").pluck().all();
+  assert.equal(indexes.length, 3);
+});
 test('a database from a newer Flowtrace is refused with a message naming the file', async () => {
   const dir = tempDataDir();
   const file = join(dir, DB_FILE);

@@ -232,6 +232,7 @@ export const OTEL: DialectReader = {
   inputTokens: (c) => count(c.span.attributes['gen_ai.usage.input_tokens']) ?? count(c.span.attributes['gen_ai.usage.prompt_tokens']),
   outputTokens: (c) => count(c.span.attributes['gen_ai.usage.output_tokens']) ?? count(c.span.attributes['gen_ai.usage.completion_tokens']),
   cacheReadTokens: (c) => count(c.span.attributes['gen_ai.usage.cache_read.input_tokens']),
+  cacheWriteTokens: (c) => count(c.span.attributes['gen_ai.usage.cache_write.input_tokens'] ?? c.span.attributes['gen_ai.usage.cache_creation.input_tokens']),
   reasoningTokens: (c) => count(c.span.attributes['gen_ai.usage.reasoning.output_tokens']),
   agentName: (c) => str(c.span.attributes['gen_ai.agent.name']),
   toolName: (c) => str(c.span.attributes['gen_ai.tool.name']),

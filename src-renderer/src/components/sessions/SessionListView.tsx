@@ -1,0 +1,49 @@
+// The session list (#/sessions): newest activity first, each with its turns, calls, tokens and cost.
+// Deliberately simple; the full sessions page (filters, paging, live tail) is a later issue's.
+import { formatRoute } from '../../lib/route';
+import { formatCount, formatSessionCost } from './session-format';
+import { useSessionList } from './use-session-data';
+
+export function SessionListView() {
+  const loaded = useSessionList();
+  if (loaded.state === 'loading') return <p className="muted session-view">Loading sessions…</p>;
+  if (loaded.state === 'error') return <p className="session-view" role="alert">Could not load sessions: {loaded.message}</p>;
+  const sessions = loaded.data.sessions;
+  return (
+    <section className="session-view" data-testid="session-list">
+      <h1>Sessions</h1>
+      {sessions.length === 0 ? (
+        <p className="muted">No sessions yet. A session appears as soon as a trace, log record or metric point names one.</p>
+      ) : (
+        <table className="session-list-table">
+          <thead>
+            <tr>
+              <th>Session</th>
+              <th>Service</th>
+              <th>Turns</th>
+              <th>Model calls</th>
+              <th>Tool calls</th>
+              <th>Tokens</th>
+              <th>Cost</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr key={s.sessionId} data-testid="session-row">
+                <td className="mono">
+                  <a href={formatRoute({ view: 'session', sessionId: s.sessionId })}>{s.sessionId}</a>
+                </td>
+                <td>{s.serviceName ?? '—'}</td>
+                <td>{s.turns}</td>
+                <td>{s.llmCalls}</td>
+                <td>{s.toolCalls}</td>
+                <td>{formatCount(s.totalTokens)}</td>
+                <td>{formatSessionCost(s)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
