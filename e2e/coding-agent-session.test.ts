@@ -54,7 +54,7 @@ test('the session is reachable from the header and shows its turn, two model cal
   const calls = turn.getByTestId('turn-llm-call');
   assert.equal(await calls.count(), 2);
   // The cost Claude Code computed itself, per call (api_request.cost_usd: 0.005723 and 0.006146).
-  assert.deepEqual(await turn.getByTestId('llm-call-cost').allTextContents(), ['$0.0057 reported', '$0.0061 reported']);
+  assert.deepEqual(await turn.getByTestId('llm-call-cost').allTextContents(), ['$0.00572 reported', '$0.00615 reported']);
   assert.match((await calls.first().textContent()) ?? '', /claude-opus-5-5.*in 3,100 \(cache read 2,010 · write 501\) · out 23/);
 
   const tools = turn.getByTestId('turn-tool-call');

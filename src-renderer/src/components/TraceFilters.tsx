@@ -138,6 +138,19 @@ export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> 
             ))}
           </select>
         </label>
+        <label
+          className="filter-field filter-check"
+          title="Traces without a GenAI span from a service that sends GenAI spans (a coding agent's auth, config and file reads) are stored and searchable, but not listed as runs unless shown here. A search always finds them."
+        >
+          <input
+            type="checkbox"
+            aria-label="Show internal traces"
+            data-testid="filter-internal"
+            checked={filters.internal === true}
+            onChange={(e) => setFilters({ internal: e.target.checked })}
+          />
+          <span className="filter-label">Internal traces</span>
+        </label>
         {isFiltered(filters) && (
           <button type="button" className="filter-clear" data-testid="filter-clear" onClick={() => setFilters(clearedFilters(filters))}>
             Clear filters

@@ -1,7 +1,8 @@
 // Pure text for the session views: token splits, a cost with where it came from, a tool input in one
 // line. Kept apart from the components so it is tested without React.
 import type { AttributeValue, CostSource, SessionModelCall, SessionSummary } from '../../../../src-shared/contract';
-import { formatUsd, NONE, NO_PRICE } from '../../lib/list/format';
+import { formatUsd } from '../../lib/format';
+import { NONE, NO_PRICE } from '../../lib/list/format';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

@@ -34,6 +34,11 @@ export interface FilterInput {
   from?: string;
   to?: string;
   sort?: TraceSort;
+  /**
+   * Also list internal traces (no GenAI span, from a service that sends GenAI spans: a coding
+   * agent's auth and file reads). They widen the list, so like the sort this is not a filter.
+   */
+  internal?: boolean;
 }
 
 export type NumberField = 'minDurationMs' | 'maxDurationMs' | 'minTokens' | 'minCostUsd';
@@ -105,6 +110,7 @@ function baseQuery(f: FilterInput): TraceListQuery {
     if (n !== undefined) query[field] = n;
   }
   if (f.sort && f.sort !== 'newest') query.sort = f.sort;
+  if (f.internal === true) query.internal = true;
   return query;
 }
 
@@ -126,11 +132,11 @@ export function listKey(f: FilterInput): string {
 
 /** Whether any filter (not the sort) narrows the list: then an empty list means "no match", not "no data". */
 export function isFiltered(f: FilterInput): boolean {
-  const { sort: _sort, ...query } = baseQuery(f);
+  const { sort: _sort, internal: _internal, ...query } = baseQuery(f);
   return Object.keys(query).length > 0 || Object.keys(timeWindow(f, 0)).length > 0;
 }
 
-/** The filters reset, keeping the sort (it orders the list, it does not narrow it). */
+/** The filters reset, keeping the sort and the internal-traces choice (they do not narrow the list). */
 export function clearedFilters(f: FilterInput): FilterInput {
   return {
     q: '',
@@ -147,6 +153,7 @@ export function clearedFilters(f: FilterInput): FilterInput {
     from: '',
     to: '',
     ...(f.sort ? { sort: f.sort } : {}),
+    ...(f.internal ? { internal: true } : {}),
   };
 }
 
