@@ -52,21 +52,76 @@ export const INDEX_FIELDS = [
  * framework's own shapes inside a dialect (Strands in OTel; LangChain's, LlamaIndex's, CrewAI's,
  * smolagents' and AutoGen's in OpenInference) are read just before that dialect.
  */
-const DIALECTS: readonly DialectReader[] = [VERCEL_AI, STRANDS, OTEL, LANGCHAIN, LLAMAINDEX, CREWAI, SMOLAGENTS, AUTOGEN, OPENINFERENCE, OPENLLMETRY, OPENAI_AGENTS, LANGCHAIN_AGENT];
-
-type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
+const DIALECTS: readonly Gated[] = [
+  { reader: VERCEL_AI, gate: 'aiSdk' },
+  { reader: STRANDS, gate: 'strands' },
+  { reader: OTEL },
+  { reader: LANGCHAIN, gate: 'openInference' },
+  { reader: LLAMAINDEX, gate: 'openInference' },
+  { reader: CREWAI, gate: 'openInference' },
+  { reader: SMOLAGENTS, gate: 'openInference' },
+  { reader: AUTOGEN, gate: 'openInference' },
+  { reader: OPENINFERENCE },
+  { reader: OPENLLMETRY },
+  { reader: OPENAI_AGENTS, gate: 'handoff' },
+  { reader: LANGCHAIN_AGENT, gate: 'openInference' },
+];
 
 /**
- * Per field, the readers of the dialects that have one, in precedence order. Built once so a
- * field's read is a walk over a short array, not a lookup by field name in every dialect.
+ * A framework's reader is asked only about spans its gate lets through (one key lookup a gate, once
+ * a span), so a plain OTel span walks the three core dialects' readers, not a dozen frameworks'
+ * that would each say nothing: that walk was a fifth of ingest's normalization time.
  */
-const CHAINS = ((): { readonly [K in keyof Reading]-?: Chain<K> } => {
-  const out: Partial<Record<keyof Reading, Array<(c: DialectContext) => unknown>>> = {};
-  for (const dialect of DIALECTS) {
-    for (const field of Object.keys(dialect) as Array<keyof Reading>) (out[field] ??= []).push(dialect[field]!);
+interface Gated {
+  readonly reader: DialectReader;
+  readonly gate?: Gate;
+}
+
+type Gate = 'aiSdk' | 'strands' | 'openInference' | 'handoff';
+const GATE_BITS: Record<Gate, number> = { aiSdk: 1, strands: 2, openInference: 4, handoff: 8 };
+
+function gateMask(span: SpanRecord, index: AttributeIndex): number {
+  const a = span.attributes;
+  let mask = 0;
+  if (index.aiSdk) mask |= GATE_BITS.aiSdk;
+  if (a['gen_ai.system'] === 'strands-agents') mask |= GATE_BITS.strands;
+  // OpenInference's handoff spans are TOOL spans (dialects/openai-agents.ts).
+  if (a['openinference.span.kind'] !== undefined) mask |= GATE_BITS.openInference | GATE_BITS.handoff;
+  if (a['gen_ai.handoff.from_agent'] !== undefined || a['gen_ai.handoff.to_agent'] !== undefined) mask |= GATE_BITS.handoff;
+  return mask;
+}
+
+type Chain<K extends keyof Reading> = ReadonlyArray<(c: DialectContext) => Reading[K]>;
+type Chains = { readonly [K in keyof Reading]-?: Chain<K> };
+
+/** Every field some dialect reads (a chain may be empty for a span no reader of it applies to). */
+const FIELDS = [...new Set(DIALECTS.flatMap((d) => Object.keys(d.reader)))] as Array<keyof Reading>;
+
+/**
+ * Per field, the readers of the dialects that apply, in precedence order; one table per set of
+ * gates passed (at most 16), built on first use, so a field's read is a walk over a short array.
+ */
+const chainTables = new Map<number, Chains>();
+
+function chainsFor(mask: number): Chains {
+  let chains = chainTables.get(mask);
+  if (chains === undefined) {
+    const out: Partial<Record<keyof Reading, Array<(c: DialectContext) => unknown>>> = {};
+    for (const field of FIELDS) out[field] = [];
+    for (const { reader, gate } of DIALECTS) {
+      if (gate !== undefined && (mask & GATE_BITS[gate]) === 0) continue;
+      for (const field of Object.keys(reader) as Array<keyof Reading>) out[field]!.push(reader[field]!);
+    }
+    chains = out as Chains;
+    chainTables.set(mask, chains);
   }
-  return out as { readonly [K in keyof Reading]-?: Chain<K> };
-})();
+  return chains;
+}
+
+/** What the field reads of normalize.ts see: the dialect context and the chains that apply to this span. */
+interface ReadContext extends DialectContext {
+  readonly chains: Chains;
+}
 
 const PROVIDER_ALIASES: Record<string, string> = {
   mistralai: 'mistral_ai',
@@ -103,67 +158,67 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   const stated = llamaIndexKind(span, codingAgentKind(span, kindOf(span, index)));
   const frameworkAgent = langGraphAgent(span, stated) ?? llamaIndexAgent(span, stated);
   const kind = frameworkAgent !== undefined ? 'agent' : stated;
-  const c: DialectContext = { span, kind, logs, index, memo: null };
+  const c: ReadContext = { span, kind, logs, index, memo: null, chains: chainsFor(gateMask(span, index)) };
 
   const out: GenAiSpan = { kind };
   const full = options.scope !== 'index';
   if (full) {
-    const operation = read(c, CHAINS.operation) ?? OPERATION_OF_KIND[kind];
+    const operation = read(c, 'operation') ?? OPERATION_OF_KIND[kind];
     if (operation !== undefined) out.operation = operation;
-    const provider = read(c, CHAINS.provider);
+    const provider = read(c, 'provider');
     if (provider !== undefined) out.provider = providerName(provider);
   }
-  const requestModel = read(c, CHAINS.requestModel);
+  const requestModel = read(c, 'requestModel');
   if (requestModel !== undefined) out.requestModel = requestModel;
-  const responseModel = read(c, CHAINS.responseModel);
+  const responseModel = read(c, 'responseModel');
   if (responseModel !== undefined) out.responseModel = responseModel;
-  const inputTokens = read(c, CHAINS.inputTokens);
+  const inputTokens = read(c, 'inputTokens');
   if (inputTokens !== undefined) out.inputTokens = inputTokens;
-  const outputTokens = read(c, CHAINS.outputTokens);
+  const outputTokens = read(c, 'outputTokens');
   if (outputTokens !== undefined) out.outputTokens = outputTokens;
-  const cacheReadTokens = read(c, CHAINS.cacheReadTokens);
+  const cacheReadTokens = read(c, 'cacheReadTokens');
   if (cacheReadTokens !== undefined) out.cacheReadTokens = cacheReadTokens;
-  const cacheWriteTokens = read(c, CHAINS.cacheWriteTokens);
+  const cacheWriteTokens = read(c, 'cacheWriteTokens');
   if (cacheWriteTokens !== undefined) out.cacheWriteTokens = cacheWriteTokens;
   if (full) {
-    const reasoningTokens = read(c, CHAINS.reasoningTokens);
+    const reasoningTokens = read(c, 'reasoningTokens');
     if (reasoningTokens !== undefined) out.reasoningTokens = reasoningTokens;
   }
   const usageKnown = inputTokens !== undefined || outputTokens !== undefined;
-  const total = read(c, CHAINS.totalTokens) ?? (usageKnown ? (inputTokens ?? 0) + (outputTokens ?? 0) : undefined);
+  const total = read(c, 'totalTokens') ?? (usageKnown ? (inputTokens ?? 0) + (outputTokens ?? 0) : undefined);
   if (total !== undefined) out.totalTokens = total;
   const cost = costOf(c, { responseModel, requestModel, inputTokens, outputTokens, cacheReadTokens }, usageKnown, options);
   if (cost !== undefined) out.costUsd = cost;
 
-  const agentName = read(c, CHAINS.agentName) ?? frameworkAgent ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
+  const agentName = read(c, 'agentName') ?? frameworkAgent ?? (kind === 'agent' ? nameAfter(span.name, AGENT_NAME_PREFIXES) : undefined);
   if (agentName !== undefined) out.agentName = agentName;
-  const toolName = read(c, CHAINS.toolName) ?? (kind === 'tool' ? nameAfter(span.name, TOOL_NAME_PREFIXES) : undefined);
+  const toolName = read(c, 'toolName') ?? (kind === 'tool' ? nameAfter(span.name, TOOL_NAME_PREFIXES) : undefined);
   if (toolName !== undefined) out.toolName = toolName;
-  const toolCallId = full ? read(c, CHAINS.toolCallId) : undefined;
+  const toolCallId = full ? read(c, 'toolCallId') : undefined;
   if (toolCallId !== undefined) out.toolCallId = toolCallId;
-  const sessionId = read(c, CHAINS.sessionId);
+  const sessionId = read(c, 'sessionId');
   if (sessionId !== undefined) out.sessionId = sessionId;
   // Indexed too: a handoff span is not a tool call in the trace's rollup (rollup-state.ts), and the
   // graph of a huge trace, built from stored readings, draws its edge. Two key lookups a span.
-  const handoffFrom = read(c, CHAINS.handoffFrom);
+  const handoffFrom = read(c, 'handoffFrom');
   if (handoffFrom !== undefined) out.handoffFrom = handoffFrom;
-  const handoffTo = read(c, CHAINS.handoffTo);
+  const handoffTo = read(c, 'handoffTo');
   if (handoffTo !== undefined) out.handoffTo = handoffTo;
   if (!full) return out;
-  const userId = read(c, CHAINS.userId);
+  const userId = read(c, 'userId');
   if (userId !== undefined) out.userId = userId;
-  const finishReasons = read(c, CHAINS.finishReasons);
+  const finishReasons = read(c, 'finishReasons');
   if (finishReasons !== undefined) out.finishReasons = finishReasons;
 
   // A handoff span's input and output are the agents' names, not a tool call's arguments and result.
   const toolCall = kind === 'tool' && handoffFrom === undefined && handoffTo === undefined;
-  const inputMessages = read(c, CHAINS.inputMessages) ?? (toolCall ? toolInput(c, toolCallId, toolName) : undefined);
+  const inputMessages = read(c, 'inputMessages') ?? (toolCall ? toolInput(c, toolCallId, toolName) : undefined);
   if (inputMessages !== undefined) out.inputMessages = inputMessages;
-  const outputMessages = read(c, CHAINS.outputMessages) ?? (toolCall ? toolOutput(c, toolCallId) : undefined);
+  const outputMessages = read(c, 'outputMessages') ?? (toolCall ? toolOutput(c, toolCallId) : undefined);
   if (outputMessages !== undefined) out.outputMessages = outputMessages;
-  const systemInstructions = read(c, CHAINS.systemInstructions);
+  const systemInstructions = read(c, 'systemInstructions');
   if (systemInstructions !== undefined) out.systemInstructions = systemInstructions;
-  const toolDefinitions = read(c, CHAINS.toolDefinitions);
+  const toolDefinitions = read(c, 'toolDefinitions');
   if (toolDefinitions !== undefined) out.toolDefinitions = toolDefinitions;
   return out;
 }
@@ -179,7 +234,8 @@ function eventMarked(span: SpanRecord, logs: readonly LogRecordView[]): boolean 
  * One field, from the first reader of its chain (dialect precedence order) that yields a value;
  * later dialects are not asked. A value of null counts as yielded (tool arguments may be null).
  */
-function read<K extends keyof Reading>(c: DialectContext, chain: Chain<K>): Reading[K] {
+function read<K extends keyof Reading>(c: ReadContext, field: K): Reading[K] {
+  const chain = c.chains[field] as Chain<K>;
   for (const reader of chain) {
     const v = reader(c);
     if (v !== undefined) return v;
@@ -233,14 +289,14 @@ function nameAfter(spanName: string, prefixes: readonly string[]): string | unde
  * tool_call and the tool's tool_call_response, with the call id, so the agent graph can match a
  * result to the LLM call that consumes it. Only when the producer captured them.
  */
-function toolInput(c: DialectContext, toolCallId: string | undefined, toolName: string | undefined): GenAiMessage[] | undefined {
-  const args = read(c, CHAINS.toolArguments);
+function toolInput(c: ReadContext, toolCallId: string | undefined, toolName: string | undefined): GenAiMessage[] | undefined {
+  const args = read(c, 'toolArguments');
   if (args === undefined) return undefined;
   return [{ role: 'assistant', parts: [{ type: 'tool_call', id: toolCallId ?? null, name: toolName ?? 'unknown', arguments: payload(args) }] }];
 }
 
-function toolOutput(c: DialectContext, toolCallId: string | undefined): GenAiMessage[] | undefined {
-  const result = read(c, CHAINS.toolResult);
+function toolOutput(c: ReadContext, toolCallId: string | undefined): GenAiMessage[] | undefined {
+  const result = read(c, 'toolResult');
   if (result === undefined) return undefined;
   return [{ role: 'tool', parts: [{ type: 'tool_call_response', id: toolCallId ?? null, response: payload(result) }] }];
 }
@@ -251,10 +307,10 @@ function toolOutput(c: DialectContext, toolCallId: string | undefined): GenAiMes
  * shipped table. Tokens but no price anywhere: null ("no price"). No tokens and no reported
  * cost: absent.
  */
-function costOf(c: DialectContext, r: Reading, usageKnown: boolean, options: NormalizeOptions): number | null | undefined {
+function costOf(c: ReadContext, r: Reading, usageKnown: boolean, options: NormalizeOptions): number | null | undefined {
   const match = usageKnown ? priceOf(r.responseModel, r.requestModel, options) : undefined;
   if (match?.from === 'override') return costAt(r, match.price);
-  const reported = read(c, CHAINS.reportedCostUsd);
+  const reported = read(c, 'reportedCostUsd');
   if (reported !== undefined) return reported;
   if (!usageKnown) return undefined;
   return match ? costAt(r, match.price) : null;
