@@ -46,7 +46,6 @@ export const migration0005: Migration = {
       last_received_at INTEGER NOT NULL   -- unix ms; retention drops the row once its data is gone
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX sessions_by_last ON sessions (last_ns DESC, session_id DESC);
-    CREATE INDEX sessions_by_received ON sessions (last_received_at);
 
     -- Services that sent a GenAI span: their traces without one are internal (the trace list's
     -- noise rule, trace-list-sql.ts). A handful of rows; kept at compaction.
