@@ -18,7 +18,6 @@ import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 import type { ReadGenAi } from './span-decoding';
-import { SESSION_UPSERT } from './telemetry-compactor';
 
 /** A span's place in the trace tree and its GenAI reading, for the trace's rollup state. */
 interface GenAiItem extends RollupItem {
@@ -166,8 +165,6 @@ export class Compactor {
         SELECT lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, genai AS g, start_ns
         FROM spans WHERE trace_id = ? ORDER BY start_ns, id`).safeIntegers(true),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
-      // The trace's session (its rollup's, after the delta) exists from now on: sessions, migration 0005.
-      touchSession: db.prepare(SESSION_UPSERT),
       // The trace list's noise rule (trace-list-sql.ts): services that sent a GenAI span.
       genAiService: db.prepare('INSERT OR IGNORE INTO genai_services (service_name) VALUES (?)'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
@@ -216,22 +213,11 @@ export class Compactor {
         }
       }
       let newTraces = 0;
-      // One upsert per session a batch touches, not per trace: a session row is a random-key B-tree
-      // write, which per trace cost ingest ~10 % when every trace named a new conversation.
-      const sessions = new Map<string, { first: bigint; last: bigint; receivedAt: number }>();
       for (const delta of deltas.values()) {
         const applied = this.applyTraceDelta(delta);
         if (applied.isNew) newTraces++;
-        // Only when there is something to record: a statement per trace was ~8 % of ingest.
-        if (applied.sessionId !== null) {
-          const seen = sessions.get(applied.sessionId);
-          if (seen === undefined) sessions.set(applied.sessionId, { first: applied.start, last: applied.end, receivedAt: delta.receivedAt });
-          else {
-            if (applied.start < seen.first) seen.first = applied.start;
-            if (applied.end > seen.last) seen.last = applied.end;
-            if (delta.receivedAt > seen.receivedAt) seen.receivedAt = delta.receivedAt;
-          }
-        }
+        // A trace's session needs no row of its own: the traces table holds it (session-queries.ts).
+        // Only a new GenAI service costs a statement: one per trace was ~8 % of ingest.
         if (applied.hasGenai && !this.genAiServices.has(applied.serviceName)) {
           this.stmts.genAiService.run(applied.serviceName);
           this.genAiServices.add(applied.serviceName);
@@ -240,7 +226,6 @@ export class Compactor {
         const docId = this.stmts.insertDoc.run(delta.traceId).lastInsertRowid;
         this.stmts.insertSearch.run(docId, doc.name, doc.text, doc.kv);
       }
-      for (const [id, s] of sessions) this.stmts.touchSession.run(id, s.first, s.last, s.receivedAt);
       this.stmts.addCounter.run(inserted, 'spans');
       this.stmts.addCounter.run(newTraces, 'traces');
       const last = batches[batches.length - 1]!.seq;
@@ -324,8 +309,8 @@ export class Compactor {
   }
 
   /** Merges a batch's delta into the trace row; returns true when the trace is new. */
-  /** Upserts the trace row; says what the compactor records beside it (sessions, GenAI services). */
-  private applyTraceDelta(d: TraceDelta): { isNew: boolean; sessionId: string | null; hasGenai: boolean; serviceName: string; start: bigint; end: bigint } {
+  /** Upserts the trace row; says what the compactor records beside it (the GenAI services). */
+  private applyTraceDelta(d: TraceDelta): { isNew: boolean; hasGenai: boolean; serviceName: string } {
     const row = this.stmts.getTrace.get(d.traceId) as TraceRow | undefined;
     let root = d.root!;
     let start = d.start;
@@ -351,8 +336,7 @@ export class Compactor {
       d.traceId, root.spanId, root.name, root.orphan ? 1 : 0, root.start, root.serviceName,
       start, end, spans, errors, d.receivedAt, ...rollup,
     );
-    const session = rollup[rollup.length - 1];
-    return { isNew: !row, sessionId: typeof session === 'string' ? session : null, hasGenai: Number(rollup[0]) === 1, serviceName: root.serviceName, start, end };
+    return { isNew: !row, hasGenai: Number(rollup[0]) === 1, serviceName: root.serviceName };
   }
 
   /**

@@ -64,11 +64,10 @@ export class Retention {
       ),
       oldestLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY received_at LIMIT ?)'),
       oldestPoints: db.prepare('DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points ORDER BY received_at LIMIT ?)'),
-      // A session row goes with the last of its data (migration 0005): three index probes per
-      // session, and only after a pass that deleted something.
+      // A sessions row goes with the last log record or metric point naming it (migration 0005): two
+      // index probes per row, and only after a pass that deleted something.
       orphanSessions: db.prepare(`DELETE FROM sessions WHERE session_id IN (SELECT s.session_id FROM sessions s
-        WHERE NOT EXISTS (SELECT 1 FROM traces t WHERE t.session_id = s.session_id)
-          AND NOT EXISTS (SELECT 1 FROM logs l WHERE l.session_id = s.session_id)
+        WHERE NOT EXISTS (SELECT 1 FROM logs l WHERE l.session_id = s.session_id)
           AND NOT EXISTS (SELECT 1 FROM metric_points m WHERE m.session_id = s.session_id))`),
       // Each an index lookup (traces_by_received, logs_by_received, metric_points_by_received).
       firstReceived: db.prepare(`SELECT 'traces' AS family, min(last_received_at) AS at FROM traces

@@ -1,5 +1,6 @@
 /**
- * Sessions (migration 0005): the list from `sessions`, newest activity first; one session's turns
+ * Sessions: the list from the traces that name a session and the `sessions` table (what log records
+ * and metric points named, migration 0005), newest activity first; one session's turns
  * and totals built at read time (genai/session-turns.ts) from its traces' stored GenAI readings and
  * its log records read as coding-agent events (genai/agent-events.ts). Built per read rather than
  * stored: a turn merges spans and events that arrive in any order, in different requests, and a
@@ -54,9 +55,18 @@ export class SessionQueries {
     private readonly normalizeOptions: NormalizeOptions,
   ) {
     this.stmts = {
-      page: db.prepare(`SELECT session_id, first_ns, last_ns FROM sessions
-        WHERE ? IS NULL OR (last_ns, session_id) < (?, ?) ORDER BY last_ns DESC, session_id DESC LIMIT ?`).safeIntegers(true),
-      one: db.prepare('SELECT session_id, first_ns, last_ns FROM sessions WHERE session_id = ?').safeIntegers(true),
+      // A session's bounds over its traces (the traces table names them; no row of their own, so
+      // ingest pays nothing for a new conversation) and what its log records and metric points
+      // named (the sessions table). Aggregated per read, as the list was before migration 0005.
+      page: db.prepare(`SELECT session_id, min(first_ns) AS first_ns, max(last_ns) AS last_ns FROM (
+          SELECT session_id, start_ns AS first_ns, end_ns AS last_ns FROM traces WHERE session_id IS NOT NULL
+          UNION ALL SELECT session_id, first_ns, last_ns FROM sessions)
+        GROUP BY session_id HAVING ? IS NULL OR (max(last_ns), session_id) < (?, ?)
+        ORDER BY last_ns DESC, session_id DESC LIMIT ?`).safeIntegers(true),
+      one: db.prepare(`SELECT session_id, min(first_ns) AS first_ns, max(last_ns) AS last_ns FROM (
+          SELECT session_id, start_ns AS first_ns, end_ns AS last_ns FROM traces WHERE session_id = ?
+          UNION ALL SELECT session_id, first_ns, last_ns FROM sessions WHERE session_id = ?)
+        GROUP BY session_id`).safeIntegers(true),
       tracesOfSession: db.prepare('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_ns, trace_id LIMIT ?').pluck(),
       trace: db.prepare(`SELECT ${TRACE_SUMMARY_COLUMNS}, 0 AS sort_value FROM traces t WHERE t.trace_id = ?`).safeIntegers(true),
       genAiSpans: db.prepare(`SELECT lower(hex(span_id)) AS span_id, start_ns, end_ns, genai FROM spans
@@ -80,7 +90,7 @@ export class SessionQueries {
   }
 
   getSession(sessionId: string): SessionDetail | null {
-    const row = this.stmts.one.get(sessionId) as SessionRow | undefined;
+    const row = this.stmts.one.get(sessionId, sessionId) as SessionRow | undefined;
     if (!row) return null;
     const built = this.build(row);
     return { sessionId, summary: built.summary, turns: built.turns, traces: built.traces, truncated: built.truncated };

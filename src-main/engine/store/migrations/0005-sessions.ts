@@ -3,8 +3,9 @@
  * metric point names it (`session.id`, `conversation.id`, `gen_ai.conversation.id`, on the record or
  * on its resource; genai/session-id.ts). Log records and metric points get the id they name as a
  * column (indexed), so a session's log events and cost points are one range read; `sessions` holds
- * one row per id with its activity bounds, kept at compaction, so the list needs no scan of three
- * tables. The turns and totals are built at read time (genai/session-turns.ts) from the session's
+ * one row per id they name, with its activity bounds, kept at compaction. A trace's session is in
+ * the traces table already (0004) and gets no row here: a random-key write per new conversation
+ * cost ingest 5-8 %. The turns and totals are built at read time (genai/session-turns.ts) from the session's
  * traces and log events: they merge two sources, which SQL sums would count twice.
  *
  * Data carried over: ids are extracted here in SQL from what is stored (record attributes are
@@ -38,14 +39,13 @@ export const migration0005: Migration = {
     -- A session's reported cost metric (claude_code.cost.usage).
     CREATE INDEX metric_points_by_session ON metric_points (session_id, name) WHERE session_id IS NOT NULL;
 
-    -- One row per session id any signal named: the list reads this, newest activity first.
+    -- One row per session id a log record or metric point named (traces name theirs in traces).
     CREATE TABLE sessions (
       session_id       TEXT    PRIMARY KEY,
       first_ns         INTEGER NOT NULL,  -- earliest start / record time seen
       last_ns          INTEGER NOT NULL,  -- latest end / record time seen: the list's order
       last_received_at INTEGER NOT NULL   -- unix ms; retention drops the row once its data is gone
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX sessions_by_last ON sessions (last_ns DESC, session_id DESC);
 
     -- Services that sent a GenAI span: their traces without one are internal (the trace list's
     -- noise rule, trace-list-sql.ts). A handful of rows; kept at compaction.
@@ -54,8 +54,7 @@ export const migration0005: Migration = {
 
     INSERT INTO sessions (session_id, first_ns, last_ns, last_received_at)
       SELECT session_id, min(first_ns), max(last_ns), max(received) FROM (
-        SELECT session_id, start_ns AS first_ns, end_ns AS last_ns, last_received_at AS received FROM traces WHERE session_id IS NOT NULL
-        UNION ALL SELECT session_id, at_ns, at_ns, received_at FROM logs WHERE session_id IS NOT NULL
+        SELECT session_id, at_ns AS first_ns, at_ns AS last_ns, received_at AS received FROM logs WHERE session_id IS NOT NULL
         UNION ALL SELECT session_id, time_ns, time_ns, received_at FROM metric_points WHERE session_id IS NOT NULL)
       GROUP BY session_id;
   `,
