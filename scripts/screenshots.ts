@@ -1,10 +1,12 @@
 /**
  * Writes the README's screenshots (docs/screenshot-list.png, docs/screenshot-trace-light.png and
- * -dark.png): a real `flowtrace serve`, believable agent runs recorded with the real SDK and sent by
- * the real exporter (the trace page shows the multi-agent run of test/support/agent-run.ts), and the
- * UI in Chromium. Run after a build: `node --import tsx scripts/screenshots.ts`.
+ * -dark.png, docs/screenshot-session.png): a real `flowtrace serve`, believable agent runs recorded
+ * with the real SDK and sent by the real exporter (the trace page shows the multi-agent run of
+ * test/support/agent-run.ts; the session page a real Claude Code run, its captured telemetry
+ * replayed as sent), and the UI in Chromium. Run after a build: `node --import tsx scripts/screenshots.ts`.
  */
 import { mkdirSync } from 'node:fs';
+import type { SessionListPage } from '../src-shared/contract';
 import { join } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -12,6 +14,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type Readabl
 import { REPO_ROOT, startServe } from '../test/support/serve-process';
 import { exportSpans } from '../test/support/otel';
 import { recordAgentRun } from '../test/support/agent-run';
+import { loadCodingAgentFixture, replayFixture } from '../test/support/coding-agent-fixtures';
 import { launchBrowser, openWatchedPage, spanRow, traceRow } from '../e2e/support/browser';
 
 const browser = await launchBrowser();
@@ -54,6 +57,20 @@ try {
         await themed.page.context().close();
       }
     }
+
+    // A Claude Code session sent as log events and metrics only (its default set-up).
+    await replayFixture(loadCodingAgentFixture('claude-code@2.1.332'), demo.otlpHttp);
+    let claude: string | undefined;
+    for (let tries = 0; claude === undefined && tries < 100; tries++) {
+      const listed = (await (await fetch(`${demo.api.replace(/\/$/, '')}/api/v1/sessions`)).json()) as SessionListPage;
+      claude = listed.sessions.find((s) => s.costSource === 'reported')?.sessionId;
+      if (claude === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (claude === undefined) throw new Error('the replayed Claude Code session did not appear');
+    await page.goto(`${demo.api.replace(/\/$/, '')}/#/sessions/${encodeURIComponent(claude)}`);
+    await page.getByTestId('session-view').waitFor();
+    await page.getByTestId('llm-call-cost').first().waitFor();
+    await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-session.png') });
   } finally {
     await shot.page.context().close();
     await demo.stop();
