@@ -9,8 +9,8 @@
  * These CLIs put the event name in the `event.name` attribute, not in the record's event-name field
  * (Codex fills that with a source location), so `event.name` is read first.
  */
-import type { AttributeValue, LogRecordView } from '../../../src-shared/contract';
-import { str } from './values';
+import type { Attributes, AttributeValue, LogRecordView } from '../../../src-shared/contract';
+import { count, str, structured } from './values';
 import { readClaudeCodeEvent } from './dialects/claude-code';
 import { readCodexEvent } from './dialects/codex';
 import { readGeminiCliEvent } from './dialects/gemini-cli';
@@ -111,6 +111,34 @@ export function flag(v: AttributeValue | undefined): boolean | undefined {
   if (v === true || v === 'true') return true;
   if (v === false || v === 'false') return false;
   return undefined;
+}
+
+/** Where a CLI's tool event keeps each field (attribute names; the first present wins for input). */
+export interface ToolEventNames {
+  name: string;
+  callId: string;
+  input: readonly string[];
+  result?: string;
+}
+
+/** A tool call event read by its CLI's attribute names: null without a tool name. */
+export function toolEvent(a: Attributes, turnKey: string | undefined, names: ToolEventNames): AgentEventBody | null {
+  const name = str(a[names.name]);
+  if (name === undefined) return null;
+  let input: AttributeValue | undefined;
+  for (const key of names.input) if ((input = a[key]) !== undefined) break;
+  return defined({
+    type: 'tool' as const,
+    turnKey,
+    call: defined({
+      name,
+      callId: str(a[names.callId]),
+      input: structured(input),
+      result: names.result === undefined ? undefined : a[names.result],
+      success: flag(a['success']),
+      durationMs: count(a['duration_ms']),
+    }),
+  });
 }
 
 /** Drops undefined fields, so readings compare and serialize cleanly. */

@@ -7,8 +7,8 @@
  * Fixture and field table: test/fixtures/coding-agents/README.md.
  */
 import type { LogRecordView } from '../../../../src-shared/contract';
-import { amount, count, str, structured } from '../values';
-import { defined, flag, type AgentEventBody } from '../agent-events';
+import { amount, count, str } from '../values';
+import { defined, toolEvent, type AgentEventBody } from '../agent-events';
 
 function isClaudeCode(log: LogRecordView): boolean {
   return log.scope.name.startsWith('com.anthropic.claude_code') || log.resource.attributes['service.name'] === 'claude-code';
@@ -48,21 +48,8 @@ export function readClaudeCodeEvent(name: string, log: LogRecordView): AgentEven
         }),
       });
     }
-    case 'tool_result': {
-      const toolName = str(a['tool_name']);
-      if (toolName === undefined) return null;
-      return defined({
-        type: 'tool' as const,
-        turnKey,
-        call: defined({
-          name: toolName,
-          callId: str(a['tool_use_id']),
-          input: structured(a['tool_input'] ?? a['tool_parameters']),
-          success: flag(a['success']),
-          durationMs: count(a['duration_ms']),
-        }),
-      });
-    }
+    case 'tool_result':
+      return toolEvent(a, turnKey, { name: 'tool_name', callId: 'tool_use_id', input: ['tool_input', 'tool_parameters'] });
     default:
       return null;
   }

@@ -6,8 +6,8 @@
  * id on the events: the turn is their trace (the `turn/start` trace). No cost in Codex's telemetry.
  */
 import type { LogRecordView } from '../../../../src-shared/contract';
-import { count, str, structured } from '../values';
-import { defined, flag, type AgentEventBody } from '../agent-events';
+import { count, str } from '../values';
+import { defined, toolEvent, type AgentEventBody } from '../agent-events';
 
 export function readCodexEvent(name: string, log: LogRecordView): AgentEventBody | null {
   if (!name.startsWith('codex.')) return null;
@@ -39,22 +39,8 @@ export function readCodexEvent(name: string, log: LogRecordView): AgentEventBody
         }),
       });
     }
-    case 'codex.tool_result': {
-      const toolName = str(a['tool_name']);
-      if (toolName === undefined) return null;
-      return defined({
-        type: 'tool' as const,
-        turnKey,
-        call: defined({
-          name: toolName,
-          callId: str(a['call_id']),
-          input: structured(a['arguments']),
-          result: a['output'],
-          success: flag(a['success']),
-          durationMs: count(a['duration_ms']),
-        }),
-      });
-    }
+    case 'codex.tool_result':
+      return toolEvent(a, turnKey, { name: 'tool_name', callId: 'call_id', input: ['arguments'], result: 'output' });
     default:
       return null;
   }

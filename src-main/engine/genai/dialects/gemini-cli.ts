@@ -7,8 +7,8 @@
  * response or its streamed chunks as JSON). No cost in Gemini CLI's telemetry.
  */
 import type { AttributeValue, LogRecordView } from '../../../../src-shared/contract';
-import { count, isObject, parseJson, str, structured } from '../values';
-import { defined, flag, type AgentEventBody } from '../agent-events';
+import { count, isObject, parseJson, str } from '../values';
+import { defined, toolEvent, type AgentEventBody } from '../agent-events';
 
 export function readGeminiCliEvent(name: string, log: LogRecordView): AgentEventBody | null {
   if (!name.startsWith('gemini_cli.')) return null;
@@ -38,21 +38,8 @@ export function readGeminiCliEvent(name: string, log: LogRecordView): AgentEvent
         }),
       });
     }
-    case 'gemini_cli.tool_call': {
-      const toolName = str(a['function_name']);
-      if (toolName === undefined) return null;
-      return defined({
-        type: 'tool' as const,
-        turnKey,
-        call: defined({
-          name: toolName,
-          callId: str(a['call_id']),
-          input: structured(a['function_args']),
-          success: flag(a['success']),
-          durationMs: count(a['duration_ms']),
-        }),
-      });
-    }
+    case 'gemini_cli.tool_call':
+      return toolEvent(a, turnKey, { name: 'function_name', callId: 'call_id', input: ['function_args'] });
     default:
       return null;
   }
