@@ -17,8 +17,11 @@
  * Responses API (`/v1/responses`, JSON only: a streaming request is refused) follows the same plan
  * and logs the same truth, for SDKs that default to it (the OpenAI Agents SDK).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson as sendJsonWith } from './coding-agent-model';
+
+const sendJson = (res: ServerResponse, status: number, body: unknown): void => sendJsonWith(res, status, body, { 'x-request-id': 'req_fake' });
 
 export type PlanStep = { tool: string; arguments: Record<string, unknown> } | { text: string };
 
@@ -83,21 +86,6 @@ function toolsOffered(body: Record<string, unknown>): string[] {
     if (typeof name === 'string') names.push(name);
   }
   return names;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': 'req_fake' });
-  res.end(text);
 }
 
 export async function startFakeModel(plan: Plan): Promise<FakeModel> {
@@ -223,7 +211,7 @@ export async function startFakeModel(plan: Plan): Promise<FakeModel> {
 
   const server = createServer((req, res) => {
     void (async () => {
-      const text = await readBody(req);
+      const text = (await readBody(req)).toString('utf8');
       let body: unknown;
       try {
         body = text === '' ? {} : JSON.parse(text);

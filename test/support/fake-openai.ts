@@ -6,8 +6,11 @@
  * SSE chunks, with a final usage chunk when `stream_options.include_usage` is set, as OpenAI does.
  * Ids count up per server (`chatcmpl-fake-1`, …), so they depend on call order only.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson as sendJsonWith } from './coding-agent-model';
+
+const sendJson = (res: ServerResponse, status: number, body: unknown): void => sendJsonWith(res, status, body, { 'x-request-id': 'req_fake' });
 
 export const FAKE_CREATED = 1700000000;
 export const FAKE_TOOL_CALL_ID = 'call_fake_search_hotels_1';
@@ -54,21 +57,6 @@ function usageOf(turn: { prompt_tokens: number; completion_tokens: number; cache
     prompt_tokens_details: { cached_tokens: turn.cached_tokens, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': 'req_fake' });
-  res.end(text);
 }
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
@@ -147,7 +135,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
 
   const server = createServer((req, res) => {
     void (async () => {
-      const text = await readBody(req);
+      const text = (await readBody(req)).toString('utf8');
       let body: unknown;
       try {
         body = text === '' ? null : JSON.parse(text);
