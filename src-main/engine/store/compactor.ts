@@ -308,7 +308,10 @@ export class Compactor {
     if (betterRoot(candidate, d.root)) d.root = candidate;
   }
 
-  /** Merges a batch's delta into the trace row; says whether the trace is new, and what the compactor records beside it (the GenAI services). */
+  /**
+   * Merges a batch's delta into the trace row; says whether the trace is new, and what the compactor
+   * records beside it (the GenAI services).
+   */
   private applyTraceDelta(d: TraceDelta): { isNew: boolean; hasGenai: boolean; serviceName: string } {
     const row = this.stmts.getTrace.get(d.traceId) as TraceRow | undefined;
     let root = d.root!;
