@@ -17,6 +17,23 @@ export type HandoffFacts = Pick<GenAiSpan, 'handoffTo' | 'toolName' | 'inputMess
 const HANDOFF_SPAN_NAME = /^handoff\s+(?:from\s+(.+?)\s+)?to\s+(.+)$/i;
 
 /**
+ * `transfer_to_billing_agent` → `billing_agent`: the tool the OpenAI Agents SDK (and
+ * langgraph-supervisor) offers the model for each handoff; undefined for any other tool.
+ */
+export function transferTarget(toolName: string | undefined): string | undefined {
+  return /^transfer_to_(.+)$/i.exec(toolName ?? '')?.[1];
+}
+
+/**
+ * A tool span that hands control to another agent rather than calling a tool, by what the store's
+ * index reading keeps (no arguments, no span name): the handoff fields, a `transfer_to_<agent>`
+ * tool, or Strands' `handoff_to_agent` (ADK's `transfer_to_agent` matches the first rule).
+ */
+export function isHandoff(g: Pick<GenAiSpan, 'handoffFrom' | 'handoffTo' | 'toolName'>): boolean {
+  return g.handoffFrom !== undefined || g.handoffTo !== undefined || transferTarget(g.toolName) !== undefined || g.toolName === 'handoff_to_agent';
+}
+
+/**
  * The agent a handoff span hands over to: named by its attributes (`handoffTo`, from
  * `gen_ai.handoff.to_agent`); or, the OpenAI Agents SDK offering each handoff to the model as a
  * tool named `transfer_to_<agent>`, the tool's name; Google ADK (`transfer_to_agent`) and Strands'
@@ -29,9 +46,7 @@ export function handoffTarget(g: HandoffFacts, spanName: string): string | undef
     const named = namedAgentArgument(g);
     if (named !== undefined || g.toolName === 'handoff_to_agent') return named;
   }
-  const tool = /^transfer_to_(.+)$/i.exec(g.toolName ?? '');
-  if (tool?.[1] !== undefined) return tool[1];
-  return HANDOFF_SPAN_NAME.exec(spanName.trim())?.[2];
+  return transferTarget(g.toolName) ?? HANDOFF_SPAN_NAME.exec(spanName.trim())?.[2];
 }
 
 /** The handoff a span stands for, as a view names it: `to` always, `from` when the span says it. */

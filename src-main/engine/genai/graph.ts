@@ -17,7 +17,7 @@ import type {
   SpanRecord,
 } from '../../../src-shared/contract';
 import { cutCycles, edgeId, EDGE_TYPES, nanos } from '../../../src-shared/agent-graph-collapse';
-import { agentKey, handoffTarget } from '../../../src-shared/handoff';
+import { agentKey, handoffTarget, transferTarget } from '../../../src-shared/handoff';
 import { normalizeSpan, type NormalizeOptions } from './normalize';
 
 // Folding moved to src-shared so the trace view folds and expands with the same rules; re-exported
@@ -286,7 +286,7 @@ function transferAskedFor(g: GenAiSpan): string | undefined {
   let found: string | undefined;
   for (const m of g.outputMessages ?? []) {
     for (const p of m.parts) {
-      const x = p.type === 'tool_call' ? /^transfer_to_(.+)$/i.exec(p.name)?.[1] : undefined;
+      const x = p.type === 'tool_call' ? transferTarget(p.name) : undefined;
       if (x === undefined) continue;
       if (found !== undefined && agentKey(found) !== agentKey(x)) return undefined;
       found = x;
@@ -314,7 +314,8 @@ function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items:
   const mentioned = new Set<string>();
   /** Every llm node by graph parent, in start order, and what its input answers. */
   const llmSiblings = new Map<number, number[]>();
-  const answers = new Map<number, { names: Set<string> }>();
+  /** The tool names each llm node's input answers (its input holds some tool_call_response). */
+  const answers = new Map<number, Set<string>>();
   for (const i of nodeIndexes) {
     const g = genaiOf(i);
     if (g.kind !== 'llm') continue;
@@ -338,7 +339,7 @@ function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items:
       mentioned.add(id);
       push(byCallId, id, i);
     }
-    if (answered) answers.set(i, { names });
+    if (answered) answers.set(i, names);
   }
   for (const t of nodeIndexes) {
     const g = genaiOf(t);
@@ -354,7 +355,7 @@ function toolResultEdges(nodeIndexes: readonly number[], anc: Int32Array, items:
     const siblings = llmSiblings.get(anc[t] ?? -1) ?? [];
     const next = siblings[firstAfter(siblings, t)];
     const answer = next === undefined ? undefined : answers.get(next);
-    if (next !== undefined && answer !== undefined && (answer.names.size === 0 || answer.names.has(g.toolName))) {
+    if (next !== undefined && answer !== undefined && (answer.size === 0 || answer.has(g.toolName))) {
       edges.add('tool_result', t, next, 'tool_name');
     }
   }

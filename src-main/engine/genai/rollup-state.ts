@@ -11,24 +11,13 @@
  */
 import type { GenAiSpan, GenAiTraceRollup, HexId } from '../../../src-shared/contract';
 import type { RollupItem } from './rollup';
+import { isHandoff } from '../../../src-shared/handoff';
 
 interface Contribution {
   input: number;
   output: number;
   total: number;
   cost: number | null;
-}
-
-/**
- * A tool span that hands control to another agent (docs/genai-graph.md, "handoff"): it is a
- * handoff in the graph, not a tool call. From the index reading: the handoff fields, or the
- * handoff tools' names (`transfer_to_<agent>`, ADK's `transfer_to_agent`, Strands'
- * `handoff_to_agent`).
- */
-export function isHandoff(g: GenAiSpan): boolean {
-  if (g.handoffFrom !== undefined || g.handoffTo !== undefined) return true;
-  const tool = g.toolName;
-  return tool !== undefined && (tool.startsWith('transfer_to_') || tool === 'handoff_to_agent');
 }
 
 function carriesUsage(g: GenAiSpan): boolean {
