@@ -44,13 +44,28 @@ export function valueParam(v: MetricNumber | null): bigint | number | null {
 }
 
 /**
- * A signal named the session (session_id, first ns, last ns, received at): the row is created or its
- * bounds widened (sessions, migration 0005). Shared with the span compactor, which touches the
- * sessions its traces' rollups name.
+ * Log records or metric points named the session (session_id, first ns, last ns, received at): the
+ * row is created or its bounds widened (sessions, migration 0005).
  */
-export const SESSION_UPSERT = `INSERT INTO sessions (session_id, first_ns, last_ns, last_received_at) VALUES (?, ?, ?, ?)
+const SESSION_UPSERT = `INSERT INTO sessions (session_id, first_ns, last_ns, last_received_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (session_id) DO UPDATE SET first_ns = min(first_ns, excluded.first_ns), last_ns = max(last_ns, excluded.last_ns),
     last_received_at = max(last_received_at, excluded.last_received_at)`;
+
+interface SessionBounds {
+  first: bigint;
+  last: bigint;
+  receivedAt: number;
+}
+
+function widen(sessions: Map<string, SessionBounds>, id: string, at: bigint, receivedAt: number): void {
+  const b = sessions.get(id);
+  if (b === undefined) sessions.set(id, { first: at, last: at, receivedAt });
+  else {
+    if (at < b.first) b.first = at;
+    if (at > b.last) b.last = at;
+    if (receivedAt > b.receivedAt) b.receivedAt = receivedAt;
+  }
+}
 
 export class TelemetryCompactor {
   private readonly stmts;
@@ -76,21 +91,25 @@ export class TelemetryCompactor {
   /** Inside a write transaction only. */
   insert(batches: readonly AcceptedTelemetry[]): TelemetryInserted {
     const out: TelemetryInserted = { insertedLogs: 0, insertedMetricPoints: 0 };
+    // One upsert per session these batches name, not one per record: a CLI's records of one run
+    // all name the same session.
+    const sessions = new Map<string, SessionBounds>();
     for (const batch of batches) {
-      for (const log of batch.logs) this.insertLog(log, batch.receivedAt);
-      for (const point of batch.points) this.insertPoint(point, batch.receivedAt);
+      for (const log of batch.logs) this.insertLog(log, batch.receivedAt, sessions);
+      for (const point of batch.points) this.insertPoint(point, batch.receivedAt, sessions);
       out.insertedLogs += batch.logs.length;
       out.insertedMetricPoints += batch.points.length;
     }
+    for (const [id, b] of sessions) this.stmts.touchSession.run(id, b.first, b.last, b.receivedAt);
     return out;
   }
 
-  private insertLog(log: LogRecordView, receivedAt: number): void {
+  private insertLog(log: LogRecordView, receivedAt: number, sessions: Map<string, SessionBounds>): void {
     const time = nsParam(log.timeUnixNano);
     const observed = nsParam(log.observedTimeUnixNano);
     const at = time === 0n ? observed : time;
     const session = sessionIdOf(log.attributes, log.resource.attributes);
-    if (session !== null) this.stmts.touchSession.run(session, at, at, receivedAt);
+    if (session !== null) widen(sessions, session, at, receivedAt);
     this.stmts.insertLog.run(
       log.traceId === null ? null : Buffer.from(log.traceId, 'hex'),
       log.spanId === null ? null : Buffer.from(log.spanId, 'hex'),
@@ -111,14 +130,11 @@ export class TelemetryCompactor {
     );
   }
 
-  private insertPoint(p: MetricPointView, receivedAt: number): void {
+  private insertPoint(p: MetricPointView, receivedAt: number, sessions: Map<string, SessionBounds>): void {
     const shape = p.histogram ?? p.exponentialHistogram ?? p.summary;
     const linked = p.exemplars.find((e) => e.traceId !== null);
     const session = sessionIdOf(p.attributes, p.resource.attributes);
-    if (session !== null) {
-      const t = nsParam(p.timeUnixNano);
-      this.stmts.touchSession.run(session, t, t, receivedAt);
-    }
+    if (session !== null) widen(sessions, session, nsParam(p.timeUnixNano), receivedAt);
     this.stmts.insertPoint.run(
       p.name,
       p.description,
