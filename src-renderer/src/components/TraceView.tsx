@@ -58,7 +58,7 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
         {outline && outline.spanIds.length > 0 && (
           <button
             type="button"
-            className="graph-toggle"
+            className="bar-button graph-toggle"
             data-testid="graph-toggle"
             aria-pressed={graphShown}
             title={hasGenAi ? 'The agent graph' : 'This trace has no GenAI spans: the graph would draw its span tree'}

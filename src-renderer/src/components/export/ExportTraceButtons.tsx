@@ -66,7 +66,7 @@ export function ExportTraceButtons({ traceId }: { traceId: string }) {
     <div className="export-buttons" data-testid="export-buttons">
       <button
         type="button"
-        className="export-button"
+        className="bar-button export-button"
         data-testid="export-trace"
         disabled={busy}
         title={`Download this trace as ${exportFileName(traceId)} (OTLP/JSON, re-importable)`}
@@ -76,7 +76,7 @@ export function ExportTraceButtons({ traceId }: { traceId: string }) {
       </button>
       <button
         type="button"
-        className="export-button"
+        className="bar-button export-button"
         data-testid="copy-trace"
         disabled={busy}
         title="Copy this trace as OTLP/JSON to the clipboard"
