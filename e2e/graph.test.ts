@@ -86,7 +86,7 @@ test('clicking a node on the canvas selects its span; the background does nothin
   const { page } = ui;
   await clickGraphNode(page, sid(8));
   await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).location.hash.endsWith(`?span=${id}`), sid(8));
-  assert.equal(await graphNode(page, sid(8)).getAttribute('data-selected'), 'true');
+  await page.locator(`[data-testid="graph-node"][data-span-id="${sid(8)}"][data-selected="true"]`).waitFor({ state: 'attached' });
   await page.getByTestId('span-detail').waitFor();
   const box = await page.getByTestId('trace-graph').boundingBox();
   await page.mouse.click(box!.x + 8, box!.y + 8);
@@ -108,7 +108,7 @@ test('a fold expands on double-click and folds again', async () => {
   await waitForCount(page, '[data-testid="graph-node"][data-kind="tool"]', 4);
   assert.equal(await page.locator('[data-testid="graph-node"][data-kind="tool"][data-count="1"]').count(), 4);
   await clickGraphNode(page, sid(6));
-  assert.equal(await graphNode(page, sid(6)).getAttribute('data-selected'), 'true');
+  await page.locator(`[data-testid="graph-node"][data-span-id="${sid(6)}"][data-selected="true"]`).waitFor({ state: 'attached' });
   await page.getByTestId('graph-fold').click();
   await waitForCount(page, '[data-testid="graph-node"][data-kind="tool"]', 1);
   await page.getByTestId('graph-expand').click();
