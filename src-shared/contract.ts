@@ -631,6 +631,119 @@ export interface MetricNameInfo {
   lastTimeUnixNano: NanoString;
 }
 
+// ---- Memory: search by meaning, and collections agents write and recall (docs/memory.md) ----
+
+export type SearchMode = 'hybrid' | 'semantic' | 'text';
+
+/** Which embedder made the vectors a search used: one index per (provider, model, dim). */
+export interface EmbedderInfo {
+  /** `local` (the shipped MiniLM on onnxruntime), `openai` (an OpenAI-compatible /v1/embeddings), `hashing` (tests only). */
+  provider: string;
+  model: string;
+  dim: number;
+}
+
+/**
+ * A search over what the runs said and did (conversation turns, tool calls with results, errors),
+ * with the trace list's filters. `similarTo` searches with a span's (or trace's) own remembered
+ * text instead of `q` ("similar runs"); the runs it came from are left out of the results.
+ */
+export interface SearchQuery {
+  q?: string;
+  /** Default `hybrid`: full text (BM25) and vectors fused by reciprocal rank. */
+  mode?: SearchMode;
+  /** 1..100, default 20. */
+  limit?: number;
+  service?: string;
+  model?: string;
+  agent?: string;
+  session?: string;
+  /** Time range of the remembered span's start, inclusive, unix nanoseconds. */
+  startFrom?: NanoString;
+  startTo?: NanoString;
+  similarTo?: { traceId: HexId; spanId?: HexId };
+}
+
+export interface SearchResult {
+  traceId: HexId;
+  spanId: HexId;
+  /** Higher is better; comparable only within one answer. */
+  score: number;
+  /** The matching text, shortened around the match. */
+  snippet: string;
+  sessionId?: string;
+  /** What the remembered text was: `message` (a conversation turn), `tool` (a call and its result), `error`. */
+  source: MemorySource;
+  /** The span's name, agent, model, service and start, for the result row. */
+  spanName: string;
+  agent?: string;
+  model?: string;
+  service?: string;
+  startTimeUnixNano: NanoString;
+}
+
+export type MemorySource = 'message' | 'tool' | 'error';
+
+export interface SearchAnswer {
+  results: SearchResult[];
+  embedder: EmbedderInfo;
+  /** The mode actually used: `text` when vectors were asked for but are not ready. */
+  mode: SearchMode;
+}
+
+/** A collection's name: 1..64 of letters, digits, `-`, `_`, `.`. */
+export type CollectionName = string;
+
+export interface MemoryCollectionInfo {
+  name: CollectionName;
+  count: number;
+  /** ms since epoch of the newest item, null when empty. */
+  updatedAt: number | null;
+}
+
+export interface MemoryItemInput {
+  /** 1..32,768 characters. */
+  text: string;
+  /** JSON object, kept as given (≤ 16 KB as JSON); recall filters match its top-level values. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface RecallQuery {
+  query: string;
+  /** 1..100, default 5. */
+  k?: number;
+  /** Items whose metadata has each of these top-level values (exact, as JSON scalars). */
+  filter?: Record<string, string | number | boolean | null>;
+}
+
+export interface MemoryItem {
+  id: string;
+  collection: CollectionName;
+  text: string;
+  metadata: Record<string, unknown>;
+  /** ms since epoch. */
+  createdAt: number;
+}
+
+export interface RecalledItem extends MemoryItem {
+  /** Cosine similarity, -1..1. */
+  score: number;
+}
+
+/** What the memory is doing: the feed's lag behind ingest, the index, the embedder. */
+export interface MemoryStatus {
+  enabled: boolean;
+  embedder: EmbedderInfo | null;
+  /** Remembered texts with a vector, from runs and from collections. */
+  items: number;
+  /** GenAI or failed spans stored but not yet remembered. */
+  backlogSpans: number;
+  /** Spans passed over because the backlog was over its bound. */
+  skippedSpans: number;
+  /** null until the first text is embedded. */
+  lastError: string | null;
+}
+
 export type Unsubscribe = () => void;
 
 export interface FlowtraceApi {
