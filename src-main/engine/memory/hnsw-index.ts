@@ -12,11 +12,12 @@ import type { EmbedderInfo } from '../../../src-shared/contract';
 import type { MemoryReader, VectorStats } from './memory-db';
 
 /**
- * Chosen by bench/memory-index.ts at 100k clustered 384-d vectors on the 2-core CI machine
- * (hnswlib-node is built without AVX there): M 16 / efConstruction 48 builds 100k in ~41 s with
- * recall@10 0.996 at ef 100 (p50 0.3 ms). Rejected: efConstruction 200 (recall 1.0 at ef 32,
- * but ~900 inserts/s, a 2-minute rebuild), M 12 (recall stops at 0.987), and ef below 100
- * (0.986 at ef 64: too little margin for real embeddings, which cluster less cleanly).
+ * Chosen by measurement at 100k clustered 384-d vectors on the 2-core machine, where hnswlib-node
+ * is built without AVX (bench/memory-index.ts): M 16 / efConstruction 48 adds ~3,100 vectors/s
+ * (a 100k rebuild in 30 s) and gives recall@10 0.997 at ef 100, p50 0.3 ms. Rejected:
+ * efConstruction 100 or 200 (recall 1.0, but 900–1,900 adds/s: a rebuild of 1–2 minutes), M 12
+ * (recall stops at 0.987), M 24 (0.9995, 15 % slower to build), ef 64 (0.99: too little margin
+ * for real embeddings, which cluster less cleanly than the benchmark's).
  */
 export const HNSW_PARAMS = { m: 16, efConstruction: 48, efSearch: 100 } as const;
 
@@ -131,7 +132,7 @@ export class VectorIndex {
 
   /**
    * Every vector of `indexKey` in SQLite, a page at a time (never all of them in memory at once).
-   * Synchronous: ~45 s for 100k on the 2-core machine, during which the memory process answers
+   * Synchronous: ~30 s for 100k on the 2-core machine, during which the memory process answers
    * nothing; it happens only when the file is missing, stale or damaged.
    */
   static rebuild(db: MemoryReader, indexKey: string, dim: number): VectorIndex {
