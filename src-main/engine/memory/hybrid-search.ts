@@ -59,11 +59,15 @@ export interface SearchOutcome {
   mode: SearchMode;
 }
 
-/** One search over the runs, with the trace list's filters. One result per span: its best-ranked text. */
+/**
+ * One search over the runs, with the trace list's filters. One result per span and source (a
+ * span's best message, its tool call, its error): a span's several messages do not crowd the
+ * answer, and a failed tool call shows as the call and as the error.
+ */
 export function hybridSearch(input: HybridSearchInput): SearchOutcome {
   const { db, index, vector, query } = input;
   const limit = Math.max(1, Math.min(Math.floor(query.limit ?? 20), 100));
-  // Spans collapse to one result each, and the two rankings overlap: fetch more than asked.
+  // Results collapse by span and source, and the two rankings overlap: fetch more than asked.
   const candidates = Math.min(limit * 4 + 20, 400);
   const asked = query.mode ?? 'hybrid';
   const mode: SearchMode = asked !== 'text' && (index === null || vector === null) ? 'text' : asked;
@@ -127,13 +131,13 @@ export function exactSearch(rows: readonly VectorRow[], vector: Float32Array, k:
 function resultsOf(db: MemoryReader, ranked: readonly Fused[], snippets: ReadonlyMap<number, string>, q: string, limit: number): SearchResult[] {
   const score = new Map(ranked.map((r) => [r.id, r.score]));
   const results: SearchResult[] = [];
-  const spans = new Set<string>();
+  const seen = new Set<string>();
   for (const item of db.getItems(ranked.map((r) => r.id))) {
     if (results.length >= limit) break;
     if (item.collection !== null || item.traceId === null || item.spanId === null || item.source === 'note') continue;
-    const span = `${item.traceId}:${item.spanId}`;
-    if (spans.has(span)) continue;
-    spans.add(span);
+    const key = `${item.traceId}:${item.spanId}:${item.source}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     results.push(resultOf(item, score.get(item.id)!, oneLine(snippets.get(item.id) ?? excerpt(item.text, q))));
   }
   return results;

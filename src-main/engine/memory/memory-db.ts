@@ -12,7 +12,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { CollectionName, HexId, MemoryCollectionInfo, MemoryItem, MemorySource, NanoString } from '../../../src-shared/contract';
 import { isCorruption } from '../store/database';
 import { migrateMemory } from './memory-migrate';
-import { ftsQueries, itemFilterSql, type ItemFilter } from './memory-query-sql';
+import { ftsQuery, itemFilterSql, type ItemFilter } from './memory-query-sql';
 
 export const MEMORY_DIR = 'memory';
 export const MEMORY_DB_FILE = 'memory.sqlite';
@@ -440,29 +440,17 @@ export class MemoryDb implements MemoryReader {
     return this.stmt(`SELECT i.id FROM ${from} WHERE ${f.sql} LIMIT ?`).pluck().all(...f.params, limit) as number[];
   }
 
-  /**
-   * Items holding every word (the last as a prefix) by BM25; when fewer than `limit` do, items
-   * holding any of them follow, also by BM25. A search box's words read as "all of these", and a
-   * question typed in full still finds the texts that share its rarer words.
-   */
+  /** Items holding every word of q (memory-query-sql.ts ftsQuery), best BM25 first. */
   textSearch(q: string, filter: ItemFilter, limit: number): TextHit[] {
-    const queries = ftsQueries(q);
-    if (queries === null || limit <= 0) return [];
+    const match = ftsQuery(q);
+    if (match === null || limit <= 0) return [];
     const f = itemFilterSql(filter);
-    const search = this.stmt(
+    return this.stmt(
       `SELECT i.id AS id, -bm25(items_fts) AS score, snippet(items_fts, 0, '', '', '…', ${SNIPPET_TOKENS}) AS snippet
        FROM items_fts JOIN items i ON i.id = items_fts.rowid
        WHERE items_fts MATCH ? AND ${f.sql}
        ORDER BY score DESC LIMIT ?`,
-    );
-    const hits = search.all(queries.all, ...f.params, limit) as TextHit[];
-    if (hits.length >= limit || queries.any === null) return hits;
-    const seen = new Set(hits.map((h) => h.id));
-    for (const h of search.all(queries.any, ...f.params, limit + hits.length) as TextHit[]) {
-      if (hits.length >= limit) break;
-      if (!seen.has(h.id)) hits.push(h);
-    }
-    return hits;
+    ).all(match, ...f.params, limit) as TextHit[];
   }
 
   /** A collection's items newest first; `cursor` from the previous page. */

@@ -98,23 +98,34 @@ function jsonTypeCondition(value: MetadataScalar): [string, ...unknown[]] {
   return ["m.type = 'text' AND m.atom = ?", value];
 }
 
-/** Enough words for any real query; a pasted page would otherwise become a very long OR. */
+/** Enough words for any real query; a pasted page is cut here. */
 export const MAX_QUERY_WORDS = 32;
 
-export interface FtsQueries {
-  /** Every word, the last one as a prefix (the word being typed). */
-  all: string;
-  /** Any word, for a second pass when too few items hold every word; null for a one-word query. */
-  any: string | null;
-}
+/**
+ * English function words, left out of a query that has other words: "why did the booking fail"
+ * asks for texts with "booking" and "fail…", not for ones that also say "why", "did" and "the".
+ * A query of nothing but these keeps them all (someone searched for exactly that).
+ */
+const STOP_WORDS = new Set(
+  ('a about above after again against all am an and any are as at be because been before being below between both but by can could did do does ' +
+    'doing down during each few for from further had has have having he her here hers him his how i if in into is it its itself just me more most my ' +
+    'no nor not now of off on once only or other our ours out over own same she should so some such than that the their theirs them then there ' +
+    'these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours')
+    .split(' '),
+);
 
 /**
- * Words as the index's tokenizer (unicode61) sees them, each quoted, so `"`, `*`, `NEAR(`, `AND`
- * or `-` in user text are words or nothing, never syntax. null when q has no letters or digits.
+ * The FTS5 query for q: every word (function words left out when there are others), the last one
+ * as a prefix (the word being typed), as the trace list reads q. Each word is quoted, so `"`, `*`,
+ * `NEAR(`, `AND` or `-` in user text are words or nothing, never syntax. null when q has no
+ * letters or digits. Rejected: a second pass matching any word, which on paraphrases (the case
+ * the vectors are for) matched unrelated texts on one shared stem and pushed them up the fused
+ * ranking.
  */
-export function ftsQueries(q: string): FtsQueries | null {
+export function ftsQuery(q: string): string | null {
   const words = tokens(q).slice(0, MAX_QUERY_WORDS);
   if (words.length === 0) return null;
-  const terms = words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`);
-  return { all: terms.join(' AND '), any: terms.length > 1 ? terms.join(' OR ') : null };
+  const terms = words.map((w, i) => ({ w, prefix: i === words.length - 1 }));
+  const content = terms.filter((t) => !STOP_WORDS.has(t.w.toLowerCase()));
+  return (content.length > 0 ? content : terms).map((t) => `"${t.w}"${t.prefix ? '*' : ''}`).join(' AND ');
 }

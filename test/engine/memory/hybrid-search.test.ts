@@ -106,19 +106,23 @@ test('a result: the span, its run’s facets, a snippet around the words or an e
   });
 });
 
-test('one result per span (its best text); collection items never answer a search of the runs', () => {
+test('one result per span and source (its best text); collection items never answer a search of the runs', () => {
   withMemory((m) => {
     remember(m.db, [
       runItem('user: refund my order please', { spanId: span(1) }),
       runItem('assistant: refund issued for the order', { spanId: span(1) }),
-      runItem('tool refund({"order":1}) → ok', { spanId: span(2), source: 'tool' }),
+      runItem('tool refund({"order":1}) → refund service timed out', { spanId: span(2), source: 'tool' }),
+      runItem('refund service timed out', { spanId: span(2), source: 'error' }),
     ]);
     const note = m.db.insertCollectionItem('notes', 'refund order refund order');
     m.db.setVectors(KEY, [{ id: note, vector: embed('refund order refund order') }]);
     const index = VectorIndex.rebuild(m.db, KEY, DIM);
     const { results } = hybridSearch({ db: m.db, index, vector: embed('refund order'), query: { q: 'refund order' } });
-    assert.deepEqual(results.map((r) => r.spanId).sort(), [span(1), span(2)]);
+    assert.deepEqual(results.map((r) => `${r.spanId} ${r.source}`).sort(), [`${span(1)} message`, `${span(2)} error`, `${span(2)} tool`]);
     assert.equal(hybridSearch({ db: m.db, index, vector: embed('refund'), query: { q: 'refund', limit: 1 } }).results.length, 1);
+    // By words: the failed call is found as its error too.
+    const words = hybridSearch({ db: m.db, index: null, vector: null, query: { q: 'service timed out' } });
+    assert.deepEqual(words.results.map((r) => r.source).sort(), ['error', 'tool']);
   });
 });
 

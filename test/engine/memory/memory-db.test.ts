@@ -201,29 +201,37 @@ test('retention: items of traces the store no longer has are deleted with their 
   }
 });
 
-test('text search: every word first by BM25, then any word; the last word is a prefix; a snippet around the match', () => {
+test('text search: every word (function words aside), the last one as a prefix, stems, best BM25 first, a snippet around the match', () => {
   const m = tempMemory();
   try {
-    const [both, weatherOnly, parisOnly, neither] = m.db.insertRunItems([
+    const [both, weatherOnly, parisOnly, table] = m.db.insertRunItems([
       runItem('user: what is the weather in Paris tomorrow'),
       runItem('tool get_weather({"city":"Rome"}) → sunny, 24 degrees'),
       runItem('assistant: Paris has three airports you could fly into'),
       runItem('user: book a table for two'),
     ]);
-    const hits = m.db.textSearch('weather paris', { kind: 'runs' }, 10);
-    assert.equal(hits[0]!.id, both!.id, 'both words first');
-    assert.deepEqual(new Set(hits.slice(1).map((h) => h.id)), new Set([weatherOnly!.id, parisOnly!.id]));
-    assert.ok(!hits.some((h) => h.id === neither!.id));
-    assert.ok(hits.every((h, i) => i === 0 || h.score <= hits[0]!.score));
-    // Prefix of the word being typed; stems ("airport" finds "airports").
-    assert.deepEqual(m.db.textSearch('weath', { kind: 'runs' }, 10).map((h) => h.id).sort(), [both!.id, weatherOnly!.id].sort());
-    assert.deepEqual(m.db.textSearch('airport', { kind: 'runs' }, 10).map((h) => h.id), [parisOnly!.id]);
-    assert.equal(m.db.textSearch('weather paris', { kind: 'runs' }, 1).length, 1);
+    const ids = (q: string) => m.db.textSearch(q, { kind: 'runs' }, 10).map((h) => h.id);
+    assert.deepEqual(ids('weather paris'), [both!.id]);
+    assert.deepEqual(ids('Paris weather?'), [both!.id], 'any order, any case, punctuation ignored');
+    // "what", "is", "the", "in" are left out of a query that has other words.
+    assert.deepEqual(ids('what is the weather in paris'), [both!.id]);
+    assert.deepEqual(ids('how is the weather').sort((x, y) => x - y), [both!.id, weatherOnly!.id]);
+    // A query of nothing but function words keeps them.
+    assert.deepEqual(ids('for two'), [table!.id]);
+    // The word being typed is a prefix; stems match ("airport" finds "airports").
+    assert.deepEqual(ids('weath').sort((x, y) => x - y), [both!.id, weatherOnly!.id]);
+    assert.deepEqual(ids('airport'), [parisOnly!.id]);
+    assert.deepEqual(ids('paris airports'), [parisOnly!.id]);
+    // BM25: the text where the word weighs more comes first.
+    const [dense] = m.db.insertRunItems([runItem('Paris Paris Paris')]);
+    assert.equal(ids('paris')[0], dense!.id);
+    assert.equal(m.db.textSearch('paris', { kind: 'runs' }, 1).length, 1);
     const long = m.db.insertRunItems([runItem(`${'filler words here '.repeat(40)} the zanzibar invoice failed ${'more trailing text '.repeat(40)}`)]);
     const [snip] = m.db.textSearch('zanzibar', { kind: 'runs' }, 1);
     assert.equal(snip!.id, long[0]!.id);
     assert.match(snip!.snippet, /^….*zanzibar invoice failed.*…$/);
     assert.ok(snip!.snippet.length < 250);
+    assert.ok(snip!.score > 0, 'higher is better');
   } finally {
     m.cleanup();
   }
