@@ -1,6 +1,6 @@
 /**
  * What the memory remembers from one span (docs/memory.md): each input and output message of a
- * model call as `role: text`, a tool call with its result as `tool NAME(arguments) → result`, and
+ * model call as `role: text` (system prompts aside), a tool call with its result as `tool NAME(arguments) → result`, and
  * a failed span's status message and exceptions. Texts are cut near 200 words (MiniLM was trained
  * on 256 tokens) with a little overlap. Each text carries a hash of its source and words, so the
  * chat history every later call of a run resends is stored, and embedded, once per trace.
@@ -30,6 +30,15 @@ const WORD_MAX_CHARS = 400;
  */
 const MAX_CHUNKS = 16;
 
+/**
+ * The agent's standing instructions are left out, like `systemInstructions`: the same prompt in
+ * every run of an agent tells no run apart, and a long one would be most of what is embedded
+ * (up to 16 chunks a trace). Measured on the memory eval set (64 runs, 67 paraphrased queries,
+ * MiniLM): with them recall@1 0.716, MRR 0.812, recall@5 0.955, 413 texts; without them 0.746,
+ * 0.837, 0.940, 349 texts. The trace list's full-text search still finds words of a prompt.
+ */
+const INSTRUCTION_ROLES = new Set(['system', 'developer']);
+
 export function memoryTextsOf(span: SpanRecord, genai: GenAiSpan | null): MemoryText[] {
   const out: MemoryText[] = [];
   const seen = new Set<string>();
@@ -46,6 +55,7 @@ export function memoryTextsOf(span: SpanRecord, genai: GenAiSpan | null): Memory
     if (call) add('tool', call.label, call.body);
   } else if (genai) {
     for (const m of [...(genai.inputMessages ?? []), ...(genai.outputMessages ?? [])]) {
+      if (INSTRUCTION_ROLES.has(m.role)) continue;
       const body = messageBody(m);
       if (body) add('message', `${m.role}: `, body);
     }

@@ -33,11 +33,12 @@ function span(over: Partial<SpanRecord> = {}): SpanRecord {
 
 const words = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `w${from + i}`).join(' ');
 
-test('an LLM call: each input and output message as role: text, tool calls and results as the model saw them', () => {
+test('an LLM call: each input and output message as role: text, tool calls and results as the model saw them; no system prompt', () => {
   const genai: GenAiSpan = {
     kind: 'llm',
     inputMessages: [
       { role: 'system', parts: [{ type: 'text', content: 'You are a travel agent.' }] },
+      { role: 'developer', parts: [{ type: 'text', content: 'Answer in French.' }] },
       { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }, { type: 'blob', mimeType: 'image/png', modality: 'image', content: 'iVBOR' }] },
       { role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }] },
       { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: 'rainy, 12°C' }] },
@@ -50,7 +51,6 @@ test('an LLM call: each input and output message as role: text, tool calls and r
   assert.deepEqual(
     memoryTextsOf(span(), genai).map((t) => `${t.source} | ${t.text}`),
     [
-      'message | system: You are a travel agent.',
       'message | user: Weather in Paris?',
       'message | assistant: call get_weather({"city":"Paris"})',
       'message | tool: rainy, 12°C',
