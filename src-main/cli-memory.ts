@@ -35,7 +35,8 @@ async function callApi(base: string, method: string, path: string, body?: unknow
       ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
     });
   } catch (err) {
-    throw new Error(`no Flowtrace answers at ${base} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}); start it with \`flowtrace serve\` or the desktop app, or point --api at it`);
+    const why = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+    throw new Error(`no Flowtrace answers at ${base} (${why}); start it with \`flowtrace serve\` or the desktop app, or point --api at it`, { cause: err });
   }
   if (res.status === 204) return null;
   const text = await res.text();

@@ -89,7 +89,7 @@ test('a result names its span, source and snippet; filters narrow the search', a
   assert.equal(first.service, 'support-bot');
   const filtered = await getJson<SearchAnswer>(`/api/v1/search?${new URLSearchParams({ q: 'refund for a double charge', service: 'data-pipeline' })}`);
   assert.ok(filtered.results.every((r) => r.service === 'data-pipeline'));
-  const errors = await search('upstream timed out', 'text');
+  const errors = await search('booking service timed out', 'text');
   assert.ok(errors.results.some((r) => r.traceId === runs[0]!.traceId && r.source === 'error'), 'the failed tool call is remembered as an error');
 });
 

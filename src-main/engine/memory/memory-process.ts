@@ -36,6 +36,11 @@ process.on('message', (msg: ToMemory) => {
   else early.push(msg);
 });
 
+// A terminal's Ctrl-C or a service manager's SIGTERM reaches the whole process group: the engine
+// then closes the memory itself (index saved, SQLite closed), so the signal alone must not end it.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+
 // The engine is gone (crashed, killed): nothing is left to serve.
 process.on('disconnect', () => {
   void (runtime?.close() ?? Promise.resolve()).finally(() => process.exit(0));
