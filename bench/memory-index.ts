@@ -21,7 +21,7 @@ import { runMeta, writeResults } from './lib/meta';
 import { atLeast, atMost, Report } from './lib/report';
 import { MemoryDb, memoryDbFile, type RunItemInput } from '../src-main/engine/memory/memory-db';
 import { HNSW_PARAMS, indexFileName, metaFileOf, VectorIndex } from '../src-main/engine/memory/hnsw-index';
-import { hybridSearch } from '../src-main/engine/memory/hybrid-search';
+import { EXACT_SCAN_MAX, exactSearch, hybridSearch } from '../src-main/engine/memory/hybrid-search';
 import { textHash } from '../src-main/engine/memory/chunker';
 
 const DIM = 384;
@@ -230,6 +230,32 @@ function main(): void {
       report.add('query', `latency p99, ${label}`, percentile(times, 0.99), 'ms');
     }
     index.setEfSearch(HNSW_PARAMS.efSearch);
+
+    // ---- filtered search: an exact scan of the allowed vectors or the graph walk with the filter,
+    // by how many items the filter lets through (EXACT_SCAN_MAX is where the first stops paying) ----
+    for (const allowedCount of [500, 1000, 2000, 4000, 8000, 20000].filter((c) => c < ids.length)) {
+      const step = ids.length / allowedCount;
+      const allowedIds = Array.from({ length: allowedCount }, (_, i) => ids[Math.floor(i * step)]!);
+      const allowed = new Set(allowedIds);
+      const exactTimes: number[] = [];
+      const walkTimes: number[] = [];
+      let agree = 0;
+      for (const q of queries.slice(0, 50)) {
+        const [exact, exactMs] = timed(() => exactSearch(db.vectorsOf(KEY, allowedIds), q, 100));
+        const [walk, walkMs] = timed(() => index.search(q, 100, (id) => allowed.has(id)));
+        exactTimes.push(exactMs);
+        walkTimes.push(walkMs);
+        const top = new Set(exact.slice(0, K).map((h) => h.id));
+        agree += walk.slice(0, K).filter((h) => top.has(h.id)).length;
+      }
+      exactTimes.sort((a, b) => a - b);
+      walkTimes.sort((a, b) => a - b);
+      const plan = allowedCount <= EXACT_SCAN_MAX ? 'exact scan' : 'graph walk';
+      const name = `${allowedCount.toLocaleString('en-US')} allowed (${plan} shipped)`;
+      report.add('filter', `${name}: exact scan p50`, percentile(exactTimes, 0.5), 'ms');
+      report.add('filter', `${name}: graph walk p50`, percentile(walkTimes, 0.5), 'ms');
+      report.add('filter', `${name}: graph walk recall@10`, agree / (50 * K), '');
+    }
 
     // ---- hybrid search end to end over the same items: words + vectors + filters ----
     const hybridTimes: Record<string, number[]> = { 'hybrid, no filter': [], 'hybrid, service filter (1 in 5)': [], 'hybrid, session filter (40 items)': [], 'text only': [] };
