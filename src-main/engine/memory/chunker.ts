@@ -15,13 +15,17 @@ export interface MemoryText {
   hash: string;
 }
 
-export const CHUNK_WORDS = 200;
+/**
+ * MiniLM reads 256 tokens and agent text (JSON, ids, numbers) runs about two tokens a word
+ * (bench/memory-embed.ts): a 200-word chunk lost its last third to truncation.
+ */
+export const CHUNK_WORDS = 120;
 /** A text up to CHUNK_WORDS + this stays whole, rather than leaving a stub chunk of a few words. */
-const CHUNK_SLACK = 40;
+const CHUNK_SLACK = 25;
 /** Words shared by consecutive chunks, so a sentence cut at a boundary is whole in one of them. */
-const CHUNK_OVERLAP = 20;
-/** ~256 MiniLM tokens of prose; minified JSON or a long identifier counts by characters instead. */
-const CHUNK_MAX_CHARS = 1600;
+const CHUNK_OVERLAP = 15;
+/** ~256 MiniLM tokens; minified JSON or a long identifier counts by characters instead. */
+const CHUNK_MAX_CHARS = 1000;
 /** A "word" longer than this (base64, minified JSON) is cut into pieces of it. */
 const WORD_MAX_CHARS = 400;
 /**

@@ -240,8 +240,9 @@ export class MemoryRuntime {
   }
 
   private addVectors(entries: Array<{ id: number; vector: Float32Array }>): void {
-    this.db.setVectors(indexKey(this.embedder.info), entries);
-    for (const e of entries) this.index.add(e.id, e.vector);
+    // Only items that still exist: one deleted while it was being embedded must not become a label.
+    const kept = new Set(this.db.setVectors(indexKey(this.embedder.info), entries));
+    for (const e of entries) if (kept.has(e.id)) this.index.add(e.id, e.vector);
     this.indexDirty = true;
   }
 

@@ -100,24 +100,24 @@ test('a failed span: its status message and exception events, once when they say
   assert.deepEqual(memoryTextsOf(span({ status: { code: 'error', message: 'rate limited' } }), g).map((t) => t.source), ['message', 'error']);
 });
 
-test('a long message is cut near 200 words with overlap; continuations say whose they are', () => {
+test('a long message is cut near 120 words with overlap; continuations say whose they are', () => {
   const g: GenAiSpan = { kind: 'llm', inputMessages: [{ role: 'user', parts: [{ type: 'text', content: words(500) }] }] };
   const texts = memoryTextsOf(span(), g).map((t) => t.text);
-  assert.equal(texts.length, 3);
+  assert.equal(texts.length, 5);
   assert.ok(texts[0]!.startsWith('user: w0 w1'));
-  assert.ok(texts[1]!.startsWith('user: … w180 '), texts[1]!.slice(0, 30));
-  assert.ok(texts[0]!.endsWith(' w199'));
-  // The last chunk takes the tail, up to 240 words, rather than leaving a stub.
-  assert.ok(texts[2]!.startsWith('user: … w360 ') && texts[2]!.endsWith(' w499'));
-  for (const t of texts) assert.ok(t.split(/\s+/).length <= CHUNK_WORDS + 40 + 3);
+  assert.ok(texts[1]!.startsWith('user: … w108 '), texts[1]!.slice(0, 30));
+  assert.ok(texts[0]!.endsWith(' w119'));
+  // The last chunk takes the tail, up to 145 words, rather than leaving a stub.
+  assert.ok(texts[4]!.startsWith('user: … w432 ') && texts[4]!.endsWith(' w499'));
+  for (const t of texts) assert.ok(t.split(/\s+/).length <= CHUNK_WORDS + 25 + 3);
   // Every word is in some chunk.
   const seen = new Set(texts.flatMap((t) => t.match(/w\d+/g) ?? []));
   assert.equal(seen.size, 500);
 });
 
-test('a text up to 240 words stays whole; whitespace inside a chunk is kept as written', () => {
-  assert.equal(chunked('user: ', words(240)).length, 1);
-  assert.equal(chunked('user: ', words(241)).length, 2);
+test('a text up to 145 words stays whole; whitespace inside a chunk is kept as written', () => {
+  assert.equal(chunked('user: ', words(145)).length, 1);
+  assert.equal(chunked('user: ', words(146)).length, 2);
   assert.deepEqual(chunked('', 'line one\n\n  line two  '), ['line one\n\n  line two']);
   assert.deepEqual(chunked('user: ', ' \n\t '), []);
 });
@@ -125,8 +125,8 @@ test('a text up to 240 words stays whole; whitespace inside a chunk is kept as w
 test('texts without spaces (minified JSON, base64) are cut by characters; a huge text stops at 16 chunks', () => {
   const blob = 'x'.repeat(5000);
   const parts = chunked('tool t', `(${blob})`);
-  assert.ok(parts.length >= 3 && parts.length <= 5, String(parts.length));
-  for (const p of parts) assert.ok(p.length <= 1600 + 20);
+  assert.ok(parts.length >= 5 && parts.length <= 7, String(parts.length));
+  for (const p of parts) assert.ok(p.length <= 1000 + 20);
   assert.equal(parts.map((p, i) => (i === 0 ? p.slice('tool t('.length) : p.slice('tool t … '.length))).join('').replace(/\)$/, '').length >= 5000, true);
   const huge = chunked('tool read_file', `(${words(20000)})`);
   assert.equal(huge.length, 16);
