@@ -15,6 +15,7 @@ import { traceListQueryFromParams } from '../../src-shared/trace-list-params';
 import { VERSION } from '../engine/version';
 import { listen } from '../engine/listen';
 import { isLoopbackAddress, isLoopbackHostHeader } from '../engine/receiver/access';
+import { createMcpHttpHandler } from './mcp-http';
 
 /** frame-ancestors works only as a header, so it is added here rather than in the shared policy. */
 const CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
@@ -90,6 +91,7 @@ function searchQueryFromParams(params: URLSearchParams): unknown {
 export async function startApiServer(options: ApiServerOptions): Promise<Server> {
   const { api } = options;
   const loopbackOnly = isLoopbackAddress(options.host);
+  const mcp = createMcpHttpHandler(api, { isAllowedOrigin: isSameOrigin });
 
   const server = createServer((req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
@@ -108,6 +110,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    if (path === '/mcp') return mcp(req, res); // MCP over streamable HTTP (mcp-http.ts)
     if (path.startsWith('/api/v1/memory/') && (req.method === 'POST' || req.method === 'DELETE')) return memoryWrite(req, res, path);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
