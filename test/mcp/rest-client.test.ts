@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import type { Engine } from '../../src-main/engine';
 import { createRestClient, normalizeApiUrl, type RestApi } from '../../src-main/mcp/rest-client';
 import { timeToNanos } from '../../src-main/mcp/tools';
@@ -51,6 +52,15 @@ test('every read answers what the engine answers in process', async () => {
   assert.equal((await rest.listTraces({})).traces[0]?.traceId, id);
 });
 
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 test('unknown things are null; refusals carry the server message; no server is one clear line', async () => {
   const none = '0123456789abcdef0123456789abcdef';
   assert.equal(await rest.getTrace(none), null);
@@ -65,8 +75,9 @@ test('unknown things are null; refusals carry the server message; no server is o
   const off = await engine.search({ q: 'x' }).then(() => null, (err: Error) => err.message);
   await assert.rejects(rest.search({ q: 'x' }), { message: off ?? '' });
 
-  const gone = createRestClient('http://127.0.0.1:9');
-  await assert.rejects(gone.getStats(), /^Error: no Flowtrace answers at http:\/\/127\.0\.0\.1:9 \(.+\); start the desktop app or `flowtrace serve`, or point --url at it$/);
+  const port = await closedPort();
+  const gone = createRestClient(`http://127.0.0.1:${port}`);
+  await assert.rejects(gone.getStats(), { message: `no Flowtrace answers at http://127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}); start the desktop app or \`flowtrace serve\`, or point --url at it` });
   assert.throws(() => normalizeApiUrl('127.0.0.1:9600'), /must look like http:\/\/127\.0\.0\.1:9600/);
   assert.equal(normalizeApiUrl('http://localhost:9600/'), 'http://localhost:9600');
 });
