@@ -1,11 +1,8 @@
 /**
- * MCP over streamable HTTP at `/mcp` on the API port, over the engine in process. Stateless: each
- * POST gets a fresh McpServer and transport (the SDK's stateless mode), so nothing is kept between
- * requests and no client can fill memory with sessions. Answers are plain JSON, not SSE: the tools
- * send no progress, and a JSON answer passes any proxy. GET (a server-to-client stream) and DELETE
- * (ending a session) answer 405, as the specification allows a server without them. The API
- * server's loopback Host check runs before this; here a browser page of another origin is refused,
- * since any web page can send a request to loopback.
+ * MCP over streamable HTTP at `/mcp`, over the engine in process. Stateless (the SDK's mode): a fresh
+ * server and transport per POST, so no client can pile up sessions; JSON answers (the tools send no
+ * progress); GET and DELETE 405, as the specification allows. The API server's loopback Host check
+ * runs first; here a browser page of another origin is refused (any page can reach loopback).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';

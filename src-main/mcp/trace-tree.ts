@@ -1,10 +1,8 @@
 /**
- * A trace as a compact tree for a model's context window and a terminal (`get_trace`, `flowtrace
- * inspect`): one line per span or per run of same-named siblings, with kind, duration, tokens, cost,
- * errors and the agent graph's typed edges. Pure: built from the engine's outline and agent graph.
- * Invariant: the answer stays within a token budget whatever the trace's size or shape; what does
- * not fit is counted on the line above it ("… 40 more spans, 1 failed"), never silently dropped, and
- * every failed span is listed in the header even when its line is cut.
+ * A trace as a compact tree for a model's context and a terminal (`get_trace`, `flowtrace inspect`):
+ * one line per span or run of same-named siblings, with kind, duration, tokens, cost, errors and the
+ * agent graph's typed edges. Pure. Invariant: the answer stays within a token budget whatever the
+ * trace; what does not fit is counted ("… 40 more spans, 1 failed"), and every failure is named.
  */
 import type { AgentEdgeType, AgentGraph, AgentGraphNode, HexId, SpanRecord } from '../../src-shared/contract';
 import { buildTraceOutline, PROMOTED_CYCLE, PROMOTED_MISSING_PARENT, STATUS_ERROR, type TraceOutline } from '../../src-shared/trace-outline';
