@@ -1,6 +1,6 @@
 /**
  * How well the memory finds a run by what a person remembers of it (docs/memory.md): the evaluation
- * set (test/fixtures/memory/eval-runs.ts, 64 agent runs and queries that share no word with their
+ * set (test/fixtures/memory/eval-runs.ts: agent runs, and queries that share no word with their
  * run) is sent as real OTLP to a fresh `flowtrace serve`; once everything is remembered, every query
  * is searched in each mode (hybrid, semantic, text) through GET /api/v1/search. Prints recall@1,
  * recall@5 and MRR per mode (ranked by run: a run's first result counts, later ones from the same
