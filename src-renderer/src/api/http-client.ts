@@ -4,14 +4,23 @@ import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
   AgentGraphOptions,
+  CollectionName,
   EngineInfo,
   FlowtraceApi,
   HexId,
   LogListPage,
   LogListQuery,
+  MemoryCollectionInfo,
+  MemoryItem,
+  MemoryItemInput,
+  MemoryStatus,
   MetricNameInfo,
   MetricPointPage,
   MetricPointQuery,
+  RecallQuery,
+  RecalledItem,
+  SearchAnswer,
+  SearchQuery,
   SessionDetail,
   SessionListPage,
   SessionListQuery,
@@ -80,6 +89,27 @@ function flatSearch(query: object): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+async function sendJson(method: 'POST', path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(BASE + path, { method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw await errorFrom(res);
+  return res.json();
+}
+
+/** GET /api/v1/search's parameters: flat fields, and similarTo as similarTrace/similarSpan. */
+export function searchParamsOf(query: SearchQuery): string {
+  const { similarTo, ...flat } = query;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(flat)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  if (similarTo) {
+    params.set('similarTrace', similarTo.traceId);
+    if (similarTo.spanId) params.set('similarSpan', similarTo.spanId);
   }
   const s = params.toString();
   return s ? `?${s}` : '';
@@ -170,6 +200,38 @@ export function createHttpApi(): FlowtraceApi {
       if (res.status === 404) return null;
       if (!res.ok) throw await errorFrom(res);
       return res.text();
+    },
+    async search(query: SearchQuery): Promise<SearchAnswer> {
+      const path = `/search${searchParamsOf(query)}`;
+      const obj = expectObject(await getJson(path), path, ['results', 'embedder', 'mode']);
+      if (!Array.isArray(obj.results)) throw new Error(`unexpected response from ${BASE}${path}: results is not an array`);
+      return obj as unknown as SearchAnswer;
+    },
+    async listMemoryCollections(): Promise<MemoryCollectionInfo[]> {
+      const obj = expectObject(await getJson('/memory'), '/memory', ['collections']);
+      if (!Array.isArray(obj.collections)) throw new Error(`unexpected response from ${BASE}/memory: collections is not an array`);
+      return obj.collections as MemoryCollectionInfo[];
+    },
+    async remember(collection: CollectionName, item: MemoryItemInput): Promise<{ id: string }> {
+      const path = `/memory/${encodeURIComponent(collection)}`;
+      return expectObject(await sendJson('POST', path, item), path, ['id']) as unknown as { id: string };
+    },
+    async recall(collection: CollectionName, query: RecallQuery): Promise<{ items: RecalledItem[] }> {
+      const path = `/memory/${encodeURIComponent(collection)}/recall`;
+      return expectObject(await sendJson('POST', path, query), path, ['items']) as unknown as { items: RecalledItem[] };
+    },
+    async listMemoryItems(collection: CollectionName, page: { limit?: number; cursor?: string } = {}): Promise<{ items: MemoryItem[]; nextCursor: string | null }> {
+      const path = `/memory/${encodeURIComponent(collection)}${flatSearch(page)}`;
+      return expectObject(await getJson(path), path, ['items', 'nextCursor']) as unknown as { items: MemoryItem[]; nextCursor: string | null };
+    },
+    async forget(collection: CollectionName, id: string): Promise<boolean> {
+      const res = await fetch(`${BASE}/memory/${encodeURIComponent(collection)}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      if (res.status === 404) return false;
+      if (!res.ok) throw await errorFrom(res);
+      return true;
+    },
+    async getMemoryStatus(): Promise<MemoryStatus> {
+      return expectObject(await getJson('/memory/status'), '/memory/status', ['enabled', 'items']) as unknown as MemoryStatus;
     },
     onIngest(listener) {
       return socket.subscribe(listener);
