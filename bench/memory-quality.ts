@@ -132,14 +132,25 @@ async function searchAll(api: string, mode: SearchMode, limit: number, runOfTrac
 const recallAt = (ranked: readonly Ranked[], k: number): number => ranked.filter((r) => r.rank >= 1 && r.rank <= k).length / ranked.length;
 const mrr = (ranked: readonly Ranked[]): number => ranked.reduce((sum, r) => sum + (r.rank > 0 ? 1 / r.rank : 0), 0) / ranked.length;
 
+/** Each query whose run did not come first, with what did; queries that found nothing at all are counted, not listed. */
 function printMisses(mode: SearchMode, ranked: readonly Ranked[]): void {
   const misses = ranked.filter((r) => r.rank !== 1);
-  console.log(`\nmisses, ${mode} (${misses.length} of ${ranked.length}):`);
+  const empty = misses.filter((m) => m.firstRun === null).length;
+  console.log(`\nmisses, ${mode}: ${misses.length} of ${ranked.length}${empty > 0 ? `, of which ${empty} found nothing` : ''}`);
   for (const m of misses) {
-    const where = m.rank > 0 ? `rank ${m.rank}` : 'not found';
-    const first = m.firstRun === null ? 'nothing found' : `first ${m.firstRun}: "${m.firstSnippet}"`;
-    console.log(`  "${m.query.query}" → ${m.query.target} (${where}); ${first}`);
+    if (m.firstRun === null) continue;
+    const where = m.rank > 0 ? `rank ${m.rank}` : 'not in the results';
+    console.log(`  "${m.query.query}" → ${m.query.target} (${where}); first ${m.firstRun}: "${m.firstSnippet}"`);
   }
+}
+
+const sameRanking = (a: readonly Ranked[], b: readonly Ranked[]): boolean => a.every((r, i) => r.rank === b[i]!.rank && r.firstRun === b[i]!.firstRun);
+
+/** Why two modes' figures can be identical: hybrid fuses nothing when text finds nothing. */
+function noteModeAgreement(report: Report, byMode: ReadonlyMap<SearchMode, Ranked[]>): void {
+  const textEmpty = byMode.get('text')!.filter((r) => r.firstRun === null).length;
+  if (textEmpty > 0) report.note(`text search found nothing for ${textEmpty} of ${EVAL_QUERIES.length} queries (every query word must occur; none occurs in its run, by construction)`);
+  if (sameRanking(byMode.get('hybrid')!, byMode.get('semantic')!)) report.note('hybrid ranked every query exactly as semantic did');
 }
 
 async function main(): Promise<void> {
@@ -184,7 +195,12 @@ async function main(): Promise<void> {
       report.add(mode, 'search p50', percentile(ranked.map((r) => r.ms), 50), 'ms');
       if (answer && JSON.stringify(answer.embedder) !== JSON.stringify(status.embedder)) log(`${mode}: answers name embedder ${JSON.stringify(answer.embedder)}`);
     }
-    for (const mode of MODES) printMisses(mode, byMode.get(mode)!);
+    noteModeAgreement(report, byMode);
+    for (const mode of MODES) {
+      const ranked = byMode.get(mode)!;
+      if (mode === 'hybrid' && sameRanking(ranked, byMode.get('semantic')!)) console.log(`\nmisses, hybrid: the same ${ranked.filter((r) => r.rank !== 1).length} as semantic`);
+      else printMisses(mode, ranked);
+    }
     report.meta.misses = Object.fromEntries(
       MODES.map((m) => [m, byMode.get(m)!.filter((r) => r.rank !== 1).map((r) => ({ query: r.query.query, target: r.query.target, rank: r.rank, first: r.firstRun }))]),
     );
