@@ -775,11 +775,22 @@ export interface FlowtraceApi {
    * Flowtrace re-imports to the same spans; null when the trace is unknown.
    */
   exportTraceOtlp(traceId: HexId): Promise<string | null>;
+  /** Search the runs by meaning and by words (docs/memory.md). */
+  search(query: SearchQuery): Promise<SearchAnswer>;
+  listMemoryCollections(): Promise<MemoryCollectionInfo[]>;
+  /** Embeds and stores the text; resolves once it can be recalled. */
+  remember(collection: CollectionName, item: MemoryItemInput): Promise<{ id: string }>;
+  recall(collection: CollectionName, query: RecallQuery): Promise<{ items: RecalledItem[] }>;
+  /** Newest first, for browsing; `cursor` from the previous page. */
+  listMemoryItems(collection: CollectionName, options?: { limit?: number; cursor?: string }): Promise<{ items: MemoryItem[]; nextCursor: string | null }>;
+  /** false when there was no such item. */
+  forget(collection: CollectionName, id: string): Promise<boolean>;
+  getMemoryStatus(): Promise<MemoryStatus>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];
