@@ -4,14 +4,23 @@ import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
   AgentGraphOptions,
+  CollectionName,
   EngineInfo,
   FlowtraceApi,
   HexId,
   LogListPage,
   LogListQuery,
+  MemoryCollectionInfo,
+  MemoryItem,
+  MemoryItemInput,
+  MemoryStatus,
   MetricNameInfo,
   MetricPointPage,
   MetricPointQuery,
+  RecalledItem,
+  RecallQuery,
+  SearchAnswer,
+  SearchQuery,
   SessionDetail,
   SessionListPage,
   SessionListQuery,
@@ -22,6 +31,7 @@ import type {
   TraceListQuery,
 } from '../../../src-shared/contract';
 import { traceListSearchParams } from '../../../src-shared/trace-list-params';
+import { searchParams } from '../lib/search/query';
 import { setConnection } from './connection';
 import { IngestSocket } from './ingest-socket';
 
@@ -56,6 +66,27 @@ async function getJson(path: string, notFoundAsNull = false): Promise<unknown> {
   if (notFoundAsNull && res.status === 404) return null;
   if (!res.ok) throw await errorFrom(res);
   return res.json();
+}
+
+/**
+ * A write (POST, DELETE). The server takes writes only from its own page: a same-origin fetch
+ * sends that Origin by itself. `null` for 204 No Content.
+ */
+async function send(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok && res.status !== 404) throw await errorFrom(res);
+  if (res.status === 204 || res.status === 404) return { status: res.status, body: null };
+  return { status: res.status, body: await res.json() };
+}
+
+const memoryPath = (collection: CollectionName) => `/memory/${encodeURIComponent(collection)}`;
+
+function expectArray(obj: Record<string, unknown>, key: string, path: string): void {
+  if (!Array.isArray(obj[key])) throw new Error(`unexpected response from ${BASE}${path}: ${key} is not an array`);
 }
 
 function expectObject(value: unknown, path: string, keys: string[]): Record<string, unknown> {
@@ -170,6 +201,49 @@ export function createHttpApi(): FlowtraceApi {
       if (res.status === 404) return null;
       if (!res.ok) throw await errorFrom(res);
       return res.text();
+    },
+    async search(query: SearchQuery): Promise<SearchAnswer> {
+      const params = searchParams(query).toString();
+      const path = `/search${params ? `?${params}` : ''}`;
+      const obj = expectObject(await getJson(path), path, ['results', 'embedder', 'mode']);
+      expectArray(obj, 'results', path);
+      return obj as unknown as SearchAnswer;
+    },
+    async listMemoryCollections(): Promise<MemoryCollectionInfo[]> {
+      const obj = expectObject(await getJson('/memory'), '/memory', ['collections']);
+      expectArray(obj, 'collections', '/memory');
+      return obj.collections as MemoryCollectionInfo[];
+    },
+    async remember(collection: CollectionName, item: MemoryItemInput): Promise<{ id: string }> {
+      const path = memoryPath(collection);
+      const { status, body } = await send('POST', path, item);
+      if (status === 404) throw new ApiError(`no route ${BASE}${path}`, 404);
+      const obj = expectObject(body, path, ['id']);
+      return { id: String(obj.id) };
+    },
+    async recall(collection: CollectionName, query: RecallQuery): Promise<{ items: RecalledItem[] }> {
+      const path = `${memoryPath(collection)}/recall`;
+      const { status, body } = await send('POST', path, query);
+      // A collection nobody wrote to yet recalls nothing.
+      if (status === 404) return { items: [] };
+      const obj = expectObject(body, path, ['items']);
+      expectArray(obj, 'items', path);
+      return obj as unknown as { items: RecalledItem[] };
+    },
+    async listMemoryItems(collection: CollectionName, options: { limit?: number; cursor?: string } = {}): Promise<{ items: MemoryItem[]; nextCursor: string | null }> {
+      const path = `${memoryPath(collection)}${flatSearch(options)}`;
+      const body = await getJson(path, true);
+      if (body === null) return { items: [], nextCursor: null };
+      const obj = expectObject(body, path, ['items', 'nextCursor']);
+      expectArray(obj, 'items', path);
+      return obj as unknown as { items: MemoryItem[]; nextCursor: string | null };
+    },
+    async forget(collection: CollectionName, id: string): Promise<boolean> {
+      const { status } = await send('DELETE', `${memoryPath(collection)}/${encodeURIComponent(id)}`);
+      return status !== 404;
+    },
+    async getMemoryStatus(): Promise<MemoryStatus> {
+      return expectObject(await getJson('/memory/status'), '/memory/status', ['enabled', 'items', 'backlogSpans']) as unknown as MemoryStatus;
     },
     onIngest(listener) {
       return socket.subscribe(listener);
