@@ -7,8 +7,10 @@ import { checkCollectionName, checkItemText, parseMetadata } from '../../lib/mem
 import { rememberItem } from '../../state/memory';
 import { navigate } from '../../state/ui-store';
 
-export function AddItemForm({ collection }: { collection: string | null }) {
+/** `folded`: behind an "Add an item" disclosure (a collection's page, where recall and the items come first). */
+export function AddItemForm({ collection, folded = false }: { collection: string | null; folded?: boolean }) {
   const id = useId();
+  const [open, setOpen] = useState(!folded);
   const [name, setName] = useState('');
   const [text, setText] = useState('');
   const [metadata, setMetadata] = useState('');
@@ -48,9 +50,10 @@ export function AddItemForm({ collection }: { collection: string | null }) {
   const invalid = (field: 'name' | 'text' | 'metadata') => (error?.field === field ? true : undefined);
   const errorId = `${id}-error`;
 
-  return (
-    <form className="memory-form" aria-label="Add an item" data-testid="memory-add-form" onSubmit={(e) => void submit(e)} noValidate>
-      <h3>Add an item{collection ? ` to ${collection}` : ''}</h3>
+  const heading = `Add an item${collection ? ` to ${collection}` : ''}`;
+  const form = (
+    <form className="memory-form" aria-label={heading} data-testid="memory-add-form" onSubmit={(e) => void submit(e)} noValidate>
+      {!folded && <h3>{heading}</h3>}
       {collection === null && (
         <label className="memory-field">
           <span className="filter-label">Collection</span>
@@ -110,5 +113,12 @@ export function AddItemForm({ collection }: { collection: string | null }) {
         )}
       </div>
     </form>
+  );
+  if (!folded) return form;
+  return (
+    <details className="memory-add-fold" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary data-testid="memory-add-toggle">{heading}</summary>
+      {form}
+    </details>
   );
 }

@@ -66,6 +66,7 @@ export function RecallBox({ collection }: { collection: string }) {
           Nothing recalled: the collection is empty, or nothing is close enough.
         </p>
       )}
+      {mine && recall.items.length > 0 && <h3>Recalled, closest first</h3>}
       {mine && recall.items.length > 0 && (
         <ol className={recall.loading ? 'memory-items stale' : 'memory-items'} aria-label="Recalled items, closest first" data-testid="memory-recalled">
           {recall.items.map((item) => (
