@@ -1,8 +1,9 @@
 // The header's "Search by meaning" box, on every page. Enter opens the search page for the words
 // typed (#/search?q=…), keeping the page's mode and filters when already on it; ↓ moves to the
-// results. It shows the route's query, so Back and a reload keep it in step with the page.
+// results; Enter on the search already shown runs it again. It shows the route's query, so Back and a reload keep it in step with the page.
 import { useState, type KeyboardEvent } from 'react';
-import { searchRoute } from '../../lib/route';
+import { formatRoute, searchRoute } from '../../lib/route';
+import { runSearch } from '../../state/search';
 import { navigate, useUiStore } from '../../state/ui-store';
 import { focusResult } from './result-focus';
 import './search.css';
@@ -21,9 +22,11 @@ export function HeaderSearch() {
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
       e.preventDefault();
-      const q = text.trim();
       const current = useUiStore.getState().route;
-      navigate(searchRoute(q, current.view === 'search' ? current : undefined));
+      const next = searchRoute(text.trim(), current.view === 'search' ? current : undefined);
+      // Enter on the search already shown asks again (the memory may have caught up since).
+      if (formatRoute(next) === location.hash) void runSearch(next, true);
+      else navigate(next);
     } else if (e.key === 'ArrowDown' && route.view === 'search') {
       if (focusResult(0)) e.preventDefault();
     } else if (e.key === 'Escape') {

@@ -4,7 +4,7 @@
 // One click on a match opens the trace with that span selected. The query is typed in the header
 // box; this page holds the mode, the filters of the trace list that apply, and "similar runs".
 import { useEffect, useMemo, type KeyboardEvent } from 'react';
-import type { SearchResult } from '../../../../src-shared/contract';
+import type { SearchAnswer, SearchResult } from '../../../../src-shared/contract';
 import { formatNanoFull, formatNanoLocal } from '../../lib/time';
 import { formatRoute, SEARCH_RANGES, searchRoute, type SearchFilters, type SearchRange, type SearchRoute } from '../../lib/route';
 import { TIME_RANGES } from '../../lib/list/query';
@@ -79,9 +79,28 @@ function TextFilterField({ field, label, value, options }: { field: TextFilter; 
   );
 }
 
-function SearchFiltersBar({ route }: { route: SearchRoute }) {
-  const services = useDataStore((s) => s.services);
+/** Values seen so far in the trace list and in this answer, for the filters' choices. */
+function useOptions(answer: SearchAnswer | null) {
+  const listServices = useDataStore((s) => s.services);
   const suggestions = useListUi((s) => s.suggestions);
+  return useMemo(() => {
+    const results = answer?.results ?? [];
+    const merged = (known: readonly string[], seen: Array<string | undefined>) => {
+      const set = new Set(known);
+      for (const v of seen) if (v) set.add(v);
+      return set.size === known.length ? known : [...set].sort((a, b) => a.localeCompare(b));
+    };
+    return {
+      services: merged(listServices, results.map((r) => r.service)),
+      models: merged(suggestions.models, results.map((r) => r.model)),
+      agents: merged(suggestions.agents, results.map((r) => r.agent)),
+      sessions: merged([], results.map((r) => r.sessionId)),
+    };
+  }, [answer, listServices, suggestions]);
+}
+
+function SearchFiltersBar({ route, answer }: { route: SearchRoute; answer: SearchAnswer | null }) {
+  const { services, models, agents, sessions } = useOptions(answer);
   const { filters } = route;
   return (
     <div className="filter-row search-filters" role="group" aria-label="Search filters">
@@ -119,9 +138,9 @@ function SearchFiltersBar({ route }: { route: SearchRoute }) {
           {filters.service && !services.includes(filters.service) && <option value={filters.service}>{filters.service}</option>}
         </select>
       </label>
-      <TextFilterField field="model" label="Model" value={filters.model ?? ''} options={suggestions.models} />
-      <TextFilterField field="agent" label="Agent" value={filters.agent ?? ''} options={suggestions.agents} />
-      <TextFilterField field="session" label="Session" value={filters.session ?? ''} options={[]} />
+      <TextFilterField field="model" label="Model" value={filters.model ?? ''} options={models} />
+      <TextFilterField field="agent" label="Agent" value={filters.agent ?? ''} options={agents} />
+      <TextFilterField field="session" label="Session" value={filters.session ?? ''} options={sessions} />
       <label className="filter-field">
         <span className="filter-label">Started</span>
         <select
@@ -298,7 +317,7 @@ export function SearchView({ route }: { route: SearchRoute }) {
           </span>
         )}
       </div>
-      <SearchFiltersBar route={route} />
+      <SearchFiltersBar route={route} answer={answer} />
       {empty ? (
         <SearchIntro />
       ) : (
