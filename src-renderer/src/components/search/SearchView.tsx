@@ -25,6 +25,7 @@ import {
   type ResultGroup,
 } from '../../lib/search/results';
 import { spanKey, useDataStore } from '../../state/data-store';
+import { refreshList } from '../../state/loaders';
 import { runSearch, useSearch } from '../../state/search';
 import { navigate, useUiStore } from '../../state/ui-store';
 import { DebouncedInput } from '../list/DebouncedInput';
@@ -269,6 +270,10 @@ export function SearchView({ route }: { route: SearchRoute }) {
   const traces = useDataStore((s) => s.traces);
   const similarSpanName = useDataStore((s) => (route.similar?.spanId ? s.spans[spanKey(route.similar.traceId, route.similar.spanId)]?.name : undefined));
 
+  // The trace list's rows name the runs' root spans; a search opened from a link has not loaded them.
+  useEffect(() => {
+    if (!useDataStore.getState().list.loaded) void refreshList();
+  }, []);
   useEffect(() => {
     void runSearch(route);
     // The key is what the route's search is; a new route object with the same search runs nothing.
