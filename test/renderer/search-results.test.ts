@@ -8,6 +8,8 @@ import {
   groupTitle,
   highlightTerms,
   modeNotice,
+  moreLabel,
+  shownResults,
   resultsSummary,
   shortId,
   similarTitle,
@@ -67,15 +69,17 @@ test('a fallback to words while the vectors catch up is said; an answer in the m
   assert.equal(modeNotice('hybrid', 'hybrid'), null);
 });
 
-test('the query’s words are marked where a word starts, any case; short words and meaning-only matches are not', () => {
+test('the query’s words are marked as the word search matches them: whole words, the last also as a prefix, function words aside', () => {
   const marked = (snippet: string, q: string) => highlightTerms(snippet, q).map((s) => (s.hit ? `[${s.text}]` : s.text)).join('');
-  assert.equal(marked('Hotel API timed out; hotels full', 'hotel time'), '[Hotel] API [time]d out; [hotel]s full');
+  assert.equal(marked('Hotel API timed out; hotels full', 'hotel time'), '[Hotel] API [timed] out; hotels full');
   assert.equal(marked('the hotel', 'a hotel'), 'the [hotel]');
   assert.equal(marked('photel', 'hotel'), 'photel', 'not inside a word');
-  assert.equal(marked('lodging did not answer', 'hotel timed out'), 'lodging did not answer');
-  assert.equal(marked('price (EUR) [x]', '(eur) [x'), 'price ([EUR]) [x]', 'regex characters in the query are plain text');
+  assert.equal(marked('the tool took too long to respond', 'the lodging service took too long to respond'), 'the tool [took] too [long] to [respond]');
+  assert.equal(marked('to be or not', 'to be'), '[to] [be] or not', 'a query of function words only keeps them');
+  assert.equal(marked('lodging did not answer', 'hotel timed out'), 'lodging did not answer', 'a match by meaning alone');
+  assert.equal(marked('price (EUR) [x]', '(eur) [x'), 'price ([EUR]) [x]', 'punctuation in the query is not a word');
   assert.deepEqual(highlightTerms('', 'x'), [{ text: '', hit: false }]);
-  assert.equal(marked('Ünïcode Wörter', 'wört'), 'Ünïcode [Wört]er');
+  assert.equal(marked('Ünïcode Wörter', 'wört'), 'Ünïcode [Wörter]');
 });
 
 test('similar runs are titled by what they are like', () => {
@@ -84,4 +88,15 @@ test('similar runs are titled by what they are like', () => {
   assert.equal(similarTitle({ traceId: 'ab', spanId: '0123456789ab' }), 'Runs similar to span 01234567…');
   assert.equal(similarTitle({ traceId: 'ab', spanId: 'cd' }, { span: 'execute_tool search_hotels' }), 'Runs similar to “execute_tool search_hotels”');
   assert.equal(shortId('abc'), 'abc');
+});
+
+test('a run shows its best three matches and says how many more it holds; one more than three is shown, not hidden', () => {
+  const run = (n: number) => groupByTrace(Array.from({ length: n }, (_, i) => result('t', `s${i}`)))[0]!;
+  assert.deepEqual(shownResults(run(3), false).more, 0);
+  assert.deepEqual(shownResults(run(4), false), { shown: run(4).results, more: 0 });
+  const five = shownResults(run(5), false);
+  assert.deepEqual([five.shown.map((r) => r.spanId), five.more], [['s0', 's1', 's2'], 2]);
+  assert.equal(shownResults(run(5), true).shown.length, 5);
+  assert.equal(moreLabel(1), '1 more match in this run');
+  assert.equal(moreLabel(12), '12 more matches in this run');
 });

@@ -1,9 +1,10 @@
 // The search page (#/search): what the runs said and did, found by meaning and by words, grouped
 // by run (the trace: its root, agents, service and start), each group listing its matching spans
-// with the snippet, where the text came from (a message, a tool call, an error) and the span's name.
+// with the snippet, where the text came from (a message, a tool call, an error) and the span's name
+// (a run's best three first, the rest one click away).
 // One click on a match opens the trace with that span selected. The query is typed in the header
 // box; this page holds the mode, the filters of the trace list that apply, and "similar runs".
-import { useEffect, useMemo, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchAnswer, SearchResult } from '../../../../src-shared/contract';
 import { formatNanoFull, formatNanoLocal } from '../../lib/time';
 import { formatRoute, SEARCH_RANGES, searchRoute, type SearchFilters, type SearchRange, type SearchRoute } from '../../lib/route';
@@ -14,12 +15,15 @@ import {
   groupByTrace,
   groupTitle,
   highlightTerms,
+  MATCHES_PER_RUN,
   MODE_LABELS,
   MODE_TITLES,
   modeNotice,
+  moreLabel,
   resultsSummary,
   SEARCH_MODES,
   shortId,
+  shownResults,
   similarTitle,
   SOURCE_LABELS,
   type ResultGroup,
@@ -204,6 +208,16 @@ function ResultRow({ r, q }: { r: SearchResult; q: string }) {
 }
 
 function Group({ g, q }: { g: ResultGroup; q: string }) {
+  const [expanded, setExpanded] = useState(false);
+  const { shown, more } = shownResults(g, expanded);
+  const list = useRef<HTMLUListElement>(null);
+  const focusFirstNew = useRef(false);
+  useEffect(() => {
+    // The button that was clicked is gone: focus goes to the first match it brought, not to the page.
+    if (!expanded || !focusFirstNew.current) return;
+    focusFirstNew.current = false;
+    list.current?.querySelectorAll<HTMLElement>('[data-testid="search-result"]')[MATCHES_PER_RUN]?.focus();
+  }, [expanded]);
   const facts = [g.agents.join(', '), g.service].filter(Boolean).join(' · ');
   return (
     <li className="search-group" data-testid="search-group" data-trace-id={g.traceId}>
@@ -219,11 +233,24 @@ function Group({ g, q }: { g: ResultGroup; q: string }) {
           {shortId(g.traceId)}
         </code>
       </div>
-      <ul className="search-results">
-        {g.results.map((r) => (
+      <ul className="search-results" ref={list}>
+        {shown.map((r) => (
           <ResultRow key={`${r.spanId}/${r.source}/${r.snippet}`} r={r} q={q} />
         ))}
       </ul>
+      {more > 0 && (
+        <button
+          type="button"
+          className="search-more"
+          data-testid="search-group-more"
+          onClick={() => {
+            focusFirstNew.current = true;
+            setExpanded(true);
+          }}
+        >
+          {moreLabel(more)}
+        </button>
+      )}
     </li>
   );
 }
@@ -361,7 +388,7 @@ export function SearchView({ route }: { route: SearchRoute }) {
               </p>
               <ol className={current ? 'search-groups' : 'search-groups stale'} aria-label="Search results" onKeyDown={onResultsKey}>
                 {groups.map((g) => (
-                  <Group key={g.traceId} g={g} q={q} />
+                  <Group key={`${answerKey}/${g.traceId}`} g={g} q={q} />
                 ))}
               </ol>
             </>

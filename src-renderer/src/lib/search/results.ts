@@ -68,6 +68,20 @@ export function groupByTrace(results: readonly SearchResult[], rootNameOf: (trac
   return [...groups.values()];
 }
 
+/** Matches a run shows before "N more in this run": the best few, so the next run stays in sight. */
+export const MATCHES_PER_RUN = 3;
+
+/** The matches a group shows, and how many more it holds. */
+export function shownResults(g: ResultGroup, expanded: boolean, perRun = MATCHES_PER_RUN): { shown: SearchResult[]; more: number } {
+  if (expanded || g.results.length <= perRun + 1) return { shown: g.results, more: 0 };
+  return { shown: g.results.slice(0, perRun), more: g.results.length - perRun };
+}
+
+/** "1 more match in this run", "12 more matches in this run". */
+export function moreLabel(more: number): string {
+  return `${more.toLocaleString('en-US')} more ${more === 1 ? 'match' : 'matches'} in this run`;
+}
+
 /** A group's heading: the run's root span, else its agent, else its best match's span name. */
 export function groupTitle(g: ResultGroup): string {
   return g.rootName || g.agents[0] || g.results[0]?.spanName || 'Trace';
@@ -95,32 +109,52 @@ export function modeNotice(asked: SearchMode, used: SearchMode): string | null {
 
 export interface Segment {
   text: string;
-  /** A word of the query starts here. */
+  /** A word of the query. */
   hit: boolean;
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The snippet cut where the query's words occur (at the start of a word, any case, as the word
- * search matches prefixes), so they can be marked. Words under two characters are not marked:
- * every "a" would light up. A match by meaning may share no word with the query: one segment.
+ * English function words, left out of the marking when the query has other words, as the engine's
+ * word search leaves them out of its match (src-main/engine/memory/memory-query-sql.ts; the renderer
+ * may not import it): in "why did the booking fail" only "booking" and "fail" are what was asked.
+ */
+const FUNCTION_WORDS = new Set(
+  ('a about above after again against all am an and any are as at be because been before being below between both but by can could did do does ' +
+    'doing down during each few for from further had has have having he her here hers him his how i if in into is it its itself just me more most my ' +
+    'no nor not now of off on once only or other our ours out over own same she should so some such than that the their theirs them then there ' +
+    'these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours')
+    .split(' '),
+);
+
+const WORD = /[\p{L}\p{N}_]+/gu;
+
+/**
+ * The snippet cut where the query's words occur, so they can be marked: whole words, any case,
+ * the last one also as a prefix (the word being typed), function words left out unless the query
+ * has nothing else, as the engine's word search matches. A match by meaning may share no word with
+ * the query: then one unmarked segment.
  */
 export function highlightTerms(snippet: string, q: string): Segment[] {
-  const words = [...new Set(q.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter((w) => w.length >= 2))];
+  const all = (q.toLowerCase().match(WORD) ?? []).filter((w) => w.length >= 2);
+  const content = all.filter((w) => !FUNCTION_WORDS.has(w));
+  const words = content.length > 0 ? content : all;
   if (words.length === 0 || snippet === '') return [{ text: snippet, hit: false }];
+  const last = all.at(-1);
   // Longest first, so "hotels" is preferred to "hotel" where both would match.
-  words.sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words.map(escapeRegExp).join('|')})`, 'giu');
+  const alternatives = [...new Set(words)]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => `${escapeRegExp(w)}${w === last ? '[\\p{L}\\p{N}_]*' : ''}(?![\\p{L}\\p{N}_])`);
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives.join('|')})`, 'giu');
   const out: Segment[] = [];
-  let last = 0;
+  let at = 0;
   for (const m of snippet.matchAll(pattern)) {
-    const at = m.index;
-    if (at > last) out.push({ text: snippet.slice(last, at), hit: false });
+    if (m.index > at) out.push({ text: snippet.slice(at, m.index), hit: false });
     out.push({ text: m[0], hit: true });
-    last = at + m[0].length;
+    at = m.index + m[0].length;
   }
-  if (last < snippet.length) out.push({ text: snippet.slice(last), hit: false });
+  if (at < snippet.length) out.push({ text: snippet.slice(at), hit: false });
   return out.length > 0 ? out : [{ text: snippet, hit: false }];
 }
 
