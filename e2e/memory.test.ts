@@ -108,8 +108,9 @@ test('Similar runs of a span lists other runs, never its own', async () => {
   assert.match((await testId(page, 'search-title').textContent()) ?? '', /^Runs similar to “execute_tool search_hotels”$/);
   await page.locator('[data-testid="search-result"], [data-testid="search-no-results"]').first().waitFor();
   const traces = await testId(page, 'search-result').evaluateAll((els) => els.map((e) => e.getAttribute('data-trace-id')));
-  assert.ok(!traces.includes(run.traceId), 'the run it came from is left out');
-  assert.ok(traces.every((t) => t === otherTraceId), `only the other run: ${traces.join(', ')}`);
+  // The other run asked for a hotel in Lisbon too: it is the one like it.
+  assert.ok(traces.length > 0, 'the other run is found');
+  assert.ok(traces.every((t) => t === otherTraceId), `only the other run, never its own: ${traces.join(', ')}`);
 });
 
 test('the Memory page: add an item, recall it by a paraphrase, delete it', async () => {
