@@ -46,7 +46,8 @@ function setFilter(field: keyof SearchFilters, value: string): void {
   if (route.view !== 'search') return;
   const filters: SearchFilters = { ...route.filters };
   const v = value.trim();
-  if (v && v !== 'all') (filters as Record<string, string>)[field] = v;
+  // "All time" is no range; any other field's value is a name, and a model may be called "all".
+  if (v && !(field === 'range' && v === 'all')) (filters as Record<string, string>)[field] = v;
   else delete filters[field];
   navigate({ ...route, filters }, 'replace');
 }
