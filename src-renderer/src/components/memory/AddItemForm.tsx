@@ -7,10 +7,13 @@ import { checkCollectionName, checkItemText, parseMetadata } from '../../lib/mem
 import { rememberItem } from '../../state/memory';
 import { navigate } from '../../state/ui-store';
 
-/** `folded`: behind an "Add an item" disclosure (a collection's page, where recall and the items come first). */
-export function AddItemForm({ collection, folded = false }: { collection: string | null; folded?: boolean }) {
+/**
+ * `folded`: behind an "Add an item" disclosure (a collection's page, where recall and the items come
+ * first), open at first when `startOpen` (an empty collection: adding is all there is to do).
+ */
+export function AddItemForm({ collection, folded = false, startOpen = false }: { collection: string | null; folded?: boolean; startOpen?: boolean }) {
   const id = useId();
-  const [open, setOpen] = useState(!folded);
+  const [open, setOpen] = useState(!folded || startOpen);
   const [name, setName] = useState('');
   const [text, setText] = useState('');
   const [metadata, setMetadata] = useState('');

@@ -82,7 +82,7 @@ function Collection({ name, info }: { name: string; info: MemoryCollectionInfo |
         <span className="muted">{info ? `${info.count.toLocaleString('en-US')} ${info.count === 1 ? 'item' : 'items'}` : 'no items yet'}</span>
       </div>
       <RecallBox key={name} collection={name} />
-      <AddItemForm key={`add-${name}`} collection={name} folded />
+      <AddItemForm key={`add-${name}`} collection={name} folded startOpen={!info || info.count === 0} />
       <section aria-label={`Items of ${name}, newest first`}>
         <h3>Items, newest first</h3>
         {mine && items.error && (
