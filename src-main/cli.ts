@@ -16,13 +16,15 @@ import { DEFAULT_RETENTION } from './engine/store/retention';
 import { startApiServer } from './headless/api-server';
 import { defaultDataDir } from './headless/data-dir';
 import { readPriceOverrides } from './engine/genai/price-overrides-file';
+import { CliUsageError, MEMORY_USAGE, memoryCommand, searchCommand } from './cli-memory';
+import type { EmbedderConfig } from './engine/memory/memory-protocol';
 
 const USAGE = `Usage:
   flowtrace serve [options]        run without a window: OTLP receivers, REST API, UI for any browser
   flowtrace backup FILE [--data-dir DIR]    copy the database to FILE (consistent, works while serving)
   flowtrace restore FILE [--data-dir DIR]   replace the database with FILE (Flowtrace must be stopped;
                                             the current one is moved aside, never deleted)
-
+${MEMORY_USAGE}
 Options for serve:
   --data-dir DIR         where data is kept (default: $FLOWTRACE_DATA_DIR or the OS user data dir)
   --otlp-http-port N     OTLP/HTTP receiver port (default 4318; 0 = any free port)
@@ -41,6 +43,13 @@ Options for serve:
   --no-span-decode-worker
                          decode spans on the store's thread, not in a worker beside it (the
                          default on one-CPU machines); for measuring what the worker brings
+  --no-memory            do not remember runs or serve search and memory (docs/memory.md)
+  --embedder KIND        local (default: the shipped all-MiniLM-L6-v2, offline), openai (any
+                         OpenAI-compatible /v1/embeddings: Ollama, LM Studio, OpenAI; with
+                         --embedder-url and --embedder-model, key in $FLOWTRACE_EMBEDDER_API_KEY),
+                         or hashing (for tests: it misses paraphrases)
+  --embedder-url URL     base URL of the OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434
+  --embedder-model NAME  its embedding model, e.g. nomic-embed-text
   --port N               UI + REST API port (default 9600; 0 = any free port; always loopback)
   --durability MODE      normal (default): acknowledged data survives a crash of Flowtrace;
                          full: it also survives power loss (slower ingest)
@@ -66,6 +75,20 @@ function positive(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+/** undefined: the default (the local model). */
+function embedderConfig(kind: string | undefined, url: string | undefined, model: string | undefined): EmbedderConfig | undefined {
+  if (kind === undefined || kind === 'local') {
+    if (url !== undefined || model !== undefined) throw new UsageError('--embedder-url and --embedder-model go with --embedder openai');
+    return undefined;
+  }
+  if (kind === 'hashing') return { kind: 'hashing' };
+  if (kind !== 'openai') throw new UsageError(`--embedder must be local, openai or hashing, not "${kind}"`);
+  if (url === undefined || !/^https?:\/\/\S+$/.test(url)) throw new UsageError('--embedder openai needs --embedder-url http(s)://host:port');
+  if (model === undefined || model === '') throw new UsageError('--embedder openai needs --embedder-model NAME');
+  const apiKey = process.env.FLOWTRACE_EMBEDDER_API_KEY;
+  return apiKey ? { kind: 'openai', baseUrl: url, model, apiKey } : { kind: 'openai', baseUrl: url, model };
+}
+
 /** The built renderer sits next to out/main in out/renderer. */
 function rendererDir(): string {
   return fileURLToPath(new URL('../renderer', import.meta.url));
@@ -84,6 +107,10 @@ async function serve(argv: string[]): Promise<void> {
       prices: { type: 'string' },
       'no-genai-ingest': { type: 'boolean' },
       'no-span-decode-worker': { type: 'boolean' },
+      'no-memory': { type: 'boolean' },
+      embedder: { type: 'string' },
+      'embedder-url': { type: 'string' },
+      'embedder-model': { type: 'string' },
       port: { type: 'string' },
       durability: { type: 'string' },
       'retention-days': { type: 'string' },
@@ -113,6 +140,7 @@ async function serve(argv: string[]): Promise<void> {
     if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--otlp-allow-origin must be scheme://host[:port], not "${o}"`);
   }
 
+  const embedder = embedderConfig(values.embedder, values['embedder-url'], values['embedder-model']);
   const engine = await startEngine({
     dataDir,
     otlpHttpPort,
@@ -123,6 +151,7 @@ async function serve(argv: string[]): Promise<void> {
     ...(values.prices !== undefined ? { genaiPriceOverrides: readPriceOverrides(values.prices) } : {}),
     ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
     ...(values['no-span-decode-worker'] ? { spanDecodeWorker: false } : {}),
+    ...(values['no-memory'] ? { memory: false } : embedder ? { memory: { embedder } } : {}),
     durability,
     retention: {
       maxAgeMs: days !== undefined ? days * 24 * 3600 * 1000 : DEFAULT_RETENTION.maxAgeMs,
@@ -209,6 +238,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'restore':
         restore(rest);
         return 0;
+      case 'search':
+        await searchCommand(rest);
+        return 0;
+      case 'memory':
+        await memoryCommand(rest);
+        return 0;
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);
@@ -223,7 +258,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    const usage = err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = err instanceof UsageError || err instanceof CliUsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`flowtrace: ${(err as Error).message}\n${usage ? '\n' + USAGE : ''}`);
     return usage ? 2 : 1;
   }

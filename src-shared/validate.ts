@@ -3,7 +3,20 @@
  * or an HTTP client is `unknown` until it passes through here. Throws ArgumentError with a message
  * fit to show the caller.
  */
-import { GENAI_KINDS, type AgentGraphOptions, type HexId, type LogListQuery, type MetricPointQuery, type SessionListQuery, type TraceListQuery, type TraceSort } from './contract';
+import {
+  GENAI_KINDS,
+  type AgentGraphOptions,
+  type HexId,
+  type LogListQuery,
+  type MemoryItemInput,
+  type MetricPointQuery,
+  type RecallQuery,
+  type SearchMode,
+  type SearchQuery,
+  type SessionListQuery,
+  type TraceListQuery,
+  type TraceSort,
+} from './contract';
 
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
@@ -230,4 +243,100 @@ export function parseMetricPointQuery(value: unknown): MetricPointQuery {
   const query: MetricPointQuery = { name };
   readTimePage(obj, query);
   return query;
+}
+
+// ---- Memory (docs/memory.md) ----
+
+const SEARCH_FIELDS = new Set(['q', 'mode', 'limit', 'service', 'model', 'agent', 'session', 'startFrom', 'startTo', 'similarTo']);
+const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
+export const MAX_SEARCH_RESULTS = 100;
+const MAX_QUERY_TEXT = 2000;
+
+export function parseSearchQuery(value: unknown): SearchQuery {
+  const obj = queryObject(value, SEARCH_FIELDS);
+  const query: SearchQuery = {};
+  const q = optionalString(obj, 'q', MAX_QUERY_TEXT)?.trim();
+  if (q) query.q = q;
+  const mode = optionalEnum(obj, 'mode', SEARCH_MODES);
+  if (mode !== undefined) query.mode = mode;
+  const limit = optionalNumber(obj, 'limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SEARCH_RESULTS, `an integer from 1 to ${MAX_SEARCH_RESULTS}`);
+  if (limit !== undefined) query.limit = limit;
+  for (const key of ['service', 'model', 'agent', 'session'] as const) {
+    const v = optionalString(obj, key, 1000);
+    if (v !== undefined) query[key] = v;
+  }
+  const startFrom = optionalNanos(obj, 'startFrom');
+  const startTo = optionalNanos(obj, 'startTo');
+  checkRange(startFrom, startTo);
+  if (startFrom !== undefined) query.startFrom = startFrom;
+  if (startTo !== undefined) query.startTo = startTo;
+  if (present(obj.similarTo)) {
+    const like = obj.similarTo;
+    if (typeof like !== 'object' || like === null || Array.isArray(like)) throw new ArgumentError('similarTo must be {traceId, spanId?}');
+    const { traceId, spanId, ...rest } = like as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) throw new ArgumentError(`unknown similarTo field "${Object.keys(rest)[0]}"`);
+    query.similarTo = present(spanId) ? { traceId: parseTraceId(traceId), spanId: parseSpanId(spanId) } : { traceId: parseTraceId(traceId) };
+  }
+  if (query.q === undefined && query.similarTo === undefined) throw new ArgumentError('search needs q (what to look for) or similarTo');
+  if (query.q !== undefined && query.similarTo !== undefined) throw new ArgumentError('give q or similarTo, not both');
+  return query;
+}
+
+const COLLECTION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function parseCollectionName(value: unknown): string {
+  if (typeof value !== 'string' || !COLLECTION.test(value)) {
+    throw new ArgumentError('a collection name is 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
+  // GET /api/v1/memory/status is the memory's status, not a collection's items.
+  if (value === 'status') throw new ArgumentError('"status" is reserved; choose another collection name');
+  return value;
+}
+
+export const MAX_MEMORY_TEXT = 32_768;
+const MAX_METADATA_JSON = 16_384;
+
+export function parseMemoryItemInput(value: unknown): MemoryItemInput {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ArgumentError('a memory item must be an object {text, metadata?}');
+  const { text, metadata, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw new ArgumentError(`unknown memory item field "${Object.keys(rest)[0]}"`);
+  if (typeof text !== 'string' || text.trim() === '') throw new ArgumentError('text must be a non-empty string');
+  if (text.length > MAX_MEMORY_TEXT) throw new ArgumentError(`text is longer than ${MAX_MEMORY_TEXT} characters`);
+  if (metadata === undefined || metadata === null) return { text };
+  if (typeof metadata !== 'object' || Array.isArray(metadata)) throw new ArgumentError('metadata must be a JSON object');
+  if (JSON.stringify(metadata).length > MAX_METADATA_JSON) throw new ArgumentError(`metadata is larger than ${MAX_METADATA_JSON} bytes as JSON`);
+  return { text, metadata: metadata as Record<string, unknown> };
+}
+
+export function parseRecallQuery(value: unknown): RecallQuery {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ArgumentError('recall needs an object {query, k?, filter?}');
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) if (!['query', 'k', 'filter'].includes(key)) throw new ArgumentError(`unknown recall field "${key}"`);
+  if (typeof obj.query !== 'string' || obj.query.trim() === '') throw new ArgumentError('query must be a non-empty string');
+  if (obj.query.length > MAX_QUERY_TEXT) throw new ArgumentError(`query is longer than ${MAX_QUERY_TEXT} characters`);
+  const out: RecallQuery = { query: obj.query };
+  const k = optionalNumber(obj, 'k', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SEARCH_RESULTS, `an integer from 1 to ${MAX_SEARCH_RESULTS}`);
+  if (k !== undefined) out.k = k;
+  if (present(obj.filter)) {
+    if (typeof obj.filter !== 'object' || Array.isArray(obj.filter)) throw new ArgumentError('filter must be an object of metadata key → value');
+    const filter: Record<string, string | number | boolean | null> = {};
+    for (const [key, v] of Object.entries(obj.filter as Record<string, unknown>)) {
+      if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new ArgumentError(`filter value of "${key}" must be a string, number, boolean or null`);
+      filter[key] = v;
+    }
+    out.filter = filter;
+  }
+  return out;
+}
+
+export function parseMemoryItemId(value: unknown): string {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,15}$/.test(value)) throw new ArgumentError('a memory item id is a positive integer');
+  return value;
+}
+
+export function parseMemoryPage(value: unknown): { limit: number; cursor?: string } {
+  const obj = queryObject(value, new Set(['limit', 'cursor']));
+  const limit = optionalNumber(obj, 'limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_PAGE, `an integer from 1 to ${MAX_PAGE}`) ?? DEFAULT_PAGE;
+  const cursor = optionalString(obj, 'cursor', 200);
+  return cursor === undefined ? { limit } : { limit, cursor };
 }

@@ -214,7 +214,7 @@ export async function ensureDataset(options: EnsureDatasetOptions): Promise<Data
   });
 
   const logLines: string[] = [];
-  const engine = await startEngine({ dataDir: options.dir, otlpHttpPort: 0, otlpGrpcPort: 0, log: (l) => logLines.push(l) });
+  const engine = await startEngine({ memory: false, dataDir: options.dir, otlpHttpPort: 0, otlpGrpcPort: 0, log: (l) => logLines.push(l) });
   const http = new HttpClient(options.window);
   const t0 = performance.now();
   let ackedMs: number;

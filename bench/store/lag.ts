@@ -27,7 +27,7 @@ export async function runLag(ctx: BenchContext): Promise<void> {
 
   const dir = ctx.tempDir('flowtrace-bench-lag-');
   const engineLog: string[] = [];
-  const engine = await startEngine({ dataDir: dir, otlpHttpPort: 0, otlpGrpcPort: 0, log: (l) => engineLog.push(l) });
+  const engine = await startEngine({ memory: false, dataDir: dir, otlpHttpPort: 0, otlpGrpcPort: 0, log: (l) => engineLog.push(l) });
   const http = new HttpClient(64);
   const tracked: Tracked[] = [];
   let sendErrors = 0;

@@ -190,7 +190,7 @@ export async function runQueries(ctx: BenchContext, sections: { engine: boolean;
   );
   const engineLog: string[] = [];
   const t0 = performance.now();
-  const engine = await startEngine({ dataDir: ds.dir, otlpHttpPort: 0, otlpGrpcPort: 0, log: (l) => engineLog.push(l) });
+  const engine = await startEngine({ memory: false, dataDir: ds.dir, otlpHttpPort: 0, otlpGrpcPort: 0, log: (l) => engineLog.push(l) });
   report.add('queries', 'engine start on the dataset (in-process)', performance.now() - t0, 'ms', { note: `${m.totalSpans} spans` });
   let server: Server | null = null;
   const http = new HttpClient(1);

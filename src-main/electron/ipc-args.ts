@@ -15,6 +15,12 @@ import {
   parseSpanId,
   parseTraceId,
   parseTraceListQuery,
+  parseSearchQuery,
+  parseCollectionName,
+  parseMemoryItemInput,
+  parseRecallQuery,
+  parseMemoryPage,
+  parseMemoryItemId,
 } from '../../src-shared/validate';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
@@ -80,5 +86,33 @@ export const ARG_PARSERS = {
   exportTraceOtlp(args) {
     arity('exportTraceOtlp', args, 1, 1);
     return [parseTraceId(args[0])];
+  },
+  search(args) {
+    arity('search', args, 1, 1);
+    return [parseSearchQuery(args[0])];
+  },
+  listMemoryCollections(args) {
+    arity('listMemoryCollections', args, 0, 0);
+    return [];
+  },
+  remember(args) {
+    arity('remember', args, 2, 2);
+    return [parseCollectionName(args[0]), parseMemoryItemInput(args[1])];
+  },
+  recall(args) {
+    arity('recall', args, 2, 2);
+    return [parseCollectionName(args[0]), parseRecallQuery(args[1])];
+  },
+  listMemoryItems(args) {
+    arity('listMemoryItems', args, 1, 2);
+    return [parseCollectionName(args[0]), parseMemoryPage(args[1])];
+  },
+  forget(args) {
+    arity('forget', args, 2, 2);
+    return [parseCollectionName(args[0]), parseMemoryItemId(args[1])];
+  },
+  getMemoryStatus(args) {
+    arity('getMemoryStatus', args, 0, 0);
+    return [];
   },
 } satisfies ArgParsers;

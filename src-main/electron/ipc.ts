@@ -56,6 +56,13 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     listMetricPoints: (query) => engine.listMetricPoints(query),
     listMetricNames: () => engine.listMetricNames(),
     exportTraceOtlp: (traceId) => engine.exportTraceOtlp(traceId),
+    search: (query) => engine.search(query),
+    listMemoryCollections: () => engine.listMemoryCollections(),
+    remember: (collection, item) => engine.remember(collection, item),
+    recall: (collection, query) => engine.recall(collection, query),
+    listMemoryItems: (collection, page) => engine.listMemoryItems(collection, page),
+    forget: (collection, id) => engine.forget(collection, id),
+    getMemoryStatus: () => engine.getMemoryStatus(),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

@@ -12,6 +12,7 @@ import type { Engine } from '../engine/engine-types';
 import { createOriginPolicy, isAppUrl } from './app-url';
 import { registerIpc } from './ipc';
 import { betterSqliteBinding } from './native-binding';
+import { LOCAL_MODEL } from '../engine/memory/model-dir';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createTray, type AppTray } from './tray';
 import { createMainWindow, hardenContents, restrictPermissions, revealWindow } from './window';
@@ -93,6 +94,7 @@ async function start(): Promise<void> {
     otlpHttpPort: portFromEnv('FLOWTRACE_OTLP_HTTP_PORT', DEFAULT_OTLP_HTTP_PORT),
     otlpGrpcPort: portFromEnv('FLOWTRACE_OTLP_GRPC_PORT', DEFAULT_OTLP_GRPC_PORT),
     nativeBinding: betterSqliteBinding(appRoot, log),
+    memory: { embedder: { kind: 'local', modelDir: join(appRoot, 'resources', 'embedder', LOCAL_MODEL) } },
     log,
   });
   const eng = engine;

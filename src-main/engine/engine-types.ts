@@ -8,6 +8,17 @@ import type { RetentionSettings } from './store/retention';
 import type { OtlpHttpTimeouts } from './receiver/otlp-http';
 import type { OtlpGrpcTimeouts } from './receiver/otlp-grpc';
 import type { ModelPrice } from './genai/prices';
+import type { EmbedderConfig } from './memory/memory-protocol';
+
+/** The memory's settings (docs/memory.md); every field has a default. */
+export interface MemoryOptions {
+  /** Default: the shipped all-MiniLM-L6-v2 (resources/embedder), run locally. */
+  embedder?: EmbedderConfig;
+  /** Feed rows waiting beyond which the oldest are passed over; default 200,000. */
+  backlogMaxRows?: number;
+  /** Run the memory at the lowest CPU priority (default true), so it never slows ingest. */
+  lowPriority?: boolean;
+}
 
 export interface EngineOptions {
   /** Where the SQLite file lives; created if missing. */
@@ -61,6 +72,11 @@ export interface EngineOptions {
    * ingest throughput; false decodes on the store thread, as a one-CPU machine does anyway.
    */
   spanDecodeWorker?: boolean;
+  /**
+   * The memory: runs and collections searchable by meaning, in a process of its own. Default on
+   * with the local embedder; false turns it off (search and memory calls then fail with a clear error).
+   */
+  memory?: MemoryOptions | false;
   /** One line per notable event; default: stderr. */
   log?: (line: string) => void;
 }

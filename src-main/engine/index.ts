@@ -16,7 +16,16 @@ import {
   parseSpanId,
   parseTraceId,
   parseTraceListQuery,
+  parseSearchQuery,
+  parseCollectionName,
+  parseMemoryItemInput,
+  parseRecallQuery,
+  parseMemoryItemId,
+  parseMemoryPage,
 } from '../../src-shared/validate';
+import type { MemoryStatus } from '../../src-shared/contract';
+import { MemoryService } from './memory/memory-service';
+import { defaultModelDir } from './memory/model-dir';
 import { parsePrices } from './genai/prices';
 import type { Engine, EngineOptions } from './engine-types';
 import { StoreClient } from './store/client';
@@ -32,6 +41,9 @@ import { PRICE_OVERRIDES_FILE, readDataDirPriceOverrides } from './genai/price-o
 export type { Engine, EngineOptions } from './engine-types';
 
 export const DB_FILE = 'flowtrace.sqlite';
+/** The memory's own SQLite file and vector index live here (docs/memory.md). */
+export const MEMORY_DIR = 'memory';
+const MEMORY_OFF: MemoryStatus = { enabled: false, embedder: null, items: 0, backlogSpans: 0, skippedSpans: 0, lastError: null };
 /** Ingest ticks are coalesced to at most one per this many ms, so a burst does not flood the UI. */
 const TICK_INTERVAL_MS = 100;
 const TICK_MAX_TRACE_IDS = 100;
@@ -63,6 +75,11 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     notices.push(n);
     if (notices.length > MAX_NOTICES) notices.shift();
   };
+  let memory: MemoryService | null = null;
+  const memoryOn = (): MemoryService => {
+    if (!memory) throw new Error('memory is off (started with --no-memory)');
+    return memory;
+  };
   const { store, ready } = await StoreClient.open({
     dbPath: join(options.dataDir, DB_FILE),
     nativeBinding: options.nativeBinding,
@@ -77,12 +94,33 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     ...(options.spanDecodeWorker !== undefined ? { spanDecodeWorker: options.spanDecodeWorker } : {}),
     onEvent: (e) => {
       if (e.event === 'log') log(e.line);
-      else if (e.event === 'compacted') ticks.add(e);
-      else if (e.event === 'retained') ticks.remove(e.deletedSpans, e.deletedTraces);
+      else if (e.event === 'compacted') {
+        ticks.add(e);
+        if (e.insertedSpans > 0) memory?.nudge();
+      } else if (e.event === 'retained') {
+        ticks.remove(e.deletedSpans, e.deletedTraces);
+        memory?.retained();
+      }
       else if (e.event === 'notice') addNotice(e.notice);
     },
   });
   ready.notices.forEach(addNotice);
+  const memoryOptions = options.memory === false ? null : (options.memory ?? {});
+  memory =
+    memoryOptions === null
+      ? null
+      : new MemoryService(
+          {
+            dir: join(options.dataDir, MEMORY_DIR),
+            nativeBinding: options.nativeBinding,
+            embedder: memoryOptions.embedder ?? { kind: 'local', modelDir: defaultModelDir() },
+            backlogMaxRows: memoryOptions.backlogMaxRows ?? 200_000,
+            lowPriority: memoryOptions.lowPriority ?? true,
+          },
+          store,
+          log,
+        );
+  memory?.start();
   ticks.setTotals(ready.spans, ready.traces);
   if (ready.recovered > 0) log(`replayed ${ready.recovered} acknowledged request(s) that were not yet indexed`);
 
@@ -166,11 +204,22 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     listMetricPoints: async (query) => store.request({ op: 'listMetricPoints', query: parseMetricPointQuery(query) }),
     listMetricNames: async () => store.request({ op: 'listMetricNames' }),
     exportTraceOtlp: async (traceId) => store.request({ op: 'exportTraceOtlp', traceId: parseTraceId(traceId) }),
+    search: async (query) => memoryOn().call('search', parseSearchQuery(query)),
+    listMemoryCollections: async () => memoryOn().call('listCollections'),
+    remember: async (collection, item) => memoryOn().call('remember', parseCollectionName(collection), parseMemoryItemInput(item)),
+    recall: async (collection, query) => memoryOn().call('recall', parseCollectionName(collection), parseRecallQuery(query)),
+    listMemoryItems: async (collection, page) => {
+      const { limit, cursor } = parseMemoryPage(page);
+      return memoryOn().call('listItems', parseCollectionName(collection), { limit, cursor: cursor ?? null });
+    },
+    forget: async (collection, id) => memoryOn().call('forget', parseCollectionName(collection), parseMemoryItemId(id)),
+    getMemoryStatus: async (): Promise<MemoryStatus> => memory?.status() ?? MEMORY_OFF,
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {
         await Promise.all([closeHttpServer(receiver), grpcReceiver.close()]);
         ticks.stop();
+        await memory?.close();
         await store.close();
         unlock();
       })();

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { FlowtraceApi, MetricPointQuery } from '../../src-shared/contract';
+import type { FlowtraceApi, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
@@ -45,6 +45,48 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** A memory item is at most 32 KB of text and 16 KB of metadata; anything much bigger is a mistake. */
+const MAX_JSON_BODY = 128 * 1024;
+
+/** The request's JSON body; undefined once an error answer was sent. */
+async function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    sendJson(res, 415, { error: 'send the body as JSON (content-type: application/json)' });
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BODY) {
+      sendJson(res, 413, { error: `the body is larger than ${MAX_JSON_BODY / 1024} KB` });
+      req.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (err) {
+    sendJson(res, 400, { error: `the body is not valid JSON: ${(err as Error).message}` });
+    return undefined;
+  }
+}
+
+/** GET /api/v1/search's parameters as a SearchQuery for the engine to validate. */
+function searchQueryFromParams(params: URLSearchParams): unknown {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of params) {
+    if (key === 'similarTrace' || key === 'similarSpan') continue;
+    query[key] = value;
+  }
+  const trace = params.get('similarTrace');
+  const span = params.get('similarSpan');
+  if (trace !== null || span !== null) query.similarTo = span !== null ? { traceId: trace, spanId: span } : { traceId: trace };
+  return query;
+}
+
 export async function startApiServer(options: ApiServerOptions): Promise<Server> {
   const { api } = options;
   const loopbackOnly = isLoopbackAddress(options.host);
@@ -66,6 +108,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    if (path.startsWith('/api/v1/memory/') && (req.method === 'POST' || req.method === 'DELETE')) return memoryWrite(req, res, path);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return sendJson(res, 405, { error: `method ${req.method} not allowed` });
@@ -126,8 +169,39 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (path === '/api/v1/logs') return sendJson(res, 200, await api.listLogs(Object.fromEntries(url.searchParams)));
     if (path === '/api/v1/metrics') return sendJson(res, 200, await api.listMetricPoints(Object.fromEntries(url.searchParams) as unknown as MetricPointQuery));
     if (path === '/api/v1/metrics/names') return sendJson(res, 200, await api.listMetricNames());
+    // Memory (docs/memory.md): search, and collections to browse.
+    if (path === '/api/v1/search') return sendJson(res, 200, await api.search(searchQueryFromParams(url.searchParams) as SearchQuery));
+    if (path === '/api/v1/memory') return sendJson(res, 200, { collections: await api.listMemoryCollections() });
+    if (path === '/api/v1/memory/status') return sendJson(res, 200, await api.getMemoryStatus());
+    const collection = /^\/api\/v1\/memory\/([^/]+)$/.exec(path);
+    if (collection) return sendJson(res, 200, await api.listMemoryItems(decodeURIComponent(collection[1]!), Object.fromEntries(url.searchParams)));
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no API route ${path}` });
     return serveStatic(path, res);
+  }
+
+  /**
+   * Memory writes (remember, forget) and recall. A web page can reach loopback too, so beyond the
+   * loopback Host check every request must come from no browser or from our own page (Origin), and
+   * carry JSON (a form or a `text/plain` fetch can be sent cross-site without a preflight).
+   */
+  async function memoryWrite(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (!isSameOrigin(req)) return sendJson(res, 403, { error: `Origin "${req.headers.origin ?? ''}" may not write to this Flowtrace` });
+    const recall = /^\/api\/v1\/memory\/([^/]+)\/recall$/.exec(path);
+    const item = /^\/api\/v1\/memory\/([^/]+)\/([^/]+)$/.exec(path);
+    const collection = /^\/api\/v1\/memory\/([^/]+)$/.exec(path);
+    if (req.method === 'DELETE') {
+      if (!item || recall) return sendJson(res, 404, { error: `no API route DELETE ${path}` });
+      const gone = await api.forget(decodeURIComponent(item[1]!), decodeURIComponent(item[2]!));
+      if (!gone) return sendJson(res, 404, { error: 'no such memory item' });
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (!recall && !collection) return sendJson(res, 404, { error: `no API route POST ${path}` });
+    const body = await readJsonBody(req, res);
+    if (body === undefined) return;
+    if (recall) return sendJson(res, 200, await api.recall(decodeURIComponent(recall[1]!), body as RecallQuery));
+    return sendJson(res, 201, await api.remember(decodeURIComponent(collection![1]!), body as MemoryItemInput));
   }
 
   async function serveStatic(path: string, res: ServerResponse): Promise<void> {

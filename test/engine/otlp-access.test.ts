@@ -40,7 +40,7 @@ describe('OTLP access from this machine', () => {
   let engine: Engine;
   let url: string;
   before(async () => {
-    engine = await startEngine({ dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, otlpAllowedOrigins: [origin], log: () => {} });
+    engine = await startEngine({ memory: false, dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, otlpAllowedOrigins: [origin], log: () => {} });
     url = `${engine.info.otlpHttpEndpoint}/v1/traces`;
   });
   after(async () => {
@@ -88,7 +88,7 @@ describe('OTLP bearer token', () => {
   const token = 's3cret-token';
   let engine: Engine;
   before(async () => {
-    engine = await startEngine({ dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, otlpToken: token, log: () => {} });
+    engine = await startEngine({ memory: false, dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, otlpToken: token, log: () => {} });
   });
   after(async () => {
     await engine.close();
@@ -126,7 +126,7 @@ describe('OTLP bearer token', () => {
 
 test('a receiver address reachable from the network is refused without a token, naming the fix', async () => {
   await assert.rejects(
-    startEngine({ dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, host: '0.0.0.0', log: () => {} }),
+    startEngine({ memory: false, dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, host: '0.0.0.0', log: () => {} }),
     /reachable from the network: set a bearer token \(--otlp-token/,
   );
 });

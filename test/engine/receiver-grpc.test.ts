@@ -327,8 +327,8 @@ test('a gRPC port already in use fails the engine start with a message naming --
   const busyPort = (blocker.address() as { port: number }).port;
   const dataDir = tempDataDir();
   try {
-    await assert.rejects(startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: busyPort, log: () => {} }), /OTLP\/gRPC port \d+ on 127\.0\.0\.1 is in use.*--otlp-grpc-port/);
-    const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {} });
+    await assert.rejects(startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: busyPort, log: () => {} }), /OTLP\/gRPC port \d+ on 127\.0\.0\.1 is in use.*--otlp-grpc-port/);
+    const engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {} });
     await engine.close();
   } finally {
     blocker.close();

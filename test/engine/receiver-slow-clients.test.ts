@@ -72,6 +72,7 @@ describe('slow OTLP clients are cut off', () => {
   let grpcPort: number;
   before(async () => {
     engine = await startEngine({
+      memory: false,
       dataDir: tempDataDir(),
       otlpHttpPort: 0,
       otlpGrpcPort: 0,

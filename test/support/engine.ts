@@ -4,12 +4,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEngine, type Engine } from '../../src-main/engine';
+import { startEngine, type Engine, type EngineOptions } from '../../src-main/engine';
 import { startApiServer } from '../../src-main/headless/api-server';
 import { tempDataDir } from './serve-process';
 
-export async function startTestEngine(dataDir = tempDataDir()): Promise<Engine & { dataDir: string }> {
-  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {} });
+/**
+ * The memory (its own process with a sentence model) is off unless a test asks for it with
+ * `options.memory`: most tests are about something else, and CI's two cores are shared.
+ */
+export async function startTestEngine(dataDir = tempDataDir(), options: Partial<EngineOptions> = {}): Promise<Engine & { dataDir: string }> {
+  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, memory: false, ...options });
   return Object.assign(engine, { dataDir });
 }
 

@@ -32,6 +32,8 @@ export interface ServeOptions {
   otlpHttpPort?: number;
   port?: number;
   timeoutMs?: number;
+  /** Extra `serve` arguments. Without any `--embedder`/`--memory…` among them the memory is off (--no-memory): most tests are about something else. */
+  args?: readonly string[];
 }
 
 export async function startServe(options: ServeOptions = {}): Promise<ServeProcess> {
@@ -43,6 +45,8 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     '--otlp-http-port', String(options.otlpHttpPort ?? 0),
     '--otlp-grpc-port', '0',
     '--port', String(options.port ?? 0),
+    ...(options.args ?? []),
+    ...(options.args?.some((a) => a.startsWith('--embedder') || a.startsWith('--memory')) ? [] : ['--no-memory']),
   ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -56,6 +56,8 @@ export type StoreRequest =
   | { op: 'listMetricPoints'; query: MetricPointQuery }
   | { op: 'listMetricNames' }
   | { op: 'counters' }
+  | { op: 'memoryFeed'; afterRowId: number; limit: number }
+  | { op: 'tracesExist'; traceIds: string[] }
   | { op: 'metrics' }
   | { op: 'close' };
 
@@ -79,8 +81,23 @@ export interface StoreResponses {
   listMetricPoints: MetricPointPage;
   listMetricNames: MetricNameInfo[];
   counters: { spans: number; traces: number };
+  memoryFeed: MemoryFeedBatch;
+  /** The given trace ids that are stored. */
+  tracesExist: string[];
   metrics: StoreMetrics;
   close: null;
+}
+
+/**
+ * What the memory remembers next (docs/memory.md): GenAI and failed spans after `afterRowId`, in
+ * insert (= log) order, each with its full GenAI reading.
+ */
+export interface MemoryFeedBatch {
+  spans: Array<{ rowId: number; span: SpanRecord }>;
+  /** Where the next batch starts: past every row this one looked at, remembered or not. */
+  nextRowId: number;
+  /** Rows stored after nextRowId (an upper bound on the spans still to remember). */
+  rowsAfter: number;
 }
 
 /** Cumulative work done by the store thread since it started; benchmarks divide these. */

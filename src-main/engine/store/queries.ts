@@ -24,6 +24,7 @@ import type { GraphSpan } from '../genai/graph';
 import type { AttributeKeys } from './attribute-codec';
 import { encodeCursor, planTraceList } from './trace-list-sql';
 import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
+import type { MemoryFeedBatch } from './protocol';
 import { buildTraceOutline, type OutlineSpan, type TraceOutline } from '../../../src-shared/trace-outline';
 
 /** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
@@ -146,6 +147,9 @@ export function summaryOf(row: TraceListRow): TraceSummary {
   return summary;
 }
 
+/** Rows the memory feed looks at per poll (Queries.memoryFeed). */
+const MEMORY_FEED_WINDOW = 5000;
+
 export class Queries {
   private readonly stmts;
   private readonly listCache = new Map<string, BetterSqlite3.Statement>();
@@ -191,6 +195,11 @@ export class Queries {
       resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
       scope: db.prepare('SELECT name, version, attributes, dropped_attributes_count FROM scopes WHERE id = ?'),
       counters: db.prepare('SELECT name, value FROM counters'),
+      // The memory feed walks a window of rows at a time, so a store of spans it does not remember
+      // costs each poll one window, not a scan to the end.
+      memoryFeed: db.prepare(`${SPAN_COLUMNS} WHERE s.id > ? AND s.id <= ? AND (s.genai IS NOT NULL OR s.status_code = 2) ORDER BY s.id`),
+      maxRowId: db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck(),
+      traceExists: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
     };
   }
 
@@ -333,6 +342,30 @@ export class Queries {
       const genai = completeGenAi(span.genai, normalizeSpan(span, named.has(span.spanId) ? logs : undefined, this.normalizeOptions));
       if (genai) span.genai = genai;
     }
+  }
+
+  /**
+   * GenAI and failed spans after `afterRowId` in insert order (= log order), with their full
+   * readings (messages included), looking at most `MEMORY_FEED_WINDOW` rows and keeping at most
+   * `limit` spans; the memory remembers them (docs/memory.md).
+   */
+  memoryFeed(afterRowId: number, limit: number): MemoryFeedBatch {
+    const maxRowId = this.stmts.maxRowId.get() as number;
+    // A store replaced under the memory (restored backup, cleared data): start over.
+    const after = afterRowId > maxRowId ? 0 : afterRowId;
+    const rows = this.stmts.memoryFeed.all(after, after + MEMORY_FEED_WINDOW) as SpanRow[];
+    const kept = rows.slice(0, limit);
+    const nextRowId = kept.length < rows.length ? kept[kept.length - 1]!.id : Math.min(after + MEMORY_FEED_WINDOW, maxRowId);
+    const spans = kept.map((r) => ({
+      rowId: r.id,
+      span: this.spanOf(r, this.stmts.eventsOfSpan.all(r.id) as EventRow[], this.stmts.linksOfSpan.all(r.id) as LinkRow[]),
+    }));
+    for (const { span } of spans) this.completeGenAi([span], this.genAiLogs?.genAiLogsOfTrace(Buffer.from(span.traceId, 'hex'), Buffer.from(span.spanId, 'hex')) ?? []);
+    return { spans, nextRowId, rowsAfter: Math.max(0, maxRowId - nextRowId) };
+  }
+
+  tracesExist(traceIds: readonly string[]): string[] {
+    return traceIds.filter((id) => /^[0-9a-f]{32}$/.test(id) && this.stmts.traceExists.get(Buffer.from(id, 'hex')) !== undefined);
   }
 
   counters(): { spans: number; traces: number } {

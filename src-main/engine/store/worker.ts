@@ -258,6 +258,10 @@ class StoreWorker {
         return this.telemetryQueries.listMetricNames();
       case 'counters':
         return this.queries.counters();
+      case 'memoryFeed':
+        return this.queries.memoryFeed(req.afterRowId, req.limit);
+      case 'tracesExist':
+        return this.queries.tracesExist(req.traceIds);
       case 'metrics':
         return this.currentMetrics();
       case 'close':

@@ -13,7 +13,7 @@ import { exportSpans } from '../../support/otel';
 import { recordGenAiTurn, TURN_USAGE } from '../../support/otel-genai';
 import { tempDataDir } from '../../support/serve-process';
 
-const start = (dataDir: string) => startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {} });
+const start = (dataDir: string) => startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {} });
 
 test('prices.json in the data directory prices the models it names; others keep the shipped table', async () => {
   const dataDir = tempDataDir();

@@ -145,7 +145,7 @@ test('the log list: newest first in keyset pages, by trace and span, by text and
 
 test('retention by age deletes log records and metric points as it does traces', async () => {
   const dataDir = tempDataDir();
-  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxAgeMs: 400 }, retentionIntervalMs: 100 });
+  const engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxAgeMs: 400 }, retentionIntervalMs: 100 });
   try {
     assert.equal((await post(`${engine.info.otlpHttpEndpoint}/v1/logs`, logsJson([{ body: 'old', time: '1' }]), JSON_CT)).status, 200);
     assert.equal((await post(`${engine.info.otlpHttpEndpoint}/v1/metrics`, metricsJson('old.gauge', 1, '1'), JSON_CT)).status, 200);
@@ -160,7 +160,7 @@ test('retention by age deletes log records and metric points as it does traces',
 
 test('retention by size trims the data received longest ago, whatever its signal', async () => {
   const dataDir = tempDataDir();
-  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxBytes: 600 * 1024 }, retentionIntervalMs: 200 });
+  const engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxBytes: 600 * 1024 }, retentionIntervalMs: 200 });
   const filler = 'lorem ipsum dolor sit amet '.repeat(80);
   try {
     // Oldest: a trace; then ~1 MB of logs; last: a metric point.

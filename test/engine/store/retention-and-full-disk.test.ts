@@ -43,7 +43,7 @@ function integrity(dir: string): string {
 
 test('retention by age deletes expired traces whole, with their search entries', async () => {
   const dataDir = tempDataDir();
-  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxAgeMs: 400 }, retentionIntervalMs: 100 });
+  const engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxAgeMs: 400 }, retentionIntervalMs: 100 });
   try {
     assert.equal(await send(engine, 1), 200);
     assert.equal((await engine.listTraces({ q: 'marker1' })).traces.length, 1);
@@ -64,7 +64,7 @@ test('retention by age deletes expired traces whole, with their search entries',
 test('retention by size deletes the traces received longest ago until the store fits', async () => {
   const dataDir = tempDataDir();
   const limit = 600 * 1024;
-  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxBytes: limit }, retentionIntervalMs: 200 });
+  const engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxBytes: limit }, retentionIntervalMs: 200 });
   try {
     for (let n = 0; n < 400; n++) assert.equal(await send(engine, n), 200);
     const newest = tid(0x9000 + 399);
@@ -88,7 +88,7 @@ test('a full store answers 503 with Retry-After, keeps what it stored, and resum
   const dataDir = tempDataDir();
   const hardLimitBytes = 1024 * 1024;
   // Retention allows more than the ceiling: nothing frees space by itself during the first phase.
-  let engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, hardLimitBytes, retentionIntervalMs: 3_600_000 });
+  let engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, hardLimitBytes, retentionIntervalMs: 3_600_000 });
   const acked: number[] = [];
   let full: Awaited<ReturnType<typeof post>> | null = null;
   try {
@@ -111,7 +111,7 @@ test('a full store answers 503 with Retry-After, keeps what it stored, and resum
   assert.equal(integrity(dataDir), 'ok');
 
   // Space returns (here: retention may now keep the store well under the ceiling) → ingest resumes.
-  engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, hardLimitBytes, retention: { maxBytes: 512 * 1024 }, retentionIntervalMs: 3_600_000 });
+  engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, hardLimitBytes, retention: { maxBytes: 512 * 1024 }, retentionIntervalMs: 3_600_000 });
   try {
     const statuses: number[] = [];
     for (let n = 5000; n < 5050; n++) statuses.push(await send(engine, n));
@@ -125,7 +125,7 @@ test('a full store answers 503 with Retry-After, keeps what it stored, and resum
 
 test('when compaction falls behind, new requests get 503 with Retry-After instead of queueing without bound', async () => {
   const dataDir = tempDataDir();
-  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, compactionBacklogLimit: 3000 });
+  const engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, compactionBacklogLimit: 3000 });
   try {
     // 160 protobuf requests of ~500 spans at once: acknowledging is fast, indexing is not.
     const traces = Array.from({ length: 160 }, () => recordAgentTrace({ toolCalls: 495 }));

@@ -11,7 +11,7 @@ import { tempDataDir } from '../../support/serve-process';
 
 test('a Claude Code session sent as log events and metrics only is a session with its turn; retention removes it with its data', async () => {
   const f = loadCodingAgentFixture('claude-code@2.1.332');
-  const engine = await startEngine({ dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxAgeMs: 1500 }, retentionIntervalMs: 200 });
+  const engine = await startEngine({ memory: false, dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxAgeMs: 1500 }, retentionIntervalMs: 200 });
   try {
     await replayFixture(f, engine.info.otlpHttpEndpoint);
     const page = await eventually(async () => {
