@@ -84,6 +84,22 @@ test('a memory process that dies is started again; ingest never noticed', async 
   }
 });
 
+test('switching the embedder re-embeds everything into an index of its own', async () => {
+  const first = await startTestEngine(undefined, { memory: HASHING });
+  await first.remember('notes', { text: 'The coffee machine is on the third floor.' });
+  await first.remember('notes', { text: 'Badges are renewed every January.' });
+  await first.close();
+  const engine = await startTestEngine(first.dataDir, { memory: { embedder: { kind: 'hashing', dim: 64 }, lowPriority: false } });
+  try {
+    const s = await until(engine, (st) => st.items === 2 && st.backlogSpans === 0, 'both notes embedded again');
+    assert.equal(s.embedder?.dim, 64);
+    const recalled = await engine.recall('notes', { query: 'coffee machine floor', k: 1 });
+    assert.match(recalled.items[0]!.text, /coffee machine/);
+  } finally {
+    await engine.close();
+  }
+});
+
 test('memory off: search and memory calls fail clearly; status says off', async () => {
   const engine = await startTestEngine();
   try {
