@@ -7,7 +7,7 @@
  * replayed as sent), and the UI in Chromium. Run after a build: `node --import tsx scripts/screenshots.ts`.
  */
 import { mkdirSync } from 'node:fs';
-import type { MemoryStatus, SessionListPage } from '../src-shared/contract';
+import type { SearchAnswer, SessionListPage } from '../src-shared/contract';
 import { join } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -75,11 +75,13 @@ try {
     await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-session.png') });
 
     // Search by meaning, once the memory has remembered the runs (it works at low priority).
-    for (const run of MEMORY_RUNS.map(recordConversation)) await exportSpans(demo.otlpHttp, 'protobuf', run.spans);
+    const remembered = MEMORY_RUNS.map(recordConversation);
+    for (const run of remembered) await exportSpans(demo.otlpHttp, 'protobuf', run.spans);
     const api = demo.api.replace(/\/$/, '');
-    for (let tries = 0; tries < 600; tries++) {
-      const status = (await (await fetch(`${api}/api/v1/memory/status`)).json()) as MemoryStatus;
-      if (status.backlogSpans === 0 && status.items > 0) break;
+    for (let tries = 0; ; tries++) {
+      const answer = (await (await fetch(`${api}/api/v1/search?q=${encodeURIComponent(PARAPHRASE_OF_FIRST)}`)).json()) as SearchAnswer;
+      if (answer.results[0]?.traceId === remembered[0]!.traceId) break;
+      if (tries > 600) throw new Error('the memory did not remember the runs in time');
       await new Promise((r) => setTimeout(r, 200));
     }
     await page.goto(`${api}/#/search?q=${encodeURIComponent(PARAPHRASE_OF_FIRST)}`);
