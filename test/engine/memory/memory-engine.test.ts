@@ -79,7 +79,8 @@ test('a memory process that dies is started again; ingest never noticed', async 
     const recalled = await engine.recall('notes', { query: 'coffee machine', k: 1 });
     assert.match(recalled.items[0]!.text, /coffee machine/);
     await until(engine, (s) => s.items >= 4 && s.backlogSpans === 0, 'remembered the run sent while it was down');
-    assert.notEqual(childPids()[0], memoryPid);
+    // The killed one may linger in the list a moment as a zombie; a new one runs beside it.
+    assert.ok(childPids().some((pid) => pid !== memoryPid), 'a new memory process runs');
   } finally {
     await engine.close();
   }
