@@ -4,6 +4,7 @@
  * fit to show the caller.
  */
 import {
+  CLEAR_ALL_CONFIRMATION,
   GENAI_KINDS,
   type AgentGraphOptions,
   type HexId,
@@ -339,4 +340,12 @@ export function parseMemoryPage(value: unknown): { limit: number; cursor?: strin
   const limit = optionalNumber(obj, 'limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_PAGE, `an integer from 1 to ${MAX_PAGE}`) ?? DEFAULT_PAGE;
   const cursor = optionalString(obj, 'cursor', 200);
   return cursor === undefined ? { limit } : { limit, cursor };
+}
+
+// ---- Clear data ----
+
+/** clearAllData's argument: the confirmation word, exactly (REST: `?confirm=delete-everything`). */
+export function parseClearAllConfirmation(value: unknown): typeof CLEAR_ALL_CONFIRMATION {
+  if (value !== CLEAR_ALL_CONFIRMATION) throw new ArgumentError(`deleting everything needs confirm=${CLEAR_ALL_CONFIRMATION}`);
+  return CLEAR_ALL_CONFIRMATION;
 }
