@@ -128,6 +128,9 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     listMemoryItems: (collection, page = {}) => json('GET', `/memory/${seg(collection)}${flat(page)}`),
     forget: async (collection, id) => (await json<null | false>('DELETE', `/memory/${seg(collection)}/${seg(id)}`, undefined, false)) !== false,
     getMemoryStatus: () => json('GET', '/memory/status'),
+    deleteTrace: (traceId) => json('DELETE', `/traces/${seg(traceId)}`, undefined, null),
+    deleteSession: (sessionId) => json('DELETE', `/sessions/${seg(sessionId)}`, undefined, null),
+    clearAllData: (confirm) => json('DELETE', `/data?confirm=${encodeURIComponent(confirm)}`),
   } satisfies ApiHandlers;
   return handlers;
 }

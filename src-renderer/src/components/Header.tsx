@@ -9,6 +9,7 @@ import { applyTheme, loadTheme, parseTheme, THEME_CHOICES, type ThemeChoice } fr
 import { useDataStore } from '../state/data-store';
 import { useUiStore } from '../state/ui-store';
 import { HeaderSearch } from './search/HeaderSearch';
+import { ClearAllDataButton } from './data/ClearAllDataButton';
 
 const THEME_LABELS: Record<ThemeChoice, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
@@ -80,6 +81,7 @@ export function Header() {
           connection === 'connecting' && <span className="muted">connecting…</span>
         )}
       </div>
+      <ClearAllDataButton />
       <select
         className="theme-switch"
         data-testid="theme-switch"
