@@ -763,6 +763,71 @@ export interface DeletedCounts {
 /** What `clearAllData` must be given, so no stray call (or a URL typed from memory) empties the store. */
 export const CLEAR_ALL_CONFIRMATION = 'delete-everything';
 
+/** One side of a compared step: the span it is in its own trace. */
+export interface CompareStepSide {
+  spanId: HexId;
+  /** The span's name. */
+  spanName: string;
+  /** ms from the trace's earliest start. */
+  startMs: number;
+  durationMs: number;
+  status: StatusCodeName;
+  /** Tokens the span reports itself (null when none); an agent's are its own span's, often its children's sum. */
+  tokens: number | null;
+  costUsd: number | null;
+  model: string | null;
+}
+
+/** A field that differs between the two sides of a matched step, as comparable text (null: absent on that side). */
+export interface CompareFieldDiff {
+  field: 'model' | 'input' | 'output' | 'arguments' | 'result' | 'status';
+  a: string | null;
+  b: string | null;
+}
+
+/**
+ * One aligned step of two runs (genai/compare.ts): `same` and `changed` have both sides, `removed`
+ * only `a` (the step is in the first run only), `added` only `b`.
+ */
+export interface CompareStep {
+  status: 'same' | 'changed' | 'added' | 'removed';
+  kind: 'agent' | 'llm' | 'tool';
+  /** The agent's or tool's name; for an LLM call its model (the `b` side's when both exist). */
+  name: string;
+  /** The agent the step runs in (null at the top level). */
+  agent: string | null;
+  /** Nesting under agents, 0 at the top. */
+  depth: number;
+  a?: CompareStepSide;
+  b?: CompareStepSide;
+  /** Present on `changed` steps. */
+  diffs?: CompareFieldDiff[];
+  /** b − a; a missing side counts as 0. */
+  delta: { tokens: number; costUsd: number; durationMs: number };
+}
+
+/** One run's totals in a comparison: tokens and cost over the innermost spans reporting usage, as the trace rollup counts them. */
+export interface CompareRunTotals {
+  traceId: HexId;
+  rootName: string;
+  serviceName: string;
+  startTimeUnixNano: NanoString;
+  sessionId: string | null;
+  tokens: number;
+  /** null when no call has a price. */
+  costUsd: number | null;
+  durationMs: number;
+  spanCount: number;
+  llmCalls: number;
+  toolCalls: number;
+  errors: number;
+}
+
+export interface CompareResult {
+  steps: CompareStep[];
+  totals: { a: CompareRunTotals; b: CompareRunTotals };
+}
+
 export type Unsubscribe = () => void;
 
 export interface FlowtraceApi {
@@ -814,11 +879,13 @@ export interface FlowtraceApi {
   deleteSession(sessionId: string): Promise<DeletedCounts | null>;
   /** Deletes every trace, log record, metric point and session; `confirm` must be CLEAR_ALL_CONFIRMATION. */
   clearAllData(confirm: typeof CLEAR_ALL_CONFIRMATION): Promise<DeletedCounts>;
+  /** Two runs' agents, LLM calls and tool calls aligned (genai/compare.ts); null when either trace is unknown. */
+  compareTraces(a: HexId, b: HexId): Promise<CompareResult | null>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

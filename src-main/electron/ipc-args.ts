@@ -128,4 +128,8 @@ export const ARG_PARSERS = {
     arity('clearAllData', args, 1, 1);
     return [parseClearAllConfirmation(args[0])];
   },
+  compareTraces(args) {
+    arity('compareTraces', args, 2, 2);
+    return [parseTraceId(args[0]), parseTraceId(args[1])];
+  },
 } satisfies ArgParsers;

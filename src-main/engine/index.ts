@@ -28,6 +28,7 @@ import type { MemoryStatus } from '../../src-shared/contract';
 import { MemoryService } from './memory/memory-service';
 import { defaultModelDir } from './memory/model-dir';
 import { parsePrices } from './genai/prices';
+import { compareTraces } from './genai/compare';
 import type { Engine, EngineOptions } from './engine-types';
 import { StoreClient } from './store/client';
 import type { WorkerEvent } from './store/protocol';
@@ -222,6 +223,15 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     clearAllData: async (confirm) => {
       parseClearAllConfirmation(confirm);
       return store.request({ op: 'clearAll' });
+    },
+    // Two full reads (messages included) and a pure alignment here rather than a store op: the
+    // worker already answers getTrace, and the alignment needs nothing it alone has.
+    compareTraces: async (a, b) => {
+      const [ta, tb] = await Promise.all([
+        store.request({ op: 'getTrace', traceId: parseTraceId(a) }),
+        store.request({ op: 'getTrace', traceId: parseTraceId(b) }),
+      ]);
+      return ta && tb ? compareTraces(ta, tb) : null;
     },
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {

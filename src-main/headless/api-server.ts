@@ -143,6 +143,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (path === '/api/v1/traces') {
       return sendJson(res, 200, await api.listTraces(traceListQueryFromParams(url.searchParams)));
     }
+    if (path === '/api/v1/compare') {
+      const a = url.searchParams.get('a');
+      const b = url.searchParams.get('b');
+      if (!a || !b) return sendJson(res, 400, { error: 'a and b (trace ids) are required' });
+      const found = await api.compareTraces(a, b);
+      return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'trace not found' });
+    }
     const one = /^\/api\/v1\/traces\/([^/]+)$/.exec(path);
     if (one) {
       const trace = await api.getTrace(decodeURIComponent(one[1]!));

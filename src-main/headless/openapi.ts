@@ -138,6 +138,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
     parameters: [TRACE_ID, SPAN_ID], responses: { 200: ok('Span'), 400: BAD_REQUEST, 404: error('No such span.') },
   },
   {
+    method: 'get', path: '/api/v1/compare', operationId: 'compareTraces', tag: 'traces', summary: "Two runs' agents, LLM calls and tool calls aligned",
+    description: 'Steps align by the agent they run in, name and order; `changed` steps carry the differing prompt, output, tool arguments or result, model or status as text.',
+    parameters: [
+      { ...query('a', 'The first trace (32 hex).', { type: 'string', pattern: TRACE_ID_PATTERN }), required: true },
+      { ...query('b', 'The second trace (32 hex).', { type: 'string', pattern: TRACE_ID_PATTERN }), required: true },
+    ],
+    responses: { 200: ok('CompareResult'), 400: BAD_REQUEST, 404: error('Either trace is unknown.') },
+  },
+  {
     method: 'get', path: '/api/v1/sessions', operationId: 'listSessions', tag: 'sessions', summary: 'Sessions (conversations), most recent activity first',
     parameters: page(500, 50), responses: { 200: ok('SessionListPage'), 400: BAD_REQUEST },
   },

@@ -107,6 +107,7 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     getSpan: (traceId, spanId) => json('GET', `/traces/${seg(traceId)}/spans/${seg(spanId)}`, undefined, null),
     listSessions: (query) => json('GET', `/sessions${flat(query)}`),
     getSession: (sessionId) => json('GET', `/sessions/${seg(sessionId)}`, undefined, null),
+    compareTraces: (a, b) => json('GET', `/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, undefined, null),
     getAgentGraph: (traceId, options = {}) => json('GET', `/traces/${seg(traceId)}/graph${flat(options)}`, undefined, null),
     getStats: () => json('GET', '/stats'),
     getInfo: () => json('GET', '/info'),

@@ -233,6 +233,13 @@ describe('every route answers what the document says, with real data', () => {
     await call(`/api/v1/traces/${run.traceId}/spans/00000000000000ff`, 404);
   });
 
+  test('compare two runs', async () => {
+    await call(`/api/v1/compare?a=${run.traceId}&b=${turn1.traceId}`, 200);
+    await call(`/api/v1/compare?a=${run.traceId}&b=${'0'.repeat(31)}1`, 404);
+    await call(`/api/v1/compare?a=${run.traceId}`, 400);
+    await call(`/api/v1/compare?a=nothex&b=${run.traceId}`, 400);
+  });
+
   test('sessions: from spans, and from a coding agent\'s log events and metrics', async () => {
     const page = await call<SessionListPage>('/api/v1/sessions', 200);
     const claudeSession = page.sessions.find((s) => s.serviceName === 'claude-code');

@@ -47,6 +47,7 @@ test('every read answers what the engine answers in process', async () => {
     ['listMetricNames', (api) => api.listMetricNames()],
     ['exportTraceOtlp', (api) => api.exportTraceOtlp(id)],
     ['getInfo', (api) => api.getInfo()],
+    ['compareTraces', (api) => api.compareTraces(id, id)],
   ];
   for (const [name, read] of pairs) assert.deepEqual(await read(rest), await read(engine), name);
   assert.equal((await rest.listTraces({})).traces[0]?.traceId, id);
@@ -69,6 +70,7 @@ test('unknown things are null; refusals carry the server message; no server is o
   assert.equal(await rest.getSpan(run.traceId, 'ffffffffffffffff'), null);
   assert.equal(await rest.getSession('nobody'), null);
   assert.equal(await rest.exportTraceOtlp(none), null);
+  assert.equal(await rest.compareTraces(run.traceId, none), null);
   await assert.rejects(rest.getTrace('xyz'), { name: 'RestApiError', status: 400, message: 'traceId must be 32 hex characters' });
   await assert.rejects(rest.listTraces({ kind: 'banana' as never }), /kind/);
   // Memory is off in this engine: said as the engine says it.

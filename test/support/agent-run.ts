@@ -40,7 +40,11 @@ const text = (role: string, content: string) => ({ role, parts: [{ type: 'text',
  * `handoffSpan`: the handoff is also a tool span, `transfer_to_booking_agent` with no arguments and
  * no result, as the OpenAI Agents SDK records the handoff tool it offers the model.
  */
-export function recordAgentRun(options: { serviceName?: string; startMs?: number; handoffSpan?: boolean } = {}): AgentRun {
+/**
+ * `extraTool`: one more tool call by the planner (`get_weather`, which no model asked for), and
+ * `finalAnswer`: another final answer; the compare tests record two runs that differ by these alone.
+ */
+export function recordAgentRun(options: { serviceName?: string; startMs?: number; handoffSpan?: boolean; extraTool?: boolean; finalAnswer?: string } = {}): AgentRun {
   const memory = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'trip-planner', 'service.version': '1.4.2' }),
@@ -115,6 +119,7 @@ export function recordAgentRun(options: { serviceName?: string; startMs?: number
   failedHotel.addEvent('exception', { 'exception.type': 'TimeoutError', 'exception.message': 'hotel API timed out after 1000 ms' }, t0 + 4600);
   const hotels = [{ hotel: 'Memmo Alfama', per_night_eur: 210 }, { hotel: 'Casa do Principe', per_night_eur: 145 }];
   const hotelRetry = tool('search_hotels', 'call_ht_1', 4650, 5250, { city: 'Lisbon', nights: 3, guests: 2 }, hotels, planner);
+  if (options.extraTool) tool('get_weather', 'call_wx_1', 5255, 5295, { city: 'Lisbon', month: 'May' }, { forecast: 'sunny, 24 °C' }, planner);
   const secondChat = chat('gpt-4o', 'openai', 5300, 6350, [2410, 96],
     [
       text('user', ASK),
@@ -146,7 +151,7 @@ export function recordAgentRun(options: { serviceName?: string; startMs?: number
     booking);
   const finalChat = chat('gpt-4o', 'openai', 8820, 9150, [2650, 141],
     [text('user', ASK)],
-    [text('assistant', 'Your trip: TP 553 on 16 May (176 EUR each way) and 3 nights at Casa do Principe (435 EUR). Total about 787 EUR for two.')],
+    [text('assistant', options.finalAnswer ?? 'Your trip: TP 553 on 16 May (176 EUR each way) and 3 nights at Casa do Principe (435 EUR). Total about 787 EUR for two.')],
     planner);
 
   // Children end before parents, as the SDK would export them.

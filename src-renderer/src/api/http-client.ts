@@ -6,6 +6,7 @@ import type {
   AgentGraphOptions,
   CLEAR_ALL_CONFIRMATION,
   CollectionName,
+  CompareResult,
   DeletedCounts,
   EngineInfo,
   FlowtraceApi,
@@ -165,6 +166,14 @@ export function createHttpApi(): FlowtraceApi {
       const obj = expectObject(await getJson(path), path, ['sessions', 'nextCursor']);
       if (!Array.isArray(obj.sessions)) throw new Error(`unexpected response from ${BASE}${path}: sessions is not an array`);
       return obj as unknown as SessionListPage;
+    },
+    async compareTraces(a: HexId, b: HexId): Promise<CompareResult | null> {
+      const path = `/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
+      const body = await getJson(path, true);
+      if (body === null) return null;
+      const obj = expectObject(body, path, ['steps', 'totals']);
+      if (!Array.isArray(obj.steps)) throw new Error(`unexpected response from ${BASE}${path}: steps is not an array`);
+      return obj as unknown as CompareResult;
     },
     async getAgentGraph(traceId: HexId, options: AgentGraphOptions = {}): Promise<AgentGraph | null> {
       const path = `/traces/${encodeURIComponent(traceId)}/graph${options.collapse ? `?collapse=${options.collapse}` : ''}`;
