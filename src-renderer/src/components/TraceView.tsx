@@ -9,6 +9,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { costLabel, formatDuration, formatTokens } from '../lib/format';
 import { handoffsOf } from '../lib/graph/handoff';
+import { formatRoute } from '../lib/route';
 import { traceTotals } from '../lib/graph/totals';
 import { rowFacts } from '../lib/timeline/genai-facts';
 import { formatNanoFull, formatNanoLocal } from '../lib/time';
@@ -71,6 +72,9 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
           </button>
         )}
         <SimilarRunsLink traceId={traceId} />
+        <a className="bar-button" data-testid="compare-with" href={formatRoute({ view: 'compare', a: traceId, b: null })} title="Compare this run with another">
+          Compare with…
+        </a>
         <ExportTraceButtons traceId={traceId} />
         {outline && outline.spanIds.length > 0 && <DeleteTraceButton traceId={traceId} spanCount={outline.spanIds.length} />}
       </div>

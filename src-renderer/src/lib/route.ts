@@ -8,6 +8,7 @@
 //                              similarTrace (+ similarSpan) for "similar runs" instead of q
 //   #/memory                   the memory collections
 //   #/memory/{collection}      one collection
+//   #/compare?a=…&b=…          two runs compared (either may be missing: the page asks for it)
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
 import type { SearchMode } from '../../../src-shared/contract';
 
@@ -38,7 +39,8 @@ export type Route =
   | { view: 'sessions' }
   | { view: 'session'; sessionId: string }
   | SearchRoute
-  | { view: 'memory'; collection?: string };
+  | { view: 'memory'; collection?: string }
+  | { view: 'compare'; a: string | null; b: string | null };
 
 const HEX = /^[0-9a-f]+$/;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
@@ -64,6 +66,14 @@ export function parseRoute(hash: string): Route {
     return id === '' ? { view: 'sessions' } : { view: 'session', sessionId: id };
   }
   if (parts[0] === 'search') return parseSearch(new URLSearchParams(search));
+  if (parts[0] === 'compare') {
+    const params = new URLSearchParams(search);
+    const id = (k: string): string | null => {
+      const v = params.get(k)?.toLowerCase() ?? '';
+      return HEX.test(v) ? v : null;
+    };
+    return { view: 'compare', a: id('a'), b: id('b') };
+  }
   if (parts[0] === 'memory') {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
@@ -95,6 +105,13 @@ export function formatRoute(route: Route): string {
   if (route.view === 'list') return '#/';
   if (route.view === 'sessions') return '#/sessions';
   if (route.view === 'session') return `#/sessions/${encodeURIComponent(route.sessionId)}`;
+  if (route.view === 'compare') {
+    const params = new URLSearchParams();
+    if (route.a) params.set('a', route.a);
+    if (route.b) params.set('b', route.b);
+    const s = params.toString();
+    return s ? `#/compare?${s}` : '#/compare';
+  }
   if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
   if (route.view === 'search') {
     const params = new URLSearchParams();
