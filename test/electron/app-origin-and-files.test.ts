@@ -65,4 +65,8 @@ test('IPC arguments are checked against the contract; extra or malformed argumen
   assert.throws(() => ARG_PARSERS.deleteSession(['']), /non-empty/);
   assert.deepEqual(ARG_PARSERS.clearAllData(['delete-everything']), ['delete-everything']);
   for (const bad of [[], ['yes'], ['DELETE-EVERYTHING'], [true]]) assert.throws(() => ARG_PARSERS.clearAllData(bad), /argument|confirm=delete-everything/);
+  // Compare: two trace ids, exactly.
+  assert.deepEqual(ARG_PARSERS.compareTraces(['AB'.repeat(16), 'cd'.repeat(16)]), ['ab'.repeat(16), 'cd'.repeat(16)]);
+  assert.throws(() => ARG_PARSERS.compareTraces(['ab'.repeat(16)]), /takes 2 argument/);
+  assert.throws(() => ARG_PARSERS.compareTraces(['ab'.repeat(16), 'x']), /32 hex/);
 });
