@@ -7,11 +7,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { recordAgentRun, type AgentRun } from '../test/support/agent-run';
+import { recordAgentRun, recordLateSpan, type AgentRun } from '../test/support/agent-run';
 import { eventually } from '../test/support/engine';
 import { exportSpans } from '../test/support/otel';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
-import { launchBrowser, openWatchedPage, type WatchedPage } from './support/browser';
+import { launchBrowser, markDocument, openWatchedPage, type WatchedPage } from './support/browser';
 
 let server: ServeProcess | undefined;
 let browser: Browser | undefined;
@@ -89,5 +89,17 @@ test('a step links through to its span in its trace', async () => {
   // Back returns to the comparison.
   await page.goBack();
   await page.getByTestId('compare-steps').waitFor();
+  assert.deepEqual(ui.pageErrors, []);
+});
+
+test('a span arriving late in one of the runs updates the comparison live', async () => {
+  const { page } = ui;
+  await page.getByTestId('compare-steps').waitFor();
+  const stillSameDocument = await markDocument(page);
+  const late = recordLateSpan(b, 'execute_tool send_itinerary', 9100);
+  await exportSpans(server!.otlpHttp, 'protobuf', late.spans);
+  await page.getByText('12 same · 1 changed · 2 added · 0 removed').waitFor();
+  assert.match((await page.locator('[data-testid="compare-step"][data-status="added"]').allTextContents()).join(' '), /send_itinerary/);
+  assert.ok(await stillSameDocument(), 'updated in place, not reloaded');
   assert.deepEqual(ui.pageErrors, []);
 });

@@ -10,12 +10,27 @@ import { api, errorMessage } from '../../api';
 import { signed, wordDiff } from '../../lib/compare/word-diff';
 import { formatRoute } from '../../lib/route';
 import { useDataStore } from '../../state/data-store';
+import { tickTouches } from '../../state/loaders';
 
 type Loaded<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: T };
 
-/** Loads again on a new key or an ingest tick, as the session pages do. */
-function useLoaded<T>(load: () => Promise<T>, key: string): Loaded<T> {
-  const tick = useDataStore((s) => s.counts);
+/**
+ * Loads again on a new key, or on an ingest tick that may touch `watch` (any tick when it is null,
+ * as the session pages do): two 1k-span runs are ~150 ms of reads, not to be spent on every tick of
+ * an unrelated busy ingest.
+ */
+function useLoaded<T>(load: () => Promise<T>, key: string, watch: string[] | null = null): Loaded<T> {
+  const counts = useDataStore((s) => s.counts);
+  const [touched, setTouched] = useState(0);
+  const watchKey = watch?.join(',') ?? null;
+  useEffect(() => {
+    if (watchKey === null) return;
+    const ids = watchKey.split(',');
+    return api.onIngest((tick) => {
+      if (ids.some((id) => tickTouches(tick, id))) setTouched((n) => n + 1);
+    });
+  }, [watchKey]);
+  const tick = watchKey === null ? counts : touched;
   const [loaded, setLoaded] = useState<{ key: string; value: Loaded<T> }>({ key, value: { state: 'loading' } });
   useEffect(() => {
     let live = true;
@@ -107,7 +122,7 @@ function RunPicker({ a, b }: { a: string | null; b: string | null }) {
 }
 
 function Comparison({ a, b }: { a: string; b: string }) {
-  const loaded = useLoaded(() => api.compareTraces(a, b), `${a}/${b}`);
+  const loaded = useLoaded(() => api.compareTraces(a, b), `${a}/${b}`, [a, b]);
   if (loaded.state === 'loading') return <p className="muted">Comparing…</p>;
   if (loaded.state === 'error') return <p role="alert">Could not compare: {loaded.message}</p>;
   if (loaded.data === null) return <p role="alert">One of the two traces is not stored (deleted, or never received).</p>;
