@@ -1,6 +1,6 @@
 /**
  * Writes the README's screenshots (docs/screenshot-list.png, docs/screenshot-trace-light.png and
- * -dark.png, docs/screenshot-session.png, -search.png, -memory.png): a real `flowtrace serve` (with
+ * -dark.png, docs/screenshot-session.png, -search.png, -memory.png, -compare.png): a real `flowtrace serve` (with
  * its memory), believable agent runs recorded
  * with the real SDK and sent by the real exporter (the trace page shows the multi-agent run of
  * test/support/agent-run.ts; the session page a real Claude Code run, its captured telemetry
@@ -18,6 +18,8 @@ import { recordAgentRun } from '../test/support/agent-run';
 import { MEMORY_RUNS, PARAPHRASE_OF_FIRST, recordConversation } from '../test/support/memory-runs';
 import { loadCodingAgentFixture, replayFixture } from '../test/support/coding-agent-fixtures';
 import { launchBrowser, openWatchedPage, spanRow, traceRow } from '../e2e/support/browser';
+
+const COMPARE_ANSWER = 'Your trip: TP 553 on 16 May and 3 nights at Casa do Principe. Expect sun, around 24 °C. Total about 787 EUR for two.';
 
 const browser = await launchBrowser();
 try {
@@ -100,6 +102,14 @@ try {
     await page.getByTestId('memory-recall-input').press('Enter');
     await page.getByTestId('recalled-item').first().waitFor();
     await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-memory.png') });
+
+    // Last, so the other pictures do not list it: the trip run again, with one more tool call and
+    // another answer, compared with the first.
+    const again = recordAgentRun({ startMs: now - 4_000, extraTool: true, finalAnswer: COMPARE_ANSWER });
+    await exportSpans(demo.otlpHttp, 'protobuf', again.spans);
+    await page.goto(`${demo.api.replace(/\/$/, '')}/#/compare?a=${trip.traceId}&b=${again.traceId}`);
+    await page.getByText('1 changed · 1 added').waitFor();
+    await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-compare.png') });
   } finally {
     await shot.page.context().close();
     await demo.stop();

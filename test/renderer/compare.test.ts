@@ -25,6 +25,8 @@ test('word diff: changed words marked, the rest kept as it was', () => {
   assert.equal(render('', 'new text'), '{+new text+}');
   assert.equal(render('old', ''), '[-old-]');
   assert.equal(render('Sunny. Total 787', 'Total 787 EUR'), '[-Sunny. -]Total 787{+ EUR+}');
+  // Alternating deletions and insertions across spaces read as one deletion, then one insertion.
+  assert.equal(render('Total (435 EUR). Done', 'Total Expect sun, 24 °C. Done'), 'Total [-(435 EUR).-]{+Expect sun, 24 °C.+} Done');
   // Every chunk of a diff puts a back together on the `same`+`del` side and b on `same`+`ins`.
   const a = 'the quick brown fox jumps over the lazy dog';
   const b = 'the quick red fox leaps over a lazy cat';

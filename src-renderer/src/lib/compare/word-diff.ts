@@ -57,6 +57,37 @@ export function wordDiff(a: string, b: string): DiffChunk[] {
     }
   }
   push('same', x.slice(hx).join(''));
+  return regroup(out);
+}
+
+/**
+ * A change whose deleted and inserted words alternate across single spaces ("[-(435-] {+Expect+}
+ * [-EUR).-]") reads as one deletion then one insertion: whitespace-only `same` chunks between
+ * changes join both sides.
+ */
+function regroup(chunks: DiffChunk[]): DiffChunk[] {
+  const out: DiffChunk[] = [];
+  for (let i = 0; i < chunks.length; ) {
+    if (chunks[i]!.op === 'same') {
+      out.push(chunks[i++]!);
+      continue;
+    }
+    let del = '';
+    let ins = '';
+    let j = i;
+    for (; j < chunks.length; j++) {
+      const c = chunks[j]!;
+      if (c.op === 'del') del += c.text;
+      else if (c.op === 'ins') ins += c.text;
+      else if (/^\s+$/.test(c.text) && j + 1 < chunks.length && chunks[j + 1]!.op !== 'same') {
+        del += c.text;
+        ins += c.text;
+      } else break;
+    }
+    if (del !== '') out.push({ op: 'del', text: del });
+    if (ins !== '') out.push({ op: 'ins', text: ins });
+    i = j;
+  }
   return out;
 }
 
