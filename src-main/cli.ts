@@ -16,7 +16,7 @@ import { DEFAULT_RETENTION } from './engine/store/retention';
 import { startApiServer } from './headless/api-server';
 import { defaultDataDir } from './headless/data-dir';
 import { readPriceOverrides } from './engine/genai/price-overrides-file';
-import { CliUsageError, MEMORY_USAGE, memoryCommand, searchCommand } from './cli-memory';
+import { CliUsageError, MEMORY_USAGE, memoryCommand, searchCommand } from './cli/memory';
 import type { EmbedderConfig } from './engine/memory/memory-protocol';
 
 const USAGE = `Usage:

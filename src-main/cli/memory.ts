@@ -4,7 +4,7 @@
  * `--json` for scripts (the API's own answer, unchanged).
  */
 import { parseArgs } from 'node:util';
-import type { MemoryCollectionInfo, RecalledItem, SearchAnswer } from '../src-shared/contract';
+import type { MemoryCollectionInfo, RecalledItem, SearchAnswer } from '../../src-shared/contract';
 
 export const MEMORY_USAGE = `  flowtrace search QUERY [--mode hybrid|semantic|text] [--limit N] [--service S] [--model M]
                    [--agent A] [--session ID] [--json] [--api URL]
