@@ -9,13 +9,14 @@ import { backupCommand, restoreCommand } from './backup';
 import { UsageError, wantsHelp, type Command } from './command';
 import { memoryCommand, searchCommand } from './memory';
 import { serveCommand } from './serve';
+import { tailCommand } from './tail';
 import { tracesCommand } from './traces';
 
 export const COMMAND_GROUPS: ReadonlyArray<{ title: string; commands: readonly Command[] }> = [
   { title: 'Run Flowtrace', commands: [serveCommand] },
   {
     title: `Ask the running Flowtrace (desktop app or serve) at --url (or $FLOWTRACE_URL; default ${DEFAULT_API_URL})`,
-    commands: [tracesCommand, searchCommand, memoryCommand],
+    commands: [tracesCommand, tailCommand, searchCommand, memoryCommand],
   },
   { title: 'Data directory', commands: [backupCommand, restoreCommand] },
 ];
