@@ -8,6 +8,7 @@ import { DEFAULT_API_URL } from './api-client';
 import { backupCommand, restoreCommand } from './backup';
 import { UsageError, wantsHelp, type Command } from './command';
 import { memoryCommand, searchCommand } from './memory';
+import { exportCommand, importCommand } from './otlp-files';
 import { serveCommand } from './serve';
 import { tailCommand } from './tail';
 import { tracesCommand } from './traces';
@@ -16,7 +17,7 @@ export const COMMAND_GROUPS: ReadonlyArray<{ title: string; commands: readonly C
   { title: 'Run Flowtrace', commands: [serveCommand] },
   {
     title: `Ask the running Flowtrace (desktop app or serve) at --url (or $FLOWTRACE_URL; default ${DEFAULT_API_URL})`,
-    commands: [tracesCommand, tailCommand, searchCommand, memoryCommand],
+    commands: [tracesCommand, tailCommand, exportCommand, importCommand, searchCommand, memoryCommand],
   },
   { title: 'Data directory', commands: [backupCommand, restoreCommand] },
 ];
