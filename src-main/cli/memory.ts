@@ -92,18 +92,18 @@ Options:
   --limit N        list: at most N items
 ${URL_USAGE}
 Examples:
-  flowtrace memory remember notes "Staging passwords rotate on Mondays" --metadata '{"team":"infra"}'
+  flowtrace memory remember notes "Staging passwords rotate on Mondays" --metadata '{"team":"ops"}'
   flowtrace memory recall notes "when do test credentials change" --k 3
 `,
   async run(argv) {
-    const [sub, ...rest] = argv;
-    const { values, positionals } = parse(rest, {
+    const { values, positionals: words } = parse(argv, {
       ...URL_OPTIONS,
       metadata: { type: 'string' },
       k: { type: 'string' },
       filter: { type: 'string' },
       limit: { type: 'string' },
     });
+    const [sub, ...positionals] = words;
     const api = () => new ApiClient(apiBase(values));
     const path = (c: string) => `/api/v1/memory/${encodeURIComponent(c)}`;
     switch (sub) {

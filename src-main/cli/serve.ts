@@ -62,8 +62,8 @@ Options:
   --otlp-grpc-port N     OTLP/gRPC receiver port (default 4317; 0 = any free port)
   --otlp-host ADDR       address of both OTLP receivers (default 127.0.0.1); any other address
                          needs --otlp-token, because the network can then reach them
-  --otlp-token TOKEN     bearer token the OTLP receivers require (or $FLOWTRACE_OTLP_TOKEN); exporters
-                         send OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer TOKEN"
+  --otlp-token TOKEN     bearer token the OTLP receivers require (or $FLOWTRACE_OTLP_TOKEN);
+                         exporters send OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer TOKEN"
   --otlp-allow-origin O  a browser origin (e.g. http://localhost:5173) allowed to send OTLP/HTTP,
                          with CORS for it; repeatable; none by default
   --prices FILE          your model prices, JSON {"model": {"input": USD/1M tokens, "output": …,

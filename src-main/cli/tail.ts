@@ -159,7 +159,6 @@ async function follow(api: ApiClient, filter: SpanFilter, json: boolean): Promis
   let socket: WebSocket | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
 
-  note(`following spans at ${api.base} (Ctrl-C to stop)`);
   if (!json) out(s.bold(TAIL_HEADER));
 
   const remember = (traceId: string): Set<string> => {
@@ -221,10 +220,14 @@ async function follow(api: ApiClient, filter: SpanFilter, json: boolean): Promis
 
   const wsUrl = `${api.base.replace(/^http/, 'ws')}/api/v1/ws`;
   let lost = false;
+  let opened = false;
   const connect = (delayMs: number) => {
     const ws = new WebSocket(wsUrl);
     socket = ws;
     ws.on('open', () => {
+      // Said once the socket is open: from here on no span is missed (scripts wait for this line).
+      if (!opened) note(`following spans at ${api.base} (Ctrl-C to stop)`);
+      opened = true;
       if (lost) {
         note('reconnected');
         lost = false;
