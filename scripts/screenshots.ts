@@ -1,12 +1,13 @@
 /**
  * Writes the README's screenshots (docs/screenshot-list.png, docs/screenshot-trace-light.png and
- * -dark.png, docs/screenshot-session.png): a real `flowtrace serve`, believable agent runs recorded
+ * -dark.png, docs/screenshot-session.png, -search.png, -memory.png): a real `flowtrace serve` (with
+ * its memory), believable agent runs recorded
  * with the real SDK and sent by the real exporter (the trace page shows the multi-agent run of
  * test/support/agent-run.ts; the session page a real Claude Code run, its captured telemetry
  * replayed as sent), and the UI in Chromium. Run after a build: `node --import tsx scripts/screenshots.ts`.
  */
 import { mkdirSync } from 'node:fs';
-import type { SessionListPage } from '../src-shared/contract';
+import type { SearchAnswer, SessionListPage } from '../src-shared/contract';
 import { join } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -14,13 +15,14 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type Readabl
 import { REPO_ROOT, startServe } from '../test/support/serve-process';
 import { exportSpans } from '../test/support/otel';
 import { recordAgentRun } from '../test/support/agent-run';
+import { MEMORY_RUNS, PARAPHRASE_OF_FIRST, recordConversation } from '../test/support/memory-runs';
 import { loadCodingAgentFixture, replayFixture } from '../test/support/coding-agent-fixtures';
 import { launchBrowser, openWatchedPage, spanRow, traceRow } from '../e2e/support/browser';
 
 const browser = await launchBrowser();
 try {
   // Its own server, so the pictures show only believable runs, not this file's test fixtures.
-  const demo = await startServe();
+  const demo = await startServe({ args: ['--embedder', 'local'] });
   const shot = await openWatchedPage(browser, demo.api, { width: 1440, height: 900 });
   try {
     const now = Date.now();
@@ -71,6 +73,33 @@ try {
     await page.getByTestId('session-view').waitFor();
     await page.getByTestId('llm-call-cost').first().waitFor();
     await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-session.png') });
+
+    // Search by meaning, once the memory has remembered the runs (it works at low priority).
+    const remembered = MEMORY_RUNS.map(recordConversation);
+    for (const run of remembered) await exportSpans(demo.otlpHttp, 'protobuf', run.spans);
+    const api = demo.api.replace(/\/$/, '');
+    for (let tries = 0; ; tries++) {
+      const answer = (await (await fetch(`${api}/api/v1/search?q=${encodeURIComponent(PARAPHRASE_OF_FIRST)}`)).json()) as SearchAnswer;
+      if (answer.results[0]?.traceId === remembered[0]!.traceId) break;
+      if (tries > 600) throw new Error('the memory did not remember the runs in time');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await page.goto(`${api}/#/search?q=${encodeURIComponent(PARAPHRASE_OF_FIRST)}`);
+    await page.getByTestId('search-result').first().waitFor();
+    await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-search.png') });
+
+    for (const text of [
+      'The staging database password rotates every Monday at 09:00 UTC; the new one is in the vault under staging/db.',
+      'Deploys are frozen from December 20 to January 3; hotfixes need a second reviewer.',
+      'The flaky checkout test fails when the payment sandbox is slow; rerun it before blaming the change.',
+    ]) {
+      await fetch(`${api}/api/v1/memory/team-notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    }
+    await page.goto(`${api}/#/memory/team-notes`);
+    await page.getByTestId('memory-recall-input').fill('when do test credentials change');
+    await page.getByTestId('memory-recall-input').press('Enter');
+    await page.getByTestId('recalled-item').first().waitFor();
+    await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-memory.png') });
   } finally {
     await shot.page.context().close();
     await demo.stop();

@@ -33,6 +33,8 @@ export class MemoryService {
   private restartTimer: NodeJS.Timeout | null = null;
   private nudgeTimer: NodeJS.Timeout | null = null;
   private lastError: string | null = null;
+  /** It could not start (a missing or damaged model, a refused endpoint): starting again would not help. */
+  private failed = false;
   private embedder: MemoryStatus['embedder'] = null;
 
   constructor(
@@ -66,8 +68,13 @@ export class MemoryService {
     if (!this.ready) {
       return { enabled: true, embedder: this.embedder, items: 0, backlogSpans: 0, skippedSpans: 0, lastError: this.lastError ?? 'memory is starting' };
     }
-    const s = await this.call('status');
-    return { enabled: true, ...s, lastError: s.lastError ?? this.lastError };
+    // It may exit while asked; a status read never throws.
+    try {
+      const s = await this.call('status');
+      return { enabled: true, ...s, lastError: s.lastError ?? this.lastError };
+    } catch (err) {
+      return { enabled: true, embedder: this.embedder, items: 0, backlogSpans: 0, skippedSpans: 0, lastError: (err as Error).message };
+    }
   }
 
   /** New spans were stored: the feed may have work (coalesced). */
@@ -105,6 +112,7 @@ export class MemoryService {
   private whenReady(): Promise<void> {
     if (this.ready) return Promise.resolve();
     if (this.closing) return Promise.reject(new Error('memory is shutting down'));
+    if (this.failed) return Promise.reject(new Error(`memory is not available: ${this.lastError ?? 'it could not start'}`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== done);
@@ -112,7 +120,8 @@ export class MemoryService {
       }, READY_WAIT_MS);
       const done = () => {
         clearTimeout(timer);
-        resolve();
+        if (this.ready) resolve();
+        else reject(new Error(`memory is not available: ${this.lastError ?? 'it could not start'}`));
       };
       this.waiters.push(done);
     });
@@ -130,7 +139,9 @@ export class MemoryService {
         return;
       case 'init-failed':
         this.lastError = msg.message;
+        this.failed = true;
         this.log(`memory could not start: ${msg.message}`);
+        for (const w of this.waiters.splice(0)) w();
         return;
       case 'response': {
         const p = this.pending.get(msg.id);
@@ -167,7 +178,7 @@ export class MemoryService {
     const why = `memory process exited (${signal ?? `code ${code}`})`;
     for (const p of this.pending.values()) p.reject(new Error(why));
     this.pending.clear();
-    if (this.closing) return;
+    if (this.closing || this.failed) return;
     this.lastError ??= why;
     const delay = RESTART_DELAYS_MS[Math.min(this.restarts, RESTART_DELAYS_MS.length - 1)]!;
     this.restarts++;

@@ -189,8 +189,10 @@ class StoreWorker {
       this.scheduleFlush();
       return;
     }
-    // Metrics only observe, and must not wait or change what they measure.
-    if (req.op === 'metrics') return this.serve(id, req);
+    // Metrics only observe, and must not wait or change what they measure. The memory follows
+    // compaction (it reads indexed rows by row id), so its reads need not force one either: under
+    // heavy ingest that would break compaction's slices for nothing.
+    if (req.op === 'metrics' || req.op === 'memoryFeed' || req.op === 'tracesExist') return this.serve(id, req);
     // Queries see every acknowledged span: a read waits (briefly) for the span-decode worker to
     // answer for every request acknowledged before it, rather than decoding them a second time here.
     this.waitingReads.push({ id, req, afterSeq: this.lastAppendedSeq });

@@ -17,8 +17,8 @@ import type {
   MetricNameInfo,
   MetricPointPage,
   MetricPointQuery,
-  RecallQuery,
   RecalledItem,
+  RecallQuery,
   SearchAnswer,
   SearchQuery,
   SessionDetail,
@@ -31,6 +31,7 @@ import type {
   TraceListQuery,
 } from '../../../src-shared/contract';
 import { traceListSearchParams } from '../../../src-shared/trace-list-params';
+import { searchParams } from '../lib/search/query';
 import { setConnection } from './connection';
 import { IngestSocket } from './ingest-socket';
 
@@ -67,6 +68,27 @@ async function getJson(path: string, notFoundAsNull = false): Promise<unknown> {
   return res.json();
 }
 
+/**
+ * A write (POST, DELETE). The server takes writes only from its own page: a same-origin fetch
+ * sends that Origin by itself. `null` for 204 No Content.
+ */
+async function send(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok && res.status !== 404) throw await errorFrom(res);
+  if (res.status === 204 || res.status === 404) return { status: res.status, body: null };
+  return { status: res.status, body: await res.json() };
+}
+
+const memoryPath = (collection: CollectionName) => `/memory/${encodeURIComponent(collection)}`;
+
+function expectArray(obj: Record<string, unknown>, key: string, path: string): void {
+  if (!Array.isArray(obj[key])) throw new Error(`unexpected response from ${BASE}${path}: ${key} is not an array`);
+}
+
 function expectObject(value: unknown, path: string, keys: string[]): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new Error(`unexpected response from ${BASE}${path}: not an object`);
@@ -89,27 +111,6 @@ function flatSearch(query: object): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== '') params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
-
-async function sendJson(method: 'POST', path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(BASE + path, { method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw await errorFrom(res);
-  return res.json();
-}
-
-/** GET /api/v1/search's parameters: flat fields, and similarTo as similarTrace/similarSpan. */
-export function searchParamsOf(query: SearchQuery): string {
-  const { similarTo, ...flat } = query;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(flat)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  }
-  if (similarTo) {
-    params.set('similarTrace', similarTo.traceId);
-    if (similarTo.spanId) params.set('similarSpan', similarTo.spanId);
   }
   const s = params.toString();
   return s ? `?${s}` : '';
@@ -202,36 +203,47 @@ export function createHttpApi(): FlowtraceApi {
       return res.text();
     },
     async search(query: SearchQuery): Promise<SearchAnswer> {
-      const path = `/search${searchParamsOf(query)}`;
+      const params = searchParams(query).toString();
+      const path = `/search${params ? `?${params}` : ''}`;
       const obj = expectObject(await getJson(path), path, ['results', 'embedder', 'mode']);
-      if (!Array.isArray(obj.results)) throw new Error(`unexpected response from ${BASE}${path}: results is not an array`);
+      expectArray(obj, 'results', path);
       return obj as unknown as SearchAnswer;
     },
     async listMemoryCollections(): Promise<MemoryCollectionInfo[]> {
       const obj = expectObject(await getJson('/memory'), '/memory', ['collections']);
-      if (!Array.isArray(obj.collections)) throw new Error(`unexpected response from ${BASE}/memory: collections is not an array`);
+      expectArray(obj, 'collections', '/memory');
       return obj.collections as MemoryCollectionInfo[];
     },
     async remember(collection: CollectionName, item: MemoryItemInput): Promise<{ id: string }> {
-      const path = `/memory/${encodeURIComponent(collection)}`;
-      return expectObject(await sendJson('POST', path, item), path, ['id']) as unknown as { id: string };
+      const path = memoryPath(collection);
+      const { status, body } = await send('POST', path, item);
+      if (status === 404) throw new ApiError(`no route ${BASE}${path}`, 404);
+      const obj = expectObject(body, path, ['id']);
+      return { id: String(obj.id) };
     },
     async recall(collection: CollectionName, query: RecallQuery): Promise<{ items: RecalledItem[] }> {
-      const path = `/memory/${encodeURIComponent(collection)}/recall`;
-      return expectObject(await sendJson('POST', path, query), path, ['items']) as unknown as { items: RecalledItem[] };
+      const path = `${memoryPath(collection)}/recall`;
+      const { status, body } = await send('POST', path, query);
+      // A collection nobody wrote to yet recalls nothing.
+      if (status === 404) return { items: [] };
+      const obj = expectObject(body, path, ['items']);
+      expectArray(obj, 'items', path);
+      return obj as unknown as { items: RecalledItem[] };
     },
-    async listMemoryItems(collection: CollectionName, page: { limit?: number; cursor?: string } = {}): Promise<{ items: MemoryItem[]; nextCursor: string | null }> {
-      const path = `/memory/${encodeURIComponent(collection)}${flatSearch(page)}`;
-      return expectObject(await getJson(path), path, ['items', 'nextCursor']) as unknown as { items: MemoryItem[]; nextCursor: string | null };
+    async listMemoryItems(collection: CollectionName, options: { limit?: number; cursor?: string } = {}): Promise<{ items: MemoryItem[]; nextCursor: string | null }> {
+      const path = `${memoryPath(collection)}${flatSearch(options)}`;
+      const body = await getJson(path, true);
+      if (body === null) return { items: [], nextCursor: null };
+      const obj = expectObject(body, path, ['items', 'nextCursor']);
+      expectArray(obj, 'items', path);
+      return obj as unknown as { items: MemoryItem[]; nextCursor: string | null };
     },
     async forget(collection: CollectionName, id: string): Promise<boolean> {
-      const res = await fetch(`${BASE}/memory/${encodeURIComponent(collection)}/${encodeURIComponent(id)}`, { method: 'DELETE' });
-      if (res.status === 404) return false;
-      if (!res.ok) throw await errorFrom(res);
-      return true;
+      const { status } = await send('DELETE', `${memoryPath(collection)}/${encodeURIComponent(id)}`);
+      return status !== 404;
     },
     async getMemoryStatus(): Promise<MemoryStatus> {
-      return expectObject(await getJson('/memory/status'), '/memory/status', ['enabled', 'items']) as unknown as MemoryStatus;
+      return expectObject(await getJson('/memory/status'), '/memory/status', ['enabled', 'items', 'backlogSpans']) as unknown as MemoryStatus;
     },
     onIngest(listener) {
       return socket.subscribe(listener);

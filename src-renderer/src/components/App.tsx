@@ -9,6 +9,8 @@ import { TraceListView } from './TraceListView';
 import { TraceView } from './TraceView';
 import { SessionListView } from './sessions/SessionListView';
 import { SessionView } from './sessions/SessionView';
+import { MemoryView } from './memory/MemoryView';
+import { SearchView } from './search/SearchView';
 
 export function App() {
   const route = useUiStore((s) => s.route);
@@ -25,6 +27,10 @@ export function App() {
           <SessionView sessionId={route.sessionId} />
         ) : route.view === 'sessions' ? (
           <SessionListView />
+        ) : route.view === 'search' ? (
+          <SearchView route={route} />
+        ) : route.view === 'memory' ? (
+          <MemoryView collection={route.collection ?? null} />
         ) : (
           <TraceListView />
         )}

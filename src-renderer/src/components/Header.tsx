@@ -1,12 +1,15 @@
 // Top bar: product name (a link home), the connection dot (green while the engine is reachable,
 // red with a message while it is not, see api/connection.ts), the live span/trace counts pushed by
 // ingest ticks, the database size from stats, where the REST API is (the desktop app serves it too,
-// on 9600 or the next free port), and the colour theme switch.
+// on 9600 or the next free port), and the colour theme switch. The "Search by meaning" box
+// (search/HeaderSearch.tsx) is here so a search starts from any page.
 import { useEffect, useState } from 'react';
 import { useConnection, type ConnectionStatus } from '../api/connection';
 import { formatBytes } from '../lib/bytes';
 import { applyTheme, loadTheme, parseTheme, THEME_CHOICES, type ThemeChoice } from '../lib/theme';
 import { useDataStore } from '../state/data-store';
+import { useUiStore } from '../state/ui-store';
+import { HeaderSearch } from './search/HeaderSearch';
 
 const THEME_LABELS: Record<ThemeChoice, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
@@ -38,6 +41,8 @@ export function Header() {
   const connection = useConnection((s) => s.status);
   const retryAt = useConnection((s) => s.retryAt);
   const [theme, setTheme] = useState<ThemeChoice>(loadTheme);
+  const view = useUiStore((s) => s.route.view);
+  const here = (views: string[]) => (views.includes(view) ? ('page' as const) : undefined);
   return (
     <header className="header">
       <a className="brand" href="#/">
@@ -45,13 +50,17 @@ export function Header() {
         Flowtrace
       </a>
       <nav className="header-nav">
-        <a href="#/" data-testid="nav-traces">
+        <a href="#/" data-testid="nav-traces" aria-current={here(['list', 'trace'])}>
           Traces
         </a>
-        <a href="#/sessions" data-testid="nav-sessions">
+        <a href="#/sessions" data-testid="nav-sessions" aria-current={here(['sessions', 'session'])}>
           Sessions
         </a>
+        <a href="#/memory" data-testid="nav-memory" aria-current={here(['memory'])}>
+          Memory
+        </a>
       </nav>
+      <HeaderSearch />
       <div className="header-stats" data-testid="header-stats" aria-live="polite">
         <span className={`live-dot is-${connection}`} data-testid="connection-dot" data-state={connection} role="img" aria-label={DOT_LABELS[connection]} title={DOT_LABELS[connection]} />
         {connection === 'lost' && <LostMessage retryAt={retryAt} />}

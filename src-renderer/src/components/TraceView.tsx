@@ -4,7 +4,8 @@
 // span tree repeats the timeline at 40 % of the screen; "Show graph" brings it back (the choice is
 // per trace, `data-layout` on the body says which). The selection lives in the URL; hover in the UI
 // store. Loads when the route names a trace; loaders.ts reloads it on ticks that touch it, so a
-// trace still receiving spans grows in place.
+// trace still receiving spans grows in place. "Similar runs" in the bar searches with the trace's own
+// remembered text (search/SimilarRunsLink.tsx).
 import { useEffect, useMemo, useState } from 'react';
 import { costLabel, formatDuration, formatTokens } from '../lib/format';
 import { handoffsOf } from '../lib/graph/handoff';
@@ -17,6 +18,7 @@ import { loadSpan, refreshOpenTrace } from '../state/loaders';
 import { hoverSpan, selectSpan, useUiStore } from '../state/ui-store';
 import { SpanDetailPanel } from './detail/SpanDetailPanel';
 import { ExportTraceButtons } from './export/ExportTraceButtons';
+import { SimilarRunsLink } from './search/SimilarRunsLink';
 import { TraceGraph } from './graph/TraceGraph';
 import { Timeline } from './timeline/Timeline';
 
@@ -67,6 +69,7 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
             {graphShown ? 'Hide graph' : 'Show graph'}
           </button>
         )}
+        <SimilarRunsLink traceId={traceId} />
         <ExportTraceButtons traceId={traceId} />
       </div>
       {outline && outline.spanIds.length > 0 && (

@@ -4,19 +4,53 @@
 //   #/traces/{traceId}?span=…  one trace with a span's detail open
 //   #/sessions                 the session list
 //   #/sessions/{sessionId}     one session (ids are any text: URL-encoded)
+//   #/search?q=…&mode=…        search by meaning; also service, model, agent, session, range, and
+//                              similarTrace (+ similarSpan) for "similar runs" instead of q
+//   #/memory                   the memory collections
+//   #/memory/{collection}      one collection
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
+import type { SearchMode } from '../../../src-shared/contract';
+
+/** The trace list's start ranges that a search can use (the list's custom range is not one of them). */
+export type SearchRange = 'all' | '15m' | '1h' | '24h' | '7d';
+
+/** The trace list's filters that apply to a search; a field is present only when it filters. */
+export interface SearchFilters {
+  service?: string;
+  model?: string;
+  agent?: string;
+  session?: string;
+  range?: Exclude<SearchRange, 'all'>;
+}
+
+export interface SearchRoute {
+  view: 'search';
+  q: string;
+  mode: SearchMode;
+  filters: SearchFilters;
+  /** "Similar runs": search with this trace's (or span's) own remembered text instead of `q`. */
+  similar: { traceId: string; spanId: string | null } | null;
+}
 
 export type Route =
   | { view: 'list' }
   | { view: 'trace'; traceId: string; spanId: string | null }
   | { view: 'sessions' }
-  | { view: 'session'; sessionId: string };
+  | { view: 'session'; sessionId: string }
+  | SearchRoute
+  | { view: 'memory'; collection?: string };
 
 const HEX = /^[0-9a-f]+$/;
+const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
+export const SEARCH_RANGES: readonly SearchRange[] = ['all', '15m', '1h', '24h', '7d'];
+const FILTER_FIELDS = ['service', 'model', 'agent', 'session'] as const;
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
-  const [path = '', search = ''] = raw.split('?', 2);
+  // At the first `?` only: a hand-typed query may hold another.
+  const at = raw.indexOf('?');
+  const path = at < 0 ? raw : raw.slice(0, at);
+  const search = at < 0 ? '' : raw.slice(at + 1);
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'traces' && parts[1]) {
     const traceId = safeDecode(parts[1]).toLowerCase();
@@ -29,15 +63,67 @@ export function parseRoute(hash: string): Route {
     const id = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return id === '' ? { view: 'sessions' } : { view: 'session', sessionId: id };
   }
+  if (parts[0] === 'search') return parseSearch(new URLSearchParams(search));
+  if (parts[0] === 'memory') {
+    const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
+    return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
+  }
   return { view: 'list' };
+}
+
+function parseSearch(params: URLSearchParams): SearchRoute {
+  const mode = params.get('mode');
+  const filters: SearchFilters = {};
+  for (const field of FILTER_FIELDS) {
+    const v = params.get(field)?.trim();
+    if (v) filters[field] = v;
+  }
+  const range = params.get('range');
+  if (range && range !== 'all' && (SEARCH_RANGES as readonly string[]).includes(range)) filters.range = range as SearchFilters['range'];
+  const similarTrace = params.get('similarTrace')?.toLowerCase() ?? '';
+  const similarSpan = params.get('similarSpan')?.toLowerCase() ?? '';
+  return {
+    view: 'search',
+    q: params.get('q') ?? '',
+    mode: MODES.includes(mode as SearchMode) ? (mode as SearchMode) : 'hybrid',
+    filters,
+    similar: HEX.test(similarTrace) ? { traceId: similarTrace, spanId: HEX.test(similarSpan) ? similarSpan : null } : null,
+  };
 }
 
 export function formatRoute(route: Route): string {
   if (route.view === 'list') return '#/';
   if (route.view === 'sessions') return '#/sessions';
   if (route.view === 'session') return `#/sessions/${encodeURIComponent(route.sessionId)}`;
+  if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
+  if (route.view === 'search') {
+    const params = new URLSearchParams();
+    // "Similar runs" searches with the span's own text: a `q` beside it would mean nothing.
+    if (route.similar) {
+      params.set('similarTrace', route.similar.traceId);
+      if (route.similar.spanId) params.set('similarSpan', route.similar.spanId);
+    } else if (route.q !== '') params.set('q', route.q);
+    if (route.mode !== 'hybrid') params.set('mode', route.mode);
+    for (const field of FILTER_FIELDS) {
+      const v = route.filters[field]?.trim();
+      if (v) params.set(field, v);
+    }
+    if (route.filters.range) params.set('range', route.filters.range);
+    const s = params.toString();
+    return s ? `#/search?${s}` : '#/search';
+  }
   const base = `#/traces/${encodeURIComponent(route.traceId)}`;
   return route.spanId ? `${base}?span=${encodeURIComponent(route.spanId)}` : base;
+}
+
+/** A search for `q` (or the page with no query yet), other settings at their defaults. */
+export function searchRoute(q: string, keep?: Pick<SearchRoute, 'mode' | 'filters'>): SearchRoute {
+  return { view: 'search', q, mode: keep?.mode ?? 'hybrid', filters: keep?.filters ?? {}, similar: null };
+}
+
+/** "Similar runs" of a trace, or of one span when `spanId` is given. */
+export function similarRoute(traceId: string, spanId: string | null = null): SearchRoute {
+  return { view: 'search', q: '', mode: 'hybrid', filters: {}, similar: { traceId, spanId } };
 }
 
 function safeDecode(s: string): string {

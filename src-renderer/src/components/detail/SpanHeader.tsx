@@ -1,11 +1,13 @@
 // Who the span is: name, kind and status badges, the error, when it ran (absolute start with a
-// full-precision tooltip, offset from the trace start, duration), where (service) and its ids.
+// full-precision tooltip, offset from the trace start, duration), where (service) and its ids; and
+// "Similar runs", a search with this span's own remembered text.
 import type { SpanRecord } from '../../../../src-shared/contract';
 import { serviceName } from '../../lib/attributes';
 import { formatRoute } from '../../lib/route';
 import { formatDuration } from '../../lib/format';
 import { formatNanoFull, formatNanoLocal, nanoDiffMs } from '../../lib/time';
 import { CopyButton } from './CopyButton';
+import { SimilarRunsLink } from '../search/SimilarRunsLink';
 import { kindClass } from '../../lib/detail/css-classes';
 
 interface Props {
@@ -21,6 +23,7 @@ export function SpanHeader({ span, traceStartUnixNano, onClose }: Props) {
     <>
       <div className="detail-head">
         <h2 className="detail-title">{span.name || '(unnamed)'}</h2>
+        <SimilarRunsLink traceId={span.traceId} spanId={span.spanId} />
         <CopyButton text={() => JSON.stringify(span, null, 2)} label="Copy the whole span as JSON" className="head-copy">
           JSON
         </CopyButton>
