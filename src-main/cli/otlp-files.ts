@@ -269,6 +269,7 @@ Examples:
 `,
   async run(argv) {
     const { values, positionals } = parse(argv, { ...URL_OPTIONS, ...FILTER_OPTIONS, output: { type: 'string', short: 'o' } });
+    if (values.json) throw new UsageError('export always writes OTLP/JSON; leave out --json');
     const ids = positionals.map((p) => p.toLowerCase());
     const filtered = Object.keys(FILTER_OPTIONS).some((k) => values[k as keyof typeof FILTER_OPTIONS] !== undefined);
     if (ids.length === 0 && values.since === undefined) throw new UsageError('needs TRACE_ID… or --since WHEN');
