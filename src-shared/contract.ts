@@ -749,6 +749,25 @@ export interface MemoryStatus {
   lastError: string | null;
 }
 
+// ---- Clear data: one trace, one session, or everything (README "Your data") ----
+
+/**
+ * What a delete removed. Remembered texts of the deleted traces (the memory's run items) go too,
+ * shortly after, as after retention; memory collections written with `remember` are not telemetry
+ * and stay.
+ */
+export interface DeletedCounts {
+  traces: number;
+  spans: number;
+  /** Log records: those logged inside a deleted trace, and a deleted session's own. */
+  logs: number;
+  /** A deleted session's metric points (trace deletes keep metrics: they are aggregates). */
+  metricPoints: number;
+}
+
+/** What `clearAllData` must be given, so no stray call (or a URL typed from memory) empties the store. */
+export const CLEAR_ALL_CONFIRMATION = 'delete-everything';
+
 export type Unsubscribe = () => void;
 
 export interface FlowtraceApi {
@@ -791,11 +810,20 @@ export interface FlowtraceApi {
   /** false when there was no such item. */
   forget(collection: CollectionName, id: string): Promise<boolean>;
   getMemoryStatus(): Promise<MemoryStatus>;
+  /** Deletes the trace (spans, events, links, full text, its log records); null when it is unknown. */
+  deleteTrace(traceId: HexId): Promise<DeletedCounts | null>;
+  /**
+   * Deletes the session: the traces that name it (and those its log events were logged in, unless
+   * they name another session), its log records and metric points; null when nothing names it.
+   */
+  deleteSession(sessionId: string): Promise<DeletedCounts | null>;
+  /** Deletes every trace, log record, metric point and session; `confirm` must be CLEAR_ALL_CONFIRMATION. */
+  clearAllData(confirm: typeof CLEAR_ALL_CONFIRMATION): Promise<DeletedCounts>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -1,7 +1,7 @@
-// The numbers of the UI, in one place so a cost, a token count or a duration reads the same in the
-// trace list, the trace header, the graph, the timeline and the span detail. Three formatters (one
-// per view) had drifted: the list showed "$0.0630", the detail "$0.063" and the graph "$0.063", and
-// durations were "1,235 ms" in one place and "1.24 s" in another.
+// The numbers Flowtrace shows, in one place so a cost, a token count or a duration reads the same in
+// every view (list, header, graph, timeline, span detail), the CLI and the MCP server's answers.
+// Three formatters (one per view) had drifted: the list showed "$0.0630", the detail "$0.063" and
+// the graph "$0.063", and durations were "1,235 ms" in one place and "1.24 s" in another. Pure.
 
 /** Grouped, never abbreviated: "1,234,567". */
 export function formatTokens(n: number): string {

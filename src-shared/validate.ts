@@ -4,6 +4,7 @@
  * fit to show the caller.
  */
 import {
+  CLEAR_ALL_CONFIRMATION,
   GENAI_KINDS,
   type AgentGraphOptions,
   type HexId,
@@ -69,13 +70,17 @@ function optionalNumber(obj: Record<string, unknown>, key: string, check: (n: nu
   return n;
 }
 
+/** SQLite's INTEGER is signed: the store keeps times past 2^63 − 1 (the year 2262) as that. */
+const MAX_STORED_NANOS = 9223372036854775807n;
+
 function optionalNanos(obj: Record<string, unknown>, key: string): string | undefined {
   const v = obj[key];
   if (!present(v)) return undefined;
   if (typeof v !== 'string' || !/^\d{1,20}$/.test(v) || BigInt(v) > 18446744073709551615n) {
     throw new ArgumentError(`${key} must be unix nanoseconds as a decimal string`);
   }
-  return v;
+  // A bound past it (an OTLP time is unsigned 64-bit) means the same as it, and binding more fails.
+  return BigInt(v) > MAX_STORED_NANOS ? MAX_STORED_NANOS.toString() : v;
 }
 
 function optionalEnum<T extends string>(obj: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
@@ -339,4 +344,12 @@ export function parseMemoryPage(value: unknown): { limit: number; cursor?: strin
   const limit = optionalNumber(obj, 'limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_PAGE, `an integer from 1 to ${MAX_PAGE}`) ?? DEFAULT_PAGE;
   const cursor = optionalString(obj, 'cursor', 200);
   return cursor === undefined ? { limit } : { limit, cursor };
+}
+
+// ---- Clear data ----
+
+/** clearAllData's argument: the confirmation word, exactly (REST: `?confirm=delete-everything`). */
+export function parseClearAllConfirmation(value: unknown): typeof CLEAR_ALL_CONFIRMATION {
+  if (value !== CLEAR_ALL_CONFIRMATION) throw new ArgumentError(`deleting everything needs confirm=${CLEAR_ALL_CONFIRMATION}`);
+  return CLEAR_ALL_CONFIRMATION;
 }

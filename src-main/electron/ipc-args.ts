@@ -21,6 +21,7 @@ import {
   parseRecallQuery,
   parseMemoryPage,
   parseMemoryItemId,
+  parseClearAllConfirmation,
 } from '../../src-shared/validate';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
@@ -114,5 +115,17 @@ export const ARG_PARSERS = {
   getMemoryStatus(args) {
     arity('getMemoryStatus', args, 0, 0);
     return [];
+  },
+  deleteTrace(args) {
+    arity('deleteTrace', args, 1, 1);
+    return [parseTraceId(args[0])];
+  },
+  deleteSession(args) {
+    arity('deleteSession', args, 1, 1);
+    return [parseSessionId(args[0])];
+  },
+  clearAllData(args) {
+    arity('clearAllData', args, 1, 1);
+    return [parseClearAllConfirmation(args[0])];
   },
 } satisfies ArgParsers;

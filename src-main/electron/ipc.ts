@@ -63,6 +63,9 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     listMemoryItems: (collection, page) => engine.listMemoryItems(collection, page),
     forget: (collection, id) => engine.forget(collection, id),
     getMemoryStatus: () => engine.getMemoryStatus(),
+    deleteTrace: (traceId) => engine.deleteTrace(traceId),
+    deleteSession: (sessionId) => engine.deleteSession(sessionId),
+    clearAllData: (confirm) => engine.clearAllData(confirm),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

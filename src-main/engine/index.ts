@@ -21,6 +21,7 @@ import {
   parseRecallQuery,
   parseMemoryItemId,
   parseMemoryPage,
+  parseClearAllConfirmation,
 } from '../../src-shared/validate';
 import type { MemoryStatus } from '../../src-shared/contract';
 import { MemoryService } from './memory/memory-service';
@@ -214,6 +215,14 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     },
     forget: async (collection, id) => memoryOn().call('forget', parseCollectionName(collection), parseMemoryItemId(id)),
     getMemoryStatus: async (): Promise<MemoryStatus> => memory?.status() ?? MEMORY_OFF,
+    // Clear data: the store reports a delete as it reports retention (the onEvent 'retained' above),
+    // so totals drop, views re-read and the memory purges the deleted traces' remembered texts.
+    deleteTrace: async (traceId) => store.request({ op: 'deleteTrace', traceId: parseTraceId(traceId) }),
+    deleteSession: async (sessionId) => store.request({ op: 'deleteSession', sessionId: parseSessionId(sessionId) }),
+    clearAllData: async (confirm) => {
+      parseClearAllConfirmation(confirm);
+      return store.request({ op: 'clearAll' });
+    },
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { FlowtraceApi, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
+import type { CLEAR_ALL_CONFIRMATION, FlowtraceApi, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
@@ -15,6 +15,8 @@ import { traceListQueryFromParams } from '../../src-shared/trace-list-params';
 import { VERSION } from '../engine/version';
 import { listen } from '../engine/listen';
 import { isLoopbackAddress, isLoopbackHostHeader } from '../engine/receiver/access';
+import { createMcpHttpHandler } from './mcp-http';
+import { openApiDocument, routeMethods } from './openapi';
 
 /** frame-ancestors works only as a header, so it is added here rather than in the shared policy. */
 const CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
@@ -90,6 +92,7 @@ function searchQueryFromParams(params: URLSearchParams): unknown {
 export async function startApiServer(options: ApiServerOptions): Promise<Server> {
   const { api } = options;
   const loopbackOnly = isLoopbackAddress(options.host);
+  const mcp = createMcpHttpHandler(api, { isAllowedOrigin: isSameOrigin });
 
   const server = createServer((req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
@@ -108,7 +111,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    if (path === '/mcp') return mcp(req, res); // MCP over streamable HTTP (mcp-http.ts)
+    // Only what the OpenAPI route table lists is served (openapi.ts), so no route goes undocumented.
+    if (path.startsWith('/api/')) {
+      const methods = routeMethods(path);
+      if (methods.length === 0) return sendJson(res, 404, { error: `no API route ${path}` });
+      if (!methods.includes(req.method ?? '')) {
+        res.setHeader('allow', methods.join(', '));
+        return sendJson(res, 405, { error: `method ${req.method} not allowed on ${path}` });
+      }
+    }
     if (path.startsWith('/api/v1/memory/') && (req.method === 'POST' || req.method === 'DELETE')) return memoryWrite(req, res, path);
+    if (req.method === 'DELETE' && path.startsWith('/api/')) return dataDelete(req, res, path, url.searchParams);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return sendJson(res, 405, { error: `method ${req.method} not allowed` });
@@ -120,6 +134,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       return sendJson(res, 200, { status, version: VERSION, notices, ...options.health?.() });
     }
     if (path === '/api/v1/stats') return sendJson(res, 200, await api.getStats());
+    if (path === '/api/v1/openapi.json') return sendJson(res, 200, openApiDocument(VERSION));
+    if (path === '/api/v1/ws') {
+      res.setHeader('upgrade', 'websocket');
+      return sendJson(res, 426, { error: 'this route is a WebSocket: connect with Upgrade: websocket' });
+    }
     if (path === '/api/v1/info') return sendJson(res, 200, await api.getInfo());
     if (path === '/api/v1/traces') {
       return sendJson(res, 200, await api.listTraces(traceListQueryFromParams(url.searchParams)));
@@ -202,6 +221,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (body === undefined) return;
     if (recall) return sendJson(res, 200, await api.recall(decodeURIComponent(recall[1]!), body as RecallQuery));
     return sendJson(res, 201, await api.remember(decodeURIComponent(collection![1]!), body as MemoryItemInput));
+  }
+
+  /**
+   * Clear data: DELETE a trace, a session, or everything (`?confirm=delete-everything`). As for
+   * memory writes, beyond the loopback Host check only no browser or our own page (Origin) may
+   * delete. No body is read.
+   */
+  async function dataDelete(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): Promise<void> {
+    if (!isSameOrigin(req)) return sendJson(res, 403, { error: `Origin "${req.headers.origin ?? ''}" may not delete from this Flowtrace` });
+    if (path === '/api/v1/data') return sendJson(res, 200, await api.clearAllData(params.get('confirm') as typeof CLEAR_ALL_CONFIRMATION));
+    const trace = /^\/api\/v1\/traces\/([^/]+)$/.exec(path);
+    const session = /^\/api\/v1\/sessions\/([^/]+)$/.exec(path);
+    if (!trace && !session) return sendJson(res, 404, { error: `no API route DELETE ${path}` });
+    const counts = trace ? await api.deleteTrace(decodeURIComponent(trace[1]!)) : await api.deleteSession(decodeURIComponent(session![1]!));
+    if (counts === null) return sendJson(res, 404, { error: trace ? 'trace not found' : 'session not found' });
+    return sendJson(res, 200, counts);
   }
 
   async function serveStatic(path: string, res: ServerResponse): Promise<void> {

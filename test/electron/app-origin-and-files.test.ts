@@ -58,4 +58,11 @@ test('IPC arguments are checked against the contract; extra or malformed argumen
   assert.throws(() => ARG_PARSERS.getTrace([]), /takes 1 argument/);
   assert.throws(() => ARG_PARSERS.getTrace([{ toString: () => 'a'.repeat(32) }]), /must be a string/);
   assert.throws(() => ARG_PARSERS.getStats([1]), /takes 0 argument/);
+  // Clear data: everything only with the confirmation word, exactly.
+  assert.deepEqual(ARG_PARSERS.deleteTrace(['AB'.repeat(16)]), ['ab'.repeat(16)]);
+  assert.throws(() => ARG_PARSERS.deleteTrace(['x']), /32 hex/);
+  assert.deepEqual(ARG_PARSERS.deleteSession(['conv 1']), ['conv 1']);
+  assert.throws(() => ARG_PARSERS.deleteSession(['']), /non-empty/);
+  assert.deepEqual(ARG_PARSERS.clearAllData(['delete-everything']), ['delete-everything']);
+  for (const bad of [[], ['yes'], ['DELETE-EVERYTHING'], [true]]) assert.throws(() => ARG_PARSERS.clearAllData(bad), /argument|confirm=delete-everything/);
 });

@@ -22,6 +22,8 @@ import type { EmbedderConfig, FromMemory, MemoryOp, MemoryOps, MemoryProcessConf
 /** Spans asked for per feed batch, and texts embedded per step (calls wait at most one step). */
 const FEED_BATCH_SPANS = 64;
 const EMBED_BATCH_TEXTS = 8;
+/** At most one feed batch per this many ms: ≤ 640 spans/s read for the memory. */
+const FEED_INTERVAL_MS = 100;
 /** Texts remembered but not embedded beyond which the feed pauses (they are in SQLite meanwhile). */
 const MAX_UNEMBEDDED = 2_000;
 /** With nothing to do, the feed looks again after this long even without a nudge. */
@@ -55,6 +57,7 @@ export class MemoryRuntime {
   private indexDirty = false;
   private lastSave = Date.now();
   private loopDone: Promise<void> = Promise.resolve();
+  private lastFeedAt = 0;
 
   private constructor(
     private readonly config: MemoryProcessConfig,
@@ -134,8 +137,13 @@ export class MemoryRuntime {
         if (request) await this.serve(request);
         else if (this.purgeWanted) await this.purge();
         else if (await this.embedWaiting()) continue;
-        else if (!this.feedIdle) await this.feed();
-        else await this.sleep();
+        else if (!this.feedIdle) {
+          // The store thread reads the feed's spans: paced, so a memory far behind does not turn a
+          // niced process's appetite into work on the ingest's busiest thread.
+          const wait = this.lastFeedAt + FEED_INTERVAL_MS - Date.now();
+          if (wait > 0) await this.sleep(wait);
+          else await this.feed();
+        } else await this.sleep();
         if (this.indexDirty && Date.now() - this.lastSave > INDEX_SAVE_INTERVAL_MS) this.saveIndex();
       } catch (err) {
         this.lastError = (err as Error).message;
@@ -145,12 +153,12 @@ export class MemoryRuntime {
     }
   }
 
-  private sleep(): Promise<void> {
+  private sleep(ms = IDLE_POLL_MS): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.feedIdle = false;
         done();
-      }, IDLE_POLL_MS);
+      }, ms);
       const done = () => {
         clearTimeout(timer);
         this.wake = null;
@@ -264,6 +272,7 @@ export class MemoryRuntime {
       this.feedIdle = true;
       return;
     }
+    this.lastFeedAt = Date.now();
     const state = this.db.feedState();
     const batch = await this.ask<MemoryFeedBatch>((id) => ({ type: 'feed-request', id, afterRowId: state.watermark, limit: FEED_BATCH_SPANS }));
     const items: RunItemInput[] = [];

@@ -48,6 +48,12 @@ export class AttributeKeys {
     this.keys.length = Math.min(this.keys.length, maxId + 1);
   }
 
+  /** After every table that used a key was emptied and attribute_keys with them (Deletion.clearAll). */
+  forgetAll(): void {
+    this.ids.clear();
+    this.keys.length = 0;
+  }
+
   maxId(): number {
     return this.keys.length - 1;
   }

@@ -18,6 +18,7 @@ import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 import type { ReadGenAi } from './span-decoding';
+import { SPAN_ROW_FLOOR } from './retention';
 
 /** A span's place in the trace tree and its GenAI reading, for the trace's rollup state. */
 interface GenAiItem extends RollupItem {
@@ -116,8 +117,13 @@ export class Compactor {
   private readonly stmts;
   private readonly normalizeOptions: NormalizeOptions | null;
   private readonly rollups = new RollupStates(ROLLUP_STATE_MAX_SPANS);
-  /** genai_services as stored (rows are never deleted), so a known service costs no statement. */
+  /** genai_services as stored (only clearing all data deletes rows), so a known service costs no statement. */
   private readonly genAiServices: Set<string>;
+  /**
+   * The id the next span must be above, while a delete took the newest spans (retention.ts
+   * SPAN_ROW_FLOOR); null once a span is stored above it, which SQLite then keeps counting from.
+   */
+  private spanRowFloor: number | null = null;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -129,11 +135,12 @@ export class Compactor {
     this.normalizeOptions = normalizeOptions;
     this.genAiServices = new Set(db.prepare('SELECT service_name FROM genai_services').pluck().all() as string[]);
     this.stmts = {
+      // id: NULL (SQLite picks max + 1) except for the first span after a delete took the newest.
       insertSpan: db.prepare(`
-        INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
+        INSERT INTO spans (id, trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
           status_code, status_message, attrs, dropped_attributes_count, dropped_events_count,
           dropped_links_count, resource_id, scope_id, received_at, genai)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (trace_id, span_id) DO NOTHING`),
       insertEvent: db.prepare(
         'INSERT INTO span_events (span_row, seq, time_ns, name, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?)',
@@ -169,7 +176,15 @@ export class Compactor {
       genAiService: db.prepare('INSERT OR IGNORE INTO genai_services (service_name) VALUES (?)'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
       dropLog: db.prepare('DELETE FROM log WHERE seq <= ?'),
+      spanRowFloor: db.prepare(`SELECT value FROM counters WHERE name = '${SPAN_ROW_FLOOR}'`).pluck(),
+      maxSpanRow: db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck(),
     };
+    this.readSpanRowFloor();
+  }
+
+  private readSpanRowFloor(): void {
+    const floor = (this.stmts.spanRowFloor.get() as number | undefined) ?? 0;
+    this.spanRowFloor = floor > (this.stmts.maxSpanRow.get() as number) ? floor : null;
   }
 
   watermark(): number {
@@ -183,8 +198,9 @@ export class Compactor {
       return this.compactInTransaction(batches);
     } catch (err) {
       this.keys.forgetAbove(keysBefore);
-      // The batch rolled back, but rollup states may already hold its spans.
+      // The batch rolled back, but rollup states may already hold its spans, and the floor may be spent.
       this.rollups.clear();
+      this.readSpanRowFloor();
       throw err;
     }
   }
@@ -238,6 +254,7 @@ export class Compactor {
   /** storedGenai: the span's spans.genai text (genai-facets.ts storedGenAi), null when it has no reading. */
   private insertSpan(span: SpanRecord, receivedAt: number, storedGenai: string | null): boolean {
     const info = this.stmts.insertSpan.run(
+      this.spanRowFloor === null ? null : this.spanRowFloor + 1,
       Buffer.from(span.traceId, 'hex'),
       Buffer.from(span.spanId, 'hex'),
       span.parentSpanId === null ? null : Buffer.from(span.parentSpanId, 'hex'),
@@ -258,6 +275,7 @@ export class Compactor {
       storedGenai,
     );
     if (info.changes !== 1) return false; // a duplicate (an exporter's retry): stored once already
+    this.spanRowFloor = null;
     const row = info.lastInsertRowid;
     span.events.forEach((ev, seq) =>
       this.stmts.insertEvent.run(row, seq, BigInt(ev.timeUnixNano), ev.name, JSON.stringify(ev.attributes), ev.droppedAttributesCount),
@@ -383,5 +401,17 @@ export class Compactor {
   /** After retention deleted traces: a kept state may include spans that are gone. */
   forgetRollups(): void {
     this.rollups.clear();
+  }
+
+  /** After a delete asked for by the user (deletion.ts): as after retention, and the span row floor may have risen. */
+  afterDelete(): void {
+    this.rollups.clear();
+    this.readSpanRowFloor();
+  }
+
+  /** After every table was emptied (Deletion.clearAll): genai_services too. */
+  afterClearAll(): void {
+    this.genAiServices.clear();
+    this.afterDelete();
   }
 }

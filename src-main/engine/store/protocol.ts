@@ -2,6 +2,7 @@
 import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
+  DeletedCounts,
   AgentGraphOptions,
   LogListPage,
   LogListQuery,
@@ -59,6 +60,9 @@ export type StoreRequest =
   | { op: 'memoryFeed'; afterRowId: number; limit: number }
   | { op: 'tracesExist'; traceIds: string[] }
   | { op: 'metrics' }
+  | { op: 'deleteTrace'; traceId: string }
+  | { op: 'deleteSession'; sessionId: string }
+  | { op: 'clearAll' }
   | { op: 'close' };
 
 export type IngestResult =
@@ -85,6 +89,10 @@ export interface StoreResponses {
   /** The given trace ids that are stored. */
   tracesExist: string[];
   metrics: StoreMetrics;
+  /** null: no such trace / session (deletion.ts). */
+  deleteTrace: DeletedCounts | null;
+  deleteSession: DeletedCounts | null;
+  clearAll: DeletedCounts;
   close: null;
 }
 
@@ -133,6 +141,7 @@ export type WorkerReply =
 export type WorkerEvent =
   | { event: 'ready'; recovered: number; spans: number; traces: number; notices: StoreNotice[] }
   | { event: 'notice'; notice: StoreNotice }
+  /** Retention or a delete the user asked for took data: totals drop, the memory purges, views re-read. */
   | { event: 'retained'; deletedTraces: number; deletedSpans: number }
   | { event: 'compacted'; insertedSpans: number; newTraces: number; traceIds: string[] }
   | { event: 'log'; line: string };

@@ -400,6 +400,12 @@ export class Queries {
     };
   }
 
+  /** After the resources and scopes tables were emptied (Deletion.clearAll): new rows reuse the ids. */
+  forgetResources(): void {
+    this.resources.clear();
+    this.scopes.clear();
+  }
+
   /** Also used by the log and metric queries: one cache for every signal. */
   resourceOf(id: number): ResourceInfo {
     let r = this.resources.get(id);

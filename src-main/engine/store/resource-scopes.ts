@@ -12,8 +12,8 @@ export function serviceNameOf(resource: ResourceInfo): string {
 
 export class ResourceScopes {
   // Keyed by object identity: decoders share one ResourceInfo/ScopeInfo across a request's items.
-  private readonly resourceIds = new WeakMap<ResourceInfo, number>();
-  private readonly scopeIds = new WeakMap<ScopeInfo, number>();
+  private resourceIds = new WeakMap<ResourceInfo, number>();
+  private scopeIds = new WeakMap<ScopeInfo, number>();
   private readonly stmts;
 
   constructor(db: BetterSqlite3.Database) {
@@ -27,6 +27,12 @@ export class ResourceScopes {
         'INSERT INTO scopes (fingerprint, name, version, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?)',
       ),
     };
+  }
+
+  /** After the resources and scopes tables were emptied (Deletion.clearAll): their ids are gone. */
+  forgetAll(): void {
+    this.resourceIds = new WeakMap();
+    this.scopeIds = new WeakMap();
   }
 
   resourceId(resource: ResourceInfo): number {

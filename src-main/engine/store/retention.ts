@@ -33,6 +33,15 @@ export interface RetentionResult {
 
 type Family = 'traces' | 'logs' | 'metric_points';
 
+/**
+ * The `counters` row holding the highest span row id a delete took. SQLite gives a new row the
+ * largest id + 1, so deleting the newest spans would hand their ids to the next ones, and the
+ * memory's feed, which reads spans after the last row id it saw (Queries.memoryFeed), would pass
+ * over them. The compactor gives the next span this + 1 instead (Compactor.spanRowFloor).
+ * Rejected: AUTOINCREMENT on spans, which means rebuilding the largest table in a migration.
+ */
+export const SPAN_ROW_FLOOR = 'span_row_floor';
+
 /** Runs a chunked `DELETE … LIMIT` until it deletes less than a chunk; returns the rows deleted. */
 function deleteInChunks(stmt: BetterSqlite3.Statement, cutoff: number): number {
   let total = 0;
@@ -58,6 +67,10 @@ export class Retention {
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
+      maxSpanRow: db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck(),
+      // See SPAN_ROW_FLOOR: kept as the highest row id a delete ever took, never lowered.
+      keepSpanRowFloor: db.prepare(`INSERT INTO counters (name, value) VALUES ('${SPAN_ROW_FLOOR}', ?)
+        ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`),
       expiredLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE received_at < ? ORDER BY received_at LIMIT ?)'),
       expiredPoints: db.prepare(
         'DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE received_at < ? ORDER BY received_at LIMIT ?)',
@@ -138,8 +151,18 @@ export class Retention {
     total.deletedSpans += r.deletedSpans;
   }
 
-  private deleteTraces(ids: Buffer[]): Pick<RetentionResult, 'deletedTraces' | 'deletedSpans'> {
+  /** Before deleting spans wholesale (Deletion.clearAll): their highest row id becomes the floor. */
+  keepSpanRowFloor(): void {
+    this.stmts.keepSpanRowFloor.run(this.stmts.maxSpanRow.get());
+  }
+
+  /**
+   * Deletes whole traces (spans, events, links, full text, counters) in one transaction: retention's
+   * chunks, and deletes asked for by the user (deletion.ts). The traces' log records are not touched.
+   */
+  deleteTraces(ids: Buffer[]): Pick<RetentionResult, 'deletedTraces' | 'deletedSpans'> {
     return this.db.transaction(() => {
+      const top = this.stmts.maxSpanRow.get() as number;
       let spans = 0;
       for (const id of ids) {
         this.stmts.deleteSearch.run(id);
@@ -151,6 +174,7 @@ export class Retention {
         spans += this.stmts.deleteSpans.run(id).changes;
         this.stmts.deleteTrace.run(id);
       }
+      if ((this.stmts.maxSpanRow.get() as number) < top) this.stmts.keepSpanRowFloor.run(top);
       this.stmts.addCounter.run(-spans, 'spans');
       this.stmts.addCounter.run(-ids.length, 'traces');
       return { deletedTraces: ids.length, deletedSpans: spans };

@@ -29,7 +29,8 @@ import { TelemetryCompactor, type AcceptedTelemetry } from './telemetry-compacto
 import { TelemetryQueries } from './telemetry-queries';
 import { SessionQueries } from './session-queries';
 import { Retention, type RetentionSettings } from './retention';
-import type { AgentGraph, AgentGraphOptions, SpanRecord, StoreNotice } from '../../../src-shared/contract';
+import { Deletion } from './deletion';
+import type { AgentGraph, AgentGraphOptions, DeletedCounts, SpanRecord, StoreNotice } from '../../../src-shared/contract';
 import { encodeTraceRequestJson } from '../otlp/encode-json';
 import { buildAgentGraph, collapseRepeats } from '../genai/graph';
 import { SpanDecoder } from './span-decoder';
@@ -137,6 +138,8 @@ class StoreWorker {
   private readonly dataDir: string;
   private readonly hardLimitBytes: number | undefined;
   private readonly retention: Retention;
+  private readonly deletion: Deletion;
+  private readonly resourceScopes: ResourceScopes;
   private readonly retentionSettings: RetentionSettings;
   private readonly retentionTimer: NodeJS.Timeout;
   /** While set, appends are failing for lack of space; cleared by the next successful append. */
@@ -152,7 +155,7 @@ class StoreWorker {
     const opened = openDatabase(data.dbPath, data.nativeBinding, data.durability);
     this.db = opened.db;
     const keys = (this.keys = new AttributeKeys(this.db));
-    const resourceScopes = new ResourceScopes(this.db);
+    const resourceScopes = (this.resourceScopes = new ResourceScopes(this.db));
     // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
     // the user's overrides travel here.
     const normalizeOptions = data.genaiPriceOverrides ? { overrides: data.genaiPriceOverrides } : {};
@@ -170,6 +173,7 @@ class StoreWorker {
     this.queries.genAiLogs = this.telemetryQueries;
     this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions);
     this.retention = new Retention(this.db);
+    this.deletion = new Deletion(this.db, this.retention);
     this.retentionSettings = data.retention;
     if (data.hardLimitBytes !== undefined) {
       const pageSize = this.db.pragma('page_size', { simple: true }) as number;
@@ -266,6 +270,12 @@ class StoreWorker {
         return this.queries.tracesExist(req.traceIds);
       case 'metrics':
         return this.currentMetrics();
+      case 'deleteTrace':
+        return this.deleted(`trace ${req.traceId}`, this.deletion.deleteTrace(req.traceId));
+      case 'deleteSession':
+        return this.deleted(`session ${JSON.stringify(req.sessionId)}`, this.deletion.deleteSession(req.sessionId));
+      case 'clearAll':
+        return this.clearAll();
       case 'close':
         clearInterval(this.retentionTimer);
         if (this.compactionRetry) clearTimeout(this.compactionRetry);
@@ -614,7 +624,8 @@ class StoreWorker {
     try {
       this.compact(Infinity, true);
       const result = this.retention.enforce(this.retentionSettings);
-      if (result.deletedTraces > 0) this.compactor.forgetRollups();
+      // afterDelete, not only forgetRollups: retention may take the newest spans when over the size limit.
+      if (result.deletedTraces > 0) this.compactor.afterDelete();
       if (result.deletedTraces > 0) {
         this.emit({ event: 'log', line: `retention deleted ${result.deletedTraces} trace(s), ${result.deletedSpans} span(s)` });
         this.emit({ event: 'retained', deletedTraces: result.deletedTraces, deletedSpans: result.deletedSpans });
@@ -625,6 +636,43 @@ class StoreWorker {
     } catch (err) {
       this.emit({ event: 'log', line: `retention failed: ${(err as Error).message}` });
     }
+  }
+
+  /**
+   * After a delete the user asked for: the compactor forgets what it kept of the deleted traces,
+   * and the engine hears it as it hears retention (totals, the memory's purge, a tick for views).
+   */
+  private deleted(what: string, counts: DeletedCounts | null): DeletedCounts | null {
+    if (counts === null) return null;
+    this.compactor.afterDelete();
+    this.emit({
+      event: 'log',
+      line: `deleted ${what}: ${counts.traces} trace(s), ${counts.spans} span(s), ${counts.logs} log record(s), ${counts.metricPoints} metric point(s)`,
+    });
+    this.emit({ event: 'retained', deletedTraces: counts.traces, deletedSpans: counts.spans });
+    return counts;
+  }
+
+  /**
+   * Everything goes; the interned dictionaries' caches with their tables. VACUUM then gives the
+   * space back and rewrites the file without the deleted pages (they would otherwise keep the old
+   * content until reused); on an emptied store it copies next to nothing. It cannot run inside the
+   * transaction, and a failure (another connection, a backup, holding the file) leaves the data
+   * deleted all the same.
+   */
+  private clearAll(): DeletedCounts {
+    const counts = this.deletion.clearAll();
+    this.keys.forgetAll();
+    this.resourceScopes.forgetAll();
+    this.queries.forgetResources();
+    this.compactor.afterClearAll();
+    try {
+      this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      this.emit({ event: 'log', line: `after clearing all data, VACUUM failed (the space is reused by new data): ${(err as Error).message}` });
+    }
+    return this.deleted('all data', counts)!;
   }
 
   private notice(level: StoreNotice['level'], message: string): void {

@@ -4,7 +4,9 @@ import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
   AgentGraphOptions,
+  CLEAR_ALL_CONFIRMATION,
   CollectionName,
+  DeletedCounts,
   EngineInfo,
   FlowtraceApi,
   HexId,
@@ -84,6 +86,13 @@ async function send(method: 'POST' | 'DELETE', path: string, body?: unknown): Pr
 }
 
 const memoryPath = (collection: CollectionName) => `/memory/${encodeURIComponent(collection)}`;
+
+/** Clear data: DELETE on a data route, its counts, or null for 404 (no such trace or session). */
+async function deleteData(path: string): Promise<DeletedCounts | null> {
+  const { status, body } = await send('DELETE', path);
+  if (status === 404) return null;
+  return expectObject(body, path, ['traces', 'spans', 'logs', 'metricPoints']) as unknown as DeletedCounts;
+}
 
 function expectArray(obj: Record<string, unknown>, key: string, path: string): void {
   if (!Array.isArray(obj[key])) throw new Error(`unexpected response from ${BASE}${path}: ${key} is not an array`);
@@ -244,6 +253,18 @@ export function createHttpApi(): FlowtraceApi {
     },
     async getMemoryStatus(): Promise<MemoryStatus> {
       return expectObject(await getJson('/memory/status'), '/memory/status', ['enabled', 'items', 'backlogSpans']) as unknown as MemoryStatus;
+    },
+    deleteTrace(traceId: HexId): Promise<DeletedCounts | null> {
+      return deleteData(`/traces/${encodeURIComponent(traceId)}`);
+    },
+    deleteSession(sessionId: string): Promise<DeletedCounts | null> {
+      return deleteData(`/sessions/${encodeURIComponent(sessionId)}`);
+    },
+    async clearAllData(confirm: typeof CLEAR_ALL_CONFIRMATION): Promise<DeletedCounts> {
+      const path = `/data?confirm=${encodeURIComponent(confirm)}`;
+      const counts = await deleteData(path);
+      if (counts === null) throw new Error(`unexpected 404 from ${BASE}${path}`);
+      return counts;
     },
     onIngest(listener) {
       return socket.subscribe(listener);

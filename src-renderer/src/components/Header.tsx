@@ -10,6 +10,7 @@ import { applyTheme, loadTheme, parseTheme, THEME_CHOICES, type ThemeChoice } fr
 import { useDataStore } from '../state/data-store';
 import { useUiStore } from '../state/ui-store';
 import { HeaderSearch } from './search/HeaderSearch';
+import { ClearAllDataButton } from './data/ClearAllDataButton';
 
 const THEME_LABELS: Record<ThemeChoice, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
@@ -87,6 +88,7 @@ export function Header() {
           </span>
         )}
       </div>
+      <ClearAllDataButton />
       <select
         className="theme-switch"
         data-testid="theme-switch"

@@ -18,6 +18,7 @@ import { loadSpan, refreshOpenTrace } from '../state/loaders';
 import { hoverSpan, selectSpan, useUiStore } from '../state/ui-store';
 import { SpanDetailPanel } from './detail/SpanDetailPanel';
 import { ExportTraceButtons } from './export/ExportTraceButtons';
+import { DeleteTraceButton } from './data/DeleteButton';
 import { SimilarRunsLink } from './search/SimilarRunsLink';
 import { TraceGraph } from './graph/TraceGraph';
 import { Timeline } from './timeline/Timeline';
@@ -71,6 +72,7 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
         )}
         <SimilarRunsLink traceId={traceId} />
         <ExportTraceButtons traceId={traceId} />
+        {outline && outline.spanIds.length > 0 && <DeleteTraceButton traceId={traceId} spanCount={outline.spanIds.length} />}
       </div>
       {outline && outline.spanIds.length > 0 && (
         <dl className="trace-summary">

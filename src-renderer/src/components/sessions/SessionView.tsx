@@ -5,6 +5,7 @@ import type { SessionModelCall, SessionToolCall, SessionTurn } from '../../../..
 import { formatRoute } from '../../lib/route';
 import { formatCallCost, formatCallTokens, formatCount, formatSessionCost, formatToolInput } from './session-format';
 import { useSession } from './use-session-data';
+import { DeleteSessionButton } from '../data/DeleteButton';
 
 export function SessionView({ sessionId }: { sessionId: string }) {
   const loaded = useSession(sessionId);
@@ -18,7 +19,10 @@ export function SessionView({ sessionId }: { sessionId: string }) {
       <nav className="session-crumbs">
         <a href={formatRoute({ view: 'sessions' })}>Sessions</a> / <span className="mono">{sessionId}</span>
       </nav>
-      <h1>Session {s.serviceName ? <span className="muted">· {s.serviceName}</span> : null}</h1>
+      <div className="session-head">
+        <h1>Session {s.serviceName ? <span className="muted">· {s.serviceName}</span> : null}</h1>
+        <DeleteSessionButton sessionId={sessionId} traceCount={detail.traces.length} />
+      </div>
       <dl className="session-totals" data-testid="session-totals">
         <dt>Turns</dt>
         <dd>{s.turns}</dd>

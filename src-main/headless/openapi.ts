@@ -1,0 +1,314 @@
+/**
+ * The REST API's one route table and the OpenAPI 3.1 document built from it (served at
+ * GET /api/v1/openapi.json). The router answers only what this table lists: any other path under
+ * /api/ is 404 and any other method 405 (api-server.ts asks `routeMethods` before it dispatches), so
+ * a route cannot be served without being documented; test/headless/openapi.test.ts calls every
+ * operation here against a real server and checks each answer against its schema, so a documented
+ * route cannot go unserved or answer another shape. Rejected: dispatching from this table too, which
+ * would rewrite the router that the MCP and CLI work shares; the gate gives the same guarantee.
+ */
+import { CLEAR_ALL_CONFIRMATION, GENAI_KINDS } from '../../src-shared/contract';
+import { ref, SCHEMAS, SPAN_ID_PATTERN, TRACE_ID_PATTERN, type JsonSchema } from './openapi-schemas';
+
+export type HttpMethod = 'get' | 'post' | 'delete';
+
+interface Parameter {
+  name: string;
+  in: 'path' | 'query';
+  required?: boolean;
+  description: string;
+  schema: JsonSchema;
+  style?: 'form';
+  explode?: boolean;
+}
+
+interface Response {
+  description: string;
+  /** The JSON body's schema; absent for 204 and the WebSocket's 101. */
+  schema?: JsonSchema;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+}
+
+export interface ApiRoute {
+  method: HttpMethod;
+  /** An OpenAPI path template; each `{name}` is one URL-encoded path segment. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: 'status' | 'traces' | 'sessions' | 'telemetry' | 'memory' | 'data';
+  parameters?: Parameter[];
+  requestBody?: { description: string; schema: JsonSchema };
+  responses: Record<string, Response>;
+  /** The WebSocket's messages (an extension: OpenAPI has no WebSocket). */
+  'x-websocket-message'?: JsonSchema;
+}
+
+const error = (description: string): Response => ({ description, schema: ref('Error') });
+const ok = (schema: string, description = 'OK'): Response => ({ description, schema: ref(schema) });
+const BAD_REQUEST = error('A parameter is malformed or unknown; `error` names it.');
+const NOT_FOUND_TRACE = error('No such trace.');
+const FOREIGN = error('A foreign browser page (its Origin is not this server), or a Host that is not a loopback name.');
+const NOT_JSON = error('The body is not `content-type: application/json`.');
+const TOO_LARGE = error('The body is larger than 128 KB.');
+const MEMORY_OFF = error('The memory is off (`--no-memory`) or not available.');
+
+const path = (name: string, description: string, schema: JsonSchema): Parameter => ({ name, in: 'path', required: true, description, schema });
+const query = (name: string, description: string, schema: JsonSchema = { type: 'string' }): Parameter => ({ name, in: 'query', description, schema });
+const TRACE_ID = path('traceId', '32 hex characters.', { type: 'string', pattern: TRACE_ID_PATTERN });
+const SPAN_ID = path('spanId', '16 hex characters.', { type: 'string', pattern: SPAN_ID_PATTERN });
+const SESSION_ID = path('sessionId', 'The session id as sent (any text), URL-encoded.', { type: 'string', minLength: 1, maxLength: 1000 });
+const COLLECTION = path('collection', '1–64 of letters, digits, `.`, `_`, `-`; `status` is reserved.', { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
+const NANOS: JsonSchema = { type: 'string', pattern: '^\\d{1,20}$' };
+const page = (max: number, byDefault: number): Parameter[] => [
+  query('limit', `1–${max}, default ${byDefault}.`, { type: 'integer', minimum: 1, maximum: max, default: byDefault }),
+  query('cursor', '`nextCursor` of the previous page (same filters).'),
+];
+
+/** Writes and deletes: refused to foreign pages (Origin), and to a foreign Host like every route. */
+const WRITE_NOTE = 'Refused (403) to any browser Origin but this server\'s own, so a web page cannot call it.';
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'get', path: '/api/v1/health', operationId: 'getHealth', tag: 'status', summary: 'Whether the server is up, and the store state',
+    responses: { 200: ok('Health') },
+  },
+  { method: 'get', path: '/api/v1/stats', operationId: 'getStats', tag: 'status', summary: 'Totals: spans, traces, requests, database size, notices', responses: { 200: ok('Stats') } },
+  { method: 'get', path: '/api/v1/info', operationId: 'getInfo', tag: 'status', summary: 'Version, OTLP endpoints, data directory', responses: { 200: ok('EngineInfo') } },
+  {
+    method: 'get', path: '/api/v1/openapi.json', operationId: 'getOpenApi', tag: 'status', summary: 'This document',
+    responses: { 200: ok('OpenApiDocument') },
+  },
+  {
+    method: 'get', path: '/api/v1/traces', operationId: 'listTraces', tag: 'traces', summary: 'The trace list, filtered and paged',
+    description: 'Every filter must hold (AND). Internal traces (no GenAI span, from a service that sent GenAI spans) are left out unless `internal=true` or the query searches.',
+    parameters: [
+      ...page(500, 50),
+      query('sort', '`newest` (default, by start), `oldest`, `longest`, `shortest`.', { type: 'string', enum: ['newest', 'oldest', 'longest', 'shortest'] }),
+      query('service', 'Exact `service.name` of the root span.'),
+      query('q', 'Full text: every word (a prefix, any case) occurs in the trace.'),
+      query('rootName', 'Exact name of the root span.'),
+      query('spanName', 'Some span has exactly this name.'),
+      query('status', '`error`: some span failed; `ok`: none did.', { type: 'string', enum: ['error', 'ok'] }),
+      query('minDurationMs', 'Trace duration at least this.', { type: 'number', minimum: 0 }),
+      query('maxDurationMs', 'Trace duration at most this.', { type: 'number', minimum: 0 }),
+      query('startFrom', 'Trace start at or after, unix nanoseconds.', NANOS),
+      query('startTo', 'Trace start at or before, unix nanoseconds.', NANOS),
+      { ...query('attr', '`key=value`, repeatable: some span has attribute `key` equal to `value`.', { type: 'array', items: { type: 'string' } }), style: 'form', explode: true },
+      query('model', 'Some LLM, embedding or reranker span has exactly this request or response model.'),
+      query('agent', 'Some agent span has exactly this agent name.'),
+      query('tool', 'Some tool span has exactly this tool name.'),
+      query('kind', 'Some span is GenAI of this kind.', { type: 'string', enum: GENAI_KINDS }),
+      query('hasError', '`true` ≡ `status=error`, `false` ≡ `status=ok`.', { type: 'boolean' }),
+      query('minTokens', "The trace's GenAI total tokens at least this.", { type: 'integer', minimum: 0 }),
+      query('minCostUsd', "The trace's GenAI cost at least this, USD.", { type: 'number', minimum: 0 }),
+      query('internal', '`true` also lists internal traces.', { type: 'boolean' }),
+    ],
+    responses: { 200: ok('TraceListPage'), 400: BAD_REQUEST },
+  },
+  {
+    method: 'get', path: '/api/v1/traces/{traceId}', operationId: 'getTrace', tag: 'traces', summary: 'Every span of a trace, in start order',
+    parameters: [TRACE_ID], responses: { 200: ok('TraceDetail'), 400: BAD_REQUEST, 404: NOT_FOUND_TRACE },
+  },
+  {
+    method: 'delete', path: '/api/v1/traces/{traceId}', operationId: 'deleteTrace', tag: 'data', summary: 'Delete a trace',
+    description: `Its spans, events, links, full text and the log records logged in it, in one transaction; its remembered texts leave the memory shortly after. ${WRITE_NOTE}`,
+    parameters: [TRACE_ID], responses: { 200: ok('DeletedCounts'), 400: BAD_REQUEST, 403: FOREIGN, 404: NOT_FOUND_TRACE },
+  },
+  {
+    method: 'get', path: '/api/v1/traces/{traceId}/outline', operationId: 'getTraceOutline', tag: 'traces', summary: 'The trace for drawing, in columns',
+    parameters: [TRACE_ID], responses: { 200: ok('TraceOutline'), 400: BAD_REQUEST, 404: NOT_FOUND_TRACE },
+  },
+  {
+    method: 'get', path: '/api/v1/traces/{traceId}/graph', operationId: 'getAgentGraph', tag: 'traces', summary: 'The agent graph of a trace',
+    parameters: [TRACE_ID, query('collapse', 'Fold at least this many same-shape siblings into one node (2–10000; 0: none).', { type: 'integer', minimum: 0, maximum: 10_000 })],
+    responses: { 200: ok('AgentGraph'), 400: BAD_REQUEST, 404: NOT_FOUND_TRACE },
+  },
+  {
+    method: 'get', path: '/api/v1/traces/{traceId}/otlp', operationId: 'exportTraceOtlp', tag: 'traces', summary: 'The trace as OTLP/JSON, a download',
+    parameters: [TRACE_ID],
+    responses: {
+      200: { ...ok('OtlpTraceExport', 'The trace as an ExportTraceServiceRequest, re-importable by any OTLP receiver.'), headers: { 'content-disposition': { description: '`attachment; filename="trace-{traceId}.otlp.json"`', schema: { type: 'string' } } } },
+      400: BAD_REQUEST,
+      404: NOT_FOUND_TRACE,
+    },
+  },
+  {
+    method: 'get', path: '/api/v1/traces/{traceId}/spans/{spanId}', operationId: 'getSpan', tag: 'traces', summary: 'One span',
+    parameters: [TRACE_ID, SPAN_ID], responses: { 200: ok('Span'), 400: BAD_REQUEST, 404: error('No such span.') },
+  },
+  {
+    method: 'get', path: '/api/v1/sessions', operationId: 'listSessions', tag: 'sessions', summary: 'Sessions (conversations), most recent activity first',
+    parameters: page(500, 50), responses: { 200: ok('SessionListPage'), 400: BAD_REQUEST },
+  },
+  {
+    method: 'get', path: '/api/v1/sessions/{sessionId}', operationId: 'getSession', tag: 'sessions', summary: 'One session: totals, turns, traces',
+    parameters: [SESSION_ID], responses: { 200: ok('SessionDetail'), 400: BAD_REQUEST, 404: error('Nothing names this session.') },
+  },
+  {
+    method: 'delete', path: '/api/v1/sessions/{sessionId}', operationId: 'deleteSession', tag: 'data', summary: 'Delete a session',
+    description: `The traces that name it (and those its log events were logged in, unless they name another session), its log records and metric points, in one transaction. ${WRITE_NOTE}`,
+    parameters: [SESSION_ID], responses: { 200: ok('DeletedCounts'), 400: BAD_REQUEST, 403: FOREIGN, 404: error('Nothing names this session.') },
+  },
+  {
+    method: 'delete', path: '/api/v1/data', operationId: 'clearAllData', tag: 'data', summary: 'Delete everything',
+    description: `Every trace, log record, metric point and session; the database file is then compacted. Memory collections written with \`remember\` stay. ${WRITE_NOTE}`,
+    parameters: [{ ...query('confirm', `Must be \`${CLEAR_ALL_CONFIRMATION}\`.`, { type: 'string', const: CLEAR_ALL_CONFIRMATION }), required: true }],
+    responses: { 200: ok('DeletedCounts'), 400: error(`confirm=${CLEAR_ALL_CONFIRMATION} is missing.`), 403: FOREIGN },
+  },
+  {
+    method: 'get', path: '/api/v1/logs', operationId: 'listLogs', tag: 'telemetry', summary: 'OTLP log records, newest first',
+    parameters: [
+      query('traceId', 'Logged in this trace.', { type: 'string', pattern: TRACE_ID_PATTERN }),
+      query('spanId', 'Logged in this span (needs traceId).', { type: 'string', pattern: SPAN_ID_PATTERN }),
+      query('q', 'Case-insensitive substring of the body, severity text or event name.'),
+      query('from', 'At or after, unix nanoseconds (the record time, or its observed time).', NANOS),
+      query('to', 'At or before, unix nanoseconds.', NANOS),
+      ...page(1000, 100),
+    ],
+    responses: { 200: ok('LogListPage'), 400: BAD_REQUEST },
+  },
+  {
+    method: 'get', path: '/api/v1/metrics', operationId: 'listMetricPoints', tag: 'telemetry', summary: "One metric's data points, oldest first",
+    parameters: [
+      { ...query('name', 'Exact metric name.'), required: true },
+      query('from', 'Point time at or after, unix nanoseconds.', NANOS),
+      query('to', 'Point time at or before, unix nanoseconds.', NANOS),
+      ...page(1000, 100),
+    ],
+    responses: { 200: ok('MetricPointPage'), 400: BAD_REQUEST },
+  },
+  { method: 'get', path: '/api/v1/metrics/names', operationId: 'listMetricNames', tag: 'telemetry', summary: 'Every metric stored', responses: { 200: ok('MetricNameList') } },
+  {
+    method: 'get', path: '/api/v1/ws', operationId: 'ingestSocket', tag: 'status', summary: 'WebSocket: ingest ticks',
+    description: 'Upgrade to a WebSocket; the server pushes an `IngestMessage` (x-websocket-message) at most ten times a second while data arrives or is deleted. A handshake from a foreign Origin or Host is refused with a bare 403.',
+    responses: { 101: { description: 'Switching protocols.' }, 403: { description: 'A foreign Origin or Host (no body).' }, 426: error('A plain GET: this route needs a WebSocket handshake.') },
+    'x-websocket-message': ref('IngestMessage'),
+  },
+  {
+    method: 'get', path: '/api/v1/search', operationId: 'search', tag: 'memory', summary: 'Search what runs said and did, by meaning and by words',
+    description: 'Needs `q`, or `similarTrace` (and `similarSpan`) to find runs like that one.',
+    parameters: [
+      query('q', 'What to look for.'),
+      query('mode', 'Default `hybrid`.', { type: 'string', enum: ['hybrid', 'semantic', 'text'] }),
+      query('limit', '1–100, default 20.', { type: 'integer', minimum: 1, maximum: 100, default: 20 }),
+      query('service', 'Exact service name.'),
+      query('model', 'Exact model.'),
+      query('agent', 'Exact agent name.'),
+      query('session', 'Exact session id.'),
+      query('startFrom', 'Span start at or after, unix nanoseconds.', NANOS),
+      query('startTo', 'Span start at or before, unix nanoseconds.', NANOS),
+      query('similarTrace', 'Instead of q: runs like this trace.', { type: 'string', pattern: TRACE_ID_PATTERN }),
+      query('similarSpan', 'With similarTrace: runs like this span.', { type: 'string', pattern: SPAN_ID_PATTERN }),
+    ],
+    responses: { 200: ok('SearchAnswer'), 400: BAD_REQUEST, 500: MEMORY_OFF },
+  },
+  { method: 'get', path: '/api/v1/memory', operationId: 'listMemoryCollections', tag: 'memory', summary: 'Memory collections', responses: { 200: ok('MemoryCollectionList'), 500: MEMORY_OFF } },
+  { method: 'get', path: '/api/v1/memory/status', operationId: 'getMemoryStatus', tag: 'memory', summary: "The memory's state", responses: { 200: ok('MemoryStatus') } },
+  {
+    method: 'get', path: '/api/v1/memory/{collection}', operationId: 'listMemoryItems', tag: 'memory', summary: "A collection's items, newest first",
+    parameters: [COLLECTION, ...page(500, 50)], responses: { 200: ok('MemoryItemPage'), 400: BAD_REQUEST, 500: MEMORY_OFF },
+  },
+  {
+    method: 'post', path: '/api/v1/memory/{collection}', operationId: 'remember', tag: 'memory', summary: 'Remember a text',
+    description: WRITE_NOTE, parameters: [COLLECTION], requestBody: { description: 'The text and its metadata.', schema: ref('MemoryItemInput') },
+    responses: { 201: ok('Remembered', 'Stored and embedded: recall finds it now.'), 400: BAD_REQUEST, 403: FOREIGN, 413: TOO_LARGE, 415: NOT_JSON, 500: MEMORY_OFF },
+  },
+  {
+    method: 'post', path: '/api/v1/memory/{collection}/recall', operationId: 'recall', tag: 'memory', summary: 'Recall the items closest in meaning to a query',
+    description: WRITE_NOTE, parameters: [COLLECTION], requestBody: { description: 'The query.', schema: ref('RecallQuery') },
+    responses: { 200: ok('RecallAnswer'), 400: BAD_REQUEST, 403: FOREIGN, 413: TOO_LARGE, 415: NOT_JSON, 500: MEMORY_OFF },
+  },
+  {
+    method: 'delete', path: '/api/v1/memory/{collection}/{id}', operationId: 'forget', tag: 'memory', summary: 'Forget an item',
+    description: WRITE_NOTE, parameters: [COLLECTION, path('id', 'The item id.', { type: 'string', pattern: '^[1-9]\\d{0,15}$' })],
+    responses: { 204: { description: 'Forgotten.' }, 400: BAD_REQUEST, 403: FOREIGN, 404: error('No such item.'), 500: MEMORY_OFF },
+  },
+];
+
+/** Every answer may also be these (the Host check runs first; 405 for a method the path lacks). */
+const COMMON_RESPONSES: Record<string, Response> = {
+  403: FOREIGN,
+  405: error('The path exists, not with this method; `Allow` lists the methods it has.'),
+  500: error('The engine failed; `error` says why.'),
+};
+
+const TAGS: Array<{ name: ApiRoute['tag']; description: string }> = [
+  { name: 'status', description: 'Health, totals, where things are, live ticks' },
+  { name: 'traces', description: 'Traces and spans' },
+  { name: 'sessions', description: 'Conversations across traces, log records and metric points' },
+  { name: 'telemetry', description: 'OTLP log records and metric points' },
+  { name: 'memory', description: 'Search by meaning and memory collections (docs/memory.md)' },
+  { name: 'data', description: 'Clear data: delete a trace, a session, or everything' },
+];
+
+function segmentsOf(template: string): string[] {
+  return template.split('/');
+}
+
+/** Whether a request path (raw, still URL-encoded) fits a route template: each `{x}` takes one non-empty segment. */
+export function matchesTemplate(template: string, path: string): boolean {
+  const want = segmentsOf(template);
+  const got = path.split('/');
+  if (want.length !== got.length) return false;
+  return want.every((w, i) => (w.startsWith('{') && w.endsWith('}') ? got[i] !== '' : w === got[i]));
+}
+
+/**
+ * The methods the table has for a path under /api/ (upper case, HEAD wherever GET is); empty when
+ * no route fits, so the router answers 404, or 405 with these as `Allow`.
+ */
+export function routeMethods(path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of API_ROUTES) {
+    if (!matchesTemplate(r.path, path)) continue;
+    methods.add(r.method.toUpperCase());
+    if (r.method === 'get') methods.add('HEAD');
+  }
+  return [...methods];
+}
+
+function jsonContent(schema: JsonSchema): { 'application/json': { schema: JsonSchema } } {
+  return { 'application/json': { schema } };
+}
+
+function operationOf(route: ApiRoute): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries({ ...COMMON_RESPONSES, ...route.responses })) {
+    responses[status] = {
+      description: r.description,
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.schema ? { content: jsonContent(r.schema) } : {}),
+    };
+  }
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    ...(route.parameters ? { parameters: route.parameters } : {}),
+    ...(route.requestBody ? { requestBody: { required: true, description: route.requestBody.description, content: jsonContent(route.requestBody.schema) } } : {}),
+    responses,
+    ...(route['x-websocket-message'] ? { 'x-websocket-message': route['x-websocket-message'] } : {}),
+  };
+}
+
+/** The OpenAPI 3.1 document of every route in API_ROUTES. */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) (paths[route.path] ??= {})[route.method] = operationOf(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Flowtrace REST API',
+      version,
+      description:
+        'The API of a running Flowtrace (the desktop app or `flowtrace serve`), on loopback. JSON everywhere; ids are lowercase hex, ' +
+        'nanosecond timestamps decimal strings. Every request with a Host that is not a loopback name is refused (403); routes that ' +
+        'write or delete also refuse any browser Origin but the server\'s own.',
+    },
+    tags: TAGS,
+    paths,
+    components: { schemas: SCHEMAS },
+  };
+}
