@@ -32,6 +32,15 @@ function firstSentence(message: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
+/**
+ * The one line a UsageError becomes: without a repeated `NAME: ` prefix, and a parseArgs message cut
+ * to its first sentence (for commands that call parseArgs themselves).
+ */
+export function usageMessage(name: string, err: Error): string {
+  const message = err.message.startsWith(`${name}: `) ? err.message.slice(name.length + 2) : err.message;
+  return /^(Unknown option|Option '|Unexpected argument)/.test(message) ? firstSentence(message) : message;
+}
+
 /** Strict parseArgs whose mistakes become one-line UsageErrors; `--help` is handled before this runs. */
 export function parse<const T extends Options>(argv: string[], options: T) {
   try {
