@@ -469,6 +469,11 @@ export interface EngineInfo {
   /** null while no gRPC receiver runs. */
   otlpGrpcEndpoint: string | null;
   dataDir: string;
+  /**
+   * Where this Flowtrace serves its REST API, WebSocket and UI (`http://127.0.0.1:9600` unless that
+   * port was taken); absent where the shell serves none.
+   */
+  apiUrl?: string;
 }
 
 /** Pushed after commits, coalesced (at most a few per second), so views know when to pull. */

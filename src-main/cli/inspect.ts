@@ -4,7 +4,7 @@
  * NO_COLOR); `--json` prints the tree's structured form for scripts.
  */
 import { parseArgs } from 'node:util';
-import { CliUsageError } from '../cli-memory';
+import { UsageError as CliUsageError } from './command';
 import { loadTraceTree } from '../mcp/load-trace-tree';
 import { createRestClient } from '../mcp/rest-client';
 import { renderTraceTree } from '../mcp/trace-tree';
@@ -19,13 +19,14 @@ export const INSPECT_HELP = `Usage: flowtrace inspect TRACE_ID [--depth N] [--ex
 
 Prints a stored trace as a tree: one line per span (repeated siblings folded as ×N) with its kind,
 name, span id, duration, model, tokens, cost and errors, and the agent graph's handoffs, tool
-results, retries and fallbacks. Asks the running Flowtrace at --url (default $FLOWTRACE_API or
-http://127.0.0.1:9600).
+results, retries and fallbacks. Asks the running Flowtrace at --url (default $FLOWTRACE_URL,
+$FLOWTRACE_API or http://127.0.0.1:9600).
 
 Options:
   --depth N          show N levels (1 = the top spans only)
   --expand SPAN_ID   show only that span's subtree, each of its children on its own line
-  --full             print the whole tree (by default it is cut at about 6k tokens, saying what was cut)
+  --full             print the whole tree (by default it is cut at about 6k tokens, saying what
+                     was cut)
   --json             the tree's structured form, for scripts
   --url URL          the running Flowtrace's UI + REST address
   -h, --help         show this help

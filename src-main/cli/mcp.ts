@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CliUsageError } from '../cli-memory';
+import { UsageError as CliUsageError } from './command';
 import { createRestClient } from '../mcp/rest-client';
 import { createMcpServer } from '../mcp/server';
 import { TOOL_NAMES } from '../mcp/tools';
@@ -21,8 +21,9 @@ export const MCP_USAGE = `  flowtrace mcp [--url URL]        an MCP server on st
 export const MCP_HELP = `Usage: flowtrace mcp [--url URL]
 
 An MCP (Model Context Protocol) server on stdin/stdout, for coding agents. It answers from the
-running Flowtrace (the desktop app or \`flowtrace serve\`) at --url, default $FLOWTRACE_API or
-http://127.0.0.1:9600. The same tools are served over streamable HTTP at <that URL>/mcp.
+running Flowtrace (the desktop app or \`flowtrace serve\`) at --url, default $FLOWTRACE_URL,
+$FLOWTRACE_API or http://127.0.0.1:9600. The same tools are served over streamable HTTP at
+<that URL>/mcp.
 
 Tools: ${TOOL_NAMES.join(', ')}
 

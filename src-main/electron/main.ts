@@ -1,7 +1,10 @@
 /**
  * Electron entry (out/main/electron.js): one instance per user, the engine in this process, the
- * renderer over app://, a tray that keeps the app alive when the window closes. Quitting always
- * goes through quit(), which closes the engine (receivers, pending commits, store) before exit.
+ * renderer over app://, a tray that keeps the app alive when the window closes. Like `serve`, it
+ * also serves the REST API, WebSocket and UI on loopback (9600, or the next free port), so the
+ * CLI, scripts and agents reach whichever Flowtrace runs; both shells use one data directory
+ * (defaultDataDir). Quitting always goes through quit(), which closes the API server and then the
+ * engine (receivers, pending commits, store) before exit.
  * This folder is the only code in src-main that imports electron.
  */
 import { app, dialog, type BrowserWindow } from 'electron';
@@ -9,8 +12,11 @@ import { join } from 'node:path';
 import type { Unsubscribe } from '../../src-shared/contract';
 import { startEngine } from '../engine';
 import type { Engine } from '../engine/engine-types';
+import { DESKTOP_API_PORTS, startApiOnFirstFreePort, withApiUrl, type ApiListener } from '../headless/api-listen';
+import { defaultDataDir } from '../headless/data-dir';
 import { createOriginPolicy, isAppUrl } from './app-url';
 import { registerIpc } from './ipc';
+import { adoptLegacyDataDir } from './legacy-data-dir';
 import { betterSqliteBinding } from './native-binding';
 import { LOCAL_MODEL } from '../engine/memory/model-dir';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -43,6 +49,7 @@ registerAppScheme();
 const policy = createOriginPolicy(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
 
 let engine: Engine | null = null;
+let apiServer: ApiListener | null = null;
 let win: BrowserWindow | null = null;
 let tray: AppTray | null = null;
 /** start(), once begun; quit() waits for it so an early Ctrl+C cannot exit with the engine half-open. */
@@ -70,6 +77,7 @@ async function quit(exitCode = 0): Promise<void> {
     log(`flowtrace: ${String(error)}`);
   }
   for (const undo of teardown.splice(0)) undo();
+  await apiServer?.close();
   if (engine) {
     try {
       await withTimeout(engine.close(), ENGINE_CLOSE_TIMEOUT_MS, 'closing the engine');
@@ -88,7 +96,10 @@ async function quit(exitCode = 0): Promise<void> {
 async function start(): Promise<void> {
   restrictPermissions(policy);
   const appRoot = app.getAppPath();
-  const dataDir = process.env.FLOWTRACE_DATA_DIR || join(app.getPath('userData'), 'data');
+  // The same directory as the CLI's; FLOWTRACE_DATA_DIR wins (README "Your data").
+  const dataDir = process.env.FLOWTRACE_DATA_DIR
+    ? defaultDataDir()
+    : adoptLegacyDataDir(join(app.getPath('userData'), 'data'), defaultDataDir(), log);
   engine = await startEngine({
     dataDir,
     otlpHttpPort: portFromEnv('FLOWTRACE_OTLP_HTTP_PORT', DEFAULT_OTLP_HTTP_PORT),
@@ -97,14 +108,39 @@ async function start(): Promise<void> {
     memory: { embedder: { kind: 'local', modelDir: join(appRoot, 'resources', 'embedder', LOCAL_MODEL) } },
     log,
   });
-  const eng = engine;
-  log(`flowtrace: OTLP/HTTP on ${eng.info.otlpHttpEndpoint}, OTLP/gRPC on ${eng.info.otlpGrpcEndpoint ?? 'off'}, data in ${eng.info.dataDir}`);
+  const started = engine;
+  log(`flowtrace: OTLP/HTTP on ${started.info.otlpHttpEndpoint}, OTLP/gRPC on ${started.info.otlpGrpcEndpoint ?? 'off'}, data in ${started.info.dataDir}`);
 
-  if (isAppUrl(policy.entryUrl)) await serveRenderer(join(appRoot, 'out', 'renderer'));
+  const rendererDir = join(appRoot, 'out', 'renderer');
+  try {
+    const explicit = process.env.FLOWTRACE_API_PORT;
+    apiServer = await startApiOnFirstFreePort(
+      {
+        api: started,
+        host: '127.0.0.1',
+        rendererDir,
+        health: () => ({ ingestPaused: started.isIngestPaused(), otlpHttpEndpoint: started.info.otlpHttpEndpoint }),
+      },
+      explicit ? [portFromEnv('FLOWTRACE_API_PORT', DESKTOP_API_PORTS[0]!)] : DESKTOP_API_PORTS,
+    );
+    log(`flowtrace: UI + REST on ${apiServer.url}`);
+  } catch (error) {
+    // The window works without it (IPC); the tray and getInfo say the API is off.
+    log(`flowtrace: REST API not started: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const eng = withApiUrl(started, () => apiServer?.url);
+
+  if (isAppUrl(policy.entryUrl)) await serveRenderer(rendererDir);
   teardown.push(registerIpc({ engine: eng, policy, window: () => win, log }));
 
   const resourcesDir = join(appRoot, 'resources');
-  tray = createTray({ resourcesDir, engine: eng, onOpen: () => revealWindow(win), onQuit: () => void quit() });
+  tray = createTray({
+    resourcesDir,
+    engine: eng,
+    apiUrl: apiServer?.url ?? null,
+    onOpen: () => revealWindow(win),
+    onQuit: () => void quit(),
+  });
   tray.setSpanCount((await eng.getStats()).spans);
   teardown.push(eng.onIngest((tick) => tray?.setSpanCount(tick.spans)));
 
@@ -125,7 +161,7 @@ async function start(): Promise<void> {
 
   if (isE2e) {
     // Read by e2e/electron.test.ts via electronApp.evaluate; never set outside that test.
-    Object.assign(globalThis, { __flowtraceE2E: { tray: () => tray, window: () => win } });
+    Object.assign(globalThis, { __flowtraceE2E: { tray: () => tray, window: () => win, apiUrl: () => apiServer?.url ?? null } });
   }
 }
 

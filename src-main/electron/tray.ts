@@ -1,16 +1,19 @@
 /**
  * The tray icon: where the app lives while its window is closed. Tooltip shows the live span count
- * (driven by the engine's coalesced ingest ticks, never by polling); the menu opens the window,
- * pauses ingest, copies the OTLP endpoint and quits. The menu is rebuilt, not mutated, when its
+ * (driven by the engine's coalesced ingest ticks, never by polling) and where the REST API is; the
+ * menu opens the window, opens the UI in a browser, pauses ingest, copies the OTLP endpoint and the
+ * API URL, and quits. The menu is rebuilt, not mutated, when its
  * state changes, because Linux trays do not pick up mutations of an installed menu.
  */
-import { clipboard, Menu, nativeImage, Tray } from 'electron';
+import { clipboard, Menu, nativeImage, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine-types';
 
 export interface TrayOptions {
   resourcesDir: string;
   engine: Engine;
+  /** Where the REST API, WebSocket and UI are served (http://127.0.0.1:9600…); null when it could not start. */
+  apiUrl: string | null;
   onOpen: () => void;
   onQuit: () => void;
 }
@@ -26,7 +29,7 @@ export interface AppTray {
 
 const spanFormat = new Intl.NumberFormat('en-US');
 
-export function createTray({ resourcesDir, engine, onOpen, onQuit }: TrayOptions): AppTray {
+export function createTray({ resourcesDir, engine, apiUrl, onOpen, onQuit }: TrayOptions): AppTray {
   // macOS tints "…Template" images for light/dark menu bars; other trays show colours as drawn.
   // nativeImage picks the @2x file next to each for high-DPI screens.
   const icon = nativeImage.createFromPath(
@@ -39,15 +42,24 @@ export function createTray({ resourcesDir, engine, onOpen, onQuit }: TrayOptions
 
   const updateTooltip = (): void => {
     const paused = engine.isIngestPaused() ? ' (ingest paused)' : '';
-    tooltip = `Flowtrace: ${spanFormat.format(spans)} spans${paused}`;
+    tooltip = `Flowtrace: ${spanFormat.format(spans)} spans${paused}\n${apiUrl ? `API ${apiUrl}` : 'API off'}`;
     tray.setToolTip(tooltip);
   };
 
   // Rebuilt only when the pause state changes, not on every tick: replacing an open menu closes it.
+  // The URL is our own loopback server's, never page content, so opening it externally is safe.
+  const apiItems: MenuItemConstructorOptions[] = apiUrl
+    ? [
+        { label: `Open in browser (${apiUrl.replace(/^http:\/\//, '')})`, click: () => void shell.openExternal(apiUrl) },
+        { label: 'Copy API URL', toolTip: apiUrl, click: () => clipboard.writeText(apiUrl) },
+      ]
+    : [{ label: 'REST API off (see the log)', enabled: false }];
+
   const buildMenu = (): void => {
     const paused = engine.isIngestPaused();
     menu = Menu.buildFromTemplate([
       { label: 'Open Flowtrace', click: onOpen },
+      ...apiItems,
       { type: 'separator' },
       {
         label: 'Pause ingest',

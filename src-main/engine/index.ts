@@ -2,7 +2,6 @@
  * The engine: OTLP receiver → store (worker thread) → query API. Implements the contract once;
  * the Electron shell and the headless shell only carry it. Never imports electron.
  */
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -38,6 +37,7 @@ import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './receiver/otlp-gr
 import type { OtlpEncoding, OtlpSignal } from './otlp/responses';
 import { VERSION } from './version';
 import { lockDataDir } from './data-dir-lock';
+import { ensureDataDir } from './data-dir';
 import { PRICE_OVERRIDES_FILE, readDataDirPriceOverrides } from './genai/price-overrides-file';
 
 export type { Engine, EngineOptions } from './engine-types';
@@ -54,7 +54,7 @@ const MAX_NOTICES = 20;
 const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
 
 export async function startEngine(options: EngineOptions): Promise<Engine> {
-  mkdirSync(options.dataDir, { recursive: true });
+  ensureDataDir(options.dataDir);
   const unlock = lockDataDir(options.dataDir);
   try {
     return await startLocked(options, unlock);

@@ -197,6 +197,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     otlpHttpEndpoint: str('e.g. http://127.0.0.1:4318'),
     otlpGrpcEndpoint: nullable(str('null while no gRPC receiver runs.')),
     dataDir: str(),
+    apiUrl: optional(str('Where this Flowtrace serves the REST API, WebSocket and UI, e.g. http://127.0.0.1:9600.')),
   }),
 
   GenAiTraceRollup: object<GenAiTraceRollup>("A trace's GenAI totals, usage counted once on the innermost spans that report it.", {

@@ -2,7 +2,7 @@
  * `flowtrace mcp` run from source (`node --import tsx src-main/mcp/stdio-main.ts --url URL`), for
  * tests and development; the built CLI routes `flowtrace mcp` to the same mcpCommand.
  */
-import { CliUsageError } from '../cli-memory';
+import { UsageError as CliUsageError } from '../cli/command';
 import { mcpCommand } from '../cli/mcp';
 
 try {

@@ -1,7 +1,8 @@
 // Top bar: product name (a link home), the connection dot (green while the engine is reachable,
 // red with a message while it is not, see api/connection.ts), the live span/trace counts pushed by
-// ingest ticks, the database size from stats, and the colour theme switch. The "Search by meaning"
-// box (search/HeaderSearch.tsx) is here so a search starts from any page.
+// ingest ticks, the database size from stats, where the REST API is (the desktop app serves it too,
+// on 9600 or the next free port), and the colour theme switch. The "Search by meaning" box
+// (search/HeaderSearch.tsx) is here so a search starts from any page.
 import { useEffect, useState } from 'react';
 import { useConnection, type ConnectionStatus } from '../api/connection';
 import { formatBytes } from '../lib/bytes';
@@ -37,6 +38,7 @@ function LostMessage({ retryAt }: { retryAt: number | null }) {
 export function Header() {
   const counts = useDataStore((s) => s.counts);
   const dbBytes = useDataStore((s) => s.dbBytes);
+  const apiUrl = useDataStore((s) => s.info?.apiUrl);
   const connection = useConnection((s) => s.status);
   const retryAt = useConnection((s) => s.retryAt);
   const [theme, setTheme] = useState<ThemeChoice>(loadTheme);
@@ -82,6 +84,11 @@ export function Header() {
           </>
         ) : (
           connection === 'connecting' && <span className="muted">connecting…</span>
+        )}
+        {apiUrl && (
+          <span className="api-url" data-testid="api-url" title="REST API, WebSocket and this UI for a browser, scripts, the CLI (--url) and agents">
+            API <span className="api-url-address">{apiUrl.replace(/^https?:\/\//, '')}</span>
+          </span>
         )}
       </div>
       <ClearAllDataButton />

@@ -1,0 +1,192 @@
+/**
+ * `flowtrace serve`: the headless shell. The engine plus the REST + WebSocket API and the built UI
+ * on one loopback port; prints where each listener is, then `ready`, and runs until SIGINT/SIGTERM.
+ */
+import { fileURLToPath } from 'node:url';
+import { startEngine } from '../engine';
+import { VERSION } from '../engine/version';
+import { DEFAULT_RETENTION } from '../engine/store/retention';
+import { readPriceOverrides } from '../engine/genai/price-overrides-file';
+import type { EmbedderConfig } from '../engine/memory/memory-protocol';
+import { DEFAULT_API_PORT, startApiOnFirstFreePort, type ApiListener } from '../headless/api-listen';
+import { defaultDataDir } from '../headless/data-dir';
+import { KEEP_RUNNING, parse, UsageError, type Command } from './command';
+
+function port(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}"`);
+  return n;
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, not "${value}"`);
+  return n;
+}
+
+/** undefined: the default (the local model). */
+function embedderConfig(kind: string | undefined, url: string | undefined, model: string | undefined): EmbedderConfig | undefined {
+  if (kind === undefined || kind === 'local') {
+    if (url !== undefined || model !== undefined) throw new UsageError('--embedder-url and --embedder-model go with --embedder openai');
+    return undefined;
+  }
+  if (kind === 'hashing') return { kind: 'hashing' };
+  if (kind !== 'openai') throw new UsageError(`--embedder must be local, openai or hashing, not "${kind}"`);
+  if (url === undefined || !/^https?:\/\/\S+$/.test(url)) throw new UsageError('--embedder openai needs --embedder-url http(s)://host:port');
+  if (model === undefined || model === '') throw new UsageError('--embedder openai needs --embedder-model NAME');
+  const apiKey = process.env.FLOWTRACE_EMBEDDER_API_KEY;
+  return apiKey ? { kind: 'openai', baseUrl: url, model, apiKey } : { kind: 'openai', baseUrl: url, model };
+}
+
+/** The built renderer sits next to out/main in out/renderer. */
+function rendererDir(): string {
+  return fileURLToPath(new URL('../renderer', import.meta.url));
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  synopsis: 'serve [options]',
+  summary: 'run the engine, REST API and UI without a window',
+  usage: `Usage: flowtrace serve [options]
+
+Runs Flowtrace without a window: the OTLP receivers, the REST API + WebSocket and the UI for any
+browser, all on loopback. Prints where each listener is, then "ready". One Flowtrace at a time per
+data directory. Ctrl-C stops it cleanly.
+
+Options:
+  --data-dir DIR         where data is kept (default: $FLOWTRACE_DATA_DIR or the OS user data dir,
+                         the same as the desktop app's; see README "Your data")
+  --otlp-http-port N     OTLP/HTTP receiver port (default 4318; 0 = any free port)
+  --otlp-grpc-port N     OTLP/gRPC receiver port (default 4317; 0 = any free port)
+  --otlp-host ADDR       address of both OTLP receivers (default 127.0.0.1); any other address
+                         needs --otlp-token, because the network can then reach them
+  --otlp-token TOKEN     bearer token the OTLP receivers require (or $FLOWTRACE_OTLP_TOKEN);
+                         exporters send OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer TOKEN"
+  --otlp-allow-origin O  a browser origin (e.g. http://localhost:5173) allowed to send OTLP/HTTP,
+                         with CORS for it; repeatable; none by default
+  --prices FILE          your model prices, JSON {"model": {"input": USD/1M tokens, "output": …,
+                         "cacheRead": …}}; they win over the shipped table (default: prices.json
+                         in the data dir, if present)
+  --no-genai-ingest      store spans without reading their GenAI semantics at ingest (no rollups,
+                         cost or GenAI filters for them); for measuring what that reading costs
+  --no-span-decode-worker
+                         decode spans on the store's thread, not in a worker beside it (the
+                         default on one-CPU machines); for measuring what the worker brings
+  --no-memory            do not remember runs or serve search and memory (docs/memory.md)
+  --embedder KIND        local (default: the shipped all-MiniLM-L6-v2, offline), openai (any
+                         OpenAI-compatible /v1/embeddings: Ollama, LM Studio, OpenAI; with
+                         --embedder-url and --embedder-model, key in $FLOWTRACE_EMBEDDER_API_KEY),
+                         or hashing (for tests: it misses paraphrases)
+  --embedder-url URL     base URL of the OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434
+  --embedder-model NAME  its embedding model, e.g. nomic-embed-text
+  --port N               UI + REST API port (default ${DEFAULT_API_PORT}; 0 = any free port; always loopback)
+  --durability MODE      normal (default): acknowledged data survives a crash of Flowtrace;
+                         full: it also survives power loss (slower ingest)
+  --retention-days N     delete traces received more than N days ago (default 30)
+  --retention-gb N       delete the oldest traces while the store uses more than N GB (default 10)
+
+Example:
+  flowtrace serve --data-dir ./flowtrace-data --port 9700
+`,
+  async run(argv) {
+    const { values, positionals } = parse(argv, {
+      'data-dir': { type: 'string' },
+      'otlp-http-port': { type: 'string' },
+      'otlp-grpc-port': { type: 'string' },
+      'otlp-host': { type: 'string' },
+      'otlp-token': { type: 'string' },
+      'otlp-allow-origin': { type: 'string', multiple: true },
+      prices: { type: 'string' },
+      'no-genai-ingest': { type: 'boolean' },
+      'no-span-decode-worker': { type: 'boolean' },
+      'no-memory': { type: 'boolean' },
+      embedder: { type: 'string' },
+      'embedder-url': { type: 'string' },
+      'embedder-model': { type: 'string' },
+      port: { type: 'string' },
+      durability: { type: 'string' },
+      'retention-days': { type: 'string' },
+      'retention-gb': { type: 'string' },
+    });
+    if (positionals.length > 0) throw new UsageError(`takes no arguments, only options (got "${positionals[0]}")`);
+    const dataDir = values['data-dir'] ?? defaultDataDir();
+    const otlpHttpPort = port(values['otlp-http-port'], '--otlp-http-port', 4318);
+    const otlpGrpcPort = port(values['otlp-grpc-port'], '--otlp-grpc-port', 4317);
+    const apiPort = port(values.port, '--port', DEFAULT_API_PORT);
+    const durability = values.durability ?? 'normal';
+    if (durability !== 'normal' && durability !== 'full') throw new UsageError(`--durability must be normal or full, not "${durability}"`);
+    const days = positive(values['retention-days'], '--retention-days');
+    const gb = positive(values['retention-gb'], '--retention-gb');
+    const host = '127.0.0.1';
+    const otlpHost = values['otlp-host'] ?? host;
+    const otlpToken = values['otlp-token'] ?? process.env.FLOWTRACE_OTLP_TOKEN;
+    const origins = values['otlp-allow-origin'] ?? [];
+    for (const o of origins) {
+      if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--otlp-allow-origin must be scheme://host[:port], not "${o}"`);
+    }
+
+    const embedder = embedderConfig(values.embedder, values['embedder-url'], values['embedder-model']);
+    const engine = await startEngine({
+      dataDir,
+      otlpHttpPort,
+      otlpGrpcPort,
+      host: otlpHost,
+      ...(otlpToken ? { otlpToken } : {}),
+      otlpAllowedOrigins: origins,
+      ...(values.prices !== undefined ? { genaiPriceOverrides: readPriceOverrides(values.prices) } : {}),
+      ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
+      ...(values['no-span-decode-worker'] ? { spanDecodeWorker: false } : {}),
+      ...(values['no-memory'] ? { memory: false } : embedder ? { memory: { embedder } } : {}),
+      durability,
+      retention: {
+        maxAgeMs: days !== undefined ? days * 24 * 3600 * 1000 : DEFAULT_RETENTION.maxAgeMs,
+        maxBytes: gb !== undefined ? gb * 1024 ** 3 : DEFAULT_RETENTION.maxBytes,
+      },
+    });
+    let api: ApiListener;
+    try {
+      api = await startApiOnFirstFreePort(
+        {
+          api: engine,
+          host,
+          rendererDir: rendererDir(),
+          health: () => ({ ingestPaused: engine.isIngestPaused(), otlpHttpEndpoint: engine.info.otlpHttpEndpoint }),
+        },
+        [apiPort],
+      );
+    } catch (err) {
+      await engine.close();
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new Error(`UI/REST port ${apiPort} on ${host} is in use; pick another with --port`, { cause: err });
+      }
+      throw err;
+    }
+    process.stdout.write(
+      `Flowtrace ${VERSION} (headless), data in ${dataDir}, durability ${durability}\n` +
+        `  OTLP/HTTP  ${engine.info.otlpHttpEndpoint}   (OTEL_EXPORTER_OTLP_ENDPOINT=${engine.info.otlpHttpEndpoint})\n` +
+        `  OTLP/gRPC  ${engine.info.otlpGrpcEndpoint}   (OTEL_EXPORTER_OTLP_ENDPOINT=${engine.info.otlpGrpcEndpoint} with OTEL_EXPORTER_OTLP_PROTOCOL=grpc)\n` +
+        `  UI + REST  ${api.url}\n` +
+        'ready\n',
+    );
+
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`flowtrace: ${signal}, shutting down\n`);
+      void api.close();
+      engine.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`flowtrace: error while shutting down: ${(err as Error).message}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    return KEEP_RUNNING;
+  },
+};
