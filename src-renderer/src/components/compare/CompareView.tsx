@@ -66,7 +66,8 @@ export function CompareView({ a, b }: { a: string | null; b: string | null }) {
 function RunPicker({ a, b }: { a: string | null; b: string | null }) {
   const loaded = useLoaded(async () => {
     const recent = (await api.listTraces({ limit: 50 })).traces;
-    const sessionId = recent.find((t) => t.traceId === a)?.genai?.sessionId ?? (a ? (await api.compareTraces(a, a))?.totals.a.sessionId : null) ?? null;
+    // An older run than the recent page: its session is its earliest span's, as the rollup says.
+    const sessionId = recent.find((t) => t.traceId === a)?.genai?.sessionId ?? (a ? (await api.getTrace(a))?.spans.find((s) => s.genai?.sessionId)?.genai?.sessionId : null) ?? null;
     const session = sessionId ? ((await api.getSession(sessionId))?.traces ?? []) : [];
     return { session: session.filter((t) => t.traceId !== a), recent: recent.filter((t) => t.traceId !== a) };
   }, `${a}`);
