@@ -66,6 +66,9 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     deleteTrace: (traceId) => engine.deleteTrace(traceId),
     deleteSession: (sessionId) => engine.deleteSession(sessionId),
     clearAllData: (confirm) => engine.clearAllData(confirm),
+    annotate: (input) => engine.annotate(input),
+    listAnnotations: (traceId) => engine.listAnnotations(traceId),
+    deleteAnnotation: (id) => engine.deleteAnnotation(id),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

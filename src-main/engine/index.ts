@@ -23,6 +23,8 @@ import {
   parseMemoryItemId,
   parseMemoryPage,
   parseClearAllConfirmation,
+  parseAnnotationInput,
+  parseAnnotationId,
 } from '../../src-shared/validate';
 import type { MemoryStatus } from '../../src-shared/contract';
 import { MemoryService } from './memory/memory-service';
@@ -223,6 +225,9 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       parseClearAllConfirmation(confirm);
       return store.request({ op: 'clearAll' });
     },
+    annotate: async (input) => store.request({ op: 'annotate', input: parseAnnotationInput(input) }),
+    listAnnotations: async (traceId) => store.request({ op: 'listAnnotations', traceId: parseTraceId(traceId) }),
+    deleteAnnotation: async (id) => store.request({ op: 'deleteAnnotation', id: parseAnnotationId(id) }),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {
