@@ -65,9 +65,12 @@ export function feedbackOf(json: string | null | undefined): FeedbackSummary | u
 }
 
 /**
- * The list's feedback filters as conditions on `traces t` with their parameters. `IN (SELECT …)`
- * starts from annotations_by_name, so an unannotated store of a million traces answers from the
- * index alone; `none` is the complement.
+ * The list's feedback filters as conditions on `traces t` with their parameters: `IN (SELECT …)`
+ * over annotations_by_name, while the list keeps walking its start-time index; `none` is the
+ * complement. Measured on 1M traces with 1k annotated (a page of 50, p50 on a shared 2-core box):
+ * no filter 0.3 ms, `none` 0.3 ms, `down` 7–12 ms, `any` 15 ms, `label` 13–17 ms. Rejected: making
+ * SQLite start from the annotations and sort (`ORDER BY +start_ns`): 7–15 ms, no better here, and a
+ * sort of every match once tools annotate most traces.
  */
 export function feedbackConditions(feedback: FeedbackFilter | undefined, label: string | undefined): Array<{ cond: string; params: unknown[] }> {
   const out: Array<{ cond: string; params: unknown[] }> = [];
