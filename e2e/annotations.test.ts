@@ -2,7 +2,7 @@
  * Feedback on runs in Chromium against a real `flowtrace serve` fed by the official OTel JS
  * exporter: a thumbs down and a label on a trace show in the list's feedback column; the list's
  * feedback and label filters keep only that run; a span gets its own rating and corrected output;
- * a reload and a restart of the server keep all of it. Needs `npx electron-vite build` first.
+ * feedback a script writes shows up live; a reload and a restart of the server keep all of it. Needs `npx electron-vite build` first.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import type { Annotation, TraceListPage } from '../src-shared/contract';
 import { eventually } from '../test/support/engine';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
 import { exportSpans, recordAgentTrace, type SentTrace } from '../test/support/otel';
-import { launchBrowser, openWatchedPage, traceRow, type WatchedPage } from './support/browser';
+import { launchBrowser, markDocument, openWatchedPage, traceRow, type WatchedPage } from './support/browser';
 
 let server: ServeProcess | undefined;
 let browser: Browser | undefined;
@@ -107,6 +107,16 @@ test('a reload and a restart of the server keep the feedback', async () => {
   await page.reload();
   await openTrace(page, bad.traceId);
   await page.locator('[data-testid="feedback-bar"] [data-testid="feedback-down"][aria-pressed="true"]').waitFor();
+  // Feedback written elsewhere (a script) shows up live: the write ticks with its trace.
+  const mark = await markDocument(page);
+  const res = await fetch(`${base()}/api/v1/annotations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ traceId: bad.traceId, name: 'label', value: ['from-script'] }),
+  });
+  assert.equal(res.status, 201);
+  await page.getByTestId('feedback-bar').getByTestId('feedback-chip').filter({ hasText: 'from-script' }).waitFor();
+  assert.ok(await mark(), 'updated in place, not by a reload');
 
   const port = new URL(server!.api).port;
   await server!.stop();

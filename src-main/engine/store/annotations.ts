@@ -100,7 +100,7 @@ export class Annotations {
       insert: db.prepare(`INSERT INTO annotations (id, trace_id, span_id, name, value, comment, created_at)
         VALUES (@id, @traceId, @spanId, @name, @value, @comment, @createdAt)`),
       ofTrace: db.prepare(`SELECT ${COLUMNS} FROM annotations WHERE trace_id = ? ORDER BY created_at, rowid`),
-      delete: db.prepare('DELETE FROM annotations WHERE id = ?'),
+      delete: db.prepare('DELETE FROM annotations WHERE id = ? RETURNING lower(hex(trace_id))').pluck(),
     };
   }
 
@@ -127,7 +127,8 @@ export class Annotations {
     return (this.stmts.ofTrace.all(Buffer.from(traceId, 'hex')) as AnnotationRow[]).map(annotationOf);
   }
 
-  delete(id: string): boolean {
-    return this.stmts.delete.run(id).changes > 0;
+  /** The deleted annotation's trace id; null when there was none. */
+  delete(id: string): string | null {
+    return (this.stmts.delete.get(id) as string | undefined) ?? null;
   }
 }

@@ -101,7 +101,8 @@ export interface StoreResponses {
   /** null: no such trace or span (annotations.ts). */
   annotate: Annotation | null;
   listAnnotations: Annotation[];
-  deleteAnnotation: boolean;
+  /** The deleted annotation's trace id; null when there was no such annotation. */
+  deleteAnnotation: string | null;
   close: null;
 }
 

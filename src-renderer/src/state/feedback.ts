@@ -27,6 +27,13 @@ export async function loadAnnotations(traceId: string): Promise<void> {
   }
 }
 
+/** Re-reads the trace's annotations on every tick that names it; returns the unsubscribe. */
+export function followAnnotations(traceId: string): () => void {
+  return api.onIngest((tick) => {
+    if (tick.truncated || tick.traceIds.includes(traceId)) void loadAnnotations(traceId);
+  });
+}
+
 export async function addAnnotation(input: AnnotationInput): Promise<void> {
   try {
     if ((await api.annotate(input)) === null) throw new Error('this trace (or span) is no longer stored');

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { DB_FILE, startEngine } from '../../../src-main/engine';
 import { migrate } from '../../../src-main/engine/store/migrate';
 import { ArgumentError } from '../../../src-shared/validate';
+import type { IngestTick } from '../../../src-shared/contract';
 import { eventually, post, startTestEngine } from '../../support/engine';
 import { tempDataDir } from '../../support/serve-process';
 import { otlpJson, sid, tid, type SpanSpec } from '../../support/spans';
@@ -141,6 +142,14 @@ test('annotations survive a restart and go with their trace: a delete, clearing 
   engine = await startTestEngine(dataDir);
   try {
     assert.deepEqual((await engine.listAnnotations(tid(1))).map((a) => a.value), ['down']);
+    // A write ticks with its trace and no new spans, so the list and other windows re-read it.
+    const ticks: IngestTick[] = [];
+    engine.onIngest((t) => ticks.push(t));
+    const rating = (await engine.annotate({ traceId: tid(2), name: 'rating', value: 5 }))!;
+    assert.deepEqual(await eventually(async () => ticks.find((t) => t.traceIds.length > 0)), { spans: 4, traces: 2, newSpans: 0, traceIds: [tid(2)], truncated: false });
+    ticks.length = 0;
+    assert.equal(await engine.deleteAnnotation(rating.id), true);
+    assert.deepEqual((await eventually(async () => ticks.find((t) => t.traceIds.length > 0))).traceIds, [tid(2)]);
     assert.deepEqual((await engine.listTraces({ feedback: 'down' })).traces.map((t) => t.traceId), [tid(1)]);
     await engine.deleteTrace(tid(1));
     assert.deepEqual(await engine.listAnnotations(tid(1)), []);

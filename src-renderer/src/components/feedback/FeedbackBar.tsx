@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Annotation } from '../../../../src-shared/contract';
 import { feedbackView, parseLabels } from '../../lib/feedback';
-import { addAnnotation, loadAnnotations, removeAnnotation, useFeedbackStore } from '../../state/feedback';
+import { addAnnotation, followAnnotations, loadAnnotations, removeAnnotation, useFeedbackStore } from '../../state/feedback';
 import './feedback.css';
 
 const NO_ANNOTATIONS: Annotation[] = [];
@@ -23,7 +23,9 @@ export function FeedbackBar({ traceId, spanId }: { traceId: string; spanId: stri
 
   useEffect(() => {
     void loadAnnotations(traceId);
-  }, [traceId]);
+    // The trace-level bar follows writes made elsewhere (another window, a script): they tick with the trace.
+    return spanId === null ? followAnnotations(traceId) : undefined;
+  }, [traceId, spanId]);
 
   const target = spanId === null ? { traceId } : { traceId, spanId };
   const thumbs = view.thumbs?.value;
