@@ -269,6 +269,8 @@ export interface TraceSummary {
   errorCount: number;
   /** Absent when no span of the trace is GenAI. */
   genai?: GenAiTraceRollup;
+  /** Absent when nobody annotated the trace (or a span of it). */
+  feedback?: FeedbackSummary;
 }
 
 export type TraceSort = 'newest' | 'oldest' | 'longest' | 'shortest';
@@ -318,6 +320,10 @@ export interface TraceListQuery {
    * searches (`q`, `spanName`, `rootName`, `attributes`): they stay stored and searchable.
    */
   internal?: boolean;
+  /** Annotations (README "Feedback"): `up`/`down` some thumbs up/down, `any` some annotation, `none` none. */
+  feedback?: FeedbackFilter;
+  /** Some `label` annotation of the trace carries this label. */
+  label?: string;
 }
 
 export interface TraceListPage {
@@ -833,6 +839,59 @@ export interface CompareResult {
   totals: { a: CompareRunTotals; b: CompareRunTotals };
 }
 
+// ---- Feedback on runs: annotations of a trace or one of its spans (README "Feedback") ----
+
+/** The built-in kinds; any other name (1–64 characters) is a custom annotation with any JSON value. */
+export const ANNOTATION_NAMES = ['thumbs', 'rating', 'label', 'note', 'correction'] as const;
+export type BuiltinAnnotationName = (typeof ANNOTATION_NAMES)[number];
+
+/**
+ * The value by name: `thumbs` 'up' | 'down'; `rating` an integer 1–5; `label` a list of 1–20 labels
+ * (each 1–64 characters); `note` text; `correction` the corrected output as text. Custom names: any
+ * JSON value (at most 16 KB serialized).
+ */
+export type AnnotationValue = string | number | boolean | null | AnnotationValue[] | { [key: string]: AnnotationValue };
+
+export interface AnnotationInput {
+  traceId: HexId;
+  /** Absent: the annotation is about the whole trace. */
+  spanId?: HexId;
+  name: string;
+  value: AnnotationValue;
+  comment?: string;
+}
+
+export interface Annotation {
+  /** 16 lowercase hex characters, random. */
+  id: HexId;
+  traceId: HexId;
+  spanId: HexId | null;
+  name: string;
+  value: AnnotationValue;
+  comment: string | null;
+  /** Unix milliseconds. */
+  createdAt: number;
+}
+
+/** Every annotation of a trace (its spans' too) folded for the list. */
+export interface FeedbackSummary {
+  /** Annotations of any name. */
+  count: number;
+  up: number;
+  down: number;
+  /** Mean of the `rating` annotations; null when there is none. */
+  rating: number | null;
+  ratingCount: number;
+  /** Distinct labels of the `label` annotations, sorted. */
+  labels: string[];
+  /** Some `note` or `correction` annotation exists. */
+  hasNote: boolean;
+  hasCorrection: boolean;
+}
+
+export const FEEDBACK_FILTERS = ['up', 'down', 'any', 'none'] as const;
+export type FeedbackFilter = (typeof FEEDBACK_FILTERS)[number];
+
 export type Unsubscribe = () => void;
 
 export interface FlowtraceApi {
@@ -886,11 +945,17 @@ export interface FlowtraceApi {
   clearAllData(confirm: typeof CLEAR_ALL_CONFIRMATION): Promise<DeletedCounts>;
   /** Two runs' agents, LLM calls and tool calls aligned (genai/compare.ts); null when either trace is unknown. */
   compareTraces(a: HexId, b: HexId): Promise<CompareResult | null>;
+  /** Stores an annotation of the trace (or of one of its spans); null when the trace or span is not stored. */
+  annotate(input: AnnotationInput): Promise<Annotation | null>;
+  /** The trace's annotations, oldest first (empty for an unknown trace). */
+  listAnnotations(traceId: HexId): Promise<Annotation[]>;
+  /** false when there was no such annotation. */
+  deleteAnnotation(id: HexId): Promise<boolean>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

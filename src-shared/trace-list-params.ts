@@ -8,7 +8,7 @@ import type { TraceListQuery } from './contract';
 const SCALAR_FIELDS = [
   'limit', 'cursor', 'sort', 'service', 'q', 'rootName', 'spanName', 'status',
   'minDurationMs', 'maxDurationMs', 'startFrom', 'startTo',
-  'model', 'agent', 'tool', 'kind', 'hasError', 'minTokens', 'minCostUsd', 'internal',
+  'model', 'agent', 'tool', 'kind', 'hasError', 'minTokens', 'minCostUsd', 'internal', 'feedback', 'label',
 ] as const satisfies ReadonlyArray<keyof TraceListQuery>;
 
 export function traceListSearchParams(query: TraceListQuery): URLSearchParams {

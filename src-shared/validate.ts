@@ -4,8 +4,12 @@
  * fit to show the caller.
  */
 import {
+  ANNOTATION_NAMES,
   CLEAR_ALL_CONFIRMATION,
+  FEEDBACK_FILTERS,
   GENAI_KINDS,
+  type AnnotationInput,
+  type AnnotationValue,
   type AgentGraphOptions,
   type HexId,
   type LogListQuery,
@@ -47,7 +51,7 @@ const SORTS: readonly TraceSort[] = ['newest', 'oldest', 'longest', 'shortest'];
 const QUERY_FIELDS = new Set([
   'limit', 'cursor', 'sort', 'service', 'q', 'rootName', 'spanName', 'status',
   'minDurationMs', 'maxDurationMs', 'startFrom', 'startTo', 'attributes',
-  'model', 'agent', 'tool', 'kind', 'hasError', 'minTokens', 'minCostUsd', 'internal',
+  'model', 'agent', 'tool', 'kind', 'hasError', 'minTokens', 'minCostUsd', 'internal', 'feedback', 'label',
 ]);
 
 export function parseSpanId(value: unknown): HexId {
@@ -151,6 +155,8 @@ export function parseTraceListQuery(value: unknown): TraceListQuery {
   set('minTokens', optionalNumber(obj, 'minTokens', (n) => Number.isInteger(n) && n >= 0 && n <= Number.MAX_SAFE_INTEGER, 'an integer ≥ 0'));
   set('minCostUsd', optionalNumber(obj, 'minCostUsd', (n) => n >= 0, 'a number of USD ≥ 0'));
   set('internal', optionalBoolean(obj, 'internal'));
+  set('feedback', optionalEnum(obj, 'feedback', FEEDBACK_FILTERS));
+  set('label', optionalString(obj, 'label', MAX_LABEL));
   return query;
 }
 
@@ -352,4 +358,67 @@ export function parseMemoryPage(value: unknown): { limit: number; cursor?: strin
 export function parseClearAllConfirmation(value: unknown): typeof CLEAR_ALL_CONFIRMATION {
   if (value !== CLEAR_ALL_CONFIRMATION) throw new ArgumentError(`deleting everything needs confirm=${CLEAR_ALL_CONFIRMATION}`);
   return CLEAR_ALL_CONFIRMATION;
+}
+
+// ---- Feedback (annotations) ----
+
+const MAX_ANNOTATION_NAME = 64;
+const MAX_LABEL = 64;
+const MAX_LABELS = 20;
+/** A note, a corrected output or a comment; a whole model answer fits, a file dump does not. */
+const MAX_ANNOTATION_TEXT = 32 * 1024;
+/** A custom annotation's value, serialized. */
+const MAX_CUSTOM_VALUE = 16 * 1024;
+const ANNOTATION_ID = /^[0-9a-f]{16}$/;
+const ANNOTATION_FIELDS = new Set(['traceId', 'spanId', 'name', 'value', 'comment']);
+
+function text(value: unknown, what: string, max: number): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ArgumentError(`${what} must be a non-empty string`);
+  if (value.length > max) throw new ArgumentError(`${what} is longer than ${max} characters`);
+  return value;
+}
+
+/** The value an annotation of this name may carry (see AnnotationValue in the contract). */
+function annotationValue(name: string, value: unknown): AnnotationValue {
+  switch (name as (typeof ANNOTATION_NAMES)[number]) {
+    case 'thumbs':
+      if (value !== 'up' && value !== 'down') throw new ArgumentError('a thumbs value is "up" or "down"');
+      return value;
+    case 'rating':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 5) throw new ArgumentError('a rating is an integer from 1 to 5');
+      return value;
+    case 'label': {
+      const list = typeof value === 'string' ? [value] : value;
+      if (!Array.isArray(list) || list.length === 0 || list.length > MAX_LABELS) throw new ArgumentError(`a label value is a list of 1 to ${MAX_LABELS} labels`);
+      return [...new Set(list.map((l) => text(l, 'a label', MAX_LABEL).trim()))];
+    }
+    case 'note':
+      return text(value, 'a note', MAX_ANNOTATION_TEXT);
+    case 'correction':
+      return text(value, 'a corrected output', MAX_ANNOTATION_TEXT);
+    default: {
+      if (value === undefined) throw new ArgumentError('value is required');
+      const json = JSON.stringify(value);
+      if (json.length > MAX_CUSTOM_VALUE) throw new ArgumentError(`a custom annotation's value is larger than ${MAX_CUSTOM_VALUE / 1024} KB`);
+      return JSON.parse(json) as AnnotationValue;
+    }
+  }
+}
+
+/** annotate's argument; the REST body of POST /api/v1/annotations. */
+export function parseAnnotationInput(value: unknown): AnnotationInput {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ArgumentError('an annotation must be an object');
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) if (!ANNOTATION_FIELDS.has(key)) throw new ArgumentError(`unknown annotation field "${key}"`);
+  const name = text(obj.name, 'name', MAX_ANNOTATION_NAME);
+  if (name !== name.trim()) throw new ArgumentError('name must not start or end with spaces');
+  const input: AnnotationInput = { traceId: parseTraceId(obj.traceId), name, value: annotationValue(name, obj.value) };
+  if (present(obj.spanId)) input.spanId = parseSpanId(obj.spanId);
+  if (present(obj.comment)) input.comment = text(obj.comment, 'comment', MAX_ANNOTATION_TEXT);
+  return input;
+}
+
+export function parseAnnotationId(value: unknown): string {
+  if (typeof value !== 'string' || !ANNOTATION_ID.test(value.toLowerCase())) throw new ArgumentError('an annotation id is 16 hex characters');
+  return value.toLowerCase();
 }

@@ -22,6 +22,8 @@ import {
   parseMemoryPage,
   parseMemoryItemId,
   parseClearAllConfirmation,
+  parseAnnotationInput,
+  parseAnnotationId,
 } from '../../src-shared/validate';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
@@ -131,5 +133,17 @@ export const ARG_PARSERS = {
   compareTraces(args) {
     arity('compareTraces', args, 2, 2);
     return [parseTraceId(args[0]), parseTraceId(args[1])];
+  },
+  annotate(args) {
+    arity('annotate', args, 1, 1);
+    return [parseAnnotationInput(args[0])];
+  },
+  listAnnotations(args) {
+    arity('listAnnotations', args, 1, 1);
+    return [parseTraceId(args[0])];
+  },
+  deleteAnnotation(args) {
+    arity('deleteAnnotation', args, 1, 1);
+    return [parseAnnotationId(args[0])];
   },
 } satisfies ArgParsers;

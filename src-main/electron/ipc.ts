@@ -67,6 +67,9 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     deleteSession: (sessionId) => engine.deleteSession(sessionId),
     clearAllData: (confirm) => engine.clearAllData(confirm),
     compareTraces: (a, b) => engine.compareTraces(a, b),
+    annotate: (input) => engine.annotate(input),
+    listAnnotations: (traceId) => engine.listAnnotations(traceId),
+    deleteAnnotation: (id) => engine.deleteAnnotation(id),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

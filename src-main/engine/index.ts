@@ -22,6 +22,8 @@ import {
   parseMemoryItemId,
   parseMemoryPage,
   parseClearAllConfirmation,
+  parseAnnotationInput,
+  parseAnnotationId,
 } from '../../src-shared/validate';
 import type { MemoryStatus } from '../../src-shared/contract';
 import { MemoryService } from './memory/memory-service';
@@ -233,6 +235,18 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       ]);
       return ta && tb ? compareTraces(ta, tb) : null;
     },
+    // Feedback: a write ticks with its trace, so other windows and the list re-read it.
+    annotate: async (input) => {
+      const annotation = await store.request({ op: 'annotate', input: parseAnnotationInput(input) });
+      if (annotation) ticks.touch(annotation.traceId);
+      return annotation;
+    },
+    listAnnotations: async (traceId) => store.request({ op: 'listAnnotations', traceId: parseTraceId(traceId) }),
+    deleteAnnotation: async (id) => {
+      const traceId = await store.request({ op: 'deleteAnnotation', id: parseAnnotationId(id) });
+      if (traceId !== null) ticks.touch(traceId);
+      return traceId !== null;
+    },
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {
@@ -303,6 +317,13 @@ class TickCoalescer {
     this.spans -= spans;
     this.traces -= traces;
     this.truncated = true;
+    this.timer ??= setTimeout(() => this.flush(), TICK_INTERVAL_MS);
+  }
+
+  /** Something other than spans changed in a trace (its feedback): views showing it re-read. */
+  touch(traceId: string): void {
+    if (this.traceIds.size >= TICK_MAX_TRACE_IDS) this.truncated = true;
+    else this.traceIds.add(traceId);
     this.timer ??= setTimeout(() => this.flush(), TICK_INTERVAL_MS);
   }
 

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { CLEAR_ALL_CONFIRMATION, FlowtraceApi, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
+import type { AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
@@ -122,6 +122,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       }
     }
     if (path.startsWith('/api/v1/memory/') && (req.method === 'POST' || req.method === 'DELETE')) return memoryWrite(req, res, path);
+    if (path.startsWith('/api/v1/annotations') && (req.method === 'POST' || req.method === 'DELETE')) return annotationWrite(req, res, path);
     if (req.method === 'DELETE' && path.startsWith('/api/')) return dataDelete(req, res, path, url.searchParams);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -179,6 +180,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       res.end(json);
       return;
     }
+    const annotations = /^\/api\/v1\/traces\/([^/]+)\/annotations$/.exec(path);
+    if (annotations) return sendJson(res, 200, { annotations: await api.listAnnotations(decodeURIComponent(annotations[1]!)) });
     const span = /^\/api\/v1\/traces\/([^/]+)\/spans\/([^/]+)$/.exec(path);
     if (span) {
       const found = await api.getSpan(decodeURIComponent(span[1]!), decodeURIComponent(span[2]!));
@@ -244,6 +247,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     const counts = trace ? await api.deleteTrace(decodeURIComponent(trace[1]!)) : await api.deleteSession(decodeURIComponent(session![1]!));
     if (counts === null) return sendJson(res, 404, { error: trace ? 'trace not found' : 'session not found' });
     return sendJson(res, 200, counts);
+  }
+
+  /**
+   * Feedback (annotations): POST one, DELETE one. Writes like memory's: no browser or our own page
+   * (Origin) only, and JSON only (a form or a `text/plain` fetch is sent cross-site without a preflight).
+   */
+  async function annotationWrite(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (!isSameOrigin(req)) return sendJson(res, 403, { error: `Origin "${req.headers.origin ?? ''}" may not write to this Flowtrace` });
+    const one = /^\/api\/v1\/annotations\/([^/]+)$/.exec(path);
+    if (req.method === 'DELETE') {
+      if (!one) return sendJson(res, 404, { error: `no API route DELETE ${path}` });
+      if (!(await api.deleteAnnotation(decodeURIComponent(one[1]!)))) return sendJson(res, 404, { error: 'no such annotation' });
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (path !== '/api/v1/annotations') return sendJson(res, 404, { error: `no API route POST ${path}` });
+    const body = await readJsonBody(req, res);
+    if (body === undefined) return;
+    const annotation = await api.annotate(body as AnnotationInput);
+    if (annotation === null) return sendJson(res, 404, { error: 'trace or span not found' });
+    return sendJson(res, 201, annotation);
   }
 
   async function serveStatic(path: string, res: ServerResponse): Promise<void> {

@@ -17,7 +17,10 @@ import type {
   CompareRunTotals,
   CompareStep,
   CompareStepSide,
+  Annotation,
+  AnnotationInput,
   DeletedCounts,
+  FeedbackSummary,
   EmbedderInfo,
   EngineInfo,
   ExponentialBuckets,
@@ -62,7 +65,7 @@ import type {
   TraceListPage,
   TraceSummary,
 } from '../../src-shared/contract';
-import { GENAI_KINDS } from '../../src-shared/contract';
+import { ANNOTATION_NAMES, GENAI_KINDS } from '../../src-shared/contract';
 import type { TraceOutline } from '../../src-shared/trace-outline';
 
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
@@ -133,6 +136,7 @@ export function nullable(schema: JsonSchema): JsonSchema {
 
 export const TRACE_ID_PATTERN = '^[0-9a-f]{32}$';
 export const SPAN_ID_PATTERN = '^[0-9a-f]{16}$';
+export const ANNOTATION_ID_PATTERN = '^[0-9a-f]{16}$';
 const traceId: JsonSchema = { $ref: '#/components/schemas/TraceId' };
 const spanId: JsonSchema = { $ref: '#/components/schemas/SpanId' };
 const nano: JsonSchema = { $ref: '#/components/schemas/UnixNano' };
@@ -220,6 +224,17 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     spanCount: int(),
     errorCount: int(),
     genai: optional(ref('GenAiTraceRollup')),
+    feedback: optional(ref('FeedbackSummary')),
+  }),
+  FeedbackSummary: object<FeedbackSummary>("Every annotation of the trace (its spans' too), folded.", {
+    count: int('Annotations of any name.'),
+    up: int('Thumbs up.'),
+    down: int('Thumbs down.'),
+    rating: nullable({ type: 'number', minimum: 1, maximum: 5, description: 'Mean rating; null when none.' }),
+    ratingCount: int(),
+    labels: list(str(), 'Distinct, sorted.'),
+    hasNote: bool(),
+    hasCorrection: bool(),
   }),
   TraceListPage: object<TraceListPage>('A page of the trace list.', { traces: list(ref('TraceSummary')), nextCursor }),
 
@@ -364,7 +379,10 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   OtlpTraceExport: {
     type: 'object',
     description: 'An OTLP/JSON ExportTraceServiceRequest (opentelemetry-proto, JSON encoding), which any OTLP receiver accepts.',
-    properties: { resourceSpans: list({ type: 'object' }) },
+    properties: {
+      resourceSpans: list({ type: 'object' }),
+      annotations: list(ref('Annotation'), "Flowtrace's feedback on the trace, when there is any; OTLP receivers ignore it."),
+    },
     required: ['resourceSpans'],
   },
 
@@ -573,6 +591,26 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   }),
   RecallAnswer: object<Answer<'recall'>>('Recalled items, closest first.', { items: list(ref('RecalledItem')) }),
 
+  AnnotationValue: {
+    description: '`thumbs`: "up" | "down"; `rating`: an integer 1–5; `label`: a list of 1–20 labels (each ≤ 64 characters); `note`, `correction`: text ≤ 32 KB; a custom name: any JSON (≤ 16 KB).',
+  },
+  AnnotationInput: object<AnnotationInput>('An annotation to store.', {
+    traceId,
+    spanId: optional(spanId),
+    name: { type: 'string', minLength: 1, maxLength: 64, description: `${ANNOTATION_NAMES.join(', ')}, or a custom name.` },
+    value: ref('AnnotationValue'),
+    comment: optional({ type: 'string', maxLength: 32_768 }),
+  }),
+  Annotation: object<Annotation>('Feedback on a trace or one of its spans.', {
+    id: { type: 'string', pattern: ANNOTATION_ID_PATTERN },
+    traceId,
+    spanId: nullable(spanId),
+    name: str(),
+    value: ref('AnnotationValue'),
+    comment: nullable(str()),
+    createdAt: int('Unix ms.'),
+  }),
+  AnnotationList: object<{ annotations: Annotation[] }>("A trace's annotations, oldest first.", { annotations: list(ref('Annotation')) }),
   DeletedCounts: object<DeletedCounts>("What a delete removed. The deleted traces' remembered texts go from the memory shortly after.", {
     traces: int(),
     spans: int(),

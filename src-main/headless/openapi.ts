@@ -7,8 +7,8 @@
  * route cannot go unserved or answer another shape. Rejected: dispatching from this table too, which
  * would rewrite the router that the MCP and CLI work shares; the gate gives the same guarantee.
  */
-import { CLEAR_ALL_CONFIRMATION, GENAI_KINDS } from '../../src-shared/contract';
-import { ref, SCHEMAS, SPAN_ID_PATTERN, TRACE_ID_PATTERN, type JsonSchema } from './openapi-schemas';
+import { CLEAR_ALL_CONFIRMATION, FEEDBACK_FILTERS, GENAI_KINDS } from '../../src-shared/contract';
+import { ANNOTATION_ID_PATTERN, ref, SCHEMAS, SPAN_ID_PATTERN, TRACE_ID_PATTERN, type JsonSchema } from './openapi-schemas';
 
 export type HttpMethod = 'get' | 'post' | 'delete';
 
@@ -36,7 +36,7 @@ export interface ApiRoute {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'status' | 'traces' | 'sessions' | 'telemetry' | 'memory' | 'data';
+  tag: 'status' | 'traces' | 'feedback' | 'sessions' | 'telemetry' | 'memory' | 'data';
   parameters?: Parameter[];
   requestBody?: { description: string; schema: JsonSchema };
   responses: Record<string, Response>;
@@ -103,6 +103,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
       query('minTokens', "The trace's GenAI total tokens at least this.", { type: 'integer', minimum: 0 }),
       query('minCostUsd', "The trace's GenAI cost at least this, USD.", { type: 'number', minimum: 0 }),
       query('internal', '`true` also lists internal traces.', { type: 'boolean' }),
+      query('feedback', 'Annotations: `up`/`down` some thumbs up/down, `any` some annotation, `none` none.', { type: 'string', enum: FEEDBACK_FILTERS }),
+      query('label', 'Some `label` annotation carries exactly this label.', { type: 'string', maxLength: 64 }),
     ],
     responses: { 200: ok('TraceListPage'), 400: BAD_REQUEST },
   },
@@ -132,6 +134,22 @@ export const API_ROUTES: readonly ApiRoute[] = [
       400: BAD_REQUEST,
       404: NOT_FOUND_TRACE,
     },
+  },
+  {
+    method: 'get', path: '/api/v1/traces/{traceId}/annotations', operationId: 'listAnnotations', tag: 'feedback', summary: "The trace's annotations, oldest first",
+    description: 'Its spans\' too; empty for an unknown trace.',
+    parameters: [TRACE_ID], responses: { 200: ok('AnnotationList'), 400: BAD_REQUEST },
+  },
+  {
+    method: 'post', path: '/api/v1/annotations', operationId: 'annotate', tag: 'feedback', summary: 'Annotate a trace or one of its spans',
+    description: `Thumbs, a rating, labels, a note, a corrected output, or a custom name. ${WRITE_NOTE}`,
+    requestBody: { description: 'The annotation.', schema: ref('AnnotationInput') },
+    responses: { 201: ok('Annotation', 'Stored.'), 400: BAD_REQUEST, 403: FOREIGN, 404: error('No such trace or span.'), 413: TOO_LARGE, 415: NOT_JSON },
+  },
+  {
+    method: 'delete', path: '/api/v1/annotations/{id}', operationId: 'deleteAnnotation', tag: 'feedback', summary: 'Delete an annotation',
+    description: WRITE_NOTE, parameters: [path('id', 'The annotation id.', { type: 'string', pattern: ANNOTATION_ID_PATTERN })],
+    responses: { 204: { description: 'Deleted.' }, 400: BAD_REQUEST, 403: FOREIGN, 404: error('No such annotation.') },
   },
   {
     method: 'get', path: '/api/v1/traces/{traceId}/spans/{spanId}', operationId: 'getSpan', tag: 'traces', summary: 'One span',
@@ -245,6 +263,7 @@ const COMMON_RESPONSES: Record<string, Response> = {
 const TAGS: Array<{ name: ApiRoute['tag']; description: string }> = [
   { name: 'status', description: 'Health, totals, where things are, live ticks' },
   { name: 'traces', description: 'Traces and spans' },
+  { name: 'feedback', description: 'Annotations of traces and spans: thumbs, ratings, labels, notes, corrected outputs' },
   { name: 'sessions', description: 'Conversations across traces, log records and metric points' },
   { name: 'telemetry', description: 'OTLP log records and metric points' },
   { name: 'memory', description: 'Search by meaning and memory collections (docs/memory.md)' },

@@ -5,7 +5,7 @@
  * here fails to compile. Answers are the server's own JSON (the same types the engine returns);
  * "not found" is null (false for forget), any other failure an Error carrying the server's message.
  */
-import type { ApiHandlers, FlowtraceApi, HexId, SearchQuery } from '../../src-shared/contract';
+import type { Annotation, ApiHandlers, FlowtraceApi, HexId, SearchQuery } from '../../src-shared/contract';
 import { traceListSearchParams } from '../../src-shared/trace-list-params';
 
 /** Every verb of the contract; events (onIngest) need the WebSocket and are not offered here. */
@@ -132,6 +132,9 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     deleteTrace: (traceId) => json('DELETE', `/traces/${seg(traceId)}`, undefined, null),
     deleteSession: (sessionId) => json('DELETE', `/sessions/${seg(sessionId)}`, undefined, null),
     clearAllData: (confirm) => json('DELETE', `/data?confirm=${encodeURIComponent(confirm)}`),
+    annotate: (input) => json('POST', '/annotations', input, null),
+    listAnnotations: async (traceId) => (await json<{ annotations: Annotation[] }>('GET', `/traces/${seg(traceId)}/annotations`)).annotations,
+    deleteAnnotation: async (id) => (await json<null | false>('DELETE', `/annotations/${seg(id)}`, undefined, false)) !== false,
   } satisfies ApiHandlers;
   return handlers;
 }

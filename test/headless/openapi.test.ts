@@ -288,6 +288,27 @@ describe('every route answers what the document says, with real data', () => {
     await call(`/api/v1/memory/notes/${id}`, 404, { method: 'DELETE' });
   });
 
+  test('feedback: annotate, list, filter, delete; writes refuse foreign pages and non-JSON', async () => {
+    const json = { 'content-type': 'application/json' };
+    const body = (b: object) => ({ method: 'POST' as const, headers: json, body: JSON.stringify(b) });
+    const down = await call<{ id: string }>('/api/v1/annotations', 201, body({ traceId: run.traceId, name: 'thumbs', value: 'down', comment: 'wrong hotel' }));
+    await call('/api/v1/annotations', 201, body({ traceId: run.traceId, spanId: run.ids.failedHotelSearch, name: 'label', value: ['tool-error'] }));
+    await call('/api/v1/annotations', 201, body({ traceId: run.traceId, name: 'rating', value: 2 }));
+    await call('/api/v1/annotations', 400, body({ traceId: run.traceId, name: 'rating', value: 0 }));
+    await call('/api/v1/annotations', 404, body({ traceId: 'f'.repeat(32), name: 'thumbs', value: 'up' }));
+    await call('/api/v1/annotations', 415, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    await call('/api/v1/annotations', 403, { method: 'POST', headers: { ...json, ...FOREIGN }, body: JSON.stringify({ traceId: run.traceId, name: 'thumbs', value: 'up' }) });
+    await call(`/api/v1/traces/${run.traceId}/annotations`, 200);
+    await call('/api/v1/traces/nothex/annotations', 400);
+    const page = await call<TraceListPage>('/api/v1/traces?feedback=down&label=tool-error', 200);
+    assert.deepEqual(page.traces.map((t) => t.traceId), [run.traceId]);
+    await call(`/api/v1/traces/${run.traceId}/otlp`, 200);
+    await call(`/api/v1/annotations/${down.id}`, 403, { method: 'DELETE', headers: FOREIGN });
+    await call(`/api/v1/annotations/${down.id}`, 204, { method: 'DELETE' });
+    await call(`/api/v1/annotations/${down.id}`, 404, { method: 'DELETE' });
+    await call('/api/v1/annotations/xyz', 400, { method: 'DELETE' });
+  });
+
   test('the WebSocket pushes ingest messages; a plain GET is 426; a foreign page is refused', async () => {
     await call('/api/v1/ws', 426);
     const wsUrl = `${serve.api.replace(/^http/, 'ws')}/api/v1/ws`;

@@ -20,7 +20,7 @@ const TRACE_CHUNK = 200;
  * attribute keys) go too: resource attributes carry host names and command lines.
  */
 const CLEARED_TABLES = [
-  'span_events', 'span_links', 'search_docs', 'spans', 'traces', 'logs', 'metric_points', 'sessions',
+  'annotations', 'span_events', 'span_links', 'search_docs', 'spans', 'traces', 'logs', 'metric_points', 'sessions',
   'genai_services', 'resources', 'scopes', 'attribute_keys',
 ] as const;
 

@@ -2,6 +2,8 @@
 import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
+  Annotation,
+  AnnotationInput,
   DeletedCounts,
   AgentGraphOptions,
   LogListPage,
@@ -63,6 +65,9 @@ export type StoreRequest =
   | { op: 'deleteTrace'; traceId: string }
   | { op: 'deleteSession'; sessionId: string }
   | { op: 'clearAll' }
+  | { op: 'annotate'; input: AnnotationInput }
+  | { op: 'listAnnotations'; traceId: string }
+  | { op: 'deleteAnnotation'; id: string }
   | { op: 'close' };
 
 export type IngestResult =
@@ -93,6 +98,11 @@ export interface StoreResponses {
   deleteTrace: DeletedCounts | null;
   deleteSession: DeletedCounts | null;
   clearAll: DeletedCounts;
+  /** null: no such trace or span (annotations.ts). */
+  annotate: Annotation | null;
+  listAnnotations: Annotation[];
+  /** The deleted annotation's trace id; null when there was no such annotation. */
+  deleteAnnotation: string | null;
   close: null;
 }
 

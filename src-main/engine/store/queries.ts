@@ -23,6 +23,7 @@ import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { GraphSpan } from '../genai/graph';
 import type { AttributeKeys } from './attribute-codec';
 import { encodeCursor, planTraceList } from './trace-list-sql';
+import { feedbackOf } from './annotations';
 import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
 import type { MemoryFeedBatch } from './protocol';
 import { buildTraceOutline, type OutlineSpan, type TraceOutline } from '../../../src-shared/trace-outline';
@@ -36,6 +37,8 @@ export interface TraceListRow extends TraceRollupRow {
   end_ns: bigint;
   span_count: bigint;
   error_count: bigint;
+  /** FEEDBACK_COLUMN (annotations.ts). */
+  feedback: string | null;
   sort_value: bigint;
 }
 
@@ -144,6 +147,8 @@ export function summaryOf(row: TraceListRow): TraceSummary {
       sessionId: row.session_id,
     };
   }
+  const feedback = feedbackOf(row.feedback);
+  if (feedback) summary.feedback = feedback;
   return summary;
 }
 

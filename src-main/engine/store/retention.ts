@@ -66,6 +66,8 @@ export class Retention {
       deleteLinks: db.prepare('DELETE FROM span_links WHERE span_row = ?'),
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
+      // Feedback on runs (migration 0006) lives exactly as long as its trace.
+      deleteAnnotations: db.prepare('DELETE FROM annotations WHERE trace_id = ?'),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
       maxSpanRow: db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck(),
       // See SPAN_ROW_FLOOR: kept as the highest row id a delete ever took, never lowered.
@@ -157,7 +159,7 @@ export class Retention {
   }
 
   /**
-   * Deletes whole traces (spans, events, links, full text, counters) in one transaction: retention's
+   * Deletes whole traces (spans, events, links, full text, annotations, counters) in one transaction: retention's
    * chunks, and deletes asked for by the user (deletion.ts). The traces' log records are not touched.
    */
   deleteTraces(ids: Buffer[]): Pick<RetentionResult, 'deletedTraces' | 'deletedSpans'> {
@@ -173,6 +175,7 @@ export class Retention {
         }
         spans += this.stmts.deleteSpans.run(id).changes;
         this.stmts.deleteTrace.run(id);
+        this.stmts.deleteAnnotations.run(id);
       }
       if ((this.stmts.maxSpanRow.get() as number) < top) this.stmts.keepSpanRowFloor.run(top);
       this.stmts.addCounter.run(-spans, 'spans');

@@ -7,10 +7,12 @@ import type { TraceListQuery, TraceSort } from '../../../src-shared/contract';
 import { ArgumentError } from '../../../src-shared/validate';
 import { kvToken } from './attribute-codec';
 import { FACET } from './genai-facets';
+import { FEEDBACK_COLUMN, feedbackConditions } from './annotations';
 
 /** What a TraceSummary is read from (queries.ts summaryOf), for the list and the session view. */
 export const TRACE_SUMMARY_COLUMNS = `t.trace_id, t.root_name, t.service_name, t.start_ns, t.end_ns, t.span_count, t.error_count,
-  t.has_genai, t.input_tokens, t.output_tokens, t.total_tokens, t.cost_usd, t.llm_calls, t.tool_calls, t.models, t.agents, t.session_id`;
+  t.has_genai, t.input_tokens, t.output_tokens, t.total_tokens, t.cost_usd, t.llm_calls, t.tool_calls, t.models, t.agents, t.session_id,
+  ${FEEDBACK_COLUMN}`;
 
 interface SortSpec {
   key: string;
@@ -115,6 +117,7 @@ export function planTraceList(query: TraceListQuery, limit: number): PlannedQuer
   for (const [key, value] of Object.entries(query.attributes ?? {})) {
     add(`t.trace_id IN (${MATCHING_TRACES})`, `kv : ${kvToken(key, value)}`);
   }
+  for (const { cond, params: p } of feedbackConditions(query.feedback, query.label)) add(cond, ...p);
   if (query.cursor !== undefined) {
     const c = decodeCursor(query.cursor, sort);
     add(`(${spec.key}, t.trace_id) ${spec.desc ? '<' : '>'} (?, ?)`, c.value, c.traceId);

@@ -30,6 +30,7 @@ import { TelemetryQueries } from './telemetry-queries';
 import { SessionQueries } from './session-queries';
 import { Retention, type RetentionSettings } from './retention';
 import { Deletion } from './deletion';
+import { Annotations } from './annotations';
 import type { AgentGraph, AgentGraphOptions, DeletedCounts, SpanRecord, StoreNotice } from '../../../src-shared/contract';
 import { encodeTraceRequestJson } from '../otlp/encode-json';
 import { buildAgentGraph, collapseRepeats } from '../genai/graph';
@@ -139,6 +140,7 @@ class StoreWorker {
   private readonly hardLimitBytes: number | undefined;
   private readonly retention: Retention;
   private readonly deletion: Deletion;
+  private readonly annotations: Annotations;
   private readonly resourceScopes: ResourceScopes;
   private readonly retentionSettings: RetentionSettings;
   private readonly retentionTimer: NodeJS.Timeout;
@@ -174,6 +176,7 @@ class StoreWorker {
     this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions);
     this.retention = new Retention(this.db);
     this.deletion = new Deletion(this.db, this.retention);
+    this.annotations = new Annotations(this.db);
     this.retentionSettings = data.retention;
     if (data.hardLimitBytes !== undefined) {
       const pageSize = this.db.pragma('page_size', { simple: true }) as number;
@@ -246,7 +249,13 @@ class StoreWorker {
         return this.queries.getTraceOutline(req.traceId);
       case 'exportTraceOtlp': {
         const trace = this.queries.getTrace(req.traceId);
-        return trace ? JSON.stringify(encodeTraceRequestJson(trace.spans)) : null;
+        if (!trace) return null;
+        // Feedback travels beside resourceSpans as `annotations` (README "Feedback"): OTLP/JSON
+        // receivers ignore unknown fields, so the file still imports anywhere. Rejected: span
+        // events, which would change the spans themselves and come back as telemetry on re-import.
+        const annotations = this.annotations.list(req.traceId);
+        const request = encodeTraceRequestJson(trace.spans);
+        return JSON.stringify(annotations.length > 0 ? { ...request, annotations } : request);
       }
       case 'getAgentGraph':
         return this.agentGraph(req.traceId, req.options);
@@ -276,6 +285,12 @@ class StoreWorker {
         return this.deleted(`session ${JSON.stringify(req.sessionId)}`, this.deletion.deleteSession(req.sessionId));
       case 'clearAll':
         return this.clearAll();
+      case 'annotate':
+        return this.annotations.annotate(req.input);
+      case 'listAnnotations':
+        return this.annotations.list(req.traceId);
+      case 'deleteAnnotation':
+        return this.annotations.delete(req.id);
       case 'close':
         clearInterval(this.retentionTimer);
         if (this.compactionRetry) clearTimeout(this.compactionRetry);

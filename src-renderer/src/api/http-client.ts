@@ -4,6 +4,8 @@ import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
   AgentGraphOptions,
+  Annotation,
+  AnnotationInput,
   CLEAR_ALL_CONFIRMATION,
   CollectionName,
   CompareResult,
@@ -274,6 +276,21 @@ export function createHttpApi(): FlowtraceApi {
       const counts = await deleteData(path);
       if (counts === null) throw new Error(`unexpected 404 from ${BASE}${path}`);
       return counts;
+    },
+    async annotate(input: AnnotationInput): Promise<Annotation | null> {
+      const { status, body } = await send('POST', '/annotations', input);
+      if (status === 404) return null;
+      return expectObject(body, '/annotations', ['id', 'traceId', 'name']) as unknown as Annotation;
+    },
+    async listAnnotations(traceId: HexId): Promise<Annotation[]> {
+      const path = `/traces/${encodeURIComponent(traceId)}/annotations`;
+      const obj = expectObject(await getJson(path), path, ['annotations']);
+      expectArray(obj, 'annotations', path);
+      return obj.annotations as Annotation[];
+    },
+    async deleteAnnotation(id: HexId): Promise<boolean> {
+      const { status } = await send('DELETE', `/annotations/${encodeURIComponent(id)}`);
+      return status !== 404;
     },
     onIngest(listener) {
       return socket.subscribe(listener);

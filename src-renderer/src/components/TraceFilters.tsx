@@ -7,6 +7,8 @@ import { useDataStore } from '../state/data-store';
 import type { ListFilters } from '../state/list-state';
 import { setFilters, useUiStore } from '../state/ui-store';
 import { DebouncedInput } from './list/DebouncedInput';
+import { FEEDBACK_CHOICES } from '../lib/feedback';
+import type { FeedbackFilter } from '../../../src-shared/contract';
 import { useListUi } from './list/list-ui-store';
 
 // Module-level so DebouncedInput's pending wait is not restarted by every render.
@@ -15,6 +17,7 @@ const commit = {
   model: (v: string) => setFilters({ model: v }),
   agent: (v: string) => setFilters({ agent: v }),
   tool: (v: string) => setFilters({ tool: v }),
+  label: (v: string) => setFilters({ label: v }),
   minDurationMs: (v: string) => setFilters({ minDurationMs: v }),
   maxDurationMs: (v: string) => setFilters({ maxDurationMs: v }),
   minTokens: (v: string) => setFilters({ minTokens: v }),
@@ -121,6 +124,34 @@ export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> 
             <option value="error">Has errors</option>
             <option value="ok">No errors</option>
           </select>
+        </label>
+        <label className="filter-field">
+          <span className="filter-label">Feedback</span>
+          <select
+            className="filter-input"
+            aria-label="Filter by feedback"
+            data-testid="filter-feedback"
+            value={filters.feedback ?? ''}
+            onChange={(e) => setFilters({ feedback: e.target.value as FeedbackFilter | '' })}
+          >
+            {FEEDBACK_CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="filter-field">
+          <span className="filter-label">Label</span>
+          <DebouncedInput
+            className="filter-input filter-name"
+            placeholder="any"
+            aria-label="Filter by feedback label (exact)"
+            data-testid="filter-label"
+            value={filters.label ?? ''}
+            onCommit={commit.label}
+            clearOnEscape
+          />
         </label>
         <label className="filter-field">
           <span className="filter-label">Started</span>

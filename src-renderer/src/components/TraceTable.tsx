@@ -8,6 +8,8 @@ import { formatCost, formatModels, formatTokens, NO_PRICE, NONE, tokensTitle } f
 import { revealScrollTop } from '../lib/list/keyboard';
 import { ariaSort, nextSort } from '../lib/list/query';
 import { formatRoute } from '../lib/route';
+import { feedbackCell, feedbackTitle } from '../lib/feedback';
+import './feedback/feedback.css';
 import { formatDuration } from '../lib/format';
 import { formatNanoFull, formatNanoLocal } from '../lib/time';
 import { useVirtualRows } from '../lib/use-virtual-rows';
@@ -122,6 +124,7 @@ export function TraceTable({ traces, scroller, listKey, stale, sort, onSort, hig
           <col className="col-models" />
           <col className="col-tokens" />
           <col className="col-cost" />
+          <col className="col-feedback" />
         </colgroup>
         <thead>
           <tr aria-rowindex={1}>
@@ -134,12 +137,13 @@ export function TraceTable({ traces, scroller, listKey, stale, sort, onSort, hig
             <th>Models</th>
             <th className="num">Tokens</th>
             <th className="num">Cost</th>
+            <th>Feedback</th>
           </tr>
         </thead>
         <tbody>
           {win.padTop > 0 && (
             <tr className="spacer" aria-hidden="true" style={{ height: win.padTop }}>
-              <td colSpan={9} />
+              <td colSpan={10} />
             </tr>
           )}
           {rows.map((t, i) => (
@@ -154,7 +158,7 @@ export function TraceTable({ traces, scroller, listKey, stale, sort, onSort, hig
           ))}
           {win.padBottom > 0 && (
             <tr className="spacer" aria-hidden="true" style={{ height: win.padBottom }}>
-              <td colSpan={9} />
+              <td colSpan={10} />
             </tr>
           )}
         </tbody>
@@ -206,6 +210,9 @@ const TraceRowView = memo(function TraceRowView({ trace: t, rowIndex, highlighte
       </td>
       <td className={cost === NONE || cost === NO_PRICE ? 'num muted' : 'num'} data-testid="trace-cost">
         {cost}
+      </td>
+      <td className="feedback-cell" title={feedbackTitle(t.feedback)} data-testid="trace-feedback">
+        {feedbackCell(t.feedback)}
       </td>
     </tr>
   );

@@ -20,6 +20,7 @@ import { hoverSpan, selectSpan, useUiStore } from '../state/ui-store';
 import { SpanDetailPanel } from './detail/SpanDetailPanel';
 import { ExportTraceButtons } from './export/ExportTraceButtons';
 import { DeleteTraceButton } from './data/DeleteButton';
+import { FeedbackBar } from './feedback/FeedbackBar';
 import { SimilarRunsLink } from './search/SimilarRunsLink';
 import { TraceGraph } from './graph/TraceGraph';
 import { Timeline } from './timeline/Timeline';
@@ -120,6 +121,7 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
           )}
         </dl>
       )}
+      {outline && outline.spanIds.length > 0 && <FeedbackBar traceId={traceId} spanId={null} />}
       {entry?.error && (
         <p className="error-banner" role="alert">
           Could not load this trace: {entry.error}

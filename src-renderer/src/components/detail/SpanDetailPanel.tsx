@@ -14,6 +14,7 @@ import { LogsSection } from './LogsSection';
 import { HandoffSection } from './sections/HandoffSection';
 import { sectionFor } from './sections/registry';
 import { SpanHeader } from './SpanHeader';
+import { FeedbackBar } from '../feedback/FeedbackBar';
 import './detail.css';
 
 export interface SpanDetailPanelProps {
@@ -58,6 +59,7 @@ function SpanDetailBody({ span, traceStartUnixNano, handoff, onClose }: { span: 
   return (
     <aside className="span-detail" data-testid="span-detail" data-span-id={span.spanId} aria-label="Span detail">
       <SpanHeader span={span} traceStartUnixNano={traceStartUnixNano} onClose={onClose} />
+      <FeedbackBar traceId={span.traceId} spanId={span.spanId} />
       {genai && <GenAiFacts genai={genai} />}
       {genai && shownHandoff && <HandoffSection span={span} genai={genai} handoff={shownHandoff} />}
       {genai && !shownHandoff && KindSection && <KindSection span={span} genai={genai} />}

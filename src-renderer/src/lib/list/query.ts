@@ -2,7 +2,7 @@
 // text in the UI store so a half-typed "0." is not lost; one that does not parse is left out of
 // the query (and the input says so) rather than sent. Relative time ranges are resolved against
 // `now` at each fetch, so a live refresh keeps "last 15 min" meaning the last 15 minutes.
-import type { TraceListQuery, TraceSort } from '../../../../src-shared/contract';
+import type { FeedbackFilter, TraceListQuery, TraceSort } from '../../../../src-shared/contract';
 
 export type TimeRange = 'all' | '15m' | '1h' | '24h' | '7d' | 'custom';
 export type StatusFilter = 'any' | 'error' | 'ok';
@@ -34,6 +34,10 @@ export interface FilterInput {
   from?: string;
   to?: string;
   sort?: TraceSort;
+  /** Annotations: thumbs up/down, any, none ('' or absent: not filtering). */
+  feedback?: FeedbackFilter | '';
+  /** Some label annotation carries exactly this label. */
+  label?: string;
   /**
    * Also list internal traces (no GenAI span, from a service that sends GenAI spans: a coding
    * agent's auth and file reads). They widen the list, so like the sort this is not a filter.
@@ -105,6 +109,9 @@ function baseQuery(f: FilterInput): TraceListQuery {
   const tool = f.tool?.trim();
   if (tool) query.tool = tool;
   if (f.status === 'error' || f.status === 'ok') query.status = f.status;
+  if (f.feedback) query.feedback = f.feedback;
+  const label = f.label?.trim();
+  if (label) query.label = label;
   for (const field of ['minDurationMs', 'maxDurationMs', 'minTokens', 'minCostUsd'] as const) {
     const n = parseNumberField(field, f[field]);
     if (n !== undefined) query[field] = n;
@@ -152,6 +159,8 @@ export function clearedFilters(f: FilterInput): FilterInput {
     range: 'all',
     from: '',
     to: '',
+    feedback: '',
+    label: '',
     ...(f.sort ? { sort: f.sort } : {}),
     ...(f.internal ? { internal: true } : {}),
   };
