@@ -3,9 +3,10 @@
  * `--url`, else `$FLOWTRACE_URL`, else `http://127.0.0.1:9600`. `--api` and `$FLOWTRACE_API` are
  * the same thing under the name the memory commands were first documented with.
  */
+import { DEFAULT_API_URL } from '../headless/api-port';
 import { UsageError } from './command';
 
-export const DEFAULT_API_URL = 'http://127.0.0.1:9600';
+export { DEFAULT_API_URL };
 
 /** The options every query command takes, for parse(). */
 export const URL_OPTIONS = {

@@ -4,10 +4,8 @@
  * while a Flowtrace runs there, and creates the directory when it is new.
  */
 import { join, resolve } from 'node:path';
-import { DB_FILE } from '../engine';
 import { DataDirInUseError, lockDataDir } from '../engine/data-dir-lock';
 import { ensureDataDir } from '../engine/data-dir';
-import { backupDatabase, restoreDatabase } from '../engine/store/backup';
 import { defaultDataDir } from '../headless/data-dir';
 import { out, parse, UsageError, type Command } from './command';
 
@@ -37,6 +35,7 @@ Example:
 `,
   async run(argv) {
     const { file, dataDir } = fileAndDataDir(argv);
+    const [{ DB_FILE }, { backupDatabase }] = await Promise.all([import('../engine'), import('../engine/store/backup')]);
     const { bytes } = backupDatabase(join(dataDir, DB_FILE), file);
     out(`backed up ${join(dataDir, DB_FILE)} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB)`);
     return 0;
@@ -72,6 +71,7 @@ Example:
       throw err;
     }
     try {
+      const [{ DB_FILE }, { restoreDatabase }] = await Promise.all([import('../engine'), import('../engine/store/backup')]);
       const movedTo = restoreDatabase(file, dataDir, DB_FILE);
       out(`restored ${file} into ${dataDir}${movedTo ? `; the previous database was moved to ${movedTo}` : ''}`);
     } finally {

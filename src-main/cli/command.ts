@@ -14,13 +14,20 @@ export interface Command {
   /** `flowtrace --help` lists each command as `synopsis  summary`. */
   synopsis: string;
   summary: string;
-  /** The whole `flowtrace NAME --help` text, ending in a newline. */
-  usage: string;
+  /**
+   * The whole `flowtrace NAME --help` text, ending in a newline; a function for a command whose
+   * text lives in a module too heavy to load for every other command (usageOf reads either).
+   */
+  usage: string | (() => Promise<string>);
   /** The exit status; KEEP_RUNNING for a command that lives on (serve) until a signal ends it. */
   run(argv: string[]): Promise<number>;
 }
 
 export const KEEP_RUNNING = -1;
+
+export async function usageOf(command: Command): Promise<string> {
+  return typeof command.usage === 'string' ? command.usage : command.usage();
+}
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
 type Options = Record<string, OptionSpec>;

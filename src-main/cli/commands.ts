@@ -7,9 +7,7 @@ import { VERSION } from '../engine/version';
 import { DEFAULT_API_URL } from './api-client';
 import { backupCommand, restoreCommand } from './backup';
 import { DELETE_SUMMARY, DELETE_SYNOPSIS, DELETE_USAGE, deleteCommand } from './clear';
-import { usageMessage, UsageError, wantsHelp, type Command } from './command';
-import { INSPECT_HELP, inspectCommand } from './inspect';
-import { MCP_HELP, mcpCommand } from './mcp';
+import { usageMessage, usageOf, UsageError, wantsHelp, type Command } from './command';
 import { memoryCommand, searchCommand } from './memory';
 import { exportCommand, importCommand } from './otlp-files';
 import { serveCommand } from './serve';
@@ -18,13 +16,15 @@ import { tracesCommand } from './traces';
 
 // The MCP server, the trace tree and Clear data are written as plain functions of argv with their
 // own help texts (src-main/cli/mcp.ts, inspect.ts, clear.ts); these entries put them in the table.
+// mcp and inspect are loaded only when used: the MCP SDK and zod alone took ~0.4 s of every
+// command's start.
 const inspect: Command = {
   name: 'inspect',
   synopsis: 'inspect TRACE_ID',
   summary: 'a trace as a tree: kinds, tokens, cost, errors, edges',
-  usage: INSPECT_HELP,
+  usage: async () => (await import('./inspect')).INSPECT_HELP,
   run: async (argv) => {
-    await inspectCommand(argv);
+    await (await import('./inspect')).inspectCommand(argv);
     return 0;
   },
 };
@@ -33,9 +33,9 @@ const mcp: Command = {
   name: 'mcp',
   synopsis: 'mcp',
   summary: 'an MCP server on stdio for coding agents',
-  usage: MCP_HELP,
+  usage: async () => (await import('./mcp')).MCP_HELP,
   run: async (argv) => {
-    await mcpCommand(argv);
+    await (await import('./mcp')).mcpCommand(argv);
     return 0;
   },
 };
@@ -95,7 +95,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       process.stderr.write(`flowtrace: no command "${rest[0]}"; \`flowtrace --help\` lists them\n`);
       return 2;
     }
-    process.stdout.write(topic ? topic.usage : topLevelUsage());
+    process.stdout.write(topic ? await usageOf(topic) : topLevelUsage());
     return 0;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
@@ -108,7 +108,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (wantsHelp(rest)) {
-    process.stdout.write(command.usage);
+    process.stdout.write(await usageOf(command));
     return 0;
   }
   try {

@@ -10,11 +10,6 @@ import type { AddressInfo } from 'node:net';
 import type { FlowtraceApi, Unsubscribe } from '../../src-shared/contract';
 import { startApiServer, type ApiServerOptions } from './api-server';
 
-export const DEFAULT_API_PORT = 9600;
-
-/** 9600..9610, then whatever the OS gives. */
-export const DESKTOP_API_PORTS: readonly number[] = [...Array.from({ length: 11 }, (_, i) => DEFAULT_API_PORT + i), 0];
-
 export interface ApiListener {
   server: Server;
   /** `http://127.0.0.1:PORT` */

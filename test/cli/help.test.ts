@@ -9,24 +9,27 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src-main/cli/commands';
+import { usageOf } from '../../src-main/cli/command';
 import { REPO_ROOT } from '../support/serve-process';
 import { runCliAsync } from '../support/cli';
 
-test('the command table has every command once, each with a synopsis, summary and usage', () => {
+test('the command table has every command once, each with a synopsis, summary and usage', async () => {
   const names = COMMANDS.map((c) => c.name);
   assert.equal(new Set(names).size, names.length);
   for (const c of COMMANDS) {
+    const usage = await usageOf(c);
     assert.ok(c.synopsis.startsWith(c.name), `${c.name}: synopsis "${c.synopsis}" starts with the name`);
     assert.ok(c.summary.length > 10 && c.summary.length <= 72, `${c.name}: a summary of one short line`);
-    assert.match(c.usage, new RegExp(`^Usage:[\\s\\S]*flowtrace ${c.name}\\b`), `${c.name}: usage names the command`);
-    assert.ok(c.usage.endsWith('\n'));
+    assert.match(usage, new RegExp(`^Usage:[\\s\\S]*flowtrace ${c.name}\\b`), `${c.name}: usage names the command`);
+    assert.ok(usage.endsWith('\n'));
     // 120: a config snippet to copy (mcp's JSON) may not wrap; prose stays within 100.
-    for (const line of c.usage.split('\n')) assert.ok(line.length <= 120, `${c.name}: usage line over 120 columns: ${line}`);
+    for (const line of usage.split('\n')) assert.ok(line.length <= 120, `${c.name}: usage line over 120 columns: ${line}`);
   }
 });
 
 for (const command of COMMANDS) {
   test(`flowtrace ${command.name} --help prints its usage and exits 0; a wrong option is one line and exit 2`, async () => {
+    const usage = await usageOf(command);
     const [help, short, viaHelp, wrong] = await Promise.all([
       runCliAsync([command.name, '--help']),
       runCliAsync([command.name, '-h']),
@@ -34,10 +37,10 @@ for (const command of COMMANDS) {
       runCliAsync([command.name, '--no-such-option']),
     ]);
     assert.equal(help.status, 0, help.stderr);
-    assert.equal(help.stdout, command.usage);
+    assert.equal(help.stdout, usage);
     assert.equal(help.stderr, '');
-    assert.equal(short.stdout, command.usage);
-    assert.equal(viaHelp.stdout, command.usage);
+    assert.equal(short.stdout, usage);
+    assert.equal(viaHelp.stdout, usage);
     assert.equal(wrong.status, 2);
     assert.equal(wrong.stdout, '');
     assert.match(wrong.stderr, new RegExp(`^flowtrace ${command.name}: unknown option '--no-such-option' \\(.*\`?flowtrace ${command.name} --help\`?.*\\)\\n$`, 'i'));

@@ -11,7 +11,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../../src-main/engine';
-import { DESKTOP_API_PORTS, startApiOnFirstFreePort } from '../../src-main/headless/api-listen';
+import { startApiOnFirstFreePort } from '../../src-main/headless/api-listen';
+import { DESKTOP_API_PORTS } from '../../src-main/headless/api-port';
 import { listen } from '../../src-main/engine/listen';
 import { startTestEngine } from '../support/engine';
 

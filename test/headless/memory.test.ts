@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -146,22 +146,30 @@ test('remember, recall, list and forget; a foreign page cannot write', async () 
   assert.ok(after.items.every((i) => i.id !== id));
 });
 
-test('the CLI searches and remembers through the running engine', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'bin/flowtrace.mjs'), ...args, '--api', server.api], { encoding: 'utf8' });
-  const found = cli('search', PARAPHRASE_OF_FIRST, '--json');
+test('the CLI searches and remembers through the running engine', async () => {
+  // Not spawnSync: a blocked event loop lets the server drop this process's idle keep-alive
+  // connections, and the next fetch would reuse a closed one.
+  const run = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(REPO_ROOT, 'bin/flowtrace.mjs'), ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
+        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  const cli = (...args: string[]) => run([...args, '--api', server.api]);
+  const found = await cli('search', PARAPHRASE_OF_FIRST, '--json');
   assert.equal(found.status, 0, found.stderr);
   assert.equal((JSON.parse(found.stdout) as SearchAnswer).results[0]!.traceId, runs[0]!.traceId);
-  const remembered = cli('memory', 'remember', 'cli-notes', 'The deploy freeze starts on the twentieth.');
+  const remembered = await cli('memory', 'remember', 'cli-notes', 'The deploy freeze starts on the twentieth.');
   assert.equal(remembered.status, 0, remembered.stderr);
   const id = /cli-notes\/(\d+)/.exec(remembered.stdout)?.[1];
   assert.ok(id, remembered.stdout);
-  const recalled = cli('memory', 'recall', 'cli-notes', 'when can we not ship releases');
+  const recalled = await cli('memory', 'recall', 'cli-notes', 'when can we not ship releases');
   assert.match(recalled.stdout, new RegExp(`#${id}\\s+The deploy freeze`));
-  assert.equal(cli('memory', 'forget', 'cli-notes', id).status, 0);
-  const missing = cli('memory', 'forget', 'cli-notes', id);
+  assert.equal((await cli('memory', 'forget', 'cli-notes', id)).status, 0);
+  const missing = await cli('memory', 'forget', 'cli-notes', id);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no such memory item/);
-  const nobody = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/flowtrace.mjs'), 'search', 'x', '--api', 'http://127.0.0.1:9'], { encoding: 'utf8' });
+  const nobody = await run(['search', 'x', '--api', 'http://127.0.0.1:9']);
   assert.equal(nobody.status, 1);
   assert.match(nobody.stderr, /no Flowtrace answers at http:\/\/127\.0\.0\.1:9/);
 });
