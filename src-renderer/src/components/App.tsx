@@ -11,6 +11,8 @@ import { SessionListView } from './sessions/SessionListView';
 import { SessionView } from './sessions/SessionView';
 import { MemoryView } from './memory/MemoryView';
 import { SearchView } from './search/SearchView';
+import { LogsView } from './telemetry/LogsView';
+import { MetricsView } from './telemetry/MetricsView';
 
 export function App() {
   const route = useUiStore((s) => s.route);
@@ -29,6 +31,10 @@ export function App() {
           <SessionListView />
         ) : route.view === 'search' ? (
           <SearchView route={route} />
+        ) : route.view === 'logs' ? (
+          <LogsView route={route} />
+        ) : route.view === 'metrics' ? (
+          <MetricsView route={route} />
         ) : route.view === 'memory' ? (
           <MemoryView collection={route.collection ?? null} />
         ) : (

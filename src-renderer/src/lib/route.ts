@@ -8,8 +8,11 @@
 //                              similarTrace (+ similarSpan) for "similar runs" instead of q
 //   #/memory                   the memory collections
 //   #/memory/{collection}      one collection
+//   #/logs?…                   the log records (filters: telemetry/route.ts)
+//   #/metrics?name=…           the metric names and the charts picked
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
 import type { SearchMode } from '../../../src-shared/contract';
+import { formatLogsRoute, formatMetricsRoute, parseLogsRoute, parseMetricsRoute, type LogsRoute, type MetricsRoute } from './telemetry/route';
 
 /** The trace list's start ranges that a search can use (the list's custom range is not one of them). */
 export type SearchRange = 'all' | '15m' | '1h' | '24h' | '7d';
@@ -38,7 +41,9 @@ export type Route =
   | { view: 'sessions' }
   | { view: 'session'; sessionId: string }
   | SearchRoute
-  | { view: 'memory'; collection?: string };
+  | { view: 'memory'; collection?: string }
+  | LogsRoute
+  | MetricsRoute;
 
 const HEX = /^[0-9a-f]+$/;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
@@ -64,6 +69,8 @@ export function parseRoute(hash: string): Route {
     return id === '' ? { view: 'sessions' } : { view: 'session', sessionId: id };
   }
   if (parts[0] === 'search') return parseSearch(new URLSearchParams(search));
+  if (parts[0] === 'logs') return parseLogsRoute(new URLSearchParams(search));
+  if (parts[0] === 'metrics') return parseMetricsRoute(new URLSearchParams(search));
   if (parts[0] === 'memory') {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
@@ -95,6 +102,8 @@ export function formatRoute(route: Route): string {
   if (route.view === 'list') return '#/';
   if (route.view === 'sessions') return '#/sessions';
   if (route.view === 'session') return `#/sessions/${encodeURIComponent(route.sessionId)}`;
+  if (route.view === 'logs') return formatLogsRoute(route);
+  if (route.view === 'metrics') return formatMetricsRoute(route);
   if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
   if (route.view === 'search') {
     const params = new URLSearchParams();
