@@ -106,10 +106,16 @@ test('new records appear live, without a reload', async () => {
   await page.goto(`${server!.api}/#/logs`);
   await page.getByTestId('log-row').nth(1).waitFor();
   const sameDocument = await markDocument(page);
+  await page.getByTestId('log-row').nth(1).getByRole('button').click();
+  await page.getByTestId('log-detail').waitFor();
   const more = await recordLogs('logs-e2e-live');
   await exportOnce(new OTLPLogExporter({ url: `${server!.otlpHttp}/v1/logs` }), more.records);
   await page.waitForFunction((n) => (globalThis as unknown as BrowserGlobals).document.querySelectorAll('[data-testid="log-row"]').length === n, 4);
   assert.match((await page.getByTestId('log-list').textContent()) ?? '', /calling the model for logs-e2e-live/);
+  // The unfolded record stays unfolded, now two rows further down.
+  const open = page.locator('[data-testid="log-row"]:has([data-testid="log-detail"])');
+  assert.equal(await open.count(), 1);
+  assert.match((await open.getByTestId('log-body').textContent()) ?? '', /^calling the model for logs-e2e$/);
   assert.ok(await sameDocument());
 });
 

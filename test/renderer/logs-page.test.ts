@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogRecordView } from '../../src-shared/contract';
-import { bodySummary, LOG_REFRESH_MAX, logQuery, logRow, logsKey, servicesOf } from '../../src-renderer/src/lib/telemetry/logs';
+import { bodySummary, LOG_REFRESH_MAX, logKeys, logQuery, logRow, logsKey, servicesOf } from '../../src-renderer/src/lib/telemetry/logs';
 import type { LogsRoute } from '../../src-renderer/src/lib/telemetry/route';
 import { parseLogListQuery } from '../../src-shared/validate';
 
@@ -74,4 +74,15 @@ test('the body summary is one line: strings folded, structures as JSON, long one
 test('the service options: known services, those in the loaded records and the one filtered on, sorted, once each', () => {
   const logs = [record(), record({ resource: { attributes: { 'service.name': 'executor' }, droppedAttributesCount: 0 } }), record({ resource: { attributes: {}, droppedAttributesCount: 0 } })];
   assert.deepEqual(servicesOf(logs, ['planner', 'api'], 'gone'), ['api', 'executor', 'gone', 'planner']);
+});
+
+test('row keys stay with their record when newer records arrive above, and tell identical records apart', () => {
+  const a = record({ body: 'a', observedTimeUnixNano: '1' });
+  const b = record({ body: 'b', observedTimeUnixNano: '2' });
+  const twin = record({ body: 'b', observedTimeUnixNano: '2' });
+  const before = logKeys([b, a]);
+  const after = logKeys([record({ body: 'new', observedTimeUnixNano: '3' }), b, a]);
+  assert.deepEqual(after.slice(1), before);
+  const keys = logKeys([b, twin]);
+  assert.equal(new Set(keys).size, 2);
 });

@@ -7,11 +7,11 @@ import type { LogRecordView } from '../../../../src-shared/contract';
 import { api, errorMessage } from '../../api';
 import { sortedEntries } from '../../lib/attributes';
 import { formatRoute } from '../../lib/route';
-import { LOG_PAGE, LOG_REFRESH_MAX, logQuery, logRow, logsKey, servicesOf } from '../../lib/telemetry/logs';
+import { LOG_PAGE, LOG_REFRESH_MAX, logKeys, logQuery, logRow, logsKey, servicesOf } from '../../lib/telemetry/logs';
 import { SEVERITY_FLOORS, type LogsRoute } from '../../lib/telemetry/route';
 import { formatNanoFull, formatNanoLocal } from '../../lib/time';
 import { useDataStore } from '../../state/data-store';
-import { navigate } from '../../state/ui-store';
+import { navigate, useUiStore } from '../../state/ui-store';
 import { AttrTable } from '../detail/AttrTable';
 import { ValueBlock } from '../detail/ValueBlock';
 import { RangeSelect } from './RangeSelect';
@@ -62,21 +62,26 @@ function useLogs(route: LogsRoute): LogsState & { loadMore: () => void } {
   return { ...state, loadMore };
 }
 
-/** Filter edits replace the history entry: typing a search should not fill Back with every letter. */
-function update(route: LogsRoute, patch: Partial<LogsRoute>): void {
-  navigate({ ...route, ...patch }, 'replace');
+/**
+ * Filter edits replace the history entry: typing a search should not fill Back with every letter.
+ * The route is read when the edit lands, so a delayed search does not undo a filter changed meanwhile.
+ */
+function update(patch: Partial<LogsRoute>): void {
+  const route = useUiStore.getState().route;
+  if (route.view === 'logs') navigate({ ...route, ...patch }, 'replace');
 }
 
 export function LogsView({ route }: { route: LogsRoute }) {
   const state = useLogs(route);
   const knownServices = useDataStore((s) => s.services);
+  const keys = useMemo(() => logKeys(state.logs), [state.logs]);
   const services = useMemo(() => servicesOf(state.logs, knownServices, route.service), [state.logs, knownServices, route.service]);
   const [q, setQ] = useState(route.q);
   useEffect(() => setQ(route.q), [route.q]);
   // The search applies 250 ms after the last keystroke (or at once on Enter).
   useEffect(() => {
     if (q === route.q) return;
-    const timer = setTimeout(() => update(route, { q }), 250);
+    const timer = setTimeout(() => update({ q }), 250);
     return () => clearTimeout(timer);
   }, [q]);
 
@@ -88,11 +93,11 @@ export function LogsView({ route }: { route: LogsRoute }) {
           className="telemetry-filters"
           onSubmit={(e) => {
             e.preventDefault();
-            update(route, { q });
+            update({ q });
           }}
         >
           <input type="search" placeholder="Search log bodies…" aria-label="Search log bodies" data-testid="logs-search" value={q} onChange={(e) => setQ(e.target.value)} />
-          <select aria-label="Service" data-testid="logs-service" value={route.service} onChange={(e) => update(route, { service: e.target.value })}>
+          <select aria-label="Service" data-testid="logs-service" value={route.service} onChange={(e) => update({ service: e.target.value })}>
             <option value="">All services</option>
             {services.map((s) => (
               <option key={s} value={s}>
@@ -104,7 +109,7 @@ export function LogsView({ route }: { route: LogsRoute }) {
             aria-label="Lowest severity"
             data-testid="logs-severity"
             value={route.severity ?? ''}
-            onChange={(e) => update(route, { severity: (SEVERITY_FLOORS as readonly string[]).includes(e.target.value) ? (e.target.value as LogsRoute['severity']) : null })}
+            onChange={(e) => update({ severity: (SEVERITY_FLOORS as readonly string[]).includes(e.target.value) ? (e.target.value as LogsRoute['severity']) : null })}
           >
             <option value="">Any severity</option>
             {SEVERITY_FLOORS.map((s) => (
@@ -113,7 +118,7 @@ export function LogsView({ route }: { route: LogsRoute }) {
               </option>
             ))}
           </select>
-          <RangeSelect testId="logs-range" value={route.range} onChange={(range) => update(route, { range })} />
+          <RangeSelect testId="logs-range" value={route.range} onChange={(range) => update({ range })} />
         </form>
       </div>
       {state.error && (
@@ -133,7 +138,7 @@ export function LogsView({ route }: { route: LogsRoute }) {
         <>
           <ol className="log-list" data-testid="log-list" aria-busy={state.loading}>
             {state.logs.map((log, i) => (
-              <LogLine key={`${log.observedTimeUnixNano}|${log.timeUnixNano}|${log.spanId ?? ''}|${i}`} log={log} />
+              <LogLine key={keys[i]} log={log} />
             ))}
           </ol>
           <div className="telemetry-more">

@@ -75,3 +75,18 @@ export function servicesOf(logs: readonly LogRecordView[], known: readonly strin
   if (current) all.add(current);
   return [...all].sort();
 }
+
+/**
+ * React keys for the rows that stay with their record when a live refresh puts newer ones above it
+ * (an index would move an unfolded row's state onto another record). Records carry no id: the key
+ * is what tells them apart, and identical records are numbered in list order.
+ */
+export function logKeys(logs: readonly LogRecordView[]): string[] {
+  const seen = new Map<string, number>();
+  return logs.map((l) => {
+    const base = `${l.observedTimeUnixNano}|${l.timeUnixNano}|${l.traceId ?? ''}|${l.spanId ?? ''}|${l.severityNumber}|${bodySummary(l.body).slice(0, 80)}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return n === 0 ? base : `${base}#${n}`;
+  });
+}
