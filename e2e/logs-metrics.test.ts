@@ -119,7 +119,7 @@ test('new records appear live, without a reload', async () => {
   assert.ok(await sameDocument());
 });
 
-test('the Metrics page lists the names and charts the picked ones: a counter as a line, a histogram as p50/p95/p99', async () => {
+test('the Metrics page lists the names and charts the picked ones: a counter as a line, a histogram as p50/p95/p99 or a heatmap', async () => {
   const { page } = ui;
   await page.goto(`${server!.api}/#/metrics`);
   const names = page.getByTestId('metric-name-row');
@@ -151,6 +151,16 @@ test('the Metrics page lists the names and charts the picked ones: a counter as 
   await page.getByTestId('metrics-range').selectOption('24h');
   await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).location.hash.endsWith('&range=24h'));
   await page.getByTestId('metric-chart').nth(1).locator('canvas').waitFor();
+
+  // The histogram as a heatmap of its buckets: (1, 10], (10, 100], (100, max 500].
+  await page.locator(`[data-testid="metric-chart-card"][data-metric="${metrics.names.histogram}"]`).getByTestId('metric-heatmap-toggle').click();
+  const heat = page.locator(`[data-testid="metric-chart-card"][data-metric="${metrics.names.histogram}"] [data-testid="metric-chart"][data-mode="heatmap"]`);
+  await heat.locator('canvas').waitFor();
+  assert.equal(await heat.getAttribute('data-bands'), '3');
+  assert.equal(new URL(page.url()).hash, `#/metrics?name=${metrics.names.counter}&name=${metrics.names.histogram}&heat=${metrics.names.histogram}&range=24h`);
+  await page.reload();
+  await heat.locator('canvas').waitFor();
+  assert.equal(await page.locator('[data-testid="metric-chart"][data-mode="lines"]').count(), 1);
 });
 
 test('no page errors, dialogs or CSP violations on either page', async () => {

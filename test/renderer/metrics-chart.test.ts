@@ -11,6 +11,7 @@ import {
   chartData,
   explicitBuckets,
   exponentialBuckets,
+  histogramHeatmap,
   histogramSeries,
   lineSeries,
   nanosToSeconds,
@@ -145,4 +146,21 @@ test('chartData picks by the newest point type; sums chart as lines', () => {
   const data = chartData([point({ type: 'sum', value: 4, isMonotonic: true, aggregationTemporality: 'cumulative' })]);
   assert.deepEqual(data.series, [{ label: '(no attributes)', values: [4] }]);
   assert.deepEqual(chartData([]), { xs: [], series: [], droppedSeries: 0 });
+});
+
+test('a histogram heatmap: bands from the bucket edges, each interval its own counts, an open end drawn only up to a recorded max', () => {
+  const h = (counts: number[], max: number | null = null) => ({ count: counts.reduce((a, b) => a + b, 0), sum: null, min: null, max, bucketCounts: counts, explicitBounds: [10, 100] });
+  const cumulative = { type: 'histogram' as const, aggregationTemporality: 'cumulative' as const };
+  const heat = histogramHeatmap([
+    point({ ...cumulative, timeUnixNano: at(0), histogram: h([3, 1, 0]) }),
+    point({ ...cumulative, timeUnixNano: at(10), histogram: h([3, 6, 2]) }),
+  ]);
+  assert.deepEqual(heat.xs, [Number(T0), Number(T0) + 10]);
+  assert.deepEqual(heat.edges, [0, 10, 100]);
+  assert.deepEqual(heat.counts, [[3, 1], [0, 5]]);
+  assert.equal(heat.max, 5);
+  const withMax = histogramHeatmap([point({ type: 'histogram', aggregationTemporality: 'delta', histogram: h([0, 0, 2], 400) })]);
+  assert.deepEqual(withMax.edges, [0, 10, 100, 400]);
+  assert.deepEqual(withMax.counts, [[0, 0, 2]]);
+  assert.deepEqual(histogramHeatmap([]), { xs: [], edges: [], counts: [], max: 0 });
 });

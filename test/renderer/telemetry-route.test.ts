@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatRoute, parseRoute } from '../../src-renderer/src/lib/route';
-import { MAX_CHARTS, rangeFrom, toggleMetric, type LogsRoute, type MetricsRoute } from '../../src-renderer/src/lib/telemetry/route';
+import { MAX_CHARTS, rangeFrom, toggleHeatmap, toggleMetric, type LogsRoute, type MetricsRoute } from '../../src-renderer/src/lib/telemetry/route';
 
 test('a logs route carries search, service, severity floor and range, and round-trips', () => {
   assert.deepEqual(parseRoute('#/logs'), { view: 'logs', q: '', service: '', severity: null, range: 'all' });
@@ -15,13 +15,13 @@ test('a logs route carries search, service, severity floor and range, and round-
 
 test('unknown severities and ranges fall back to no filter', () => {
   assert.deepEqual(parseRoute('#/logs?severity=loud&range=3y&service=%20'), { view: 'logs', q: '', service: '', severity: null, range: 'all' });
-  assert.deepEqual(parseRoute('#/metrics?range=forever'), { view: 'metrics', names: [], range: 'all' });
+  assert.deepEqual(parseRoute('#/metrics?range=forever&heat=unpicked'), { view: 'metrics', names: [], heatmaps: [], range: 'all' });
 });
 
 test('a metrics route keeps the picked names in order, once each, at most MAX_CHARTS', () => {
-  const route: MetricsRoute = { view: 'metrics', names: ['gen_ai.client.token.usage', 'http.server.duration'], range: '24h' };
+  const route: MetricsRoute = { view: 'metrics', names: ['gen_ai.client.token.usage', 'http.server.duration'], heatmaps: ['http.server.duration'], range: '24h' };
   const hash = formatRoute(route);
-  assert.equal(hash, '#/metrics?name=gen_ai.client.token.usage&name=http.server.duration&range=24h');
+  assert.equal(hash, '#/metrics?name=gen_ai.client.token.usage&name=http.server.duration&heat=http.server.duration&range=24h');
   assert.deepEqual(parseRoute(hash), route);
   const many = Array.from({ length: MAX_CHARTS + 3 }, (_, i) => `name=m${i % (MAX_CHARTS + 1)}`).join('&');
   const parsed = parseRoute(`#/metrics?${many}`) as MetricsRoute;
@@ -29,12 +29,16 @@ test('a metrics route keeps the picked names in order, once each, at most MAX_CH
   assert.deepEqual(parsed.names, Array.from({ length: MAX_CHARTS }, (_, i) => `m${i}`));
 });
 
-test('toggling a metric adds it last, removes it when picked, and refuses past the cap', () => {
-  let route: MetricsRoute = { view: 'metrics', names: [], range: 'all' };
+test('toggling a metric adds it last, removes it when picked, and refuses past the cap; a histogram switches to a heatmap and back', () => {
+  let route: MetricsRoute = { view: 'metrics', names: [], heatmaps: [], range: 'all' };
   route = toggleMetric(route, 'a');
   route = toggleMetric(route, 'b');
   assert.deepEqual(route.names, ['a', 'b']);
   assert.deepEqual(toggleMetric(route, 'a').names, ['b']);
+  const heat = toggleHeatmap(route, 'b');
+  assert.deepEqual(heat.heatmaps, ['b']);
+  assert.deepEqual(toggleHeatmap(heat, 'b').heatmaps, []);
+  assert.deepEqual(toggleMetric(heat, 'b'), { ...route, names: ['a'], heatmaps: [] }, 'unpicking a chart forgets its heatmap');
   const full: MetricsRoute = { ...route, names: Array.from({ length: MAX_CHARTS }, (_, i) => `m${i}`) };
   assert.equal(toggleMetric(full, 'extra'), full);
 });

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { MetricNameInfo } from '../../../../src-shared/contract';
 import { api, errorMessage } from '../../api';
-import { MAX_CHARTS, toggleMetric, type MetricsRoute } from '../../lib/telemetry/route';
+import { MAX_CHARTS, toggleHeatmap, toggleMetric, type MetricsRoute } from '../../lib/telemetry/route';
 import { formatNanoFull, formatNanoLocal } from '../../lib/time';
 import { navigate } from '../../state/ui-store';
 import { MetricChart } from './MetricChart';
@@ -89,7 +89,14 @@ export function MetricsView({ route }: { route: MetricsRoute }) {
       {full && <p className="muted">At most {MAX_CHARTS} charts at once: untick one to pick another.</p>}
       <div className="metric-charts">
         {route.names.map((name) => (
-          <MetricChart key={name} name={name} info={byName.get(name)} range={route.range} />
+          <MetricChart
+            key={name}
+            name={name}
+            info={byName.get(name)}
+            range={route.range}
+            heatmap={route.heatmaps.includes(name)}
+            onToggleHeatmap={() => navigate(toggleHeatmap(route, name), 'replace')}
+          />
         ))}
       </div>
       {loaded.state === 'ready' && names.length > 0 && route.names.length === 0 && <p className="muted">Tick a metric to chart it.</p>}

@@ -214,3 +214,55 @@ export function chartData(points: readonly MetricPointView[]): ChartData {
   if (type === 'summary') return summarySeries(points.filter((p) => p.type === 'summary'));
   return lineSeries(points.filter((p) => p.type === 'gauge' || p.type === 'sum'));
 }
+
+/** A histogram as a heatmap: per point time, the observations in each value band. */
+export interface HeatmapData {
+  /** Unix seconds, ascending, distinct. */
+  xs: number[];
+  /** Band edges, ascending: band i is (edges[i], edges[i+1]]. */
+  edges: number[];
+  /** counts[x][band]: observations at xs[x] in that band, summed over attribute sets. */
+  counts: number[][];
+  /** The largest cell, for the colour scale. */
+  max: number;
+}
+
+/**
+ * Histogram points → heatmap cells, each interval's own observations (cumulative points charted as
+ * their difference to the previous one, as for percentiles). Bands are the buckets' own edges; the
+ * open upper end reaches the recorded max, and is left out of the picture when none was recorded
+ * (its observations still count in the percentiles).
+ */
+export function histogramHeatmap(points: readonly MetricPointView[]): HeatmapData {
+  const { xs, groups } = group(points.filter((p) => p.histogram || p.exponentialHistogram));
+  const index = new Map(xs.map((x, i) => [x, i]));
+  const perX: Bucket[][] = xs.map(() => []);
+  for (const pts of groups.values()) {
+    let prev: Bucket[] | undefined;
+    let prevStart: string | undefined;
+    for (const p of pts) {
+      const buckets = bucketsOf(p)!;
+      const delta = p.aggregationTemporality === 'cumulative' && prevStart === p.startTimeUnixNano ? bucketDelta(buckets, prev) : null;
+      perX[index.get(nanosToSeconds(p.timeUnixNano))!]!.push(...(delta ?? buckets));
+      prev = buckets;
+      prevStart = p.startTimeUnixNano;
+    }
+  }
+  const edgeSet = new Set<number>();
+  for (const bs of perX) for (const b of bs) if (b.hi > b.lo) edgeSet.add(b.lo).add(b.hi);
+  const edges = [...edgeSet].sort((a, b) => a - b);
+  const band = new Map(edges.map((e, i) => [e, i]));
+  let max = 0;
+  const counts = perX.map((bs) => {
+    const row = new Array<number>(Math.max(0, edges.length - 1)).fill(0);
+    for (const b of bs) {
+      if (!(b.hi > b.lo) || b.count <= 0) continue;
+      // A bucket spanning several bands (buckets differ between sets or points) goes to its lowest.
+      const i = band.get(b.lo)!;
+      row[i]! += b.count;
+      if (row[i]! > max) max = row[i]!;
+    }
+    return row;
+  });
+  return { xs, edges, counts, max };
+}

@@ -1,6 +1,7 @@
 // The Logs and Metrics pages' deep-linkable state, parsed from and written to the URL hash:
 //   #/logs?q=…&service=…&severity=warn&range=1h   filters of the log list (absent = not filtering)
-//   #/metrics?name=a&name=b&range=24h             the charted metrics, in the order picked
+//   #/metrics?name=a&name=b&heat=b&range=24h      the charted metrics, in the order picked; histograms
+//                                                  named by `heat` drawn as a heatmap, not percentiles
 // Unknown values fall back to their defaults, so a hand-edited or stale link still opens the page.
 import type { SeverityLevel } from '../detail/severity';
 
@@ -32,6 +33,8 @@ export interface MetricsRoute {
   view: 'metrics';
   /** Metric names charted, in the order picked. */
   names: string[];
+  /** Charted histograms shown as a heatmap instead of p50/p95/p99 (a subset of names). */
+  heatmaps: string[];
   range: TimeRange;
 }
 
@@ -66,12 +69,14 @@ export function formatLogsRoute(route: LogsRoute): string {
 export function parseMetricsRoute(params: URLSearchParams): MetricsRoute {
   const names: string[] = [];
   for (const n of params.getAll('name')) if (n !== '' && !names.includes(n) && names.length < MAX_CHARTS) names.push(n);
-  return { view: 'metrics', names, range: parseRange(params.get('range')) };
+  const heatmaps = [...new Set(params.getAll('heat'))].filter((n) => names.includes(n));
+  return { view: 'metrics', names, heatmaps, range: parseRange(params.get('range')) };
 }
 
 export function formatMetricsRoute(route: MetricsRoute): string {
   const params = new URLSearchParams();
   for (const n of route.names) params.append('name', n);
+  for (const n of route.heatmaps) if (route.names.includes(n)) params.append('heat', n);
   if (route.range !== 'all') params.set('range', route.range);
   const s = params.toString();
   return s ? `#/metrics?${s}` : '#/metrics';
@@ -85,7 +90,13 @@ export function rangeFrom(range: TimeRange, nowMs: number): string | undefined {
 
 /** Picking a metric adds its chart (last, up to MAX_CHARTS); picking it again removes it. */
 export function toggleMetric(route: MetricsRoute, name: string): MetricsRoute {
-  if (route.names.includes(name)) return { ...route, names: route.names.filter((n) => n !== name) };
+  if (route.names.includes(name)) return { ...route, names: route.names.filter((n) => n !== name), heatmaps: route.heatmaps.filter((n) => n !== name) };
   if (route.names.length >= MAX_CHARTS) return route;
   return { ...route, names: [...route.names, name] };
+}
+
+/** A histogram's chart between percentiles and heatmap. */
+export function toggleHeatmap(route: MetricsRoute, name: string): MetricsRoute {
+  const on = route.heatmaps.includes(name);
+  return { ...route, heatmaps: on ? route.heatmaps.filter((n) => n !== name) : [...route.heatmaps, name] };
 }
