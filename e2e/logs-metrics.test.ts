@@ -119,6 +119,26 @@ test('new records appear live, without a reload', async () => {
   assert.ok(await sameDocument());
 });
 
+test('a long list comes in pages: 200 rows, then "Load more" adds the rest', async () => {
+  const { page } = ui;
+  const t0 = BigInt(Date.now() - 60_000) * 1_000_000n;
+  const body = JSON.stringify({
+    resourceLogs: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bulk' } }] },
+      scopeLogs: [{ scope: { name: 'bulk' }, logRecords: Array.from({ length: 250 }, (_, i) => ({ timeUnixNano: String(t0 + BigInt(i) * 1_000_000n), severityNumber: 9, body: { stringValue: `bulk line ${i}` } })) }],
+    }],
+  });
+  assert.equal((await post(`${server!.otlpHttp}/v1/logs`, body, { 'content-type': 'application/json' })).status, 200);
+  await page.goto(`${server!.api}/#/logs?service=bulk`);
+  await page.waitForFunction((n) => (globalThis as unknown as BrowserGlobals).document.querySelectorAll('[data-testid="log-row"]').length === n, 200);
+  assert.equal(await page.getByTestId('log-body').first().textContent(), 'bulk line 249');
+  await page.getByTestId('logs-more').click();
+  await page.waitForFunction((n) => (globalThis as unknown as BrowserGlobals).document.querySelectorAll('[data-testid="log-row"]').length === n, 250);
+  assert.equal(await page.getByTestId('log-body').last().textContent(), 'bulk line 0');
+  assert.equal(await page.getByTestId('logs-more').count(), 0);
+  assert.equal(await page.getByTestId('logs-count').textContent(), '250 records');
+});
+
 test('the Metrics page lists the names and charts the picked ones: a counter as a line, a histogram as p50/p95/p99 or a heatmap', async () => {
   const { page } = ui;
   await page.goto(`${server!.api}/#/metrics`);

@@ -55,7 +55,8 @@ function useLogs(route: LogsRoute): LogsState & { loadMore: () => void } {
     const cursor = state.nextCursor;
     setState((s) => ({ ...s, loadingMore: true }));
     api.listLogs(logQuery(route, Date.now(), LOG_PAGE, cursor)).then(
-      (page) => setState((s) => (s.key === key ? { ...s, logs: [...s.logs, ...page.logs], nextCursor: page.nextCursor, loadingMore: false } : s)),
+      // A live refresh that landed meanwhile re-read the list: this page would then repeat rows.
+      (page) => setState((s) => (s.key === key && s.nextCursor === cursor ? { ...s, logs: [...s.logs, ...page.logs], nextCursor: page.nextCursor, loadingMore: false } : { ...s, loadingMore: false })),
       (err: unknown) => setState((s) => ({ ...s, loadingMore: false, error: errorMessage(err) })),
     );
   };
