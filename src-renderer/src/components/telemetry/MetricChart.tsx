@@ -1,5 +1,5 @@
 // One metric's chart: loads its points for the range (oldest first, up to MAX_POINTS), turns them
-// into series (lib/telemetry/metrics.ts) and mounts uPlot on a canvas (docs/adr/0006-charts-uplot.md).
+// into series (lib/telemetry/metrics.ts) and mounts uPlot on a canvas (docs/adr/0007-charts-uplot.md).
 // uPlot sizes its elements through element.style (CSSOM), which the renderer's CSP allows; it
 // needs no eval and no inline style attributes.
 import { useEffect, useMemo, useRef, useState } from 'react';
