@@ -488,6 +488,9 @@ export interface IngestTick {
   traces: number;
   /** Spans acknowledged since the previous tick. */
   newSpans: number;
+  /** Log records and metric points stored since the previous tick (the Logs and Metrics pages re-read on them). */
+  newLogRecords: number;
+  newMetricPoints: number;
   /** Traces touched since the previous tick (at most 100; `truncated` says when there were more). */
   traceIds: HexId[];
   truncated: boolean;
@@ -525,6 +528,10 @@ export interface LogListQuery {
   spanId?: HexId;
   /** Case-insensitive (ASCII) substring of the body, the severity text or the event name. */
   q?: string;
+  /** Exact `service.name` of the record's resource. */
+  service?: string;
+  /** Severity number at least this (1–24; e.g. 13 = WARN and above); unset records (0) fall below any. */
+  minSeverity?: SeverityNumber;
   /** Time range, inclusive, unix nanoseconds (the record's time, or its observed time when it has none). */
   from?: NanoString;
   to?: NanoString;

@@ -215,7 +215,7 @@ function checkRange(from: string | undefined, to: string | undefined): void {
   if (from !== undefined && to !== undefined && BigInt(from) > BigInt(to)) throw new ArgumentError('from must not be after to');
 }
 
-const LOG_QUERY_FIELDS = new Set(['traceId', 'spanId', 'q', 'from', 'to', 'limit', 'cursor']);
+const LOG_QUERY_FIELDS = new Set(['traceId', 'spanId', 'q', 'service', 'minSeverity', 'from', 'to', 'limit', 'cursor']);
 
 export function parseLogListQuery(value: unknown): LogListQuery {
   const obj = queryObject(value, LOG_QUERY_FIELDS);
@@ -228,6 +228,10 @@ export function parseLogListQuery(value: unknown): LogListQuery {
   }
   const q = optionalString(obj, 'q', 1000);
   if (q !== undefined) query.q = q;
+  const service = optionalString(obj, 'service', 1000);
+  if (service !== undefined) query.service = service;
+  const minSeverity = optionalNumber(obj, 'minSeverity', (n) => Number.isInteger(n) && n >= 1 && n <= 24, 'an integer from 1 to 24');
+  if (minSeverity !== undefined) query.minSeverity = minSeverity;
   readTimePage(obj, query);
   return query;
 }

@@ -288,6 +288,8 @@ class TickCoalescer {
   private spans = 0;
   private traces = 0;
   private newSpans = 0;
+  private newLogRecords = 0;
+  private newMetricPoints = 0;
   private traceIds = new Set<string>();
   private truncated = false;
   private timer: NodeJS.Timeout | null = null;
@@ -298,7 +300,9 @@ class TickCoalescer {
   }
 
   add(e: Extract<WorkerEvent, { event: 'compacted' }>): void {
-    if (e.insertedSpans === 0) return;
+    if (e.insertedSpans === 0 && e.insertedLogs === 0 && e.insertedMetricPoints === 0) return;
+    this.newLogRecords += e.insertedLogs;
+    this.newMetricPoints += e.insertedMetricPoints;
     this.spans += e.insertedSpans;
     this.traces += e.newTraces;
     this.newSpans += e.insertedSpans;
@@ -343,10 +347,14 @@ class TickCoalescer {
       spans: this.spans,
       traces: this.traces,
       newSpans: this.newSpans,
+      newLogRecords: this.newLogRecords,
+      newMetricPoints: this.newMetricPoints,
       traceIds: [...this.traceIds],
       truncated: this.truncated,
     };
     this.newSpans = 0;
+    this.newLogRecords = 0;
+    this.newMetricPoints = 0;
     this.traceIds = new Set();
     this.truncated = false;
     for (const l of this.listeners) {

@@ -670,6 +670,8 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     spans: int(),
     traces: int(),
     newSpans: int('Acknowledged since the previous tick.'),
+    newLogRecords: int('Log records stored since the previous tick.'),
+    newMetricPoints: int('Metric points stored since the previous tick.'),
     traceIds: list(traceId, 'Touched since the previous tick, at most 100.'),
     truncated: bool('More traces were touched, or data was deleted: re-read what you show.'),
   }),

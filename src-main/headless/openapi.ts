@@ -189,6 +189,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
       query('traceId', 'Logged in this trace.', { type: 'string', pattern: TRACE_ID_PATTERN }),
       query('spanId', 'Logged in this span (needs traceId).', { type: 'string', pattern: SPAN_ID_PATTERN }),
       query('q', 'Case-insensitive substring of the body, severity text or event name.'),
+      query('service', 'Exact `service.name` of the record\'s resource.'),
+      query('minSeverity', 'Severity number at least this (1–24; 13 = WARN and above).', { type: 'integer', minimum: 1, maximum: 24 }),
       query('from', 'At or after, unix nanoseconds (the record time, or its observed time).', NANOS),
       query('to', 'At or before, unix nanoseconds.', NANOS),
       ...page(1000, 100),

@@ -256,6 +256,8 @@ describe('every route answers what the document says, with real data', () => {
     await call('/api/v1/logs', 200);
     await call(`/api/v1/logs?traceId=${logs.traceId}&spanId=${logs.spanId}&q=model&from=1&to=18446744073709551615&limit=1`, 200);
     await call(`/api/v1/logs?spanId=${logs.spanId}`, 400);
+    await call('/api/v1/logs?service=nobody&minSeverity=13', 200);
+    await call('/api/v1/logs?minSeverity=25', 400);
     const names = await call<Array<{ name: string }>>('/api/v1/metrics/names', 200);
     assert.ok(names.length >= 3);
     for (const { name } of names) await call(`/api/v1/metrics?name=${encodeURIComponent(name)}&limit=5`, 200);

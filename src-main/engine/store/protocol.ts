@@ -153,5 +153,5 @@ export type WorkerEvent =
   | { event: 'notice'; notice: StoreNotice }
   /** Retention or a delete the user asked for took data: totals drop, the memory purges, views re-read. */
   | { event: 'retained'; deletedTraces: number; deletedSpans: number }
-  | { event: 'compacted'; insertedSpans: number; newTraces: number; traceIds: string[] }
+  | { event: 'compacted'; insertedSpans: number; newTraces: number; traceIds: string[]; insertedLogs: number; insertedMetricPoints: number }
   | { event: 'log'; line: string };

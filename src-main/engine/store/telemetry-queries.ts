@@ -158,6 +158,15 @@ export class TelemetryQueries {
       const q = query.q.toLowerCase();
       params.push(q, q, q);
     }
+    if (query.service !== undefined) {
+      // Resources are few (one per process that exported): the subquery is a handful of ids.
+      where.push('l.resource_id IN (SELECT id FROM resources WHERE service_name = ?)');
+      params.push(query.service);
+    }
+    if (query.minSeverity !== undefined) {
+      where.push('l.severity_number >= ?');
+      params.push(query.minSeverity);
+    }
     if (query.cursor !== undefined) {
       const c = decodeCursor('l', query.cursor);
       where.push('(l.at_ns < ? OR (l.at_ns = ? AND l.id < ?))');

@@ -25,7 +25,7 @@ import { Queries } from './queries';
 import { AttributeKeys } from './attribute-codec';
 import { ResourceScopes } from './resource-scopes';
 import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemetry } from './log-codes';
-import { TelemetryCompactor, type AcceptedTelemetry } from './telemetry-compactor';
+import { TelemetryCompactor, type AcceptedTelemetry, type TelemetryInserted } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
 import { SessionQueries } from './session-queries';
 import { Retention, type RetentionSettings } from './retention';
@@ -553,14 +553,14 @@ class StoreWorker {
    * One transaction for a slice of the log: logs and metric points first, then the span compactor,
    * whose own transaction nests (a savepoint) and advances the watermark past the whole slice.
    */
-  private compactEntries(entries: readonly MemtableEntry[]): CompactionResult {
+  private compactEntries(entries: readonly MemtableEntry[]): CompactionResult & TelemetryInserted {
     const batches = this.toBatches(entries);
-    if (batches.telemetry.length === 0) return this.compactor.compact(batches.spans);
+    if (batches.telemetry.length === 0) return { ...this.compactor.compact(batches.spans), insertedLogs: 0, insertedMetricPoints: 0 };
     const keysBefore = this.keys.maxId();
     try {
       return this.db.transaction(() => {
-        this.telemetryCompactor.insert(batches.telemetry);
-        return this.compactor.compact(batches.spans);
+        const telemetry = this.telemetryCompactor.insert(batches.telemetry);
+        return { ...this.compactor.compact(batches.spans), ...telemetry };
       })();
     } catch (err) {
       this.keys.forgetAbove(keysBefore);

@@ -35,6 +35,8 @@ export function parseIngestMessage(data: unknown): IngestTick | null {
     spans: typeof t.spans === 'number' ? t.spans : 0,
     traces: typeof t.traces === 'number' ? t.traces : 0,
     newSpans: typeof t.newSpans === 'number' ? t.newSpans : 0,
+    newLogRecords: typeof t.newLogRecords === 'number' ? t.newLogRecords : 0,
+    newMetricPoints: typeof t.newMetricPoints === 'number' ? t.newMetricPoints : 0,
     traceIds: Array.isArray(t.traceIds) ? t.traceIds.filter((id): id is string => typeof id === 'string') : [],
     truncated: t.truncated === true,
   };
@@ -85,7 +87,7 @@ export class IngestSocket {
       this.onStatus({ open: true });
       this.stats().then(
         (s) => {
-          if (this.ws === ws) this.emit({ spans: s.spans, traces: s.traces, newSpans: 0, traceIds: [], truncated: true });
+          if (this.ws === ws) this.emit({ spans: s.spans, traces: s.traces, newSpans: 0, newLogRecords: 0, newMetricPoints: 0, traceIds: [], truncated: true });
         },
         () => {},
       );

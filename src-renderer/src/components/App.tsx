@@ -12,6 +12,8 @@ import { SessionView } from './sessions/SessionView';
 import { MemoryView } from './memory/MemoryView';
 import { SearchView } from './search/SearchView';
 import { CompareView } from './compare/CompareView';
+import { LogsView } from './telemetry/LogsView';
+import { MetricsView } from './telemetry/MetricsView';
 
 export function App() {
   const route = useUiStore((s) => s.route);
@@ -32,6 +34,10 @@ export function App() {
           <SearchView route={route} />
         ) : route.view === 'compare' ? (
           <CompareView a={route.a} b={route.b} />
+        ) : route.view === 'logs' ? (
+          <LogsView route={route} />
+        ) : route.view === 'metrics' ? (
+          <MetricsView route={route} />
         ) : route.view === 'memory' ? (
           <MemoryView collection={route.collection ?? null} />
         ) : (

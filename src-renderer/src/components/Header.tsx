@@ -60,6 +60,12 @@ export function Header() {
         <a href="#/compare" data-testid="nav-compare" aria-current={here(['compare'])}>
           Compare
         </a>
+        <a href="#/logs" data-testid="nav-logs" aria-current={here(['logs'])}>
+          Logs
+        </a>
+        <a href="#/metrics" data-testid="nav-metrics" aria-current={here(['metrics'])}>
+          Metrics
+        </a>
         <a href="#/memory" data-testid="nav-memory" aria-current={here(['memory'])}>
           Memory
         </a>

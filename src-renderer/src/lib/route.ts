@@ -9,8 +9,11 @@
 //   #/memory                   the memory collections
 //   #/memory/{collection}      one collection
 //   #/compare?a=…&b=…          two runs compared (either may be missing: the page asks for it)
+//   #/logs?…                   the log records (filters: telemetry/route.ts)
+//   #/metrics?name=…           the metric names and the charts picked
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
 import type { SearchMode } from '../../../src-shared/contract';
+import { formatLogsRoute, formatMetricsRoute, parseLogsRoute, parseMetricsRoute, type LogsRoute, type MetricsRoute } from './telemetry/route';
 
 /** The trace list's start ranges that a search can use (the list's custom range is not one of them). */
 export type SearchRange = 'all' | '15m' | '1h' | '24h' | '7d';
@@ -40,7 +43,9 @@ export type Route =
   | { view: 'session'; sessionId: string }
   | SearchRoute
   | { view: 'memory'; collection?: string }
-  | { view: 'compare'; a: string | null; b: string | null };
+  | { view: 'compare'; a: string | null; b: string | null }
+  | LogsRoute
+  | MetricsRoute;
 
 const HEX = /^[0-9a-f]+$/;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
@@ -74,6 +79,8 @@ export function parseRoute(hash: string): Route {
     };
     return { view: 'compare', a: id('a'), b: id('b') };
   }
+  if (parts[0] === 'logs') return parseLogsRoute(new URLSearchParams(search));
+  if (parts[0] === 'metrics') return parseMetricsRoute(new URLSearchParams(search));
   if (parts[0] === 'memory') {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
@@ -112,6 +119,8 @@ export function formatRoute(route: Route): string {
     const s = params.toString();
     return s ? `#/compare?${s}` : '#/compare';
   }
+  if (route.view === 'logs') return formatLogsRoute(route);
+  if (route.view === 'metrics') return formatMetricsRoute(route);
   if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
   if (route.view === 'search') {
     const params = new URLSearchParams();
