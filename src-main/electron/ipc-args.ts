@@ -23,6 +23,7 @@ import {
   parseMemoryItemId,
   parseClearAllConfirmation,
 } from '../../src-shared/validate';
+import { parseFunnelQuery } from '../../src-shared/funnel';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
 
@@ -127,5 +128,9 @@ export const ARG_PARSERS = {
   clearAllData(args) {
     arity('clearAllData', args, 1, 1);
     return [parseClearAllConfirmation(args[0])];
+  },
+  runFunnel(args) {
+    arity('runFunnel', args, 1, 1);
+    return [parseFunnelQuery(args[0])];
   },
 } satisfies ArgParsers;

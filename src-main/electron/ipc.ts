@@ -66,6 +66,7 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     deleteTrace: (traceId) => engine.deleteTrace(traceId),
     deleteSession: (sessionId) => engine.deleteSession(sessionId),
     clearAllData: (confirm) => engine.clearAllData(confirm),
+    runFunnel: (query) => engine.runFunnel(query),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

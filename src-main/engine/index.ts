@@ -24,6 +24,7 @@ import {
   parseMemoryPage,
   parseClearAllConfirmation,
 } from '../../src-shared/validate';
+import { parseFunnelQuery } from '../../src-shared/funnel';
 import type { MemoryStatus } from '../../src-shared/contract';
 import { MemoryService } from './memory/memory-service';
 import { defaultModelDir } from './memory/model-dir';
@@ -223,6 +224,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       parseClearAllConfirmation(confirm);
       return store.request({ op: 'clearAll' });
     },
+    runFunnel: async (query) => store.request({ op: 'runFunnel', query: parseFunnelQuery(query) }),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {

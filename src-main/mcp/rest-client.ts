@@ -7,6 +7,7 @@
  */
 import type { ApiHandlers, FlowtraceApi, HexId, SearchQuery } from '../../src-shared/contract';
 import { traceListSearchParams } from '../../src-shared/trace-list-params';
+import { funnelQueryToParams } from '../../src-shared/funnel';
 
 /** Every verb of the contract; events (onIngest) need the WebSocket and are not offered here. */
 export type RestApi = Omit<FlowtraceApi, 'onIngest'>;
@@ -131,6 +132,7 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     deleteTrace: (traceId) => json('DELETE', `/traces/${seg(traceId)}`, undefined, null),
     deleteSession: (sessionId) => json('DELETE', `/sessions/${seg(sessionId)}`, undefined, null),
     clearAllData: (confirm) => json('DELETE', `/data?confirm=${encodeURIComponent(confirm)}`),
+    runFunnel: (query) => json('GET', `/funnel?${funnelQueryToParams(query).toString()}`),
   } satisfies ApiHandlers;
   return handlers;
 }

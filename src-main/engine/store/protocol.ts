@@ -3,6 +3,8 @@ import type { TraceOutline } from '../../../src-shared/trace-outline';
 import type {
   AgentGraph,
   DeletedCounts,
+  FunnelQuery,
+  FunnelResult,
   AgentGraphOptions,
   LogListPage,
   LogListQuery,
@@ -63,6 +65,7 @@ export type StoreRequest =
   | { op: 'deleteTrace'; traceId: string }
   | { op: 'deleteSession'; sessionId: string }
   | { op: 'clearAll' }
+  | { op: 'runFunnel'; query: FunnelQuery }
   | { op: 'close' };
 
 export type IngestResult =
@@ -93,6 +96,7 @@ export interface StoreResponses {
   deleteTrace: DeletedCounts | null;
   deleteSession: DeletedCounts | null;
   clearAll: DeletedCounts;
+  runFunnel: FunnelResult;
   close: null;
 }
 

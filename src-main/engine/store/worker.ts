@@ -28,6 +28,7 @@ import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemet
 import { TelemetryCompactor, type AcceptedTelemetry } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
 import { SessionQueries } from './session-queries';
+import { FunnelQueries } from './funnel-queries';
 import { Retention, type RetentionSettings } from './retention';
 import { Deletion } from './deletion';
 import type { AgentGraph, AgentGraphOptions, DeletedCounts, SpanRecord, StoreNotice } from '../../../src-shared/contract';
@@ -98,6 +99,7 @@ class StoreWorker {
   private readonly queries: Queries;
   private readonly telemetryQueries: TelemetryQueries;
   private readonly sessionQueries: SessionQueries;
+  private readonly funnelQueries: FunnelQueries;
   private readonly appendLog: BetterSqlite3.Statement;
   private pendingIngest: PendingIngest[] = [];
   private flushScheduled = false;
@@ -172,6 +174,7 @@ class StoreWorker {
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
     this.queries.genAiLogs = this.telemetryQueries;
     this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions);
+    this.funnelQueries = new FunnelQueries(this.db);
     this.retention = new Retention(this.db);
     this.deletion = new Deletion(this.db, this.retention);
     this.retentionSettings = data.retention;
@@ -276,6 +279,8 @@ class StoreWorker {
         return this.deleted(`session ${JSON.stringify(req.sessionId)}`, this.deletion.deleteSession(req.sessionId));
       case 'clearAll':
         return this.clearAll();
+      case 'runFunnel':
+        return this.funnelQueries.runFunnel(req.query);
       case 'close':
         clearInterval(this.retentionTimer);
         if (this.compactionRetry) clearTimeout(this.compactionRetry);

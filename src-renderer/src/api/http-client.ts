@@ -9,6 +9,8 @@ import type {
   DeletedCounts,
   EngineInfo,
   FlowtraceApi,
+  FunnelQuery,
+  FunnelResult,
   HexId,
   LogListPage,
   LogListQuery,
@@ -33,6 +35,7 @@ import type {
   TraceListQuery,
 } from '../../../src-shared/contract';
 import { traceListSearchParams } from '../../../src-shared/trace-list-params';
+import { funnelQueryToParams } from '../../../src-shared/funnel';
 import { searchParams } from '../lib/search/query';
 import { setConnection } from './connection';
 import { IngestSocket } from './ingest-socket';
@@ -265,6 +268,12 @@ export function createHttpApi(): FlowtraceApi {
       const counts = await deleteData(path);
       if (counts === null) throw new Error(`unexpected 404 from ${BASE}${path}`);
       return counts;
+    },
+    async runFunnel(query: FunnelQuery): Promise<FunnelResult> {
+      const path = `/funnel?${funnelQueryToParams(query).toString()}`;
+      const obj = expectObject(await getJson(path), path, ['mode', 'runs', 'steps', 'outcomes']);
+      expectArray(obj, 'steps', path);
+      return obj as unknown as FunnelResult;
     },
     onIngest(listener) {
       return socket.subscribe(listener);
