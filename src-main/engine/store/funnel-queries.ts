@@ -36,14 +36,6 @@ interface Run {
   traces: TraceRow[];
 }
 
-interface SpanHit {
-  start: bigint;
-  failed: boolean;
-  /** Bit i: matches step i. */
-  steps: number;
-  trace: TraceRow;
-}
-
 interface Evaluated {
   run: Run;
   reached: number;
@@ -66,12 +58,21 @@ function stepCondition(step: FunnelStep, keyId: number | null): { sql: string; p
     params.push(step.value);
   } else {
     if (keyId === null) return { sql: '0', params: [] };
-    // attrs is [keyId, value, …] (attribute-codec.ts); a value matches as the text its kv token was
-    // made from: strings as they are, numbers and booleans as JS prints them.
-    parts.push(`EXISTS (SELECT 1 FROM json_each(s.attrs) a JOIN json_each(s.attrs) b ON b.key = a.key + 1
-      WHERE a.key % 2 = 0 AND a.atom = ? AND (CASE b.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
-        WHEN 'text' THEN b.atom WHEN 'integer' THEN CAST(b.atom AS TEXT) WHEN 'real' THEN CAST(b.atom AS TEXT) END) = ?)`);
-    params.push(keyId, step.value);
+    // attrs is JSON [keyId, value, …] (attribute-codec.ts). A string value is found as text: after a
+    // key id only a value can follow, and a string is never a key id, so `,5,"chat",` is exact (four
+    // instr() calls; the json_each pairing it replaced made the every-trace bench funnel 10× slower).
+    // A number or boolean is matched through json_each, behind the same kind of text test.
+    const quoted = JSON.stringify(step.value);
+    const alts = [`[${keyId},${quoted},`, `,${keyId},${quoted},`, `[${keyId},${quoted}]`, `,${keyId},${quoted}]`];
+    const text = alts.map(() => 'instr(s.attrs, ?) > 0');
+    params.push(...alts);
+    if (/^(true|false|-?\d+(\.\d+)?([eE][+-]?\d+)?)$/.test(step.value)) {
+      text.push(`(instr(s.attrs, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(s.attrs) a JOIN json_each(s.attrs) b ON b.key = a.key + 1
+        WHERE a.key % 2 = 0 AND a.atom = ? AND b.type IN ('true', 'false', 'integer', 'real')
+          AND (CASE b.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(b.atom AS TEXT) END) = ?))`);
+      params.push(`${keyId},${step.value}`, keyId, step.value);
+    }
+    parts.push(`(${text.join(' OR ')})`);
   }
   if (step.kind !== undefined) {
     parts.push(`s.genai IS NOT NULL AND ${kind} = ?`);
@@ -128,9 +129,8 @@ export class FunnelQueries {
     // Runs that can reach the first step: one of their traces is in its full-text set.
     const first = this.prefiltered(steps[0]!);
     const entering = first === null ? runs : runs.filter((r) => r.traces.some((t) => first.has(t.trace_id.toString('hex'))));
-    const hits = this.spanHits(entering, steps);
-
-    const evaluated = runs.map((run) => this.evaluate(run, steps.length, hits.get(run) ?? []));
+    const progress = this.progress(entering, steps, first);
+    const evaluated = runs.map((run) => progress.get(run) ?? { run, reached: 0, outcome: null, traceId: run.traces[0]!.trace_id.toString('hex'), rootName: run.traces[0]!.root_name });
     evaluated.sort((a, b) => (a.run.start === b.run.start ? (a.run.id < b.run.id ? 1 : -1) : a.run.start < b.run.start ? 1 : -1));
 
     const stepResults = steps.map((step, i) => {
@@ -194,66 +194,59 @@ export class FunnelQueries {
   }
 
   /**
-   * One pass over the spans of the entering runs' traces that can matter (a step's full-text set, or
-   * a failed span): per span, the steps it matches as a bit set, and whether it failed.
+   * Every entering run's progress, decided in SQL: one pass over the spans of its traces that can
+   * matter (a step's full-text set, or any trace with a failed span) marks each span with the steps
+   * it matches (a bit set) and whether it failed; then, per step, the earliest matching span that
+   * starts after the previous step's (strictly), which reaches as many steps as any choice could.
+   * One row per run crosses to JS. Rejected: returning the marked spans and walking them in JS: 70k
+   * rows for the every-trace bench funnel cost 4× the SQL's own time in row building alone.
    */
-  private spanHits(entering: readonly Run[], steps: readonly FunnelStep[]): Map<Run, SpanHit[]> {
-    const out = new Map<Run, SpanHit[]>();
+  private progress(entering: readonly Run[], steps: readonly FunnelStep[], first: Set<string> | null): Map<Run, Evaluated> {
+    const out = new Map<Run, Evaluated>();
     if (entering.length === 0) return out;
-    const sets = steps.map((s) => this.prefiltered(s));
-    const traceOf = new Map<string, { trace: TraceRow; run: Run }>();
-    for (const run of entering) {
+    const sets = steps.slice(1).map((s) => this.prefiltered(s));
+    const flat: Array<{ trace: TraceRow; run: Run }> = [];
+    const pairs: Array<[string, number]> = [];
+    entering.forEach((run, ri) => {
       for (const trace of run.traces) {
         const hex = trace.trace_id.toString('hex');
-        if (trace.error_count > 0n || sets.some((set) => set === null || set.has(hex))) traceOf.set(hex, { trace, run });
+        // Step 1's set chose the entering runs; any of their traces may hold it (a session's too).
+        if (trace.error_count > 0n || first === null || first.has(hex) || sets.some((set) => set === null || set.has(hex))) {
+          flat.push({ trace, run });
+          pairs.push([hex, ri]);
+        }
       }
-    }
-    if (traceOf.size === 0) return out;
+    });
     const conds = steps.map((step) => {
       const keyId = step.type === 'attribute' ? ((this.attributeKey.get(step.key ?? '') as { id: number } | undefined)?.id ?? null) : null;
       return stepCondition(step, keyId);
     });
     const flags = conds.map((c, i) => `(CASE WHEN ${c.sql} THEN ${1 << i} ELSE 0 END)`).join(' | ');
-    const sql = `SELECT s.trace_id, s.start_ns, s.status_code, ${flags} AS steps FROM spans s
-      WHERE s.trace_id IN (SELECT unhex(value) FROM json_each(?))
-        AND (s.status_code = ${STATUS_ERROR} OR ${conds.map((c) => c.sql).join(' OR ')})`;
-    const params = [...conds.flatMap((c) => c.params), JSON.stringify([...traceOf.keys()]), ...conds.flatMap((c) => c.params)];
-    const rows = this.db.prepare(sql).safeIntegers(true).all(...params) as Array<{ trace_id: Buffer; start_ns: bigint; status_code: bigint; steps: bigint }>;
-    for (const row of rows) {
-      const owner = traceOf.get(row.trace_id.toString('hex'));
-      if (!owner) continue;
-      let list = out.get(owner.run);
-      if (!list) out.set(owner.run, (list = []));
-      list.push({ start: row.start_ns, failed: Number(row.status_code) === STATUS_ERROR, steps: Number(row.steps), trace: owner.trace });
+    // min(st) with bare columns: SQLite takes ti and bad from the row holding the minimum.
+    const stepCtes = steps.map((_, i) =>
+      i === 0
+        ? `s0 AS (SELECT ri, min(st) AS st, ti, bad FROM marked WHERE m & 1 GROUP BY ri)`
+        : `s${i} AS (SELECT k.ri, min(k.st) AS st, k.ti, k.bad FROM marked k JOIN s${i - 1} p ON p.ri = k.ri WHERE k.m & ${1 << i} AND k.st > p.st GROUP BY k.ri)`,
+    );
+    const idx = steps.map((_, i) => i);
+    const last = (col: string) => (idx.length === 1 ? `s0.${col}` : `coalesce(${[...idx].reverse().map((i) => `s${i}.${col}`).join(', ')})`);
+    const sql = `WITH raw AS MATERIALIZED (
+        SELECT j.value ->> 1 AS ri, j.key AS ti, s.start_ns AS st, s.status_code = ${STATUS_ERROR} AS bad, ${flags} AS m
+        FROM json_each(?) j JOIN spans s ON s.trace_id = unhex(j.value ->> 0)),
+      marked AS MATERIALIZED (SELECT ri, ti, st, bad, m FROM raw WHERE m <> 0 OR bad),
+      ${stepCtes.join(',\n      ')}
+      SELECT s0.ri, ${idx.map((i) => `(s${i}.st IS NOT NULL)`).join(' + ')} AS reached, ${last('ti')} AS ti,
+        ${idx.map((i) => `coalesce(s${i}.bad, 0)`).join(' OR ')} AS step_bad,
+        EXISTS (SELECT 1 FROM marked e WHERE e.ri = s0.ri AND e.bad AND e.st >= ${last('st')}) AS bad_after
+      FROM s0 ${idx.slice(1).map((i) => `LEFT JOIN s${i} ON s${i}.ri = s0.ri`).join(' ')}`;
+    const params = [...conds.flatMap((c) => c.params), JSON.stringify(pairs)];
+    const rows = this.db.prepare(sql).raw().all(...params) as Array<[number, number, number, number, number]>;
+    for (const [ri, reached, ti, stepBad, badAfter] of rows) {
+      const run = entering[ri]!;
+      const at = flat[ti]!.trace;
+      const outcome: FunnelOutcome = stepBad ? 'failed' : reached === steps.length ? 'completed' : badAfter ? 'failed' : 'abandoned';
+      out.set(run, { run, reached, outcome, traceId: at.trace_id.toString('hex'), rootName: at.root_name });
     }
     return out;
-  }
-
-  /**
-   * Greedy in time: each step takes its earliest matching span that starts after the previous step's
-   * (strictly), which reaches as many steps as any choice could.
-   */
-  private evaluate(run: Run, stepCount: number, hits: SpanHit[]): Evaluated {
-    hits.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-    let reached = 0;
-    let after: bigint | null = null;
-    let stepFailed = false;
-    let at: TraceRow = run.traces[0]!;
-    for (let i = 0; i < stepCount; i++) {
-      const bit = 1 << i;
-      const hit = hits.find((h) => (h.steps & bit) !== 0 && (after === null || h.start > after));
-      if (!hit) break;
-      reached++;
-      after = hit.start;
-      at = hit.trace;
-      if (hit.failed) stepFailed = true;
-    }
-    let outcome: FunnelOutcome | null = null;
-    if (reached > 0) {
-      if (stepFailed) outcome = 'failed';
-      else if (reached === stepCount) outcome = 'completed';
-      else outcome = hits.some((h) => h.failed && h.start >= after!) ? 'failed' : 'abandoned';
-    }
-    return { run, reached, outcome, traceId: at.trace_id.toString('hex'), rootName: at.root_name };
   }
 }
