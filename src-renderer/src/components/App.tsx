@@ -11,6 +11,7 @@ import { SessionListView } from './sessions/SessionListView';
 import { SessionView } from './sessions/SessionView';
 import { MemoryView } from './memory/MemoryView';
 import { SearchView } from './search/SearchView';
+import { FunnelsView } from './funnels/FunnelsView';
 
 export function App() {
   const route = useUiStore((s) => s.route);
@@ -29,6 +30,8 @@ export function App() {
           <SessionListView />
         ) : route.view === 'search' ? (
           <SearchView route={route} />
+        ) : route.view === 'funnels' ? (
+          <FunnelsView state={route.funnel} />
         ) : route.view === 'memory' ? (
           <MemoryView collection={route.collection ?? null} />
         ) : (

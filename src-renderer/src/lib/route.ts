@@ -8,8 +8,10 @@
 //                              similarTrace (+ similarSpan) for "similar runs" instead of q
 //   #/memory                   the memory collections
 //   #/memory/{collection}      one collection
+//   #/funnels?steps=…&mode=…   funnels (lib/funnel-route.ts: steps as JSON, mode, range, open runs)
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
 import type { SearchMode } from '../../../src-shared/contract';
+import { formatFunnelRoute, parseFunnelRoute, type FunnelRouteState } from './funnel-route';
 
 /** The trace list's start ranges that a search can use (the list's custom range is not one of them). */
 export type SearchRange = 'all' | '15m' | '1h' | '24h' | '7d';
@@ -38,7 +40,8 @@ export type Route =
   | { view: 'sessions' }
   | { view: 'session'; sessionId: string }
   | SearchRoute
-  | { view: 'memory'; collection?: string };
+  | { view: 'memory'; collection?: string }
+  | { view: 'funnels'; funnel: FunnelRouteState };
 
 const HEX = /^[0-9a-f]+$/;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
@@ -64,6 +67,7 @@ export function parseRoute(hash: string): Route {
     return id === '' ? { view: 'sessions' } : { view: 'session', sessionId: id };
   }
   if (parts[0] === 'search') return parseSearch(new URLSearchParams(search));
+  if (parts[0] === 'funnels') return { view: 'funnels', funnel: parseFunnelRoute(new URLSearchParams(search)) };
   if (parts[0] === 'memory') {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
@@ -95,6 +99,7 @@ export function formatRoute(route: Route): string {
   if (route.view === 'list') return '#/';
   if (route.view === 'sessions') return '#/sessions';
   if (route.view === 'session') return `#/sessions/${encodeURIComponent(route.sessionId)}`;
+  if (route.view === 'funnels') return formatFunnelRoute(route.funnel);
   if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
   if (route.view === 'search') {
     const params = new URLSearchParams();
