@@ -19,19 +19,20 @@ import { tokens } from './trace-list-sql';
 /** OTLP STATUS_CODE_ERROR. */
 const STATUS_ERROR = 2;
 
-const MATCHING_TRACES = 'SELECT DISTINCT d.trace_id FROM trace_search f JOIN search_docs d ON d.doc_id = f.rowid WHERE trace_search MATCH ?';
+const MATCHING_TRACES = 'SELECT DISTINCT lower(hex(d.trace_id)) FROM trace_search f JOIN search_docs d ON d.doc_id = f.rowid WHERE trace_search MATCH ?';
 
+/** Ids as hex and times as decimal text straight from SQL: a Buffer and a BigInt per row cost 10× the query at 10k traces. */
 interface TraceRow {
-  trace_id: Buffer;
-  start_ns: bigint;
+  trace_id: string;
+  start_ns: string;
   root_name: string;
   session_id: string | null;
-  error_count: bigint;
+  error_count: number;
 }
 
 interface Run {
   id: string;
-  start: bigint;
+  start: string;
   /** In start order. */
   traces: TraceRow[];
 }
@@ -104,7 +105,7 @@ function runSet(evaluated: readonly Evaluated[], keep: (e: Evaluated) => boolean
     if (!keep(e)) continue;
     count++;
     if (runs.length < limit) {
-      runs.push({ id: e.run.id, traceId: e.traceId, rootName: e.rootName, startTimeUnixNano: e.run.start.toString(), reached: e.reached, outcome: e.outcome });
+      runs.push({ id: e.run.id, traceId: e.traceId, rootName: e.rootName, startTimeUnixNano: e.run.start, reached: e.reached, outcome: e.outcome });
     }
   }
   return { count, runs };
@@ -117,7 +118,7 @@ export class FunnelQueries {
 
   constructor(private readonly db: BetterSqlite3.Database) {
     this.attributeKey = db.prepare('SELECT id FROM attribute_keys WHERE key = ?');
-    this.matching = db.prepare(MATCHING_TRACES);
+    this.matching = db.prepare(MATCHING_TRACES).pluck();
   }
 
   runFunnel(query: FunnelQuery): FunnelResult {
@@ -128,10 +129,11 @@ export class FunnelQueries {
 
     // Runs that can reach the first step: one of their traces is in its full-text set.
     const first = this.prefiltered(steps[0]!);
-    const entering = first === null ? runs : runs.filter((r) => r.traces.some((t) => first.has(t.trace_id.toString('hex'))));
+    const entering = first === null ? runs : runs.filter((r) => r.traces.some((t) => first.has(t.trace_id)));
     const progress = this.progress(entering, steps, first);
-    const evaluated = runs.map((run) => progress.get(run) ?? { run, reached: 0, outcome: null, traceId: run.traces[0]!.trace_id.toString('hex'), rootName: run.traces[0]!.root_name });
-    evaluated.sort((a, b) => (a.run.start === b.run.start ? (a.run.id < b.run.id ? 1 : -1) : a.run.start < b.run.start ? 1 : -1));
+    const evaluated = runs.map((run) => progress.get(run) ?? { run, reached: 0, outcome: null, traceId: run.traces[0]!.trace_id, rootName: run.traces[0]!.root_name });
+    // Runs come oldest first (ORDER BY start_ns, trace_id; a session where its first trace is): the lists are newest first.
+    evaluated.reverse();
 
     const stepResults = steps.map((step, i) => {
       const reached = runSet(evaluated, (e) => e.reached > i, limit);
@@ -166,14 +168,14 @@ export class FunnelQueries {
       params.push(query.service);
     }
     if (sessions) where.push('t.session_id IS NOT NULL');
-    const sql = `SELECT t.trace_id, t.start_ns, t.root_name, t.session_id, t.error_count FROM traces t WHERE ${where.join(' AND ')} ORDER BY t.start_ns, t.trace_id`;
+    const sql = `SELECT lower(hex(t.trace_id)) AS trace_id, CAST(t.start_ns AS TEXT) AS start_ns, t.root_name, t.session_id, t.error_count FROM traces t WHERE ${where.join(' AND ')} ORDER BY t.start_ns, t.trace_id`;
     let stmt = this.candidates.get(sql);
     if (!stmt) {
-      stmt = this.db.prepare(sql).safeIntegers(true);
+      stmt = this.db.prepare(sql);
       this.candidates.set(sql, stmt);
     }
     const rows = stmt.all(...params) as TraceRow[];
-    if (!sessions) return rows.map((t) => ({ id: t.trace_id.toString('hex'), start: t.start_ns, traces: [t] }));
+    if (!sessions) return rows.map((t) => ({ id: t.trace_id, start: t.start_ns, traces: [t] }));
     const bySession = new Map<string, Run>();
     for (const t of rows) {
       const id = t.session_id!;
@@ -189,7 +191,7 @@ export class FunnelQueries {
     const expr = stepPrefilter(step);
     if (expr === null) return null;
     const out = new Set<string>();
-    for (const row of this.matching.all(expr) as Array<{ trace_id: Buffer }>) out.add(row.trace_id.toString('hex'));
+    for (const id of this.matching.all(expr) as string[]) out.add(id);
     return out;
   }
 
@@ -206,14 +208,20 @@ export class FunnelQueries {
     if (entering.length === 0) return out;
     const sets = steps.slice(1).map((s) => this.prefiltered(s));
     const flat: Array<{ trace: TraceRow; run: Run }> = [];
-    const pairs: Array<[string, number]> = [];
+    // [trace id, run index, bit set of the steps its search document allows]: a span is tested
+    // against a step only where the index says it can match, so the columns the test reads (attrs,
+    // genai; often kilobytes, in overflow pages) are not read for the others.
+    const traceRows: Array<[string, number, number]> = [];
     entering.forEach((run, ri) => {
       for (const trace of run.traces) {
-        const hex = trace.trace_id.toString('hex');
-        // Step 1's set chose the entering runs; any of their traces may hold it (a session's too).
-        if (trace.error_count > 0n || first === null || first.has(hex) || sets.some((set) => set === null || set.has(hex))) {
+        const hex = trace.trace_id;
+        let mask = first === null || first.has(hex) ? 1 : 0;
+        sets.forEach((set, i) => {
+          if (set === null || set.has(hex)) mask |= 1 << (i + 1);
+        });
+        if (mask !== 0 || trace.error_count > 0) {
           flat.push({ trace, run });
-          pairs.push([hex, ri]);
+          traceRows.push([hex, ri, mask]);
         }
       }
     });
@@ -221,7 +229,7 @@ export class FunnelQueries {
       const keyId = step.type === 'attribute' ? ((this.attributeKey.get(step.key ?? '') as { id: number } | undefined)?.id ?? null) : null;
       return stepCondition(step, keyId);
     });
-    const flags = conds.map((c, i) => `(CASE WHEN ${c.sql} THEN ${1 << i} ELSE 0 END)`).join(' | ');
+    const flags = conds.map((c, i) => `(CASE WHEN (t.mask & ${1 << i}) <> 0 AND ${c.sql} THEN ${1 << i} ELSE 0 END)`).join(' | ');
     // min(st) with bare columns: SQLite takes ti and bad from the row holding the minimum.
     const stepCtes = steps.map((_, i) =>
       i === 0
@@ -230,22 +238,24 @@ export class FunnelQueries {
     );
     const idx = steps.map((_, i) => i);
     const last = (col: string) => (idx.length === 1 ? `s0.${col}` : `coalesce(${[...idx].reverse().map((i) => `s${i}.${col}`).join(', ')})`);
-    const sql = `WITH raw AS MATERIALIZED (
-        SELECT j.value ->> 1 AS ri, j.key AS ti, s.start_ns AS st, s.status_code = ${STATUS_ERROR} AS bad, ${flags} AS m
-        FROM json_each(?) j JOIN spans s ON s.trace_id = unhex(j.value ->> 0)),
+    const sql = `WITH t AS MATERIALIZED (
+        SELECT j.key AS ti, unhex(j.value ->> 0) AS trace_id, j.value ->> 1 AS ri, j.value ->> 2 AS mask FROM json_each(?) j),
+      raw AS MATERIALIZED (
+        SELECT t.ri, t.ti, s.start_ns AS st, s.status_code = ${STATUS_ERROR} AS bad, ${flags} AS m
+        FROM t JOIN spans s ON s.trace_id = t.trace_id),
       marked AS MATERIALIZED (SELECT ri, ti, st, bad, m FROM raw WHERE m <> 0 OR bad),
       ${stepCtes.join(',\n      ')}
       SELECT s0.ri, ${idx.map((i) => `(s${i}.st IS NOT NULL)`).join(' + ')} AS reached, ${last('ti')} AS ti,
         ${idx.map((i) => `coalesce(s${i}.bad, 0)`).join(' OR ')} AS step_bad,
         EXISTS (SELECT 1 FROM marked e WHERE e.ri = s0.ri AND e.bad AND e.st >= ${last('st')}) AS bad_after
       FROM s0 ${idx.slice(1).map((i) => `LEFT JOIN s${i} ON s${i}.ri = s0.ri`).join(' ')}`;
-    const params = [...conds.flatMap((c) => c.params), JSON.stringify(pairs)];
+    const params = [JSON.stringify(traceRows), ...conds.flatMap((c) => c.params)];
     const rows = this.db.prepare(sql).raw().all(...params) as Array<[number, number, number, number, number]>;
     for (const [ri, reached, ti, stepBad, badAfter] of rows) {
       const run = entering[ri]!;
       const at = flat[ti]!.trace;
       const outcome: FunnelOutcome = stepBad ? 'failed' : reached === steps.length ? 'completed' : badAfter ? 'failed' : 'abandoned';
-      out.set(run, { run, reached, outcome, traceId: at.trace_id.toString('hex'), rootName: at.root_name });
+      out.set(run, { run, reached, outcome, traceId: at.trace_id, rootName: at.root_name });
     }
     return out;
   }
