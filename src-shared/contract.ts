@@ -898,6 +898,86 @@ export interface FeedbackSummary {
 
 export const FEEDBACK_FILTERS = ['up', 'down', 'any', 'none'] as const;
 export type FeedbackFilter = (typeof FEEDBACK_FILTERS)[number];
+// ---- Funnels: where runs drop off (README "Funnels") ----
+
+/** What a funnel step matches a span by: an agent span's agent name, a tool span's tool name, the span name, or one attribute. */
+export type FunnelStepType = 'agent' | 'tool' | 'spanName' | 'attribute';
+
+export interface FunnelStep {
+  type: FunnelStepType;
+  /** The agent name, tool name, span name or attribute value, exactly (an attribute's number or boolean as its text: `3`, `true`). */
+  value: string;
+  /** The attribute key; only (and always) with type `attribute`. */
+  key?: string;
+  /** The matching span must also be GenAI of this kind. */
+  kind?: GenAiKind;
+}
+
+/** A run is one trace, or one session (its traces in the range, in time order, read as one run). */
+export type FunnelMode = 'traces' | 'sessions';
+
+export interface FunnelQuery {
+  /** 1..8 steps, in the order a run must reach them: each step's span starts after the previous step's. */
+  steps: FunnelStep[];
+  /** Default `traces`. */
+  mode?: FunnelMode;
+  /** Trace start range, inclusive, unix nanoseconds. */
+  from?: NanoString;
+  to?: NanoString;
+  /** Exact `service.name` of the trace's root. */
+  service?: string;
+  /** Runs listed behind each number, 1..500, default 50 (the counts are always exact). */
+  runLimit?: number;
+}
+
+/**
+ * `completed`: reached every step, and no step's span failed; `failed`: a reached step's span failed,
+ * or a run that stopped early has a failed span starting at or after its last reached step;
+ * `abandoned`: stopped early without such an error.
+ */
+export type FunnelOutcome = 'completed' | 'abandoned' | 'failed';
+
+export interface FunnelRun {
+  /** The trace id (mode `traces`) or the session id (mode `sessions`). */
+  id: string;
+  /** The trace to open: the run's own, or (a session) the trace where it got furthest. */
+  traceId: HexId;
+  /** Root span name of that trace. */
+  rootName: string;
+  /** Start of the run (its first trace). */
+  startTimeUnixNano: NanoString;
+  /** Steps reached, 0..steps.length. */
+  reached: number;
+  /** null for a run that did not reach the first step. */
+  outcome: FunnelOutcome | null;
+}
+
+/** A number of runs and the newest `runLimit` of them, newest first. */
+export interface FunnelRunSet {
+  count: number;
+  runs: FunnelRun[];
+}
+
+export interface FunnelStepResult {
+  step: FunnelStep;
+  /** Runs that reached this step (and every step before it, in order). */
+  reached: FunnelRunSet;
+  /** Runs that reached the previous step (for the first: every run in range) but not this one. */
+  dropped: FunnelRunSet;
+  /** reached / reached of the previous step (the first: / runs in range), 0..1; 0 when nothing to convert. */
+  conversionFromPrevious: number;
+  /** reached / reached of the first step, 0..1; 0 when nothing reached the first. */
+  conversionFromFirst: number;
+}
+
+export interface FunnelResult {
+  mode: FunnelMode;
+  /** Runs in the range (and service): traces, or sessions with a trace in it. */
+  runs: number;
+  steps: FunnelStepResult[];
+  /** Of the runs that reached the first step (they sum to its `reached.count`). */
+  outcomes: Record<FunnelOutcome, FunnelRunSet>;
+}
 
 export type Unsubscribe = () => void;
 
@@ -958,11 +1038,13 @@ export interface FlowtraceApi {
   listAnnotations(traceId: HexId): Promise<Annotation[]>;
   /** false when there was no such annotation. */
   deleteAnnotation(id: HexId): Promise<boolean>;
+  /** A funnel over the stored runs: reached, dropped and conversion per step, outcomes, and the runs behind each number. */
+  runFunnel(query: FunnelQuery): Promise<FunnelResult>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

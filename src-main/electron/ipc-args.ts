@@ -25,6 +25,7 @@ import {
   parseAnnotationInput,
   parseAnnotationId,
 } from '../../src-shared/validate';
+import { parseFunnelQuery } from '../../src-shared/funnel';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
 
@@ -145,5 +146,9 @@ export const ARG_PARSERS = {
   deleteAnnotation(args) {
     arity('deleteAnnotation', args, 1, 1);
     return [parseAnnotationId(args[0])];
+  },
+  runFunnel(args) {
+    arity('runFunnel', args, 1, 1);
+    return [parseFunnelQuery(args[0])];
   },
 } satisfies ArgParsers;

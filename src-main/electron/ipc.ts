@@ -70,6 +70,7 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     annotate: (input) => engine.annotate(input),
     listAnnotations: (traceId) => engine.listAnnotations(traceId),
     deleteAnnotation: (id) => engine.deleteAnnotation(id),
+    runFunnel: (query) => engine.runFunnel(query),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

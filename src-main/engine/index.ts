@@ -25,6 +25,7 @@ import {
   parseAnnotationInput,
   parseAnnotationId,
 } from '../../src-shared/validate';
+import { parseFunnelQuery } from '../../src-shared/funnel';
 import type { MemoryStatus } from '../../src-shared/contract';
 import { MemoryService } from './memory/memory-service';
 import { defaultModelDir } from './memory/model-dir';
@@ -247,6 +248,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       if (traceId !== null) ticks.touch(traceId);
       return traceId !== null;
     },
+    runFunnel: async (query) => store.request({ op: 'runFunnel', query: parseFunnelQuery(query) }),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {

@@ -7,11 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
+import type { AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
 import { traceListQueryFromParams } from '../../src-shared/trace-list-params';
+import { funnelQueryFromParams } from '../../src-shared/funnel';
 import { VERSION } from '../engine/version';
 import { listen } from '../engine/listen';
 import { isLoopbackAddress, isLoopbackHostHeader } from '../engine/receiver/access';
@@ -198,6 +199,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (path === '/api/v1/logs') return sendJson(res, 200, await api.listLogs(Object.fromEntries(url.searchParams)));
     if (path === '/api/v1/metrics') return sendJson(res, 200, await api.listMetricPoints(Object.fromEntries(url.searchParams) as unknown as MetricPointQuery));
     if (path === '/api/v1/metrics/names') return sendJson(res, 200, await api.listMetricNames());
+    // Funnels: a read, so GET with the steps as one JSON-encoded parameter (src-shared/funnel.ts).
+    if (path === '/api/v1/funnel') return sendJson(res, 200, await api.runFunnel(funnelQueryFromParams(url.searchParams) as FunnelQuery));
     // Memory (docs/memory.md): search, and collections to browse.
     if (path === '/api/v1/search') return sendJson(res, 200, await api.search(searchQueryFromParams(url.searchParams) as SearchQuery));
     if (path === '/api/v1/memory') return sendJson(res, 200, { collections: await api.listMemoryCollections() });

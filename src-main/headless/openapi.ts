@@ -207,6 +207,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
     ],
     responses: { 200: ok('MetricPointPage'), 400: BAD_REQUEST },
   },
+  {
+    method: 'get', path: '/api/v1/funnel', operationId: 'runFunnel', tag: 'traces', summary: 'A funnel: where runs drop off between ordered steps',
+    description: 'Each step is matched by agent, tool, span name or attribute (and optionally GenAI kind); a step counts only when its span starts after the previous step’s. A read, so the steps travel as one JSON-encoded parameter.',
+    parameters: [
+      { ...query('steps', 'JSON list of 1–8 steps: `[{"type":"agent","value":"planner"},{"type":"tool","value":"search"},{"type":"attribute","key":"user.tier","value":"gold"}]`; `type` is agent, tool, spanName or attribute, `kind` optional.'), required: true },
+      query('mode', 'A run is a trace (default) or a session (its traces in the range, in time order).', { type: 'string', enum: ['traces', 'sessions'] }),
+      query('from', 'Trace start at or after, unix nanoseconds.', NANOS),
+      query('to', 'Trace start at or before, unix nanoseconds.', NANOS),
+      query('service', 'Exact service name of the trace root.'),
+      query('runLimit', 'Runs listed behind each number, 1–500, default 50 (counts are exact).', { type: 'integer', minimum: 1, maximum: 500, default: 50 }),
+    ],
+    responses: { 200: ok('FunnelResult'), 400: BAD_REQUEST },
+  },
   { method: 'get', path: '/api/v1/metrics/names', operationId: 'listMetricNames', tag: 'telemetry', summary: 'Every metric stored', responses: { 200: ok('MetricNameList') } },
   {
     method: 'get', path: '/api/v1/ws', operationId: 'ingestSocket', tag: 'status', summary: 'WebSocket: ingest ticks',

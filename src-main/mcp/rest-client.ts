@@ -7,6 +7,7 @@
  */
 import type { Annotation, ApiHandlers, FlowtraceApi, HexId, SearchQuery } from '../../src-shared/contract';
 import { traceListSearchParams } from '../../src-shared/trace-list-params';
+import { funnelQueryToParams } from '../../src-shared/funnel';
 
 /** Every verb of the contract; events (onIngest) need the WebSocket and are not offered here. */
 export type RestApi = Omit<FlowtraceApi, 'onIngest'>;
@@ -135,6 +136,7 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     annotate: (input) => json('POST', '/annotations', input, null),
     listAnnotations: async (traceId) => (await json<{ annotations: Annotation[] }>('GET', `/traces/${seg(traceId)}/annotations`)).annotations,
     deleteAnnotation: async (id) => (await json<null | false>('DELETE', `/annotations/${seg(id)}`, undefined, false)) !== false,
+    runFunnel: (query) => json('GET', `/funnel?${funnelQueryToParams(query).toString()}`),
   } satisfies ApiHandlers;
   return handlers;
 }

@@ -252,6 +252,14 @@ describe('every route answers what the document says, with real data', () => {
     for (const id of [SESSION, claudeSession.sessionId, 'web-session-1']) await call(`/api/v1/sessions/${encodeURIComponent(id)}`, id === 'web-session-1' ? 404 : 200);
   });
 
+  test('funnels: over traces and sessions, with the runs behind each number', async () => {
+    const steps = encodeURIComponent(JSON.stringify([{ type: 'agent', value: 'planner' }, { type: 'tool', value: 'search_hotels' }, { type: 'attribute', key: 'no.such', value: 'x' }]));
+    const byTrace = await call<{ steps: Array<{ reached: { count: number } }> }>(`/api/v1/funnel?steps=${steps}`, 200);
+    assert.ok(byTrace.steps[1]!.reached.count >= 2);
+    await call(`/api/v1/funnel?steps=${steps}&mode=sessions&from=1&to=18446744073709551615&runLimit=1&service=openapi-agent`, 200);
+    await call('/api/v1/funnel?steps=%5B%5D', 400);
+  });
+
   test('logs and metrics', async () => {
     await call('/api/v1/logs', 200);
     await call(`/api/v1/logs?traceId=${logs.traceId}&spanId=${logs.spanId}&q=model&from=1&to=18446744073709551615&limit=1`, 200);

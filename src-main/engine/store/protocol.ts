@@ -5,6 +5,8 @@ import type {
   Annotation,
   AnnotationInput,
   DeletedCounts,
+  FunnelQuery,
+  FunnelResult,
   AgentGraphOptions,
   LogListPage,
   LogListQuery,
@@ -68,6 +70,7 @@ export type StoreRequest =
   | { op: 'annotate'; input: AnnotationInput }
   | { op: 'listAnnotations'; traceId: string }
   | { op: 'deleteAnnotation'; id: string }
+  | { op: 'runFunnel'; query: FunnelQuery }
   | { op: 'close' };
 
 export type IngestResult =
@@ -103,6 +106,7 @@ export interface StoreResponses {
   listAnnotations: Annotation[];
   /** The deleted annotation's trace id; null when there was no such annotation. */
   deleteAnnotation: string | null;
+  runFunnel: FunnelResult;
   close: null;
 }
 

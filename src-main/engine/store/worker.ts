@@ -28,6 +28,7 @@ import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemet
 import { TelemetryCompactor, type AcceptedTelemetry, type TelemetryInserted } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
 import { SessionQueries } from './session-queries';
+import { FunnelQueries } from './funnel-queries';
 import { Retention, type RetentionSettings } from './retention';
 import { Deletion } from './deletion';
 import { Annotations } from './annotations';
@@ -99,6 +100,7 @@ class StoreWorker {
   private readonly queries: Queries;
   private readonly telemetryQueries: TelemetryQueries;
   private readonly sessionQueries: SessionQueries;
+  private readonly funnelQueries: FunnelQueries;
   private readonly appendLog: BetterSqlite3.Statement;
   private pendingIngest: PendingIngest[] = [];
   private flushScheduled = false;
@@ -174,6 +176,7 @@ class StoreWorker {
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
     this.queries.genAiLogs = this.telemetryQueries;
     this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions);
+    this.funnelQueries = new FunnelQueries(this.db);
     this.retention = new Retention(this.db);
     this.deletion = new Deletion(this.db, this.retention);
     this.annotations = new Annotations(this.db);
@@ -291,6 +294,8 @@ class StoreWorker {
         return this.annotations.list(req.traceId);
       case 'deleteAnnotation':
         return this.annotations.delete(req.id);
+      case 'runFunnel':
+        return this.funnelQueries.runFunnel(req.query);
       case 'close':
         clearInterval(this.retentionTimer);
         if (this.compactionRetry) clearTimeout(this.compactionRetry);

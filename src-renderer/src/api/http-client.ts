@@ -12,6 +12,8 @@ import type {
   DeletedCounts,
   EngineInfo,
   FlowtraceApi,
+  FunnelQuery,
+  FunnelResult,
   HexId,
   LogListPage,
   LogListQuery,
@@ -36,6 +38,7 @@ import type {
   TraceListQuery,
 } from '../../../src-shared/contract';
 import { traceListSearchParams } from '../../../src-shared/trace-list-params';
+import { funnelQueryToParams } from '../../../src-shared/funnel';
 import { searchParams } from '../lib/search/query';
 import { setConnection } from './connection';
 import { IngestSocket } from './ingest-socket';
@@ -291,6 +294,12 @@ export function createHttpApi(): FlowtraceApi {
     async deleteAnnotation(id: HexId): Promise<boolean> {
       const { status } = await send('DELETE', `/annotations/${encodeURIComponent(id)}`);
       return status !== 404;
+    },
+    async runFunnel(query: FunnelQuery): Promise<FunnelResult> {
+      const path = `/funnel?${funnelQueryToParams(query).toString()}`;
+      const obj = expectObject(await getJson(path), path, ['mode', 'runs', 'steps', 'outcomes']);
+      expectArray(obj, 'steps', path);
+      return obj as unknown as FunnelResult;
     },
     onIngest(listener) {
       return socket.subscribe(listener);

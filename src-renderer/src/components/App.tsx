@@ -14,6 +14,7 @@ import { SearchView } from './search/SearchView';
 import { CompareView } from './compare/CompareView';
 import { LogsView } from './telemetry/LogsView';
 import { MetricsView } from './telemetry/MetricsView';
+import { FunnelsView } from './funnels/FunnelsView';
 
 export function App() {
   const route = useUiStore((s) => s.route);
@@ -38,6 +39,8 @@ export function App() {
           <LogsView route={route} />
         ) : route.view === 'metrics' ? (
           <MetricsView route={route} />
+        ) : route.view === 'funnels' ? (
+          <FunnelsView state={route.funnel} />
         ) : route.view === 'memory' ? (
           <MemoryView collection={route.collection ?? null} />
         ) : (

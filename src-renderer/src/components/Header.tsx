@@ -66,6 +66,9 @@ export function Header() {
         <a href="#/metrics" data-testid="nav-metrics" aria-current={here(['metrics'])}>
           Metrics
         </a>
+        <a href="#/funnels" data-testid="nav-funnels" aria-current={here(['funnels'])}>
+          Funnels
+        </a>
         <a href="#/memory" data-testid="nav-memory" aria-current={here(['memory'])}>
           Memory
         </a>

@@ -14,6 +14,8 @@
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
 import type { SearchMode } from '../../../src-shared/contract';
 import { formatLogsRoute, formatMetricsRoute, parseLogsRoute, parseMetricsRoute, type LogsRoute, type MetricsRoute } from './telemetry/route';
+//   #/funnels?steps=…&mode=…   funnels (lib/funnel-route.ts: steps as JSON, mode, range, open runs)
+import { formatFunnelRoute, parseFunnelRoute, type FunnelRouteState } from './funnel-route';
 
 /** The trace list's start ranges that a search can use (the list's custom range is not one of them). */
 export type SearchRange = 'all' | '15m' | '1h' | '24h' | '7d';
@@ -45,7 +47,8 @@ export type Route =
   | { view: 'memory'; collection?: string }
   | { view: 'compare'; a: string | null; b: string | null }
   | LogsRoute
-  | MetricsRoute;
+  | MetricsRoute
+  | { view: 'funnels'; funnel: FunnelRouteState };
 
 const HEX = /^[0-9a-f]+$/;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
@@ -81,6 +84,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'logs') return parseLogsRoute(new URLSearchParams(search));
   if (parts[0] === 'metrics') return parseMetricsRoute(new URLSearchParams(search));
+  if (parts[0] === 'funnels') return { view: 'funnels', funnel: parseFunnelRoute(new URLSearchParams(search)) };
   if (parts[0] === 'memory') {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
@@ -121,6 +125,7 @@ export function formatRoute(route: Route): string {
   }
   if (route.view === 'logs') return formatLogsRoute(route);
   if (route.view === 'metrics') return formatMetricsRoute(route);
+  if (route.view === 'funnels') return formatFunnelRoute(route.funnel);
   if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
   if (route.view === 'search') {
     const params = new URLSearchParams();
