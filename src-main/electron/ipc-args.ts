@@ -22,6 +22,8 @@ import {
   parseMemoryPage,
   parseMemoryItemId,
   parseClearAllConfirmation,
+  parseAnalyticsLatencyQuery,
+  parseAnalyticsTimeseriesQuery,
 } from '../../src-shared/validate';
 
 export type ArgParsers = { [K in ApiMethod]: (args: readonly unknown[]) => Parameters<ApiHandlers[K]> };
@@ -127,5 +129,13 @@ export const ARG_PARSERS = {
   clearAllData(args) {
     arity('clearAllData', args, 1, 1);
     return [parseClearAllConfirmation(args[0])];
+  },
+  getAnalyticsLatency(args) {
+    arity('getAnalyticsLatency', args, 1, 1);
+    return [parseAnalyticsLatencyQuery(args[0])];
+  },
+  getAnalyticsTimeseries(args) {
+    arity('getAnalyticsTimeseries', args, 1, 1);
+    return [parseAnalyticsTimeseriesQuery(args[0])];
   },
 } satisfies ArgParsers;

@@ -66,6 +66,8 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     deleteTrace: (traceId) => engine.deleteTrace(traceId),
     deleteSession: (sessionId) => engine.deleteSession(sessionId),
     clearAllData: (confirm) => engine.clearAllData(confirm),
+    getAnalyticsLatency: (query) => engine.getAnalyticsLatency(query),
+    getAnalyticsTimeseries: (query) => engine.getAnalyticsTimeseries(query),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

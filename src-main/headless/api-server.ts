@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { CLEAR_ALL_CONFIRMATION, FlowtraceApi, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
+import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, CLEAR_ALL_CONFIRMATION, FlowtraceApi, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
@@ -188,6 +188,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (path === '/api/v1/logs') return sendJson(res, 200, await api.listLogs(Object.fromEntries(url.searchParams)));
     if (path === '/api/v1/metrics') return sendJson(res, 200, await api.listMetricPoints(Object.fromEntries(url.searchParams) as unknown as MetricPointQuery));
     if (path === '/api/v1/metrics/names') return sendJson(res, 200, await api.listMetricNames());
+    // Analytics: the dashboard's rollups; parameters validated by the engine.
+    if (path === '/api/v1/analytics/latency') return sendJson(res, 200, await api.getAnalyticsLatency(Object.fromEntries(url.searchParams) as unknown as AnalyticsLatencyQuery));
+    if (path === '/api/v1/analytics/timeseries') return sendJson(res, 200, await api.getAnalyticsTimeseries(Object.fromEntries(url.searchParams) as unknown as AnalyticsTimeseriesQuery));
     // Memory (docs/memory.md): search, and collections to browse.
     if (path === '/api/v1/search') return sendJson(res, 200, await api.search(searchQueryFromParams(url.searchParams) as SearchQuery));
     if (path === '/api/v1/memory') return sendJson(res, 200, { collections: await api.listMemoryCollections() });

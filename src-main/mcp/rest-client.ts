@@ -131,6 +131,8 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     deleteTrace: (traceId) => json('DELETE', `/traces/${seg(traceId)}`, undefined, null),
     deleteSession: (sessionId) => json('DELETE', `/sessions/${seg(sessionId)}`, undefined, null),
     clearAllData: (confirm) => json('DELETE', `/data?confirm=${encodeURIComponent(confirm)}`),
+    getAnalyticsLatency: (query) => json('GET', `/analytics/latency${flat(query)}`),
+    getAnalyticsTimeseries: (query) => json('GET', `/analytics/timeseries${flat(query)}`),
   } satisfies ApiHandlers;
   return handlers;
 }

@@ -27,6 +27,7 @@ import { ResourceScopes } from './resource-scopes';
 import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemetry } from './log-codes';
 import { TelemetryCompactor, type AcceptedTelemetry } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
+import { AnalyticsQueries } from './analytics-queries';
 import { SessionQueries } from './session-queries';
 import { Retention, type RetentionSettings } from './retention';
 import { Deletion } from './deletion';
@@ -97,6 +98,7 @@ class StoreWorker {
   private readonly telemetryCompactor: TelemetryCompactor;
   private readonly queries: Queries;
   private readonly telemetryQueries: TelemetryQueries;
+  private readonly analyticsQueries: AnalyticsQueries;
   private readonly sessionQueries: SessionQueries;
   private readonly appendLog: BetterSqlite3.Statement;
   private pendingIngest: PendingIngest[] = [];
@@ -159,7 +161,7 @@ class StoreWorker {
     // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
     // the user's overrides travel here.
     const normalizeOptions = data.genaiPriceOverrides ? { overrides: data.genaiPriceOverrides } : {};
-    this.compactor = new Compactor(this.db, keys, resourceScopes, ingestNormalizeOptions(data.genaiPriceOverrides, data.genaiAtIngest));
+    this.compactor = new Compactor(this.db, keys, resourceScopes, ingestNormalizeOptions(data.genaiPriceOverrides, data.genaiAtIngest), data.analytics);
     this.spanDecoder = data.spanDecodeWorker
       ? new SpanDecoder(
           { priceOverrides: data.genaiPriceOverrides, genaiAtIngest: data.genaiAtIngest },
@@ -172,6 +174,7 @@ class StoreWorker {
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
     this.queries.genAiLogs = this.telemetryQueries;
     this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions);
+    this.analyticsQueries = new AnalyticsQueries(this.db);
     this.retention = new Retention(this.db);
     this.deletion = new Deletion(this.db, this.retention);
     this.retentionSettings = data.retention;
@@ -262,6 +265,10 @@ class StoreWorker {
         return this.telemetryQueries.listMetricPoints(req.query);
       case 'listMetricNames':
         return this.telemetryQueries.listMetricNames();
+      case 'analyticsLatency':
+        return this.analyticsQueries.latency(req.query);
+      case 'analyticsTimeseries':
+        return this.analyticsQueries.timeseries(req.query);
       case 'counters':
         return this.queries.counters();
       case 'memoryFeed':

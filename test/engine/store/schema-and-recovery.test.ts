@@ -150,7 +150,7 @@ test('migration 0005 keeps sessions from every signal: ids carried over from sto
       span_count, error_count, last_received_at, has_genai, session_id) VALUES (?, ?, 'turn', 0, 5, 'svc', 5, 20, 1, 0, 500, 1, 'conv-1')`).run(Buffer.alloc(16, 1), Buffer.alloc(8, 2));
   migrate(db, ':memory:', 5);
   assert.equal(db.pragma('user_version', { simple: true }), 5);
-  assert.equal(SCHEMA_VERSION, 5);
+  assert.ok(SCHEMA_VERSION >= 5);
   assert.deepEqual(db.prepare('SELECT session_id FROM logs ORDER BY id').pluck().all(), ['conv-1', 'res-session', null]);
   assert.deepEqual(db.prepare('SELECT session_id FROM metric_points').pluck().all(), ['cc-1']);
   assert.deepEqual(db.prepare('SELECT session_id, first_ns, last_ns, last_received_at FROM sessions ORDER BY session_id').all(), [
