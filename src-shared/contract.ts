@@ -744,7 +744,7 @@ export interface MemoryStatus {
   lastError: string | null;
 }
 
-// ---- Analytics: the dashboard's rollups (per minute, kept at compaction; docs/analytics.md) ----
+// ---- Analytics: the dashboard's rollups (per minute, kept at compaction; ARCHITECTURE.md "Analytics rollups") ----
 
 /** The dimensions rollups are kept by: GenAI spans by model, agent and tool; every span by service and span name. */
 export const ANALYTICS_GROUPS = ['model', 'agent', 'tool', 'service', 'spanName'] as const;

@@ -19,18 +19,27 @@ export const MIN_VALUE = 1e-3;
 const MAX_BINS = 2048;
 const VERSION = 1;
 
+/** The bin of a value; null for the zero bin. */
+export function binIndex(value: number): number | null {
+  return value >= MIN_VALUE ? Math.ceil(Math.log(value) / LOG_GAMMA) : null;
+}
+
 export class DDSketch {
   readonly bins = new Map<number, number>();
   zeroCount = 0;
   count = 0;
 
   add(value: number, weight = 1): void {
+    this.addIndex(binIndex(value), weight);
+  }
+
+  /** add() with the bin already computed (binIndex): one logarithm for a value added to several sketches. */
+  addIndex(i: number | null, weight = 1): void {
     this.count += weight;
-    if (!(value >= MIN_VALUE)) {
+    if (i === null) {
       this.zeroCount += weight;
       return;
     }
-    const i = Math.ceil(Math.log(value) / LOG_GAMMA);
     this.bins.set(i, (this.bins.get(i) ?? 0) + weight);
     if (this.bins.size > MAX_BINS) this.collapse();
   }

@@ -11,7 +11,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { ANALYTICS_OTHER, type AnalyticsGroupBy, type GenAiSpan, type SpanRecord } from '../../../src-shared/contract';
-import { DDSketch } from '../../../src-shared/ddsketch';
+import { binIndex, DDSketch } from '../../../src-shared/ddsketch';
 import { serviceNameOf } from './resource-scopes';
 
 /** Column `dim` of analytics_minutes: the index in this list. */
@@ -20,7 +20,6 @@ const DIM = { model: 0, agent: 1, tool: 2, service: 3, spanName: 4 } as const;
 export const MAX_KEYS_PER_MINUTE = 100;
 /** (dim, minute) key sets remembered for the bound; live data touches a few minutes at a time. */
 const KNOWN_MINUTES = 256;
-const NS_PER_MINUTE = 60_000_000_000n;
 const MAX_KEY_LENGTH = 200;
 
 interface Acc {
@@ -36,9 +35,21 @@ interface Acc {
   sketch: DDSketch;
 }
 
+/**
+ * Seconds and nanoseconds of a unix-nanosecond decimal string, without BigInt (a BigInt parse per
+ * time was the largest per-span cost here). Exact: both parts stay far below 2^53.
+ */
+function secondsOf(ns: string): number {
+  return ns.length > 9 ? Number(ns.slice(0, -9)) : 0;
+}
+function nanosOf(ns: string): number {
+  return Number(ns.length > 9 ? ns.slice(-9) : ns);
+}
+
 export class AnalyticsRollups {
   private readonly stmts;
-  private pending = new Map<string, Acc>();
+  /** Per dim: minute → key → accumulator, for the batch being compacted. */
+  private pending: Array<Map<number, Map<string, Acc>>> = ANALYTICS_DIMS.map(() => new Map());
   /** `${dim}:${minute}` → the keys stored or pending for it (insertion-ordered for eviction). */
   private readonly keysOf = new Map<string, Set<string>>();
 
@@ -63,43 +74,44 @@ export class AnalyticsRollups {
 
   /** One inserted span (duplicates are not passed: the compactor stores a span once). */
   add(span: SpanRecord, genai: GenAiSpan | null): void {
-    const start = BigInt(span.startTimeUnixNano);
-    const minute = Number(start / NS_PER_MINUTE);
-    const durNs = BigInt(span.endTimeUnixNano) - start;
-    const ms = durNs > 0n ? Number(durNs) / 1e6 : 0;
+    const s = span.startTimeUnixNano;
+    const e = span.endTimeUnixNano;
+    const startSec = secondsOf(s);
+    const minute = Math.floor(startSec / 60);
+    const ms = (secondsOf(e) - startSec) * 1e3 + (nanosOf(e) - nanosOf(s)) / 1e6;
+    const bin = binIndex(ms > 0 ? ms : 0);
     const error = span.status.code === 'error';
     let usage: GenAiSpan | null = null;
     if (genai !== null) {
       const k = genai.kind;
       if (k === 'llm' || k === 'embedding' || k === 'reranker') {
         usage = genai;
-        this.bump(DIM.model, minute, genai.responseModel ?? genai.requestModel ?? '(unknown)', ms, error, usage);
+        this.bump(DIM.model, minute, genai.responseModel ?? genai.requestModel ?? '(unknown)', bin, error, usage);
       } else if (k === 'agent' && genai.agentName !== undefined) {
-        this.bump(DIM.agent, minute, genai.agentName, ms, error, null);
+        this.bump(DIM.agent, minute, genai.agentName, bin, error, null);
       } else if (k === 'tool' && genai.toolName !== undefined) {
-        this.bump(DIM.tool, minute, genai.toolName, ms, error, null);
+        this.bump(DIM.tool, minute, genai.toolName, bin, error, null);
       }
     }
-    this.bump(DIM.service, minute, serviceNameOf(span.resource), ms, error, usage);
-    this.bump(DIM.spanName, minute, span.name, ms, error, usage);
+    this.bump(DIM.service, minute, serviceNameOf(span.resource), bin, error, usage);
+    this.bump(DIM.spanName, minute, span.name, bin, error, usage);
   }
 
-  private bump(dim: number, minute: number, rawKey: string, ms: number, error: boolean, usage: GenAiSpan | null): void {
-    let key = rawKey.length > MAX_KEY_LENGTH ? rawKey.slice(0, MAX_KEY_LENGTH) : rawKey;
-    const id = `${dim}:${minute}:${key}`;
-    let acc = this.pending.get(id);
+  private bump(dim: number, minute: number, key: string, bin: number | null, error: boolean, usage: GenAiSpan | null): void {
+    let byKey = this.pending[dim]!.get(minute);
+    if (byKey === undefined) this.pending[dim]!.set(minute, (byKey = new Map()));
+    let acc = byKey.get(key);
     if (acc === undefined) {
-      key = this.admit(dim, minute, key);
-      const admitted = key === rawKey ? id : `${dim}:${minute}:${key}`;
-      acc = this.pending.get(admitted);
-      if (acc === undefined) {
-        acc = { dim, minute, key, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() };
-        this.pending.set(admitted, acc);
-      }
+      const stored = this.admit(dim, minute, key.length > MAX_KEY_LENGTH ? key.slice(0, MAX_KEY_LENGTH) : key);
+      acc = stored === key ? undefined : byKey.get(stored);
+      if (acc === undefined) acc = { dim, minute, key: stored, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() };
+      // Later spans of this key find the accumulator (or the "(other)" one) directly.
+      byKey.set(key, acc);
+      if (stored !== key) byKey.set(stored, acc);
     }
     acc.spans++;
     if (error) acc.errors++;
-    acc.sketch.add(ms);
+    acc.sketch.addIndex(bin);
     if (usage !== null) {
       const input = usage.inputTokens ?? 0;
       const output = usage.outputTokens ?? 0;
@@ -127,15 +139,25 @@ export class AnalyticsRollups {
 
   /** Writes the batch's accumulators: one upsert per (dim, minute, key). Inside the compaction transaction. */
   flush(): void {
-    for (const a of this.pending.values()) {
-      this.stmts.upsert.run(a.dim, a.minute, a.key, a.spans, a.errors, a.input, a.output, a.total, a.cost, Buffer.from(a.sketch.encode()));
+    for (const byMinute of this.pending) {
+      for (const byKey of byMinute.values()) {
+        // An accumulator can be listed under two keys (its own and a key sent to "(other)").
+        for (const [key, a] of byKey) {
+          if (key !== a.key) continue;
+          this.stmts.upsert.run(a.dim, a.minute, a.key, a.spans, a.errors, a.input, a.output, a.total, a.cost, Buffer.from(a.sketch.encode()));
+        }
+      }
     }
-    this.pending = new Map();
+    this.clearPending();
+  }
+
+  private clearPending(): void {
+    this.pending = ANALYTICS_DIMS.map(() => new Map());
   }
 
   /** After a rolled-back batch or a delete: pending sums and remembered key sets may be wrong. */
   reset(): void {
-    this.pending = new Map();
+    this.clearPending();
     this.keysOf.clear();
   }
 }
