@@ -11,6 +11,7 @@ import { SessionListView } from './sessions/SessionListView';
 import { SessionView } from './sessions/SessionView';
 import { MemoryView } from './memory/MemoryView';
 import { SearchView } from './search/SearchView';
+import { DashboardView } from './dashboard/DashboardView';
 
 export function App() {
   const route = useUiStore((s) => s.route);
@@ -29,6 +30,8 @@ export function App() {
           <SessionListView />
         ) : route.view === 'search' ? (
           <SearchView route={route} />
+        ) : route.view === 'dashboard' ? (
+          <DashboardView route={route} />
         ) : route.view === 'memory' ? (
           <MemoryView collection={route.collection ?? null} />
         ) : (

@@ -55,6 +55,9 @@ export function Header() {
         <a href="#/sessions" data-testid="nav-sessions" aria-current={here(['sessions', 'session'])}>
           Sessions
         </a>
+        <a href="#/dashboard" data-testid="nav-dashboard" aria-current={here(['dashboard'])}>
+          Dashboard
+        </a>
         <a href="#/memory" data-testid="nav-memory" aria-current={here(['memory'])}>
           Memory
         </a>

@@ -8,8 +8,9 @@
 //                              similarTrace (+ similarSpan) for "similar runs" instead of q
 //   #/memory                   the memory collections
 //   #/memory/{collection}      one collection
+//   #/dashboard?groupBy=…&range=…&metric=…   analytics (defaults left out of the URL)
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
-import type { SearchMode } from '../../../src-shared/contract';
+import { ANALYTICS_GROUPS, ANALYTICS_METRICS, type AnalyticsGroupBy, type AnalyticsMetric, type SearchMode } from '../../../src-shared/contract';
 
 /** The trace list's start ranges that a search can use (the list's custom range is not one of them). */
 export type SearchRange = 'all' | '15m' | '1h' | '24h' | '7d';
@@ -32,13 +33,27 @@ export interface SearchRoute {
   similar: { traceId: string; spanId: string | null } | null;
 }
 
+export type DashboardRange = '15m' | '1h' | '6h' | '24h' | '7d' | '30d';
+export const DASHBOARD_RANGES: readonly DashboardRange[] = ['15m', '1h', '6h', '24h', '7d', '30d'];
+
+export interface DashboardRoute {
+  view: 'dashboard';
+  groupBy: AnalyticsGroupBy;
+  range: DashboardRange;
+  /** The metric the chart draws. */
+  metric: AnalyticsMetric;
+}
+
+export const DASHBOARD_DEFAULTS: Omit<DashboardRoute, 'view'> = { groupBy: 'model', range: '24h', metric: 'spans' };
+
 export type Route =
   | { view: 'list' }
   | { view: 'trace'; traceId: string; spanId: string | null }
   | { view: 'sessions' }
   | { view: 'session'; sessionId: string }
   | SearchRoute
-  | { view: 'memory'; collection?: string };
+  | { view: 'memory'; collection?: string }
+  | DashboardRoute;
 
 const HEX = /^[0-9a-f]+$/;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
@@ -64,11 +79,25 @@ export function parseRoute(hash: string): Route {
     return id === '' ? { view: 'sessions' } : { view: 'session', sessionId: id };
   }
   if (parts[0] === 'search') return parseSearch(new URLSearchParams(search));
+  if (parts[0] === 'dashboard') return parseDashboard(new URLSearchParams(search));
   if (parts[0] === 'memory') {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
   }
   return { view: 'list' };
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}
+
+function parseDashboard(params: URLSearchParams): DashboardRoute {
+  return {
+    view: 'dashboard',
+    groupBy: oneOf(params.get('groupBy'), ANALYTICS_GROUPS, DASHBOARD_DEFAULTS.groupBy),
+    range: oneOf(params.get('range'), DASHBOARD_RANGES, DASHBOARD_DEFAULTS.range),
+    metric: oneOf(params.get('metric'), ANALYTICS_METRICS, DASHBOARD_DEFAULTS.metric),
+  };
 }
 
 function parseSearch(params: URLSearchParams): SearchRoute {
@@ -95,6 +124,12 @@ export function formatRoute(route: Route): string {
   if (route.view === 'list') return '#/';
   if (route.view === 'sessions') return '#/sessions';
   if (route.view === 'session') return `#/sessions/${encodeURIComponent(route.sessionId)}`;
+  if (route.view === 'dashboard') {
+    const params = new URLSearchParams();
+    for (const key of ['groupBy', 'range', 'metric'] as const) if (route[key] !== DASHBOARD_DEFAULTS[key]) params.set(key, route[key]);
+    const s = params.toString();
+    return s ? `#/dashboard?${s}` : '#/dashboard';
+  }
   if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
   if (route.view === 'search') {
     const params = new URLSearchParams();
