@@ -762,6 +762,58 @@ export interface MemoryStatus {
   lastError: string | null;
 }
 
+// ---- Analytics: the dashboard's rollups (per minute, kept at compaction; ARCHITECTURE.md "Analytics rollups") ----
+
+/** The dimensions rollups are kept by: GenAI spans by model, agent and tool; every span by service and span name. */
+export const ANALYTICS_GROUPS = ['model', 'agent', 'tool', 'service', 'spanName'] as const;
+export type AnalyticsGroupBy = (typeof ANALYTICS_GROUPS)[number];
+export const ANALYTICS_METRICS = ['spans', 'errors', 'tokens', 'cost', 'p95Ms'] as const;
+export type AnalyticsMetric = (typeof ANALYTICS_METRICS)[number];
+/** The group that holds a minute's spans past its bound on distinct keys per dimension. */
+export const ANALYTICS_OTHER = '(other)';
+
+export interface AnalyticsLatencyQuery {
+  groupBy: AnalyticsGroupBy;
+  /** Span start range, inclusive, unix nanoseconds; read at minute resolution. Absent: all stored. */
+  from?: NanoString;
+  to?: NanoString;
+}
+
+export interface AnalyticsLatencyGroup {
+  key: string;
+  count: number;
+  errorCount: number;
+  /** Span duration percentiles from merged DDSketches: within 1 % of the exact value at that rank. */
+  p50Ms: number;
+  p90Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Usage of the group's LLM calls (llm, embedding, reranker spans); 0 for agent and tool groups. */
+  totalTokens: number;
+  costUsd: number;
+}
+
+export interface AnalyticsLatency {
+  /** Most spans first. */
+  groups: AnalyticsLatencyGroup[];
+}
+
+export interface AnalyticsTimeseriesQuery {
+  metric: AnalyticsMetric;
+  /** Absent: one series, key "all". */
+  groupBy?: AnalyticsGroupBy;
+  /** Bucket width in seconds, a multiple of 60; absent: chosen for about 60 buckets. */
+  bucket?: number;
+  from?: NanoString;
+  to?: NanoString;
+}
+
+export interface AnalyticsTimeseries {
+  bucketSeconds: number;
+  /** Every bucket of the range, oldest first; `t` its start (unix ns). At most 10 keys, the rest in "(other)". */
+  buckets: Array<{ t: NanoString; values: Record<string, number> }>;
+}
+
 // ---- Clear data: one trace, one session, or everything (README "Your data") ----
 
 /**
@@ -1040,11 +1092,15 @@ export interface FlowtraceApi {
   deleteAnnotation(id: HexId): Promise<boolean>;
   /** A funnel over the stored runs: reached, dropped and conversion per step, outcomes, and the runs behind each number. */
   runFunnel(query: FunnelQuery): Promise<FunnelResult>;
+  /** Span counts, errors and latency percentiles per group over a time range, from the rollups. */
+  getAnalyticsLatency(query: AnalyticsLatencyQuery): Promise<AnalyticsLatency>;
+  /** One metric per time bucket and group, from the rollups (sketches merged for p95Ms). */
+  getAnalyticsTimeseries(query: AnalyticsTimeseriesQuery): Promise<AnalyticsTimeseries>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

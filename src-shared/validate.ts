@@ -5,11 +5,15 @@
  */
 import {
   ANNOTATION_NAMES,
+  ANALYTICS_GROUPS,
+  ANALYTICS_METRICS,
   CLEAR_ALL_CONFIRMATION,
   FEEDBACK_FILTERS,
   GENAI_KINDS,
   type AnnotationInput,
   type AnnotationValue,
+  type AnalyticsLatencyQuery,
+  type AnalyticsTimeseriesQuery,
   type AgentGraphOptions,
   type HexId,
   type LogListQuery,
@@ -247,6 +251,45 @@ function readTimePage(obj: Record<string, unknown>, query: { from?: string; to?:
   if (limit !== undefined) query.limit = limit;
   const cursor = optionalString(obj, 'cursor', 300);
   if (cursor !== undefined) query.cursor = cursor;
+}
+
+// ---- Analytics (the dashboard's rollups) ----
+
+const LATENCY_FIELDS = new Set(['groupBy', 'from', 'to']);
+const TIMESERIES_FIELDS = new Set(['metric', 'groupBy', 'bucket', 'from', 'to']);
+
+function readRange(obj: Record<string, unknown>, query: { from?: string; to?: string }): void {
+  const from = optionalNanos(obj, 'from');
+  const to = optionalNanos(obj, 'to');
+  checkRange(from, to);
+  if (from !== undefined) query.from = from;
+  if (to !== undefined) query.to = to;
+}
+
+export function parseAnalyticsLatencyQuery(value: unknown): AnalyticsLatencyQuery {
+  const obj = queryObject(value, LATENCY_FIELDS);
+  const groupBy = optionalEnum(obj, 'groupBy', ANALYTICS_GROUPS);
+  if (groupBy === undefined) throw new ArgumentError(`groupBy is required: one of ${ANALYTICS_GROUPS.join(', ')}`);
+  const query: AnalyticsLatencyQuery = { groupBy };
+  readRange(obj, query);
+  return query;
+}
+
+/** A week in seconds: the widest bucket. */
+const MAX_BUCKET_SECONDS = 7 * 24 * 3600;
+
+export function parseAnalyticsTimeseriesQuery(value: unknown): AnalyticsTimeseriesQuery {
+  const obj = queryObject(value, TIMESERIES_FIELDS);
+  const metric = optionalEnum(obj, 'metric', ANALYTICS_METRICS);
+  if (metric === undefined) throw new ArgumentError(`metric is required: one of ${ANALYTICS_METRICS.join(', ')}`);
+  const query: AnalyticsTimeseriesQuery = { metric };
+  const groupBy = optionalEnum(obj, 'groupBy', ANALYTICS_GROUPS);
+  if (groupBy !== undefined) query.groupBy = groupBy;
+  const bucket = optionalNumber(obj, 'bucket', (n) => Number.isInteger(n) && n >= 60 && n <= MAX_BUCKET_SECONDS && n % 60 === 0,
+    `seconds, a multiple of 60 from 60 to ${MAX_BUCKET_SECONDS}`);
+  if (bucket !== undefined) query.bucket = bucket;
+  readRange(obj, query);
+  return query;
 }
 
 const METRIC_QUERY_FIELDS = new Set(['name', 'from', 'to', 'limit', 'cursor']);

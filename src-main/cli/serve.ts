@@ -71,6 +71,8 @@ Options:
                          in the data dir, if present)
   --no-genai-ingest      store spans without reading their GenAI semantics at ingest (no rollups,
                          cost or GenAI filters for them); for measuring what that reading costs
+  --no-analytics         keep no per-minute analytics rollups at ingest (the dashboard shows
+                         nothing for what arrives meanwhile); for measuring what they cost
   --no-span-decode-worker
                          decode spans on the store's thread, not in a worker beside it (the
                          default on one-CPU machines); for measuring what the worker brings
@@ -100,6 +102,7 @@ Example:
       'otlp-allow-origin': { type: 'string', multiple: true },
       prices: { type: 'string' },
       'no-genai-ingest': { type: 'boolean' },
+      'no-analytics': { type: 'boolean' },
       'no-span-decode-worker': { type: 'boolean' },
       'no-memory': { type: 'boolean' },
       embedder: { type: 'string' },
@@ -143,6 +146,7 @@ Example:
       otlpAllowedOrigins: origins,
       ...(values.prices !== undefined ? { genaiPriceOverrides: readPriceOverrides(values.prices) } : {}),
       ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
+      ...(values['no-analytics'] ? { analytics: false } : {}),
       ...(values['no-span-decode-worker'] ? { spanDecodeWorker: false } : {}),
       ...(values['no-memory'] ? { memory: false } : embedder ? { memory: { embedder } } : {}),
       durability,

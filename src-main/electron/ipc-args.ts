@@ -24,6 +24,8 @@ import {
   parseClearAllConfirmation,
   parseAnnotationInput,
   parseAnnotationId,
+  parseAnalyticsLatencyQuery,
+  parseAnalyticsTimeseriesQuery,
 } from '../../src-shared/validate';
 import { parseFunnelQuery } from '../../src-shared/funnel';
 
@@ -150,5 +152,13 @@ export const ARG_PARSERS = {
   runFunnel(args) {
     arity('runFunnel', args, 1, 1);
     return [parseFunnelQuery(args[0])];
+  },
+  getAnalyticsLatency(args) {
+    arity('getAnalyticsLatency', args, 1, 1);
+    return [parseAnalyticsLatencyQuery(args[0])];
+  },
+  getAnalyticsTimeseries(args) {
+    arity('getAnalyticsTimeseries', args, 1, 1);
+    return [parseAnalyticsTimeseriesQuery(args[0])];
   },
 } satisfies ArgParsers;

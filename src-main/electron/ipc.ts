@@ -71,6 +71,8 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     listAnnotations: (traceId) => engine.listAnnotations(traceId),
     deleteAnnotation: (id) => engine.deleteAnnotation(id),
     runFunnel: (query) => engine.runFunnel(query),
+    getAnalyticsLatency: (query) => engine.getAnalyticsLatency(query),
+    getAnalyticsTimeseries: (query) => engine.getAnalyticsTimeseries(query),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

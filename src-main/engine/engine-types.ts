@@ -67,6 +67,11 @@ export interface EngineOptions {
    */
   genaiAtIngest?: boolean;
   /**
+   * false: compaction keeps no per-minute analytics rollups (the dashboard shows nothing for what
+   * arrives meanwhile). Default true. It exists to measure what they cost ingest (`bench/genai-cost.ts`).
+   */
+  analytics?: boolean;
+  /**
    * Decode protobuf span requests, and read their GenAI semantics, in a worker thread beside the
    * store's (store/span-decoder.ts). Default: when the machine has more than one CPU, where it lifts
    * ingest throughput; false decodes on the store thread, as a one-CPU machine does anyway.

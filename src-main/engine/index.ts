@@ -9,6 +9,8 @@ import type { EngineInfo, IngestTick, SpanRecord, Stats, StoreNotice, TraceDetai
 import {
   parseLogListQuery,
   parseMetricPointQuery,
+  parseAnalyticsLatencyQuery,
+  parseAnalyticsTimeseriesQuery,
   parseAgentGraphOptions,
   parseSessionId,
   parseSessionListQuery,
@@ -96,6 +98,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     // Settings are user-edited: malformed entries are dropped here rather than mispricing in the worker.
     ...(priceOverrides !== undefined ? { genaiPriceOverrides: parsePrices(priceOverrides) } : {}),
     ...(options.genaiAtIngest === false ? { genaiAtIngest: false } : {}),
+    ...(options.analytics === false ? { analytics: false } : {}),
     ...(options.spanDecodeWorker !== undefined ? { spanDecodeWorker: options.spanDecodeWorker } : {}),
     onEvent: (e) => {
       if (e.event === 'log') log(e.line);
@@ -208,6 +211,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     listLogs: async (query) => store.request({ op: 'listLogs', query: parseLogListQuery(query) }),
     listMetricPoints: async (query) => store.request({ op: 'listMetricPoints', query: parseMetricPointQuery(query) }),
     listMetricNames: async () => store.request({ op: 'listMetricNames' }),
+    getAnalyticsLatency: async (query) => store.request({ op: 'analyticsLatency', query: parseAnalyticsLatencyQuery(query) }),
+    getAnalyticsTimeseries: async (query) => store.request({ op: 'analyticsTimeseries', query: parseAnalyticsTimeseriesQuery(query) }),
     exportTraceOtlp: async (traceId) => store.request({ op: 'exportTraceOtlp', traceId: parseTraceId(traceId) }),
     search: async (query) => memoryOn().call('search', parseSearchQuery(query)),
     listMemoryCollections: async () => memoryOn().call('listCollections'),

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
+import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
@@ -201,6 +201,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (path === '/api/v1/metrics/names') return sendJson(res, 200, await api.listMetricNames());
     // Funnels: a read, so GET with the steps as one JSON-encoded parameter (src-shared/funnel.ts).
     if (path === '/api/v1/funnel') return sendJson(res, 200, await api.runFunnel(funnelQueryFromParams(url.searchParams) as FunnelQuery));
+    // Analytics: the dashboard's rollups; parameters validated by the engine.
+    if (path === '/api/v1/analytics/latency') return sendJson(res, 200, await api.getAnalyticsLatency(Object.fromEntries(url.searchParams) as unknown as AnalyticsLatencyQuery));
+    if (path === '/api/v1/analytics/timeseries') return sendJson(res, 200, await api.getAnalyticsTimeseries(Object.fromEntries(url.searchParams) as unknown as AnalyticsTimeseriesQuery));
     // Memory (docs/memory.md): search, and collections to browse.
     if (path === '/api/v1/search') return sendJson(res, 200, await api.search(searchQueryFromParams(url.searchParams) as SearchQuery));
     if (path === '/api/v1/memory') return sendJson(res, 200, { collections: await api.listMemoryCollections() });

@@ -31,6 +31,9 @@ import type {
   FunnelRunSet,
   FunnelStep,
   FunnelStepResult,
+  AnalyticsLatency,
+  AnalyticsLatencyGroup,
+  AnalyticsTimeseries,
   GenAiMessage,
   GenAiPart,
   GenAiSpan,
@@ -534,6 +537,29 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     lastTimeUnixNano: nano,
   }),
   MetricNameList: list(ref('MetricNameInfo'), 'Every metric name stored, alphabetically.'),
+
+  AnalyticsLatencyGroup: object<AnalyticsLatencyGroup>('One group over the range, from the per-minute rollups.', {
+    key: str('The model, agent, tool, service or span name; `(other)` past the per-minute bound on groups.'),
+    count: int('Spans.'),
+    errorCount: int('Spans with status error.'),
+    p50Ms: num('Duration percentile (ms) from merged DDSketches: within 1 % of the exact value.'),
+    p90Ms: num(),
+    p95Ms: num(),
+    p99Ms: num(),
+    totalTokens: int('Tokens of the group\'s LLM calls (llm, embedding, reranker spans).'),
+    costUsd: num('USD of the group\'s LLM calls.'),
+  }),
+  AnalyticsLatency: object<AnalyticsLatency>('Latency and counts per group, most spans first.', { groups: list(ref('AnalyticsLatencyGroup')) }),
+  AnalyticsTimeseries: object<AnalyticsTimeseries>('One metric per time bucket and group.', {
+    bucketSeconds: int('Bucket width.'),
+    buckets: list(
+      object<AnalyticsTimeseries['buckets'][number]>('A bucket; groups with nothing in it are absent.', {
+        t: nano,
+        values: { type: 'object', additionalProperties: { type: 'number' }, description: 'Group key → value (at most 10 keys and `(other)`).' },
+      }),
+      'Every bucket of the range, oldest first.',
+    ),
+  }),
 
   EmbedderInfo: object<EmbedderInfo>('The embedder behind the vectors: one index per (provider, model, dim).', {
     provider: str('`local`, `openai` or `hashing` (tests).'),

@@ -7,7 +7,7 @@
  * route cannot go unserved or answer another shape. Rejected: dispatching from this table too, which
  * would rewrite the router that the MCP and CLI work shares; the gate gives the same guarantee.
  */
-import { CLEAR_ALL_CONFIRMATION, FEEDBACK_FILTERS, GENAI_KINDS } from '../../src-shared/contract';
+import { ANALYTICS_GROUPS, ANALYTICS_METRICS, CLEAR_ALL_CONFIRMATION, FEEDBACK_FILTERS, GENAI_KINDS } from '../../src-shared/contract';
 import { ANNOTATION_ID_PATTERN, ref, SCHEMAS, SPAN_ID_PATTERN, TRACE_ID_PATTERN, type JsonSchema } from './openapi-schemas';
 
 export type HttpMethod = 'get' | 'post' | 'delete';
@@ -36,7 +36,7 @@ export interface ApiRoute {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'status' | 'traces' | 'feedback' | 'sessions' | 'telemetry' | 'memory' | 'data';
+  tag: 'status' | 'traces' | 'feedback' | 'sessions' | 'telemetry' | 'analytics' | 'memory' | 'data';
   parameters?: Parameter[];
   requestBody?: { description: string; schema: JsonSchema };
   responses: Record<string, Response>;
@@ -220,6 +220,28 @@ export const API_ROUTES: readonly ApiRoute[] = [
     ],
     responses: { 200: ok('FunnelResult'), 400: BAD_REQUEST },
   },
+  {
+    method: 'get', path: '/api/v1/analytics/latency', operationId: 'getAnalyticsLatency', tag: 'analytics', summary: 'Span counts, errors and latency percentiles per group',
+    description: 'From the per-minute rollups kept at ingest (never a scan of spans); times read at minute resolution.',
+    parameters: [
+      { ...query('groupBy', 'The dimension.', { type: 'string', enum: [...ANALYTICS_GROUPS] }), required: true },
+      query('from', 'Span start at or after, unix nanoseconds (its minute).', NANOS),
+      query('to', 'Span start at or before, unix nanoseconds (its minute).', NANOS),
+    ],
+    responses: { 200: ok('AnalyticsLatency'), 400: BAD_REQUEST },
+  },
+  {
+    method: 'get', path: '/api/v1/analytics/timeseries', operationId: 'getAnalyticsTimeseries', tag: 'analytics', summary: 'One metric over time per group',
+    description: 'From the per-minute rollups; `p95Ms` merges the minutes\' sketches per bucket. Absent `from`/`to`: the stored range.',
+    parameters: [
+      { ...query('metric', 'What to count.', { type: 'string', enum: [...ANALYTICS_METRICS] }), required: true },
+      query('groupBy', 'The dimension; absent: one series, `all`.', { type: 'string', enum: [...ANALYTICS_GROUPS] }),
+      query('bucket', 'Bucket width in seconds, a multiple of 60; absent: about 60 buckets.', { type: 'integer', minimum: 60, maximum: 604800 }),
+      query('from', 'Span start at or after, unix nanoseconds (its minute).', NANOS),
+      query('to', 'Span start at or before, unix nanoseconds (its minute).', NANOS),
+    ],
+    responses: { 200: ok('AnalyticsTimeseries'), 400: BAD_REQUEST },
+  },
   { method: 'get', path: '/api/v1/metrics/names', operationId: 'listMetricNames', tag: 'telemetry', summary: 'Every metric stored', responses: { 200: ok('MetricNameList') } },
   {
     method: 'get', path: '/api/v1/ws', operationId: 'ingestSocket', tag: 'status', summary: 'WebSocket: ingest ticks',
@@ -281,6 +303,7 @@ const TAGS: Array<{ name: ApiRoute['tag']; description: string }> = [
   { name: 'feedback', description: 'Annotations of traces and spans: thumbs, ratings, labels, notes, corrected outputs' },
   { name: 'sessions', description: 'Conversations across traces, log records and metric points' },
   { name: 'telemetry', description: 'OTLP log records and metric points' },
+  { name: 'analytics', description: 'The dashboard: per-minute rollups of spans kept at ingest' },
   { name: 'memory', description: 'Search by meaning and memory collections (docs/memory.md)' },
   { name: 'data', description: 'Clear data: delete a trace, a session, or everything' },
 ];

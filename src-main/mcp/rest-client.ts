@@ -137,6 +137,8 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     listAnnotations: async (traceId) => (await json<{ annotations: Annotation[] }>('GET', `/traces/${seg(traceId)}/annotations`)).annotations,
     deleteAnnotation: async (id) => (await json<null | false>('DELETE', `/annotations/${seg(id)}`, undefined, false)) !== false,
     runFunnel: (query) => json('GET', `/funnel?${funnelQueryToParams(query).toString()}`),
+    getAnalyticsLatency: (query) => json('GET', `/analytics/latency${flat(query)}`),
+    getAnalyticsTimeseries: (query) => json('GET', `/analytics/timeseries${flat(query)}`),
   } satisfies ApiHandlers;
   return handlers;
 }

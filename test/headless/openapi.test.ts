@@ -274,6 +274,22 @@ describe('every route answers what the document says, with real data', () => {
     await call('/api/v1/metrics?name=x&from=9&to=1', 400);
   });
 
+  test('analytics: latency per group and time series, every metric and dimension', async () => {
+    for (const groupBy of ['model', 'agent', 'tool', 'service', 'spanName']) {
+      const latency = await call<{ groups: unknown[] }>(`/api/v1/analytics/latency?groupBy=${groupBy}`, 200);
+      if (groupBy === 'service' || groupBy === 'model') assert.ok(latency.groups.length > 0, groupBy);
+    }
+    await call('/api/v1/analytics/latency?groupBy=service&from=1&to=18446744073709551615', 200);
+    for (const metric of ['spans', 'errors', 'tokens', 'cost', 'p95Ms']) {
+      await call(`/api/v1/analytics/timeseries?metric=${metric}&groupBy=model`, 200);
+    }
+    await call('/api/v1/analytics/timeseries?metric=spans&bucket=300&from=1700000000000000000&to=1700000600000000000', 200);
+    await call('/api/v1/analytics/latency', 400);
+    await call('/api/v1/analytics/latency?groupBy=colour', 400);
+    await call('/api/v1/analytics/timeseries?metric=spans&bucket=61', 400);
+    await call('/api/v1/analytics/timeseries?metric=spans&bucket=60&from=0&to=1700000600000000000', 400);
+  });
+
   test('search and the memory: collections, remember, recall, forget; writes refuse foreign pages and non-JSON', async () => {
     const found = await call<{ results: Array<{ traceId: string; spanId: string }> }>('/api/v1/search?q=hotel&mode=hybrid&limit=5', 200);
     assert.ok(found.results.length > 0);

@@ -48,6 +48,8 @@ test('every read answers what the engine answers in process', async () => {
     ['exportTraceOtlp', (api) => api.exportTraceOtlp(id)],
     ['getInfo', (api) => api.getInfo()],
     ['compareTraces', (api) => api.compareTraces(id, id)],
+    ['getAnalyticsLatency', (api) => api.getAnalyticsLatency({ groupBy: 'tool', from: '1', to: '18446744073709551615' })],
+    ['getAnalyticsTimeseries', (api) => api.getAnalyticsTimeseries({ metric: 'p95Ms', groupBy: 'model', bucket: 300 })],
   ];
   for (const [name, read] of pairs) assert.deepEqual(await read(rest), await read(engine), name);
   assert.equal((await rest.listTraces({})).traces[0]?.traceId, id);

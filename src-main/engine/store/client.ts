@@ -24,6 +24,8 @@ export interface StoreOptions {
   genaiAtIngest?: boolean;
   /** See EngineOptions.spanDecodeWorker. */
   spanDecodeWorker?: boolean;
+  /** See EngineOptions.analytics. */
+  analytics?: boolean;
   onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -55,6 +57,7 @@ export class StoreClient {
       genaiPriceOverrides: options.genaiPriceOverrides,
       genaiAtIngest: options.genaiAtIngest ?? true,
       spanDecodeWorker: options.spanDecodeWorker ?? availableParallelism() > 1,
+      analytics: options.analytics ?? true,
     };
     const worker = startWorker(import.meta.url, './worker.ts', './store-worker.js', data);
     const store = new StoreClient(worker);

@@ -7,6 +7,7 @@
  * a GenAI marker; protobuf requests come already read by the span-decode worker, span-decoding.ts)
  * and its GenAiSpan stored as JSON (without message content: genai-facets.ts); the
  * trace's rollup columns and filter tokens are kept current as its spans arrive, batch after batch.
+ * The dashboard's per-minute rollups (analytics-rollups.ts) are accumulated per batch and written once per group.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { GenAiSpan, GenAiTraceRollup, SpanRecord } from '../../../src-shared/contract';
@@ -19,6 +20,7 @@ import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 import type { ReadGenAi } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
+import { AnalyticsRollups } from './analytics-rollups';
 
 /** A span's place in the trace tree and its GenAI reading, for the trace's rollup state. */
 interface GenAiItem extends RollupItem {
@@ -124,6 +126,8 @@ export class Compactor {
    * SPAN_ROW_FLOOR); null once a span is stored above it, which SQLite then keeps counting from.
    */
   private spanRowFloor: number | null = null;
+  /** null: no analytics rollups (EngineOptions.analytics false). */
+  private readonly analytics: AnalyticsRollups | null;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -131,8 +135,10 @@ export class Compactor {
     private readonly resourceScopes: ResourceScopes,
     /** span-decoding.ts ingestNormalizeOptions; null: store spans without their GenAI reading. */
     normalizeOptions: NormalizeOptions | null,
+    analytics = true,
   ) {
     this.normalizeOptions = normalizeOptions;
+    this.analytics = analytics ? new AnalyticsRollups(db) : null;
     this.genAiServices = new Set(db.prepare('SELECT service_name FROM genai_services').pluck().all() as string[]);
     this.stmts = {
       // id: NULL (SQLite picks max + 1) except for the first span after a delete took the newest.
@@ -200,6 +206,7 @@ export class Compactor {
       this.keys.forgetAbove(keysBefore);
       // The batch rolled back, but rollup states may already hold its spans, and the floor may be spent.
       this.rollups.clear();
+      this.analytics?.reset();
       this.readSpanRowFloor();
       throw err;
     }
@@ -225,6 +232,7 @@ export class Compactor {
           if (this.insertSpan(span, batch.receivedAt, stored)) {
             inserted++;
             this.accumulate(deltas, span, batch.receivedAt, genai);
+            this.analytics?.add(span, genai);
           }
         }
       }
@@ -242,6 +250,7 @@ export class Compactor {
         const docId = this.stmts.insertDoc.run(delta.traceId).lastInsertRowid;
         this.stmts.insertSearch.run(docId, doc.name, doc.text, doc.kv);
       }
+      this.analytics?.flush();
       this.stmts.addCounter.run(inserted, 'spans');
       this.stmts.addCounter.run(newTraces, 'traces');
       const last = batches[batches.length - 1]!.seq;
@@ -406,6 +415,7 @@ export class Compactor {
   /** After a delete asked for by the user (deletion.ts): as after retention, and the span row floor may have risen. */
   afterDelete(): void {
     this.rollups.clear();
+    this.analytics?.reset();
     this.readSpanRowFloor();
   }
 

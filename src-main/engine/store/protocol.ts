@@ -13,6 +13,10 @@ import type {
   MetricNameInfo,
   MetricPointPage,
   MetricPointQuery,
+  AnalyticsLatency,
+  AnalyticsLatencyQuery,
+  AnalyticsTimeseries,
+  AnalyticsTimeseriesQuery,
   SessionDetail,
   SessionListPage,
   SessionListQuery,
@@ -45,6 +49,8 @@ export interface StoreWorkerData {
   genaiAtIngest: boolean;
   /** Decode protobuf span requests in the span-decode worker (EngineOptions.spanDecodeWorker). */
   spanDecodeWorker: boolean;
+  /** false: compaction keeps no analytics rollups (EngineOptions.analytics). */
+  analytics: boolean;
 }
 
 export type StoreRequest =
@@ -60,6 +66,8 @@ export type StoreRequest =
   | { op: 'listLogs'; query: LogListQuery }
   | { op: 'listMetricPoints'; query: MetricPointQuery }
   | { op: 'listMetricNames' }
+  | { op: 'analyticsLatency'; query: AnalyticsLatencyQuery }
+  | { op: 'analyticsTimeseries'; query: AnalyticsTimeseriesQuery }
   | { op: 'counters' }
   | { op: 'memoryFeed'; afterRowId: number; limit: number }
   | { op: 'tracesExist'; traceIds: string[] }
@@ -92,6 +100,8 @@ export interface StoreResponses {
   listLogs: LogListPage;
   listMetricPoints: MetricPointPage;
   listMetricNames: MetricNameInfo[];
+  analyticsLatency: AnalyticsLatency;
+  analyticsTimeseries: AnalyticsTimeseries;
   counters: { spans: number; traces: number };
   memoryFeed: MemoryFeedBatch;
   /** The given trace ids that are stored. */

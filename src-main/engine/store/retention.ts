@@ -4,6 +4,7 @@
  * stay in the file and are reused by new data, so "size" here is the bytes in use, not the file's length.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { ANALYTICS_DIMS } from './analytics-rollups';
 
 export interface RetentionSettings {
   /** Traces last written to longer ago than this are deleted. Default 30 days. */
@@ -77,6 +78,9 @@ export class Retention {
       expiredPoints: db.prepare(
         'DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE received_at < ? ORDER BY received_at LIMIT ?)',
       ),
+      // Rollup minutes (migration 0007) by the spans' start minute under the age limit; per dim, the
+      // primary key's prefix. Not under the size limit: a few hundred bytes per group and minute.
+      expiredMinutes: db.prepare('DELETE FROM analytics_minutes WHERE dim = ? AND minute < ?'),
       oldestLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY received_at LIMIT ?)'),
       oldestPoints: db.prepare('DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points ORDER BY received_at LIMIT ?)'),
       // A sessions row goes with the last log record or metric point naming it (migration 0005): two
@@ -119,6 +123,7 @@ export class Retention {
     }
     total.deletedLogs += deleteInChunks(this.stmts.expiredLogs, cutoff);
     total.deletedMetricPoints += deleteInChunks(this.stmts.expiredPoints, cutoff);
+    for (let dim = 0; dim < ANALYTICS_DIMS.length; dim++) this.stmts.expiredMinutes.run(dim, Math.floor(cutoff / 60_000));
     // Over the size limit: whichever family holds the data received longest ago gives up a chunk.
     // A chunk whose rows shared pages with rows still kept may free no page yet; when a chunk freed
     // nothing, this round stops rather than deleting on until the newest data is gone too (seen

@@ -27,6 +27,7 @@ import { ResourceScopes } from './resource-scopes';
 import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemetry } from './log-codes';
 import { TelemetryCompactor, type AcceptedTelemetry, type TelemetryInserted } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
+import { AnalyticsQueries } from './analytics-queries';
 import { SessionQueries } from './session-queries';
 import { FunnelQueries } from './funnel-queries';
 import { Retention, type RetentionSettings } from './retention';
@@ -99,6 +100,7 @@ class StoreWorker {
   private readonly telemetryCompactor: TelemetryCompactor;
   private readonly queries: Queries;
   private readonly telemetryQueries: TelemetryQueries;
+  private readonly analyticsQueries: AnalyticsQueries;
   private readonly sessionQueries: SessionQueries;
   private readonly funnelQueries: FunnelQueries;
   private readonly appendLog: BetterSqlite3.Statement;
@@ -163,7 +165,7 @@ class StoreWorker {
     // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
     // the user's overrides travel here.
     const normalizeOptions = data.genaiPriceOverrides ? { overrides: data.genaiPriceOverrides } : {};
-    this.compactor = new Compactor(this.db, keys, resourceScopes, ingestNormalizeOptions(data.genaiPriceOverrides, data.genaiAtIngest));
+    this.compactor = new Compactor(this.db, keys, resourceScopes, ingestNormalizeOptions(data.genaiPriceOverrides, data.genaiAtIngest), data.analytics);
     this.spanDecoder = data.spanDecodeWorker
       ? new SpanDecoder(
           { priceOverrides: data.genaiPriceOverrides, genaiAtIngest: data.genaiAtIngest },
@@ -177,6 +179,7 @@ class StoreWorker {
     this.queries.genAiLogs = this.telemetryQueries;
     this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions);
     this.funnelQueries = new FunnelQueries(this.db);
+    this.analyticsQueries = new AnalyticsQueries(this.db);
     this.retention = new Retention(this.db);
     this.deletion = new Deletion(this.db, this.retention);
     this.annotations = new Annotations(this.db);
@@ -274,6 +277,10 @@ class StoreWorker {
         return this.telemetryQueries.listMetricPoints(req.query);
       case 'listMetricNames':
         return this.telemetryQueries.listMetricNames();
+      case 'analyticsLatency':
+        return this.analyticsQueries.latency(req.query);
+      case 'analyticsTimeseries':
+        return this.analyticsQueries.timeseries(req.query);
       case 'counters':
         return this.queries.counters();
       case 'memoryFeed':

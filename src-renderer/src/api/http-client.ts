@@ -6,6 +6,10 @@ import type {
   AgentGraphOptions,
   Annotation,
   AnnotationInput,
+  AnalyticsLatency,
+  AnalyticsLatencyQuery,
+  AnalyticsTimeseries,
+  AnalyticsTimeseriesQuery,
   CLEAR_ALL_CONFIRMATION,
   CollectionName,
   CompareResult,
@@ -213,6 +217,18 @@ export function createHttpApi(): FlowtraceApi {
       const obj = expectObject(await getJson(path), path, ['points', 'nextCursor']);
       if (!Array.isArray(obj.points)) throw new Error(`unexpected response from ${BASE}${path}: points is not an array`);
       return obj as unknown as MetricPointPage;
+    },
+    async getAnalyticsLatency(query: AnalyticsLatencyQuery): Promise<AnalyticsLatency> {
+      const path = `/analytics/latency${flatSearch(query)}`;
+      const obj = expectObject(await getJson(path), path, ['groups']);
+      expectArray(obj, 'groups', path);
+      return obj as unknown as AnalyticsLatency;
+    },
+    async getAnalyticsTimeseries(query: AnalyticsTimeseriesQuery): Promise<AnalyticsTimeseries> {
+      const path = `/analytics/timeseries${flatSearch(query)}`;
+      const obj = expectObject(await getJson(path), path, ['bucketSeconds', 'buckets']);
+      expectArray(obj, 'buckets', path);
+      return obj as unknown as AnalyticsTimeseries;
     },
     async listMetricNames(): Promise<MetricNameInfo[]> {
       const body = await getJson('/metrics/names');

@@ -15,6 +15,7 @@ import { CompareView } from './compare/CompareView';
 import { LogsView } from './telemetry/LogsView';
 import { MetricsView } from './telemetry/MetricsView';
 import { FunnelsView } from './funnels/FunnelsView';
+import { DashboardView } from './dashboard/DashboardView';
 
 export function App() {
   const route = useUiStore((s) => s.route);
@@ -41,6 +42,8 @@ export function App() {
           <MetricsView route={route} />
         ) : route.view === 'funnels' ? (
           <FunnelsView state={route.funnel} />
+        ) : route.view === 'dashboard' ? (
+          <DashboardView route={route} />
         ) : route.view === 'memory' ? (
           <MemoryView collection={route.collection ?? null} />
         ) : (

@@ -69,6 +69,9 @@ export function Header() {
         <a href="#/funnels" data-testid="nav-funnels" aria-current={here(['funnels'])}>
           Funnels
         </a>
+        <a href="#/dashboard" data-testid="nav-dashboard" aria-current={here(['dashboard'])}>
+          Dashboard
+        </a>
         <a href="#/memory" data-testid="nav-memory" aria-current={here(['memory'])}>
           Memory
         </a>

@@ -11,10 +11,11 @@
 //   #/compare?a=…&b=…          two runs compared (either may be missing: the page asks for it)
 //   #/logs?…                   the log records (filters: telemetry/route.ts)
 //   #/metrics?name=…           the metric names and the charts picked
-// Ids are normalized to lowercase hex; anything unparseable falls back to the list.
-import type { SearchMode } from '../../../src-shared/contract';
-import { formatLogsRoute, formatMetricsRoute, parseLogsRoute, parseMetricsRoute, type LogsRoute, type MetricsRoute } from './telemetry/route';
 //   #/funnels?steps=…&mode=…   funnels (lib/funnel-route.ts: steps as JSON, mode, range, open runs)
+//   #/dashboard?groupBy=…&range=…&metric=…   analytics (defaults left out of the URL)
+// Ids are normalized to lowercase hex; anything unparseable falls back to the list.
+import { ANALYTICS_GROUPS, ANALYTICS_METRICS, type AnalyticsGroupBy, type AnalyticsMetric, type SearchMode } from '../../../src-shared/contract';
+import { formatLogsRoute, formatMetricsRoute, parseLogsRoute, parseMetricsRoute, type LogsRoute, type MetricsRoute } from './telemetry/route';
 import { formatFunnelRoute, parseFunnelRoute, type FunnelRouteState } from './funnel-route';
 
 /** The trace list's start ranges that a search can use (the list's custom range is not one of them). */
@@ -38,6 +39,19 @@ export interface SearchRoute {
   similar: { traceId: string; spanId: string | null } | null;
 }
 
+export type DashboardRange = '15m' | '1h' | '6h' | '24h' | '7d' | '30d';
+export const DASHBOARD_RANGES: readonly DashboardRange[] = ['15m', '1h', '6h', '24h', '7d', '30d'];
+
+export interface DashboardRoute {
+  view: 'dashboard';
+  groupBy: AnalyticsGroupBy;
+  range: DashboardRange;
+  /** The metric the chart draws. */
+  metric: AnalyticsMetric;
+}
+
+export const DASHBOARD_DEFAULTS: Omit<DashboardRoute, 'view'> = { groupBy: 'model', range: '24h', metric: 'spans' };
+
 export type Route =
   | { view: 'list' }
   | { view: 'trace'; traceId: string; spanId: string | null }
@@ -48,7 +62,8 @@ export type Route =
   | { view: 'compare'; a: string | null; b: string | null }
   | LogsRoute
   | MetricsRoute
-  | { view: 'funnels'; funnel: FunnelRouteState };
+  | { view: 'funnels'; funnel: FunnelRouteState }
+  | DashboardRoute;
 
 const HEX = /^[0-9a-f]+$/;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
@@ -85,11 +100,25 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'logs') return parseLogsRoute(new URLSearchParams(search));
   if (parts[0] === 'metrics') return parseMetricsRoute(new URLSearchParams(search));
   if (parts[0] === 'funnels') return { view: 'funnels', funnel: parseFunnelRoute(new URLSearchParams(search)) };
+  if (parts[0] === 'dashboard') return parseDashboard(new URLSearchParams(search));
   if (parts[0] === 'memory') {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
   }
   return { view: 'list' };
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}
+
+function parseDashboard(params: URLSearchParams): DashboardRoute {
+  return {
+    view: 'dashboard',
+    groupBy: oneOf(params.get('groupBy'), ANALYTICS_GROUPS, DASHBOARD_DEFAULTS.groupBy),
+    range: oneOf(params.get('range'), DASHBOARD_RANGES, DASHBOARD_DEFAULTS.range),
+    metric: oneOf(params.get('metric'), ANALYTICS_METRICS, DASHBOARD_DEFAULTS.metric),
+  };
 }
 
 function parseSearch(params: URLSearchParams): SearchRoute {
@@ -126,6 +155,12 @@ export function formatRoute(route: Route): string {
   if (route.view === 'logs') return formatLogsRoute(route);
   if (route.view === 'metrics') return formatMetricsRoute(route);
   if (route.view === 'funnels') return formatFunnelRoute(route.funnel);
+  if (route.view === 'dashboard') {
+    const params = new URLSearchParams();
+    for (const key of ['groupBy', 'range', 'metric'] as const) if (route[key] !== DASHBOARD_DEFAULTS[key]) params.set(key, route[key]);
+    const s = params.toString();
+    return s ? `#/dashboard?${s}` : '#/dashboard';
+  }
   if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
   if (route.view === 'search') {
     const params = new URLSearchParams();

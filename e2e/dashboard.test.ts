@@ -1,0 +1,94 @@
+/**
+ * The dashboard in Chromium against a real `flowtrace serve` fed by the official OTel JS exporter:
+ * it loads from its URL (group, range, metric), shows the rollups of what was sent (latency per
+ * model, a chart), links through to a trace, keeps its state on reload, and raises the budget
+ * notice when today's cost passes the daily budget. Needs `npx electron-vite build` first.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { AnalyticsLatency } from '../src-shared/contract';
+import { eventually } from '../test/support/engine';
+import { startServe, type ServeProcess } from '../test/support/serve-process';
+import { exportSpans, type SentTrace } from '../test/support/otel';
+import { recordGenAiTurn } from '../test/support/otel-genai';
+import { launchBrowser, openWatchedPage, type WatchedPage } from './support/browser';
+
+let server: ServeProcess | undefined;
+let browser: Browser | undefined;
+let ui: WatchedPage;
+let turns: SentTrace[];
+
+before(async () => {
+  server = await startServe();
+  browser = await launchBrowser();
+  const t0 = Date.now() - 10 * 60_000;
+  turns = [0, 1, 2, 3].map((i) =>
+    recordGenAiTurn({ serviceName: 'dash-e2e', model: i % 2 === 0 ? 'gpt-4o-mini' : 'gpt-4o', toolName: i === 3 ? 'book_room' : 'search_hotels', startMs: t0 + i * 70_000 }),
+  );
+  await exportSpans(server.otlpHttp, 'protobuf', turns.flatMap((t) => t.spans));
+  await eventually(async () => {
+    const res = await fetch(`${server!.api.replace(/\/$/, '')}/api/v1/analytics/latency?groupBy=model`);
+    return ((await res.json()) as AnalyticsLatency).groups.length === 2 ? true : null;
+  });
+  ui = await openWatchedPage(browser, `${server.api.replace(/\/$/, '')}/#/dashboard?groupBy=model&range=1h&metric=tokens`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('loads from its URL: latency per model, the tokens chart, the slowest traces', async () => {
+  const { page } = ui;
+  await page.getByTestId('latency-table').waitFor();
+  assert.equal(await page.getByTestId('dashboard-group').inputValue(), 'model');
+  assert.equal(await page.getByTestId('dashboard-range').inputValue(), '1h');
+  assert.equal(await page.getByTestId('metric-tokens').getAttribute('aria-selected'), 'true');
+  const rows = await page.getByTestId('latency-row').allTextContents();
+  assert.equal(rows.length, 2);
+  assert.ok(rows.some((r) => r.startsWith('gpt-4o-mini4')), rows.join(' | '));
+  assert.ok(rows.some((r) => r.startsWith('gpt-4o4')), rows.join(' | '));
+  // uPlot drew on its canvas, with one legend entry per model.
+  await page.getByTestId('dashboard-chart').locator('canvas').waitFor();
+  const legend = await page.getByTestId('dashboard-chart').locator('.u-legend .u-label').allTextContents();
+  assert.deepEqual(legend.filter((l) => l.startsWith('gpt')).sort(), ['gpt-4o', 'gpt-4o-mini']);
+  assert.equal(await page.getByTestId('slow-trace-link').count(), 4);
+  assert.deepEqual(ui.pageErrors, []);
+  assert.deepEqual(await ui.cspViolations(), []);
+});
+
+test('a change of group is in the URL and survives a reload; a slow trace links to its trace view', async () => {
+  const { page } = ui;
+  await page.getByTestId('dashboard-group').selectOption('tool');
+  await page.waitForURL((url) => url.hash.includes('groupBy=tool'));
+  await page.getByTestId('metric-p95Ms').click();
+  await page.waitForURL((url) => url.hash.includes('metric=p95Ms'));
+  await page.reload();
+  await page.getByTestId('latency-table').waitFor();
+  assert.equal(await page.getByTestId('dashboard-group').inputValue(), 'tool');
+  assert.equal(await page.getByTestId('metric-p95Ms').getAttribute('aria-selected'), 'true');
+  const rows = await page.getByTestId('latency-row').allTextContents();
+  assert.deepEqual(rows.map((r) => r.split(/\d/)[0]).sort(), ['book_room', 'search_hotels']);
+  await page.getByTestId('slow-trace-link').first().click();
+  await page.waitForURL((url) => url.hash.startsWith('#/traces/'));
+  const id = new URL(page.url()).hash.split('/')[2]!;
+  assert.ok(turns.some((t) => t.traceId === id));
+  await page.getByTestId('trace-view').waitFor();
+});
+
+test('a daily budget below today\'s cost raises a notice, kept across reloads', async () => {
+  const { page } = ui;
+  await page.goto(`${server!.api.replace(/\/$/, '')}/#/dashboard`);
+  await page.getByTestId('latency-table').waitFor();
+  assert.equal(await page.getByTestId('budget-notice').count(), 0);
+  await page.getByTestId('dashboard-budget').fill('0.000001');
+  await page.getByTestId('dashboard-budget').press('Enter');
+  await page.getByTestId('budget-notice').waitFor();
+  assert.match((await page.getByTestId('budget-notice').textContent()) ?? '', /over the daily budget of \$0\.000001/);
+  await page.reload();
+  await page.getByTestId('budget-notice').waitFor();
+  await page.getByTestId('dashboard-budget').fill('1000');
+  await page.getByTestId('dashboard-budget').press('Enter');
+  await page.getByTestId('budget-notice').waitFor({ state: 'detached' });
+});
