@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import type { PageGlobals } from './support/trace-page';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
 import { exportSpans, recordAgentTrace, sendAgentTrace, type SentTrace } from '../test/support/otel';
 import {
@@ -114,7 +115,18 @@ test('clicking a trace opens its span tree, with the failing tool call marked', 
   assert.equal(new URL(page.url()).hash, `#/traces/${protoTrace.traceId}?span=${toolSpanId}`);
 
   // The LLM span's event shows in its detail.
-  await page.getByTestId('span-row').filter({ hasText: 'chat gpt-4o-mini' }).first().click();
+  const chatRow = page.getByTestId('span-row').filter({ hasText: 'chat gpt-4o-mini' }).first();
+  const chatSpanId = await chatRow.getAttribute('data-span-id');
+  // A row list re-rendered by a live refresh right under the pointer can swallow a click, as it
+  // would a person's: click again until the selection is the chat span.
+  for (let attempt = 0; ; attempt++) {
+    await chatRow.click();
+    const selected = await page
+      .waitForFunction((id) => (globalThis as unknown as PageGlobals).location.hash.endsWith(`?span=${id}`), chatSpanId, { timeout: 3000 })
+      .then(() => true, () => false);
+    if (selected) break;
+    assert.ok(attempt < 3, 'the chat span was never selected');
+  }
   await detail.getByTestId('span-events').filter({ hasText: 'gen_ai.choice' }).waitFor();
 });
 

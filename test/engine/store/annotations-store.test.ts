@@ -146,7 +146,7 @@ test('annotations survive a restart and go with their trace: a delete, clearing 
     const ticks: IngestTick[] = [];
     engine.onIngest((t) => ticks.push(t));
     const rating = (await engine.annotate({ traceId: tid(2), name: 'rating', value: 5 }))!;
-    assert.deepEqual(await eventually(async () => ticks.find((t) => t.traceIds.length > 0)), { spans: 4, traces: 2, newSpans: 0, traceIds: [tid(2)], truncated: false });
+    assert.deepEqual(await eventually(async () => ticks.find((t) => t.traceIds.length > 0)), { spans: 4, traces: 2, newSpans: 0, newLogRecords: 0, newMetricPoints: 0, traceIds: [tid(2)], truncated: false });
     ticks.length = 0;
     assert.equal(await engine.deleteAnnotation(rating.id), true);
     assert.deepEqual((await eventually(async () => ticks.find((t) => t.traceIds.length > 0))).traceIds, [tid(2)]);

@@ -36,10 +36,17 @@ function useLogs(route: LogsRoute): LogsState & { loadMore: () => void } {
   const [state, setState] = useState<LogsState>(EMPTY);
   const shown = useRef({ key: '', count: 0 });
   shown.current = { key: state.key, count: state.logs.length };
+  // Rows the reader asked for with "Load more": a refresh landing while a page loads discards that
+  // page (it would repeat rows), so the rows asked for are read again after it.
+  const wanted = useRef({ key: '', count: 0 });
+  const [reread, setReread] = useState(0);
+  const latest = useRef(state);
+  latest.current = state;
+  if (wanted.current.key !== key) wanted.current = { key, count: LOG_PAGE };
   useEffect(() => {
     let live = true;
     // A refresh re-reads as many as are shown (the pages "Load more" added), newest first.
-    const count = shown.current.key === key ? shown.current.count : 0;
+    const count = Math.max(shown.current.key === key ? shown.current.count : 0, wanted.current.count);
     setState((s) => (s.key === key ? { ...s, loading: true } : { ...EMPTY, key }));
     api.listLogs(logQuery(route, Date.now(), Math.min(LOG_REFRESH_MAX, Math.max(LOG_PAGE, count)))).then(
       (page) => live && setState({ key, logs: page.logs, nextCursor: page.nextCursor, loading: false, loadingMore: false, error: null }),
@@ -49,14 +56,23 @@ function useLogs(route: LogsRoute): LogsState & { loadMore: () => void } {
       live = false;
     };
     // `route` is read through `key` (its filters); a new tick re-reads the same filters.
-  }, [key, tick]);
+  }, [key, tick, reread]);
   const loadMore = () => {
     if (!state.nextCursor || state.loadingMore) return;
+    wanted.current = { key, count: state.logs.length + LOG_PAGE };
     const cursor = state.nextCursor;
     setState((s) => ({ ...s, loadingMore: true }));
     api.listLogs(logQuery(route, Date.now(), LOG_PAGE, cursor)).then(
       // A live refresh that landed meanwhile re-read the list: this page would then repeat rows.
-      (page) => setState((s) => (s.key === key && s.nextCursor === cursor ? { ...s, logs: [...s.logs, ...page.logs], nextCursor: page.nextCursor, loadingMore: false } : { ...s, loadingMore: false })),
+      (page) => {
+        if (latest.current.key === key && latest.current.nextCursor === cursor) {
+          setState((s) => ({ ...s, logs: [...s.logs, ...page.logs], nextCursor: page.nextCursor, loadingMore: false }));
+        } else {
+          // A refresh landed meanwhile and this page would repeat its rows: read the rows asked for again.
+          setState((s) => ({ ...s, loadingMore: false }));
+          setReread((n) => n + 1);
+        }
+      },
       (err: unknown) => setState((s) => ({ ...s, loadingMore: false, error: errorMessage(err) })),
     );
   };
