@@ -2,6 +2,7 @@
  * The memory process's entry (docs/memory.md): lowers its own CPU priority first, so the threads
  * it starts (the embedder's) inherit it, then runs the memory until the engine says close or goes.
  */
+import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { FromMemory, ToMemory } from './memory-protocol';
 import { MemoryRuntime } from './memory-runtime';
@@ -10,18 +11,34 @@ const send = (msg: FromMemory) => {
   if (process.connected) process.send!(msg);
 };
 
+/**
+ * Niceness 19 for every thread of this process. On Linux a priority belongs to a thread, and V8's
+ * and libuv's helper threads (the garbage collector's among them) already run when this code does,
+ * so each is lowered by its id; threads started later (the embedder's) inherit it. Elsewhere the
+ * process's priority is all there is.
+ */
+function lowerPriority(): void {
+  let tids: number[] = [];
+  try {
+    tids = readdirSync('/proc/self/task').map(Number).filter(Number.isInteger);
+  } catch {
+    // No /proc: not Linux.
+  }
+  for (const tid of tids.length > 0 ? tids : [0]) {
+    try {
+      setPriority(tid, 19);
+    } catch {
+      // Not allowed here (some sandboxes): the memory still works, only without yielding to ingest.
+    }
+  }
+}
+
 let runtime: MemoryRuntime | null = null;
 const early: ToMemory[] = [];
 
 process.on('message', (msg: ToMemory) => {
   if (msg.type === 'init') {
-    if (msg.config.lowPriority) {
-      try {
-        setPriority(19);
-      } catch {
-        // Not allowed here (some sandboxes): the memory still works, only without yielding to ingest.
-      }
-    }
+    if (msg.config.lowPriority) lowerPriority();
     MemoryRuntime.open(msg.config, send).then(
       (r) => {
         runtime = r;

@@ -22,8 +22,8 @@ import type { EmbedderConfig, FromMemory, MemoryOp, MemoryOps, MemoryProcessConf
 /** Spans asked for per feed batch, and texts embedded per step (calls wait at most one step). */
 const FEED_BATCH_SPANS = 64;
 const EMBED_BATCH_TEXTS = 8;
-/** At most one feed batch per this many ms: ≤ 640 spans/s read for the memory. */
-const FEED_INTERVAL_MS = 100;
+/** At most one feed batch per this many ms: ≤ 256 spans/s read for the memory (it embeds ~100 texts/s). */
+const FEED_INTERVAL_MS = 250;
 /** Texts remembered but not embedded beyond which the feed pauses (they are in SQLite meanwhile). */
 const MAX_UNEMBEDDED = 2_000;
 /** With nothing to do, the feed looks again after this long even without a nudge. */
