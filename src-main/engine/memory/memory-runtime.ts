@@ -82,7 +82,9 @@ export class MemoryRuntime {
     const file = join(config.dir, `${key.replace(/[^A-Za-z0-9.-]+/g, '_')}.hnsw`);
     const opened = VectorIndex.openOrRebuild(file, db, key, embedder.info.dim);
     const rt = new MemoryRuntime(config, db, embedder, opened.index, file, send);
-    send({ type: 'ready', embedder: embedder.info, indexNote: opened.rebuilt ? `vector index rebuilt from SQLite (${opened.reason ?? 'no index file'})` : null });
+    // A first start has no index and nothing to rebuild it from: not worth a line.
+    const rebuiltSomething = opened.rebuilt && opened.index.size > 0;
+    send({ type: 'ready', embedder: embedder.info, indexNote: rebuiltSomething ? `vector index rebuilt from SQLite (${opened.reason ?? 'no index file'})` : null });
     rt.loopDone = rt.loop();
     return rt;
   }
