@@ -8,8 +8,8 @@
 import { parseArgs } from 'node:util';
 import type { DeletedCounts } from '../../src-shared/contract';
 import { CLEAR_ALL_CONFIRMATION } from '../../src-shared/contract';
-
-export const DEFAULT_URL = 'http://127.0.0.1:9600';
+import { apiBase, DEFAULT_API_URL } from './api-client';
+import { UsageError } from './command';
 
 export const DELETE_SYNOPSIS = 'delete trace ID | session ID | --all --yes';
 export const DELETE_SUMMARY = 'delete a trace, a session, or everything, from the running Flowtrace';
@@ -25,7 +25,7 @@ export const DELETE_USAGE = `Usage:
 This cannot be undone; \`flowtrace backup FILE\` keeps a copy first.
 
 Options:
-  --url URL   the running Flowtrace (default: $FLOWTRACE_URL or ${DEFAULT_URL});
+  --url URL   the running Flowtrace (default: $FLOWTRACE_URL or ${DEFAULT_API_URL});
               --api URL and $FLOWTRACE_API are accepted too
   --yes       needed with --all
   --json      the API's answer as JSON: {"traces","spans","logs","metricPoints"}
@@ -43,16 +43,6 @@ const processIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
 };
-
-class UsageError extends Error {}
-
-/** --url, else --api, else $FLOWTRACE_URL, else $FLOWTRACE_API, else the default port. */
-function baseUrl(values: { url?: string | undefined; api?: string | undefined }, env: CliIo['env']): string {
-  if (values.url !== undefined && values.api !== undefined && values.url !== values.api) throw new UsageError('give --url or --api, not both');
-  const base = values.url ?? values.api ?? (env.FLOWTRACE_URL || env.FLOWTRACE_API || DEFAULT_URL);
-  if (!/^https?:\/\/[^/\s]+\/?$/.test(base)) throw new UsageError(`--url must be http://host:port, not "${base}"`);
-  return base.replace(/\/$/, '');
-}
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -117,7 +107,7 @@ export async function deleteCommand(argv: string[], io: CliIo = processIo): Prom
       strict: true,
       allowPositionals: true,
     });
-    base = baseUrl(values, io.env);
+    base = apiBase(values, io.env);
     target = targetOf(positionals, values.all === true, values.yes === true);
     json = values.json === true;
   } catch (err) {

@@ -8,7 +8,7 @@ import { UsageError as CliUsageError } from './command';
 import { loadTraceTree } from '../mcp/load-trace-tree';
 import { createRestClient } from '../mcp/rest-client';
 import { renderTraceTree } from '../mcp/trace-tree';
-import { resolveApiUrl } from './api-url';
+import { apiBase } from './api-client';
 
 /** For the `flowtrace --help` overview. */
 export const INSPECT_USAGE = `  flowtrace inspect TRACE_ID [--depth N] [--expand SPAN_ID] [--full] [--json] [--url URL]
@@ -68,7 +68,7 @@ export async function inspectCommand(argv: string[]): Promise<void> {
   }
   const expand = values.expand?.replace(/^#/, '');
   if (expand !== undefined && !/^[0-9a-fA-F]{16}$/.test(expand)) throw new CliUsageError(`--expand must be a span id (16 hex characters), not "${values.expand}"`);
-  const url = resolveApiUrl(values.url);
+  const url = apiBase({ url: values.url });
 
   const tree = await loadTraceTree(createRestClient(url), traceId.toLowerCase(), {
     ...(depth !== undefined ? { depth } : {}),

@@ -11,7 +11,7 @@ import { UsageError as CliUsageError } from './command';
 import { createRestClient } from '../mcp/rest-client';
 import { createMcpServer } from '../mcp/server';
 import { TOOL_NAMES } from '../mcp/tools';
-import { resolveApiUrl } from './api-url';
+import { apiBase } from './api-client';
 
 /** For the `flowtrace --help` overview. */
 export const MCP_USAGE = `  flowtrace mcp [--url URL]        an MCP server on stdio for coding agents (Claude Code, Cursor, VS Code,
@@ -77,5 +77,5 @@ export async function mcpCommand(argv: string[]): Promise<void> {
     process.stdout.write(MCP_HELP);
     return;
   }
-  await runMcpStdio({ url: resolveApiUrl(values.url) });
+  await runMcpStdio({ url: apiBase({ url: values.url }) });
 }

@@ -12,7 +12,7 @@ import { funnelQueryToParams } from '../../src-shared/funnel';
 /** Every verb of the contract; events (onIngest) need the WebSocket and are not offered here. */
 export type RestApi = Omit<FlowtraceApi, 'onIngest'>;
 
-export const DEFAULT_API_URL = 'http://127.0.0.1:9600';
+export { DEFAULT_API_URL } from '../headless/api-port';
 
 /** A request that reached Flowtrace and was refused; `status` is the HTTP status. */
 export class RestApiError extends Error {
