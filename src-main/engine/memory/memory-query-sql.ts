@@ -4,6 +4,7 @@
  * User text never reaches FTS5's query syntax: it is cut into words, and each word is quoted.
  */
 import type { HexId, NanoString, SearchQuery } from '../../../src-shared/contract';
+import { FUNCTION_WORDS } from '../../../src-shared/function-words';
 import { tokens } from '../store/trace-list-sql';
 
 /** Items remembered from runs, with the search's filters (all given ones must hold). */
@@ -102,19 +103,6 @@ function jsonTypeCondition(value: MetadataScalar): [string, ...unknown[]] {
 export const MAX_QUERY_WORDS = 32;
 
 /**
- * English function words, left out of a query that has other words: "why did the booking fail"
- * asks for texts with "booking" and "fail…", not for ones that also say "why", "did" and "the".
- * A query of nothing but these keeps them all (someone searched for exactly that).
- */
-const STOP_WORDS = new Set(
-  ('a about above after again against all am an and any are as at be because been before being below between both but by can could did do does ' +
-    'doing down during each few for from further had has have having he her here hers him his how i if in into is it its itself just me more most my ' +
-    'no nor not now of off on once only or other our ours out over own same she should so some such than that the their theirs them then there ' +
-    'these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours')
-    .split(' '),
-);
-
-/**
  * The FTS5 query for q: every word (function words left out when there are others), the last one
  * as a prefix (the word being typed), as the trace list reads q. Each word is quoted, so `"`, `*`,
  * `NEAR(`, `AND` or `-` in user text are words or nothing, never syntax. null when q has no
@@ -126,6 +114,6 @@ export function ftsQuery(q: string): string | null {
   const words = tokens(q).slice(0, MAX_QUERY_WORDS);
   if (words.length === 0) return null;
   const terms = words.map((w, i) => ({ w, prefix: i === words.length - 1 }));
-  const content = terms.filter((t) => !STOP_WORDS.has(t.w.toLowerCase()));
+  const content = terms.filter((t) => !FUNCTION_WORDS.has(t.w.toLowerCase()));
   return (content.length > 0 ? content : terms).map((t) => `"${t.w}"${t.prefix ? '*' : ''}`).join(' AND ');
 }

@@ -2,6 +2,7 @@
 // spans), the query's words marked in a snippet, labels, and what to tell the user about the answer
 // (the mode the engine fell back to, the embedder). Tested without React (test/renderer).
 import type { EmbedderInfo, MemorySource, SearchMode, SearchResult } from '../../../../src-shared/contract';
+import { FUNCTION_WORDS } from '../../../../src-shared/function-words';
 
 export const MODE_LABELS: Record<SearchMode, string> = { hybrid: 'Hybrid', semantic: 'By meaning', text: 'By words' };
 export const MODE_TITLES: Record<SearchMode, string> = {
@@ -114,19 +115,6 @@ export interface Segment {
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * English function words, left out of the marking when the query has other words, as the engine's
- * word search leaves them out of its match (src-main/engine/memory/memory-query-sql.ts; the renderer
- * may not import it): in "why did the booking fail" only "booking" and "fail" are what was asked.
- */
-const FUNCTION_WORDS = new Set(
-  ('a about above after again against all am an and any are as at be because been before being below between both but by can could did do does ' +
-    'doing down during each few for from further had has have having he her here hers him his how i if in into is it its itself just me more most my ' +
-    'no nor not now of off on once only or other our ours out over own same she should so some such than that the their theirs them then there ' +
-    'these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours')
-    .split(' '),
-);
 
 const WORD = /[\p{L}\p{N}_]+/gu;
 
