@@ -122,6 +122,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
         return sendJson(res, 405, { error: `method ${req.method} not allowed on ${path}` });
       }
     }
+    // Loopback is no boundary against web pages: whatever writes or deletes answers only requests
+    // from no browser or from our own page (the Host check above already ran for every route).
+    const writes = req.method !== 'GET' && req.method !== 'HEAD';
+    if (writes && path.startsWith('/api/') && !isSameOrigin(req)) {
+      return sendJson(res, 403, { error: `Origin "${req.headers.origin ?? ''}" may not change this Flowtrace` });
+    }
     if (path.startsWith('/api/v1/memory/') && (req.method === 'POST' || req.method === 'DELETE')) return memoryWrite(req, res, path);
     if (path.startsWith('/api/v1/annotations') && (req.method === 'POST' || req.method === 'DELETE')) return annotationWrite(req, res, path);
     if (req.method === 'DELETE' && path.startsWith('/api/')) return dataDelete(req, res, path, url.searchParams);
@@ -215,12 +221,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
   }
 
   /**
-   * Memory writes (remember, forget) and recall. A web page can reach loopback too, so beyond the
-   * loopback Host check every request must come from no browser or from our own page (Origin), and
-   * carry JSON (a form or a `text/plain` fetch can be sent cross-site without a preflight).
+   * Memory writes (remember, forget) and recall; their bodies must be JSON (a form or a `text/plain`
+   * fetch can be sent cross-site without a preflight). The Origin was checked by the router.
    */
   async function memoryWrite(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!isSameOrigin(req)) return sendJson(res, 403, { error: `Origin "${req.headers.origin ?? ''}" may not write to this Flowtrace` });
     const recall = /^\/api\/v1\/memory\/([^/]+)\/recall$/.exec(path);
     const item = /^\/api\/v1\/memory\/([^/]+)\/([^/]+)$/.exec(path);
     const collection = /^\/api\/v1\/memory\/([^/]+)$/.exec(path);
@@ -245,7 +249,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
    * delete. No body is read.
    */
   async function dataDelete(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): Promise<void> {
-    if (!isSameOrigin(req)) return sendJson(res, 403, { error: `Origin "${req.headers.origin ?? ''}" may not delete from this Flowtrace` });
     if (path === '/api/v1/data') return sendJson(res, 200, await api.clearAllData(params.get('confirm') as typeof CLEAR_ALL_CONFIRMATION));
     const trace = /^\/api\/v1\/traces\/([^/]+)$/.exec(path);
     const session = /^\/api\/v1\/sessions\/([^/]+)$/.exec(path);
@@ -260,7 +263,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
    * (Origin) only, and JSON only (a form or a `text/plain` fetch is sent cross-site without a preflight).
    */
   async function annotationWrite(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!isSameOrigin(req)) return sendJson(res, 403, { error: `Origin "${req.headers.origin ?? ''}" may not write to this Flowtrace` });
     const one = /^\/api\/v1\/annotations\/([^/]+)$/.exec(path);
     if (req.method === 'DELETE') {
       if (!one) return sendJson(res, 404, { error: `no API route DELETE ${path}` });
