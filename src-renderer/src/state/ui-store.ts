@@ -60,6 +60,9 @@ export function syncRouteWithHash(): () => void {
     useUiStore.setState(sameTrace(prev, next) ? { route: next } : { route: next, collapsed: new Set(), hoveredSpanId: null });
   };
   window.addEventListener('hashchange', onHash);
+  // The store read the hash when this module loaded; a change between then and now (the app's
+  // first render runs its effects late) fired no listener: catch up with it.
+  if (formatRoute(parseRoute(location.hash)) !== formatRoute(useUiStore.getState().route)) onHash();
   return () => window.removeEventListener('hashchange', onHash);
 }
 
