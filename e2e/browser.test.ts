@@ -16,6 +16,7 @@ import {
   spanRow,
   traceRow,
   waitForCount,
+  waitOrExplain,
   type WatchedPage,
 } from './support/browser';
 
@@ -127,7 +128,7 @@ test('clicking a trace opens its span tree, with the failing tool call marked', 
     if (selected) break;
     assert.ok(attempt < 3, 'the chat span was never selected');
   }
-  await detail.getByTestId('span-events').filter({ hasText: 'gen_ai.choice' }).waitFor();
+  await waitOrExplain(ui, detail.getByTestId('span-events').filter({ hasText: 'gen_ai.choice' }), 'the chat span detail with its event');
 });
 
 test('a reload restores the open trace from the URL hash', async () => {

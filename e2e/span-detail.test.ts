@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { exportSpans } from '../test/support/otel';
 import { exportOnce, recordLogs, type SentLogs } from '../test/support/otel-signals';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
-import { launchBrowser, openWatchedPage, type WatchedPage } from './support/browser';
+import { launchBrowser, openWatchedPage, waitOrExplain, type WatchedPage } from './support/browser';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SERVICE = 'detail-concierge';
@@ -155,7 +155,7 @@ after(async () => {
 async function openSpan(page: Page, spanId: string) {
   await page.goto(`${server!.api.replace(/\/$/, '')}/#/traces/${turn.traceId}?span=${spanId}`);
   const detail = page.locator(`[data-testid="span-detail"][data-span-id="${spanId}"]`);
-  await detail.waitFor();
+  await waitOrExplain(ui, detail, `the detail of span ${spanId}`);
   return detail;
 }
 

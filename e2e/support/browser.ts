@@ -3,7 +3,7 @@
  * never a downloaded one. A watched page records what must never happen in the UI (dialogs, page
  * errors, CSP violations) so tests can assert on it at the end instead of racing for it.
  */
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page, type Request } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Upper bound for any single UI wait; ingest → tick → refetch → render takes well under a second. */
@@ -25,7 +25,15 @@ export interface WatchedPage {
   pageErrors: string[];
   /** Content-Security-Policy violations, as "directive: blocked-uri". */
   cspViolations: () => Promise<string[]>;
+  /**
+   * What the page is showing and waiting for, for a failed wait's message: its URL, requests still
+   * out (and for how long), failed and erroring requests, console errors, and the visible text.
+   */
+  explain: () => Promise<string>;
 }
+
+/** How much of each diagnostic list a failed wait's message carries. */
+const EXPLAIN_TAIL = 12;
 
 export async function openWatchedPage(
   browser: Browser,
@@ -53,13 +61,59 @@ export async function openWatchedPage(
     void d.dismiss().catch(() => {});
   });
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  const started = new Map<Request, number>();
+  const troubles: string[] = [];
+  const consoleErrors: string[] = [];
+  const since = (t: number) => `${Math.round(performance.now() - t)} ms`;
+  page.on('request', (r) => started.set(r, performance.now()));
+  page.on('requestfinished', (r) => {
+    const t = started.get(r);
+    started.delete(r);
+    void r.response().then((res) => {
+      if (res && res.status() >= 400) troubles.push(`${res.status()} ${r.method()} ${r.url()} after ${t === undefined ? '?' : since(t)}`);
+    }, () => {});
+  });
+  page.on('requestfailed', (r) => {
+    started.delete(r);
+    troubles.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText ?? '?'}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
+  });
+  const explain = async (): Promise<string> => {
+    const text = await page
+      .evaluate('document.body ? document.body.innerText : "(no body)"')
+      .then((t) => String(t).replace(/\s+/g, ' ').slice(0, 1500), (err: Error) => `(page did not answer: ${err.message})`);
+    const out = [...started].map(([r, t]) => `${r.method()} ${r.url()} out for ${since(t)}`);
+    return [
+      `url: ${page.url()}`,
+      `requests still out: ${out.slice(-EXPLAIN_TAIL).join(' | ') || 'none'}`,
+      `failed or erroring requests: ${troubles.slice(-EXPLAIN_TAIL).join(' | ') || 'none'}`,
+      `page errors: ${pageErrors.slice(-EXPLAIN_TAIL).join(' | ') || 'none'}`,
+      `console errors: ${consoleErrors.slice(-EXPLAIN_TAIL).join(' | ') || 'none'}`,
+      `visible text: ${text}`,
+    ].join('\n');
+  };
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   return {
     page,
     dialogs,
     pageErrors,
     cspViolations: async () => (await page.evaluate('window.__cspViolations ?? []')) as string[],
+    explain,
   };
+}
+
+/**
+ * Waits for a locator; when the wait times out the error says what the page was doing instead (a
+ * failure seen only on a loaded CI machine then carries its own explanation).
+ */
+export async function waitOrExplain(ui: WatchedPage, locator: Locator, what: string): Promise<void> {
+  try {
+    await locator.waitFor();
+  } catch (err) {
+    throw new Error(`${what}: ${(err as Error).message.split('\n')[0]}\n--- the page at that moment ---\n${await ui.explain()}`, { cause: err });
+  }
 }
 
 export function traceRow(page: Page, traceId: string): Locator {
