@@ -48,8 +48,13 @@ export async function loadMore(): Promise<void> {
   }
 }
 
-let traceRetries = 0;
-const TRACE_RETRIES = 3;
+/**
+ * A failed read of the open trace is tried again on its own, rather than only on the next ingest
+ * tick, which never comes for a trace that is complete: soon at first, then every few seconds for
+ * as long as the trace stays open (an engine that is busy or restarting answers again later).
+ */
+let traceRetry: { traceId: string; attempt: number; timer: ReturnType<typeof setTimeout> | null } = { traceId: '', attempt: 0, timer: null };
+const retryDelayMs = (attempt: number) => Math.min(1000 * 2 ** attempt, 8000);
 
 /** Above this many spans the trace page asks the engine for the agent graph already folded. */
 const HUGE_TRACE_SPANS = 50_000;
@@ -83,13 +88,17 @@ const traceRefresh = coalesce(async () => {
     const huge = outline !== null && outline.spanIds.length > HUGE_TRACE_SPANS;
     const graph = await api.getAgentGraph(id, huge ? { collapse: 3 } : undefined);
     useDataStore.setState((s) => ({ traces: { ...s.traces, [id]: { outline: s.traces[id]?.outline, graph, error: null } } }));
-    traceRetries = 0;
+    if (traceRetry.traceId === id) traceRetry = { traceId: '', attempt: 0, timer: null };
   } catch (err) {
-    // A failed read is retried a few times on its own rather than only on the next ingest tick,
-    // which may never come for a trace that is complete.
-    if (traceRetries < TRACE_RETRIES) {
-      traceRetries++;
-      setTimeout(() => void refreshOpenTrace(), 1000 * traceRetries);
+    const attempt = traceRetry.traceId === id ? traceRetry.attempt : 0;
+    if (traceRetry.timer === null || traceRetry.traceId !== id) {
+      if (traceRetry.timer !== null) clearTimeout(traceRetry.timer);
+      const timer = setTimeout(() => {
+        traceRetry = { ...traceRetry, timer: null };
+        const now = useUiStore.getState().route;
+        if (now.view === 'trace' && now.traceId === id) void refreshOpenTrace();
+      }, retryDelayMs(attempt));
+      traceRetry = { traceId: id, attempt: attempt + 1, timer };
     }
     if (lastTraceLoad.traceId === id && lastTraceLoad.finishedAt === null) lastTraceLoad = { traceId: id, finishedAt: -Infinity };
     useDataStore.setState((s) => ({
@@ -118,8 +127,11 @@ export async function loadSpan(traceId: string, spanId: string, again = false, a
     const span = await api.getSpan(traceId, spanId);
     useDataStore.setState((s) => ({ spans: { ...s.spans, [key]: span } }));
   } catch {
-    // The panel keeps its loading state; asked again shortly, and on the trace's next refresh.
-    if (attempt < SPAN_RETRIES) setTimeout(() => void loadSpan(traceId, spanId, again, attempt + 1), 500 * (attempt + 1));
+    // The panel keeps its loading state and asks again, for as long as the span is the one open.
+    setTimeout(() => {
+      const now = useUiStore.getState().route;
+      if (now.view === 'trace' && now.traceId === traceId && now.spanId === spanId) void loadSpan(traceId, spanId, again, attempt + 1);
+    }, Math.min(500 * 2 ** attempt, 8000));
   } finally {
     spansLoading.delete(key);
     if (flight.askedAgain && useDataStore.getState().spans[key] == null) void loadSpan(traceId, spanId, true);
@@ -128,10 +140,9 @@ export async function loadSpan(traceId: string, spanId: string, again = false, a
 
 /**
  * Span records being fetched, so a refresh does not ask twice (askedAgain: a refresh wanted it while
- * the fetch was out); and how often a failed fetch is retried.
+ * the fetch was out).
  */
 const spansLoading = new Map<string, { askedAgain: boolean }>();
-const SPAN_RETRIES = 3;
 
 /** Loads (or reloads) the trace the route points at. */
 export function refreshOpenTrace(): Promise<void> {
