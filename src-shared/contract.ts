@@ -468,12 +468,40 @@ export interface Stats {
   notices: StoreNotice[];
 }
 
+export type ReceiverKind = 'otlp-http' | 'otlp-grpc';
+export const RECEIVER_KINDS: readonly ReceiverKind[] = ['otlp-http', 'otlp-grpc'];
+
+/** One OTLP receiver: listening, or why not. A busy port never stops Flowtrace. */
+export interface ReceiverStatus {
+  kind: ReceiverKind;
+  state: 'listening' | 'busy' | 'failed';
+  host: string;
+  /** The bound port while listening; else the port it tried. */
+  port: number;
+  /** What an exporter should be pointed at; null while not listening. */
+  endpoint: string | null;
+  /** Why it does not listen. */
+  error?: string;
+  /** Who holds a busy port ("otelcol (pid 812)"), when the system says. */
+  holder?: string | null;
+}
+
+/** Bind a receiver again: on its port (once freed), on a given one, or the first free one above. */
+export interface ReceiverRetry {
+  port?: number | 'next';
+}
+
 export interface EngineInfo {
   version: string;
-  /** e.g. http://127.0.0.1:4318 — what OTEL_EXPORTER_OTLP_ENDPOINT should be set to. */
+  /**
+   * e.g. http://127.0.0.1:4318 — what OTEL_EXPORTER_OTLP_ENDPOINT should be set to. While the port
+   * is busy (see `receivers`) it names the port Flowtrace waits to bind, which answers nothing yet.
+   */
   otlpHttpEndpoint: string;
   /** null while no gRPC receiver runs. */
   otlpGrpcEndpoint: string | null;
+  /** Both receivers' states: a busy port never stops Flowtrace, it shows here. */
+  receivers: ReceiverStatus[];
   dataDir: string;
   /**
    * Where this Flowtrace serves its REST API, WebSocket and UI (`http://127.0.0.1:9600` unless that
@@ -1096,11 +1124,16 @@ export interface FlowtraceApi {
   getAnalyticsLatency(query: AnalyticsLatencyQuery): Promise<AnalyticsLatency>;
   /** One metric per time bucket and group, from the rollups (sketches merged for p95Ms). */
   getAnalyticsTimeseries(query: AnalyticsTimeseriesQuery): Promise<AnalyticsTimeseries>;
+  /**
+   * Binds an OTLP receiver again (its port was busy, or the user moves it); the new state. Rejects,
+   * leaving it where it was, when a listening receiver cannot move.
+   */
+  retryReceiver(kind: ReceiverKind, retry?: ReceiverRetry): Promise<ReceiverStatus>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -10,6 +10,7 @@ import {
   CLEAR_ALL_CONFIRMATION,
   FEEDBACK_FILTERS,
   GENAI_KINDS,
+  RECEIVER_KINDS,
   type AnnotationInput,
   type AnnotationValue,
   type AnalyticsLatencyQuery,
@@ -20,6 +21,8 @@ import {
   type MemoryItemInput,
   type MetricPointQuery,
   type RecallQuery,
+  type ReceiverKind,
+  type ReceiverRetry,
   type SearchMode,
   type SearchQuery,
   type SessionListQuery,
@@ -468,4 +471,24 @@ export function parseAnnotationInput(value: unknown): AnnotationInput {
 export function parseAnnotationId(value: unknown): string {
   if (typeof value !== 'string' || !ANNOTATION_ID.test(value.toLowerCase())) throw new ArgumentError('an annotation id is 16 hex characters');
   return value.toLowerCase();
+}
+
+export function parseReceiverKind(value: unknown): ReceiverKind {
+  if (typeof value !== 'string' || !(RECEIVER_KINDS as readonly string[]).includes(value)) {
+    throw new ArgumentError(`a receiver is one of ${RECEIVER_KINDS.join(', ')}`);
+  }
+  return value as ReceiverKind;
+}
+
+/** retryReceiver's options; the REST body of POST /api/v1/receivers/{kind}/retry (empty: the same port). */
+export function parseReceiverRetry(value: unknown): ReceiverRetry {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ArgumentError('a retry must be an object');
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) if (key !== 'port') throw new ArgumentError(`unknown retry field "${key}"`);
+  if (obj.port === undefined || obj.port === 'next') return obj.port === 'next' ? { port: 'next' } : {};
+  if (typeof obj.port !== 'number' || !Number.isInteger(obj.port) || obj.port < 1 || obj.port > 65_535) {
+    throw new ArgumentError('port is a whole number from 1 to 65535, or "next" for the first free port above the current one');
+  }
+  return { port: obj.port };
 }

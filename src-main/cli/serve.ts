@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../engine/version';
+import type { ReceiverStatus } from '../../src-shared/contract';
 import type { EmbedderConfig } from '../engine/memory/memory-protocol';
 import type { ApiListener } from '../headless/api-listen';
 import { DEFAULT_API_PORT } from '../headless/api-port';
@@ -175,8 +176,7 @@ Example:
     }
     process.stdout.write(
       `Flowtrace ${VERSION} (headless), data in ${dataDir}, durability ${durability}\n` +
-        `  OTLP/HTTP  ${engine.info.otlpHttpEndpoint}   (OTEL_EXPORTER_OTLP_ENDPOINT=${engine.info.otlpHttpEndpoint})\n` +
-        `  OTLP/gRPC  ${engine.info.otlpGrpcEndpoint}   (OTEL_EXPORTER_OTLP_ENDPOINT=${engine.info.otlpGrpcEndpoint} with OTEL_EXPORTER_OTLP_PROTOCOL=grpc)\n` +
+        engine.info.receivers.map((r) => receiverLine(r, api.url)).join('') +
         `  UI + REST  ${api.url}\n` +
         'ready\n',
     );
@@ -200,3 +200,13 @@ Example:
     return KEEP_RUNNING;
   },
 };
+
+/** The startup line of one receiver: where to point exporters, or that its port is busy and how to retry. */
+function receiverLine(r: ReceiverStatus, apiUrl: string): string {
+  const label = r.kind === 'otlp-http' ? 'OTLP/HTTP' : 'OTLP/gRPC';
+  if (r.state !== 'listening' || r.endpoint === null) {
+    return `  ${label}  NOT LISTENING: ${r.error ?? r.state}; the UI's banner retries it, or POST ${apiUrl.replace(/\/$/, '')}/api/v1/receivers/${r.kind}/retry\n`;
+  }
+  const protocol = r.kind === 'otlp-grpc' ? ' with OTEL_EXPORTER_OTLP_PROTOCOL=grpc' : '';
+  return `  ${label}  ${r.endpoint}   (OTEL_EXPORTER_OTLP_ENDPOINT=${r.endpoint}${protocol})\n`;
+}

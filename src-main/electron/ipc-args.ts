@@ -24,6 +24,8 @@ import {
   parseClearAllConfirmation,
   parseAnnotationInput,
   parseAnnotationId,
+  parseReceiverKind,
+  parseReceiverRetry,
   parseAnalyticsLatencyQuery,
   parseAnalyticsTimeseriesQuery,
 } from '../../src-shared/validate';
@@ -160,5 +162,9 @@ export const ARG_PARSERS = {
   getAnalyticsTimeseries(args) {
     arity('getAnalyticsTimeseries', args, 1, 1);
     return [parseAnalyticsTimeseriesQuery(args[0])];
+  },
+  retryReceiver(args) {
+    arity('retryReceiver', args, 1, 2);
+    return [parseReceiverKind(args[0]), parseReceiverRetry(args[1])];
   },
 } satisfies ArgParsers;

@@ -73,6 +73,7 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     runFunnel: (query) => engine.runFunnel(query),
     getAnalyticsLatency: (query) => engine.getAnalyticsLatency(query),
     getAnalyticsTimeseries: (query) => engine.getAnalyticsTimeseries(query),
+    retryReceiver: (kind, retry) => engine.retryReceiver(kind, retry),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

@@ -26,6 +26,8 @@ import {
   parseClearAllConfirmation,
   parseAnnotationInput,
   parseAnnotationId,
+  parseReceiverKind,
+  parseReceiverRetry,
 } from '../../src-shared/validate';
 import { parseFunnelQuery } from '../../src-shared/funnel';
 import type { MemoryStatus } from '../../src-shared/contract';
@@ -38,7 +40,8 @@ import { StoreClient } from './store/client';
 import type { WorkerEvent } from './store/protocol';
 import { startOtlpHttpReceiver } from './receiver/otlp-http';
 import { isLoopbackAddress, type AccessPolicy } from './receiver/access';
-import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './receiver/otlp-grpc';
+import { startOtlpGrpcReceiver } from './receiver/otlp-grpc';
+import { OtlpReceivers } from './receiver/receivers';
 import type { OtlpEncoding, OtlpSignal } from './otlp/responses';
 import { VERSION } from './version';
 import { lockDataDir } from './data-dir-lock';
@@ -139,53 +142,53 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     if (result.status === 'accepted') requestsAccepted++;
     return result;
   };
-  let receiver: Server;
-  try {
-    receiver = await startOtlpHttpReceiver({
-      host,
-      port: options.otlpHttpPort ?? 4318,
-      isPaused: () => paused,
-      signals: SIGNALS,
-      ingest,
-      access,
-      ...(options.otlpHttpTimeouts ? { timeouts: options.otlpHttpTimeouts } : {}),
-    });
-  } catch (err) {
-    await store.close();
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') {
-      throw new Error(`OTLP/HTTP port ${options.otlpHttpPort ?? 4318} on ${host} is in use (another Flowtrace or a collector?); pick another with --otlp-http-port`, { cause: err });
-    }
-    throw err;
-  }
-  let grpcReceiver: OtlpGrpcReceiver;
-  try {
-    grpcReceiver = await startOtlpGrpcReceiver({
-      host,
-      port: options.otlpGrpcPort ?? 4317,
-      isPaused: () => paused,
-      signals: SIGNALS,
-      ingest,
-      token: access.token,
-      ...(options.otlpGrpcMaxMessageBytes !== undefined ? { maxMessageBytes: options.otlpGrpcMaxMessageBytes } : {}),
-      ...(options.otlpGrpcTimeouts ? { timeouts: options.otlpGrpcTimeouts } : {}),
-    });
-  } catch (err) {
-    await closeHttpServer(receiver);
-    await store.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`OTLP/gRPC port ${options.otlpGrpcPort ?? 4317} on ${host} is in use (another Flowtrace or a collector?); pick another with --otlp-grpc-port`, { cause: err });
-    }
-    throw err;
-  }
-  const port = (receiver.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  const info: EngineInfo = {
-    version: VERSION,
-    otlpHttpEndpoint: `http://${urlHost}:${port}`,
-    otlpGrpcEndpoint: `http://${urlHost}:${grpcReceiver.port}`,
-    dataDir: options.dataDir,
+  const receivers = new OtlpReceivers(
+    host,
+    {
+      'otlp-http': {
+        port: options.otlpHttpPort ?? 4318,
+        bind: async (port) => {
+          const server = await startOtlpHttpReceiver({
+            host,
+            port,
+            isPaused: () => paused,
+            signals: SIGNALS,
+            ingest,
+            access,
+            ...(options.otlpHttpTimeouts ? { timeouts: options.otlpHttpTimeouts } : {}),
+          });
+          return { port: (server.address() as AddressInfo).port, close: () => closeHttpServer(server) };
+        },
+      },
+      'otlp-grpc': {
+        port: options.otlpGrpcPort ?? 4317,
+        bind: (port) =>
+          startOtlpGrpcReceiver({
+            host,
+            port,
+            isPaused: () => paused,
+            signals: SIGNALS,
+            ingest,
+            token: access.token,
+            ...(options.otlpGrpcMaxMessageBytes !== undefined ? { maxMessageBytes: options.otlpGrpcMaxMessageBytes } : {}),
+            ...(options.otlpGrpcTimeouts ? { timeouts: options.otlpGrpcTimeouts } : {}),
+          }),
+      },
+    },
+    log,
+  );
+  // A busy port never stops Flowtrace: the receiver reports it (health, info, the UI's banner) and
+  // binds when retried.
+  await receivers.start();
+  // One object, kept current as receivers rebind, so every holder of `engine.info` (a shell that
+  // wrapped the engine included) reads where the receivers listen now.
+  const info: EngineInfo = { version: VERSION, otlpHttpEndpoint: '', otlpGrpcEndpoint: null, receivers: [], dataDir: options.dataDir };
+  const refreshInfo = () => {
+    info.otlpHttpEndpoint = receivers.endpoint('otlp-http');
+    info.otlpGrpcEndpoint = receivers.endpoint('otlp-grpc');
+    info.receivers = receivers.statuses();
   };
+  refreshInfo();
 
   let closing: Promise<void> | null = null;
   return {
@@ -207,7 +210,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       const [counts, metrics] = await Promise.all([store.request({ op: 'counters' }), store.request({ op: 'metrics' })]);
       return { ...counts, requestsAccepted, ingestPaused: paused, dbBytes: metrics.dbBytes, notices: [...notices] };
     },
-    getInfo: async () => info,
+    getInfo: async () => ({ ...info }),
     listLogs: async (query) => store.request({ op: 'listLogs', query: parseLogListQuery(query) }),
     listMetricPoints: async (query) => store.request({ op: 'listMetricPoints', query: parseMetricPointQuery(query) }),
     listMetricNames: async () => store.request({ op: 'listMetricNames' }),
@@ -254,10 +257,17 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       return traceId !== null;
     },
     runFunnel: async (query) => store.request({ op: 'runFunnel', query: parseFunnelQuery(query) }),
+    retryReceiver: async (kind, retry) => {
+      try {
+        return await receivers.retry(parseReceiverKind(kind), parseReceiverRetry(retry).port);
+      } finally {
+        refreshInfo();
+      }
+    },
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {
-        await Promise.all([closeHttpServer(receiver), grpcReceiver.close()]);
+        await receivers.close();
         ticks.stop();
         await memory?.close();
         await store.close();

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, SearchQuery } from '../../src-shared/contract';
+import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, ReceiverKind, ReceiverRetry, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
@@ -130,16 +130,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     }
     if (path.startsWith('/api/v1/memory/') && (req.method === 'POST' || req.method === 'DELETE')) return memoryWrite(req, res, path);
     if (path.startsWith('/api/v1/annotations') && (req.method === 'POST' || req.method === 'DELETE')) return annotationWrite(req, res, path);
+    if (path.startsWith('/api/v1/receivers/') && req.method === 'POST') return receiverRetry(req, res, path);
     if (req.method === 'DELETE' && path.startsWith('/api/')) return dataDelete(req, res, path, url.searchParams);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return sendJson(res, 405, { error: `method ${req.method} not allowed` });
     }
     if (path === '/api/v1/health') {
-      // Degraded while the newest store notice is an error (a quarantined file, a full disk).
-      const { notices } = await api.getStats();
-      const status = notices.at(-1)?.level === 'error' ? 'degraded' : 'ok';
-      return sendJson(res, 200, { status, version: VERSION, notices, ...options.health?.() });
+      // Degraded while the newest store notice is an error (a quarantined file, a full disk), or
+      // while a receiver does not listen (its port is busy).
+      const [{ notices }, { receivers }] = await Promise.all([api.getStats(), api.getInfo()]);
+      const degraded = notices.at(-1)?.level === 'error' || receivers.some((r) => r.state !== 'listening');
+      return sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', version: VERSION, notices, receivers, ...options.health?.() });
     }
     if (path === '/api/v1/stats') return sendJson(res, 200, await api.getStats());
     if (path === '/api/v1/openapi.json') return sendJson(res, 200, openApiDocument(VERSION));
@@ -256,6 +258,24 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     const counts = trace ? await api.deleteTrace(decodeURIComponent(trace[1]!)) : await api.deleteSession(decodeURIComponent(session![1]!));
     if (counts === null) return sendJson(res, 404, { error: trace ? 'trace not found' : 'session not found' });
     return sendJson(res, 200, counts);
+  }
+
+  /**
+   * Binds an OTLP receiver again: on its port once freed, on `{"port": N}`, or `{"port": "next"}`
+   * (the first free one above). 409 when a listening receiver cannot move: it stays where it was.
+   */
+  async function receiverRetry(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const match = /^\/api\/v1\/receivers\/([^/]+)\/retry$/.exec(path);
+    if (!match) return sendJson(res, 404, { error: `no API route POST ${path}` });
+    const body = await readJsonBody(req, res);
+    if (body === undefined) return;
+    try {
+      return sendJson(res, 200, await api.retryReceiver(decodeURIComponent(match[1]!) as ReceiverKind, body as ReceiverRetry));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EBIND') return sendJson(res, 409, { error: (err as Error).message });
+      throw err;
+    }
   }
 
   /**

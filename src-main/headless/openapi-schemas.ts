@@ -72,8 +72,9 @@ import type {
   TraceDetail,
   TraceListPage,
   TraceSummary,
+  ReceiverStatus,
 } from '../../src-shared/contract';
-import { ANNOTATION_NAMES, GENAI_KINDS } from '../../src-shared/contract';
+import { ANNOTATION_NAMES, GENAI_KINDS, RECEIVER_KINDS } from '../../src-shared/contract';
 import type { TraceOutline } from '../../src-shared/trace-outline';
 
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
@@ -162,6 +163,7 @@ export interface HealthAnswer {
   notices: StoreNotice[];
   ingestPaused?: boolean;
   otlpHttpEndpoint?: string;
+  receivers: ReceiverStatus[];
 }
 
 type Answer<K extends keyof FlowtraceApi> = FlowtraceApi[K] extends (...args: never[]) => Promise<infer R> ? NonNullable<R> : never;
@@ -184,13 +186,29 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   Attributes: { type: 'object', additionalProperties: anyValue, description: 'Attributes by key, as sent.' },
   MetricNumber: { type: ['number', 'string'], description: 'A number, or decimal text for an int64 beyond ±2^53, or "NaN", "Infinity", "-Infinity".' },
 
-  Health: object<HealthAnswer>('The server is up; `degraded` while the newest store notice is an error (a quarantined file, a full disk).', {
+  Health: object<HealthAnswer>('The server is up; `degraded` while the newest store notice is an error (a quarantined file, a full disk) or a receiver does not listen (its port is busy).', {
     status: oneOfEnum(['ok', 'degraded']),
     version: str(),
     notices: list(ref('StoreNotice')),
     ingestPaused: optional(bool('OTLP requests get 503 while true.')),
     otlpHttpEndpoint: optional(str('What OTEL_EXPORTER_OTLP_ENDPOINT should be set to.')),
+    receivers: list(ref('ReceiverStatus'), 'Both OTLP receivers; `degraded` while one does not listen.'),
   }),
+  ReceiverStatus: object<ReceiverStatus>('One OTLP receiver: listening, or why not. A busy port never stops Flowtrace.', {
+    kind: oneOfEnum(RECEIVER_KINDS),
+    state: oneOfEnum(['listening', 'busy', 'failed'], '`busy`: another program holds the port; `failed`: any other bind error.'),
+    host: str(),
+    port: { type: 'integer', minimum: 0, maximum: 65_535, description: 'The bound port while listening; else the port it tried.' },
+    endpoint: nullable(str('What an exporter should be pointed at; null while not listening.')),
+    error: optional(str('Why it does not listen.')),
+    holder: optional(nullable(str('Who holds a busy port, e.g. "otelcol (pid 812)", when the system says.'))),
+  }),
+  ReceiverRetry: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Empty: the same port (once freed). `port`: that port, or "next" for the first free one above the current.',
+    properties: { port: { oneOf: [{ type: 'integer', minimum: 1, maximum: 65_535 }, { const: 'next' }] } },
+  },
   StoreNotice: object<StoreNotice>('Something the user must know about the store; newest last.', {
     level: oneOfEnum(['warning', 'error']),
     message: str(),
@@ -206,8 +224,9 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   }),
   EngineInfo: object<EngineInfo>('Where the receivers listen and where the data lives.', {
     version: str(),
-    otlpHttpEndpoint: str('e.g. http://127.0.0.1:4318'),
+    otlpHttpEndpoint: str('e.g. http://127.0.0.1:4318; while its port is busy, the port Flowtrace waits to bind (see receivers).'),
     otlpGrpcEndpoint: nullable(str('null while no gRPC receiver runs.')),
+    receivers: list(ref('ReceiverStatus')),
     dataDir: str(),
     apiUrl: optional(str('Where this Flowtrace serves the REST API, WebSocket and UI, e.g. http://127.0.0.1:9600.')),
   }),

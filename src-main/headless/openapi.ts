@@ -76,6 +76,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'get', path: '/api/v1/stats', operationId: 'getStats', tag: 'status', summary: 'Totals: spans, traces, requests, database size, notices', responses: { 200: ok('Stats') } },
   { method: 'get', path: '/api/v1/info', operationId: 'getInfo', tag: 'status', summary: 'Version, OTLP endpoints, data directory', responses: { 200: ok('EngineInfo') } },
   {
+    method: 'post', path: '/api/v1/receivers/{kind}/retry', operationId: 'retryReceiver', tag: 'status', summary: 'Bind an OTLP receiver again, on its port or another',
+    description: `For a receiver whose port was busy (health and info say which): its port once freed, a given port, or the first free one above. A listening receiver moves only once the new port is bound. ${WRITE_NOTE}`,
+    parameters: [path('kind', 'Which receiver.', { type: 'string', enum: ['otlp-http', 'otlp-grpc'] })],
+    requestBody: { description: 'Where to bind; `{}` for the same port.', schema: ref('ReceiverRetry') },
+    responses: {
+      200: ok('ReceiverStatus', "The receiver's state now: `listening`, or still `busy`/`failed` with why."),
+      400: BAD_REQUEST, 403: FOREIGN, 409: error('A listening receiver could not move; it stays on its port.'), 413: TOO_LARGE, 415: NOT_JSON,
+    },
+  },
+  {
     method: 'get', path: '/api/v1/openapi.json', operationId: 'getOpenApi', tag: 'status', summary: 'This document',
     responses: { 200: ok('OpenApiDocument') },
   },

@@ -139,6 +139,7 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     runFunnel: (query) => json('GET', `/funnel?${funnelQueryToParams(query).toString()}`),
     getAnalyticsLatency: (query) => json('GET', `/analytics/latency${flat(query)}`),
     getAnalyticsTimeseries: (query) => json('GET', `/analytics/timeseries${flat(query)}`),
+    retryReceiver: (kind, retry = {}) => json('POST', `/receivers/${seg(kind)}/retry`, retry),
   } satisfies ApiHandlers;
   return handlers;
 }

@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { Client, credentials, compressionAlgorithms, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -14,8 +13,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { recordAgentTrace } from '../support/otel';
 import { startTestEngine } from '../support/engine';
 import { assertStoredAsSent } from '../support/stored-trace';
-import { tempDataDir } from '../support/serve-process';
-import { startEngine, type Engine } from '../../src-main/engine';
+import type { Engine } from '../../src-main/engine';
 import { startOtlpGrpcReceiver } from '../../src-main/engine/receiver/otlp-grpc';
 import { WireReader, WireWriter } from '../../src-main/engine/otlp/wire';
 import type { IngestResult } from '../../src-main/engine/store/protocol';
@@ -319,18 +317,4 @@ describe('OTLP/gRPC receiver with a bearer token', () => {
       assert.equal(body.buffer.byteLength, body.byteLength);
     }
   });
-});
-
-test('a gRPC port already in use fails the engine start with a message naming --otlp-grpc-port, and releases the data dir', async () => {
-  const blocker = createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-  const busyPort = (blocker.address() as { port: number }).port;
-  const dataDir = tempDataDir();
-  try {
-    await assert.rejects(startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: busyPort, log: () => {} }), /OTLP\/gRPC port \d+ on 127\.0\.0\.1 is in use.*--otlp-grpc-port/);
-    const engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {} });
-    await engine.close();
-  } finally {
-    blocker.close();
-  }
 });

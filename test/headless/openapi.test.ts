@@ -11,12 +11,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import WebSocket from 'ws';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { API_ROUTES, matchesTemplate, openApiDocument, routeMethods } from '../../src-main/headless/openapi';
-import type { DeletedCounts, MemoryStatus, SessionListPage, TraceListPage } from '../../src-shared/contract';
+import type { DeletedCounts, MemoryStatus, ReceiverStatus, SessionListPage, TraceListPage } from '../../src-shared/contract';
 import { recordAgentRun, type AgentRun } from '../support/agent-run';
 import { loadCodingAgentFixture, replayFixture } from '../support/coding-agent-fixtures';
 import { eventually } from '../support/engine';
@@ -333,6 +334,27 @@ describe('every route answers what the document says, with real data', () => {
     await call(`/api/v1/annotations/${down.id}`, 204, { method: 'DELETE' });
     await call(`/api/v1/annotations/${down.id}`, 404, { method: 'DELETE' });
     await call('/api/v1/annotations/xyz', 400, { method: 'DELETE' });
+  });
+
+  test('receivers: retry answers the state; a move onto a busy port is 409 and changes nothing; writes refuse foreign pages', async () => {
+    const json = { 'content-type': 'application/json' };
+    const retry = (b: object, headers: Record<string, string> = {}) => ({ method: 'POST' as const, headers: { ...json, ...headers }, body: JSON.stringify(b) });
+    const now = await call<ReceiverStatus>('/api/v1/receivers/otlp-grpc/retry', 200, retry({}));
+    assert.equal(now.state, 'listening');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const busyPort = (blocker.address() as { port: number }).port;
+      await call('/api/v1/receivers/otlp-grpc/retry', 409, retry({ port: busyPort }));
+    } finally {
+      blocker.close();
+    }
+    await call('/api/v1/receivers/otlp-grpc/retry', 403, retry({}, FOREIGN));
+    await call('/api/v1/receivers/otlp-zipkin/retry', 400, retry({}));
+    await call('/api/v1/receivers/otlp-grpc/retry', 400, retry({ port: 'soon' }));
+    await call('/api/v1/receivers/otlp-grpc/retry', 415, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const health = await call<{ status: string; receivers: ReceiverStatus[] }>('/api/v1/health', 200);
+    assert.deepEqual(health.receivers.map((r) => [r.kind, r.state, r.port]), [['otlp-http', 'listening', Number(new URL(serve.otlpHttp).port)], ['otlp-grpc', 'listening', now.port]]);
   });
 
   test('the WebSocket pushes ingest messages; a plain GET is 426; a foreign page is refused', async () => {

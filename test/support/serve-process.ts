@@ -12,8 +12,9 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export interface ServeProcess {
   child: ChildProcess;
   dataDir: string;
+  /** `http://host:port` of the OTLP/HTTP receiver; '' while its port is busy. */
   otlpHttp: string;
-  /** `http://host:port` of the OTLP/gRPC receiver. */
+  /** `http://host:port` of the OTLP/gRPC receiver; '' while its port is busy. */
   otlpGrpc: string;
   api: string;
   output: () => string;
@@ -30,6 +31,7 @@ export function tempDataDir(prefix = 'flowtrace-test-'): string {
 export interface ServeOptions {
   dataDir?: string;
   otlpHttpPort?: number;
+  otlpGrpcPort?: number;
   port?: number;
   timeoutMs?: number;
   /** Extra `serve` arguments. Without any `--embedder`/`--memory…` among them the memory is off (--no-memory): most tests are about something else. */
@@ -43,7 +45,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     'serve',
     '--data-dir', dataDir,
     '--otlp-http-port', String(options.otlpHttpPort ?? 0),
-    '--otlp-grpc-port', '0',
+    '--otlp-grpc-port', String(options.otlpGrpcPort ?? 0),
     '--port', String(options.port ?? 0),
     ...(options.args ?? []),
     ...(options.args?.some((a) => a.startsWith('--embedder') || a.startsWith('--memory')) ? [] : ['--no-memory']),
@@ -65,10 +67,15 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     }
     await new Promise((r) => setTimeout(r, 25));
   }
-  const otlpHttp = /OTLP\/HTTP\s+(http:\/\/\S+)/.exec(out)?.[1];
-  const otlpGrpc = /OTLP\/gRPC\s+(http:\/\/\S+)/.exec(out)?.[1];
+  // A receiver whose port is busy says NOT LISTENING: its address is '' then.
+  const receiver = (label: string) => {
+    const found = new RegExp(`${label}\\s+(http://\\S+|NOT LISTENING)`).exec(out)?.[1];
+    return found === 'NOT LISTENING' ? '' : found;
+  };
+  const otlpHttp = receiver('OTLP/HTTP');
+  const otlpGrpc = receiver('OTLP/gRPC');
   const api = /UI \+ REST\s+(http:\/\/\S+)/.exec(out)?.[1];
-  if (!otlpHttp || !otlpGrpc || !api) throw new Error(`could not read listener addresses from:\n${out}`);
+  if (otlpHttp === undefined || otlpGrpc === undefined || !api) throw new Error(`could not read listener addresses from:\n${out}`);
 
   return {
     child,
