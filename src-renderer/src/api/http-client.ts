@@ -18,6 +18,9 @@ import type {
   FlowtraceApi,
   FunnelQuery,
   FunnelResult,
+  ReceiverKind,
+  ReceiverRetry,
+  ReceiverStatus,
   HexId,
   LogListPage,
   LogListQuery,
@@ -316,6 +319,11 @@ export function createHttpApi(): FlowtraceApi {
       const obj = expectObject(await getJson(path), path, ['mode', 'runs', 'steps', 'outcomes']);
       expectArray(obj, 'steps', path);
       return obj as unknown as FunnelResult;
+    },
+    async retryReceiver(kind: ReceiverKind, retry: ReceiverRetry = {}): Promise<ReceiverStatus> {
+      const path = `/receivers/${encodeURIComponent(kind)}/retry`;
+      const { body } = await send('POST', path, retry);
+      return expectObject(body, path, ['kind', 'state', 'port']) as unknown as ReceiverStatus;
     },
     onIngest(listener) {
       return socket.subscribe(listener);

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { startLiveUpdates } from '../state/loaders';
 import { syncRouteWithHash, useUiStore } from '../state/ui-store';
 import { Header } from './Header';
+import { ReceiverBanner } from './ReceiverBanner';
 import { StoreNotices } from './StoreNotices';
 import { TraceListView } from './TraceListView';
 import { TraceView } from './TraceView';
@@ -24,6 +25,7 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <ReceiverBanner />
       <StoreNotices />
       <main className="main">
         {route.view === 'trace' ? (

@@ -1,6 +1,7 @@
 // First-run screen: how to point an OpenTelemetry exporter at this engine, using the endpoint the
 // engine itself reports (getInfo), so the snippet is right even on a non-default port.
 import { CODING_AGENT_SETUPS } from '../../../src-shared/coding-agent-setup';
+import type { ReceiverKind } from '../../../src-shared/contract';
 import { useDataStore } from '../state/data-store';
 
 function pythonSnippet(): string {
@@ -30,7 +31,9 @@ function jsSnippet(): string {
 export function EmptyState() {
   const info = useDataStore((s) => s.info);
   const infoError = useDataStore((s) => s.infoError);
-  const endpoint = info?.otlpHttpEndpoint;
+  // A receiver whose port is busy has no endpoint to point at yet: the banner above says why.
+  const listening = (kind: ReceiverKind) => info?.receivers.find((r) => r.kind === kind)?.state === 'listening';
+  const endpoint = listening('otlp-http') ? info?.otlpHttpEndpoint : undefined;
   const env = endpoint
     ? [
         `OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`,
@@ -51,9 +54,15 @@ export function EmptyState() {
           {env}
         </pre>
       ) : (
-        <p className="muted">{infoError ? `Could not ask the engine for its endpoint: ${infoError}` : 'Asking the engine for its endpoint…'}</p>
+        <p className="muted">
+          {infoError
+            ? `Could not ask the engine for its endpoint: ${infoError}`
+            : info
+              ? 'The OTLP/HTTP receiver is not listening yet (see the banner above).'
+              : 'Asking the engine for its endpoint…'}
+        </p>
       )}
-      {info?.otlpGrpcEndpoint && (
+      {info?.otlpGrpcEndpoint && listening('otlp-grpc') && (
         <p className="muted">
           gRPC works too: <code>{info.otlpGrpcEndpoint}</code> with <code>OTEL_EXPORTER_OTLP_PROTOCOL=grpc</code>.
         </p>

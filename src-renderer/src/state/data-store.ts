@@ -1,7 +1,7 @@
 // Server data: the trace list for the current filters, open traces keyed by id, stats (counts, size,
 // store notices) and engine info. Only the loaders in ./loaders.ts write here; components subscribe with narrow selectors.
 import { create } from 'zustand';
-import type { AgentGraph, EngineInfo, SpanRecord, StoreNotice } from '../../../src-shared/contract';
+import type { AgentGraph, EngineInfo, ReceiverKind, SpanRecord, StoreNotice } from '../../../src-shared/contract';
 import type { TraceOutline } from '../../../src-shared/trace-outline';
 import { initialListState, type ListState } from './list-state';
 
@@ -31,6 +31,8 @@ interface DataState {
   notices: StoreNotice[];
   info: EngineInfo | null;
   infoError: string | null;
+  /** Receivers moved off a busy port in this window: their new endpoint, until dismissed. */
+  movedReceivers: Partial<Record<ReceiverKind, string | null>>;
 }
 
 export const useDataStore = create<DataState>()(() => ({
@@ -43,6 +45,7 @@ export const useDataStore = create<DataState>()(() => ({
   notices: [],
   info: null,
   infoError: null,
+  movedReceivers: {},
 }));
 
 export function spanKey(traceId: string, spanId: string): string {
