@@ -6,6 +6,7 @@
  */
 
 import type { TraceOutline } from './trace-outline';
+import type { SettingsPatch, SettingsView } from './settings';
 
 export type HexId = string;
 export type NanoString = string;
@@ -1129,11 +1130,18 @@ export interface FlowtraceApi {
    * leaving it where it was, when a listening receiver cannot move.
    */
   retryReceiver(kind: ReceiverKind, retry?: ReceiverRetry): Promise<ReceiverStatus>;
+  /** The saved settings (settings.ts), which wait for a restart, and which a flag overrides. */
+  getSettings(): Promise<SettingsView>;
+  /**
+   * Checks the edit field by field (SettingsError names each wrong one), applies what applies at
+   * once (ports rebind, retention runs), saves, and answers as getSettings.
+   */
+  updateSettings(patch: SettingsPatch): Promise<SettingsView>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -7,6 +7,8 @@
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../engine/version';
 import type { ReceiverStatus } from '../../src-shared/contract';
+import type { EmbedderSetting, SettingKey } from '../../src-shared/settings';
+import { readSettingsFile } from '../engine/settings/settings-file';
 import type { EmbedderConfig } from '../engine/memory/memory-protocol';
 import type { ApiListener } from '../headless/api-listen';
 import { DEFAULT_API_PORT } from '../headless/api-port';
@@ -41,6 +43,18 @@ function embedderConfig(kind: string | undefined, url: string | undefined, model
   return apiKey ? { kind: 'openai', baseUrl: url, model, apiKey } : { kind: 'openai', baseUrl: url, model };
 }
 
+/** The saved embedder as the engine takes it: undefined for the local model, 'off' for none. */
+function savedEmbedder(setting: EmbedderSetting): EmbedderConfig | 'off' | undefined {
+  if (setting.kind === 'off') return 'off';
+  if (setting.kind === 'local') return undefined;
+  const apiKey = process.env.FLOWTRACE_EMBEDDER_API_KEY;
+  return apiKey ? { kind: 'openai', baseUrl: setting.url, model: setting.model, apiKey } : { kind: 'openai', baseUrl: setting.url, model: setting.model };
+}
+
+function optionalPort(value: string | undefined, flag: string): number | undefined {
+  return value === undefined ? undefined : port(value, flag, 0);
+}
+
 /** The built renderer sits next to out/main in out/renderer. */
 function rendererDir(): string {
   return fileURLToPath(new URL('../renderer', import.meta.url));
@@ -54,7 +68,12 @@ export const serveCommand: Command = {
 
 Runs Flowtrace without a window: the OTLP receivers, the REST API + WebSocket and the UI for any
 browser, all on loopback. Prints where each listener is, then "ready". One Flowtrace at a time per
-data directory. Ctrl-C stops it cleanly.
+data directory. Ctrl-C stops it cleanly. A busy OTLP port does not stop it: that receiver waits,
+and the UI or POST /api/v1/receivers/{kind}/retry binds it.
+
+Settings saved in the Settings page (settings.json in the data directory: ports, OTLP address and
+token, retention, durability, embedder) apply wherever no flag below is given; a flag wins for
+its run only.
 
 Options:
   --data-dir DIR         where data is kept (default: $FLOWTRACE_DATA_DIR or the OS user data dir,
@@ -116,25 +135,35 @@ Example:
     });
     if (positionals.length > 0) throw new UsageError(`takes no arguments, only options (got "${positionals[0]}")`);
     const dataDir = values['data-dir'] ?? defaultDataDir();
-    const otlpHttpPort = port(values['otlp-http-port'], '--otlp-http-port', 4318);
-    const otlpGrpcPort = port(values['otlp-grpc-port'], '--otlp-grpc-port', 4317);
+    // The settings page's saved values (settings.json in the data dir) unless a flag says otherwise
+    // for this run; the page is told which flags won.
+    const saved = readSettingsFile(dataDir);
+    const overridden: Array<SettingKey | 'otlpToken'> = [];
+    const flagged = <T>(flagValue: T | undefined, key: SettingKey | 'otlpToken'): T | undefined => {
+      if (flagValue !== undefined) overridden.push(key);
+      return flagValue;
+    };
+    const otlpHttpPort = flagged(optionalPort(values['otlp-http-port'], '--otlp-http-port'), 'otlpHttpPort') ?? saved.settings.otlpHttpPort;
+    const otlpGrpcPort = flagged(optionalPort(values['otlp-grpc-port'], '--otlp-grpc-port'), 'otlpGrpcPort') ?? saved.settings.otlpGrpcPort;
     const apiPort = port(values.port, '--port', DEFAULT_API_PORT);
-    const durability = values.durability ?? 'normal';
+    const durability = flagged(values.durability, 'durability') ?? saved.settings.durability;
     if (durability !== 'normal' && durability !== 'full') throw new UsageError(`--durability must be normal or full, not "${durability}"`);
-    const days = positive(values['retention-days'], '--retention-days');
-    const gb = positive(values['retention-gb'], '--retention-gb');
+    const days = flagged(positive(values['retention-days'], '--retention-days'), 'retentionDays') ?? saved.settings.retentionDays;
+    const gb = flagged(positive(values['retention-gb'], '--retention-gb'), 'retentionGb') ?? saved.settings.retentionGb;
     const host = '127.0.0.1';
-    const otlpHost = values['otlp-host'] ?? host;
-    const otlpToken = values['otlp-token'] ?? process.env.FLOWTRACE_OTLP_TOKEN;
+    const otlpHost = flagged(values['otlp-host'], 'otlpHost') ?? saved.settings.otlpHost;
+    const otlpToken = flagged(values['otlp-token'] ?? process.env.FLOWTRACE_OTLP_TOKEN, 'otlpToken') ?? saved.token ?? undefined;
     const origins = values['otlp-allow-origin'] ?? [];
     for (const o of origins) {
       if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--otlp-allow-origin must be scheme://host[:port], not "${o}"`);
     }
 
-    const embedder = embedderConfig(values.embedder, values['embedder-url'], values['embedder-model']);
-    const [{ startEngine }, { DEFAULT_RETENTION }, { readPriceOverrides }, { startApiOnFirstFreePort }] = await Promise.all([
+    const embedderFlagged = values.embedder !== undefined || values['no-memory'] === true;
+    if (embedderFlagged) overridden.push('embedder');
+    const embedder = embedderFlagged ? embedderConfig(values.embedder, values['embedder-url'], values['embedder-model']) : savedEmbedder(saved.settings.embedder);
+    const [{ startEngine }, { retentionOf }, { readPriceOverrides }, { startApiOnFirstFreePort }] = await Promise.all([
       import('../engine'),
-      import('../engine/store/retention'),
+      import('../engine/settings/settings-service'),
       import('../engine/genai/price-overrides-file'),
       import('../headless/api-listen'),
     ]);
@@ -149,12 +178,10 @@ Example:
       ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
       ...(values['no-analytics'] ? { analytics: false } : {}),
       ...(values['no-span-decode-worker'] ? { spanDecodeWorker: false } : {}),
-      ...(values['no-memory'] ? { memory: false } : embedder ? { memory: { embedder } } : {}),
+      ...(values['no-memory'] || embedder === 'off' ? { memory: false } : embedder ? { memory: { embedder } } : {}),
       durability,
-      retention: {
-        maxAgeMs: days !== undefined ? days * 24 * 3600 * 1000 : DEFAULT_RETENTION.maxAgeMs,
-        maxBytes: gb !== undefined ? gb * 1024 ** 3 : DEFAULT_RETENTION.maxBytes,
-      },
+      retention: retentionOf({ retentionDays: days, retentionGb: gb }),
+      settingsOverridden: overridden,
     });
     let api: ApiListener;
     try {

@@ -5,6 +5,7 @@
  * contract allows is not the preload we built. Pure: no electron import.
  */
 import type { ApiHandlers, ApiMethod } from '../../src-shared/contract';
+import type { SettingsPatch } from '../../src-shared/settings';
 import {
   ArgumentError,
   parseAgentGraphOptions,
@@ -166,5 +167,14 @@ export const ARG_PARSERS = {
   retryReceiver(args) {
     arity('retryReceiver', args, 1, 2);
     return [parseReceiverKind(args[0]), parseReceiverRetry(args[1])];
+  },
+  getSettings(args) {
+    arity('getSettings', args, 0, 0);
+    return [];
+  },
+  // The engine checks the edit field by field (SettingsError); here only its arity.
+  updateSettings(args) {
+    arity('updateSettings', args, 1, 1);
+    return [args[0] as SettingsPatch];
   },
 } satisfies ArgParsers;

@@ -74,6 +74,8 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     getAnalyticsLatency: (query) => engine.getAnalyticsLatency(query),
     getAnalyticsTimeseries: (query) => engine.getAnalyticsTimeseries(query),
     retryReceiver: (kind, retry) => engine.retryReceiver(kind, retry),
+    getSettings: () => engine.getSettings(),
+    updateSettings: (patch) => engine.updateSettings(patch),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

@@ -22,10 +22,12 @@ import { betterSqliteBinding } from './native-binding';
 import { LOCAL_MODEL } from '../engine/memory/model-dir';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createTray, type AppTray } from './tray';
+import { readSettingsFile } from '../engine/settings/settings-file';
+import { retentionOf } from '../engine/settings/settings-service';
+import type { EmbedderSetting, SettingKey } from '../../src-shared/settings';
+import type { MemoryOptions } from '../engine/engine-types';
 import { createMainWindow, hardenContents, restrictPermissions, revealWindow } from './window';
 
-const DEFAULT_OTLP_HTTP_PORT = 4318;
-const DEFAULT_OTLP_GRPC_PORT = 4317;
 const ENGINE_CLOSE_TIMEOUT_MS = 15_000;
 const isE2e = process.env.FLOWTRACE_E2E === '1';
 
@@ -94,6 +96,14 @@ async function quit(exitCode = 0): Promise<void> {
   else app.exit(exitCode);
 }
 
+/** The memory as the settings page chose it: the shipped model, an OpenAI-compatible server, or off. */
+function memoryOf(embedder: EmbedderSetting, appRoot: string): MemoryOptions | false {
+  if (embedder.kind === 'off') return false;
+  if (embedder.kind === 'local') return { embedder: { kind: 'local', modelDir: join(appRoot, 'resources', 'embedder', LOCAL_MODEL) } };
+  const apiKey = process.env.FLOWTRACE_EMBEDDER_API_KEY;
+  return { embedder: { kind: 'openai', baseUrl: embedder.url, model: embedder.model, ...(apiKey ? { apiKey } : {}) } };
+}
+
 async function start(): Promise<void> {
   restrictPermissions(policy);
   const appRoot = app.getAppPath();
@@ -101,12 +111,22 @@ async function start(): Promise<void> {
   const dataDir = process.env.FLOWTRACE_DATA_DIR
     ? defaultDataDir()
     : adoptLegacyDataDir(join(app.getPath('userData'), 'data'), defaultDataDir(), log);
+  // The settings page's saved values, unless the environment sets one for this run.
+  const { settings: saved, token } = readSettingsFile(dataDir);
+  const overridden: SettingKey[] = [];
+  if (process.env.FLOWTRACE_OTLP_HTTP_PORT) overridden.push('otlpHttpPort');
+  if (process.env.FLOWTRACE_OTLP_GRPC_PORT) overridden.push('otlpGrpcPort');
   engine = await startEngine({
     dataDir,
-    otlpHttpPort: portFromEnv('FLOWTRACE_OTLP_HTTP_PORT', DEFAULT_OTLP_HTTP_PORT),
-    otlpGrpcPort: portFromEnv('FLOWTRACE_OTLP_GRPC_PORT', DEFAULT_OTLP_GRPC_PORT),
+    otlpHttpPort: portFromEnv('FLOWTRACE_OTLP_HTTP_PORT', saved.otlpHttpPort),
+    otlpGrpcPort: portFromEnv('FLOWTRACE_OTLP_GRPC_PORT', saved.otlpGrpcPort),
+    durability: saved.durability,
+    retention: retentionOf(saved),
+    settingsOverridden: overridden,
     nativeBinding: betterSqliteBinding(appRoot, log),
-    memory: { embedder: { kind: 'local', modelDir: join(appRoot, 'resources', 'embedder', LOCAL_MODEL) } },
+    memory: memoryOf(saved.embedder, appRoot),
+    host: saved.otlpHost,
+    ...(token ? { otlpToken: token } : {}),
     log,
   });
   const started = engine;

@@ -9,6 +9,7 @@ import type { OtlpHttpTimeouts } from './receiver/otlp-http';
 import type { OtlpGrpcTimeouts } from './receiver/otlp-grpc';
 import type { ModelPrice } from './genai/prices';
 import type { EmbedderConfig } from './memory/memory-protocol';
+import type { SettingKey } from '../../src-shared/settings';
 
 /** The memory's settings (docs/memory.md); every field has a default. */
 export interface MemoryOptions {
@@ -84,6 +85,11 @@ export interface EngineOptions {
   memory?: MemoryOptions | false;
   /** One line per notable event; default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Settings a command-line flag or environment variable set for this run (they win over the
+   * saved ones), so the settings page can say so.
+   */
+  settingsOverridden?: ReadonlyArray<SettingKey | 'otlpToken'>;
 }
 
 export interface Engine extends FlowtraceApi {

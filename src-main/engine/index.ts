@@ -42,6 +42,8 @@ import { startOtlpHttpReceiver } from './receiver/otlp-http';
 import { isLoopbackAddress, type AccessPolicy } from './receiver/access';
 import { startOtlpGrpcReceiver } from './receiver/otlp-grpc';
 import { OtlpReceivers } from './receiver/receivers';
+import { SettingsService } from './settings/settings-service';
+import type { EmbedderSetting } from '../../src-shared/settings';
 import type { OtlpEncoding, OtlpSignal } from './otlp/responses';
 import { VERSION } from './version';
 import { lockDataDir } from './data-dir-lock';
@@ -189,6 +191,25 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     info.receivers = receivers.statuses();
   };
   refreshInfo();
+  const settings = new SettingsService(
+    options.dataDir,
+    { otlpHost: host, durability: options.durability ?? 'normal', embedder: embedderSettingOf(options.memory), token: access.token ?? null },
+    options.settingsOverridden ?? [],
+    {
+      moveReceiver: async (kind, port) => {
+        try {
+          const now = await receivers.retry(kind, port);
+          if (now.state !== 'listening') throw new Error(now.error ?? `the receiver is ${now.state}`);
+        } finally {
+          refreshInfo();
+        }
+      },
+      setRetention: async (retention) => {
+        await store.request({ op: 'setRetention', retention });
+      },
+    },
+    log,
+  );
 
   let closing: Promise<void> | null = null;
   return {
@@ -257,6 +278,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       return traceId !== null;
     },
     runFunnel: async (query) => store.request({ op: 'runFunnel', query: parseFunnelQuery(query) }),
+    getSettings: async () => settings.view(),
+    updateSettings: (patch) => settings.update(patch),
     retryReceiver: async (kind, retry) => {
       try {
         return await receivers.retry(parseReceiverKind(kind), parseReceiverRetry(retry).port);
@@ -382,4 +405,11 @@ class TickCoalescer {
       }
     }
   }
+}
+
+/** The embedder this run uses, as the settings name it (the test-only hashing one reads as local). */
+function embedderSettingOf(memory: EngineOptions['memory']): EmbedderSetting {
+  if (memory === false) return { kind: 'off' };
+  const embedder = memory?.embedder;
+  return embedder?.kind === 'openai' ? { kind: 'openai', url: embedder.baseUrl, model: embedder.model } : { kind: 'local' };
 }

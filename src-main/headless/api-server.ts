@@ -9,6 +9,7 @@ import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, ReceiverKind, ReceiverRetry, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
+import { SettingsError, type SettingsPatch } from '../../src-shared/settings';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
 import { traceListQueryFromParams } from '../../src-shared/trace-list-params';
@@ -104,7 +105,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     }
     void route(req, res).catch((err: unknown) => {
       if (res.headersSent) return;
-      if (err instanceof ArgumentError) sendJson(res, 400, { error: err.message });
+      if (err instanceof SettingsError) sendJson(res, 400, { error: err.message, fields: err.fields });
+      else if (err instanceof ArgumentError) sendJson(res, 400, { error: err.message });
       else sendJson(res, 500, { error: (err as Error).message });
     });
   });
@@ -131,6 +133,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (path.startsWith('/api/v1/memory/') && (req.method === 'POST' || req.method === 'DELETE')) return memoryWrite(req, res, path);
     if (path.startsWith('/api/v1/annotations') && (req.method === 'POST' || req.method === 'DELETE')) return annotationWrite(req, res, path);
     if (path.startsWith('/api/v1/receivers/') && req.method === 'POST') return receiverRetry(req, res, path);
+    if (path === '/api/v1/settings' && req.method === 'PUT') {
+      const body = await readJsonBody(req, res);
+      if (body === undefined) return;
+      return sendJson(res, 200, await api.updateSettings(body as SettingsPatch));
+    }
     if (req.method === 'DELETE' && path.startsWith('/api/')) return dataDelete(req, res, path, url.searchParams);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -144,6 +151,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       return sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', version: VERSION, notices, receivers, ...options.health?.() });
     }
     if (path === '/api/v1/stats') return sendJson(res, 200, await api.getStats());
+    if (path === '/api/v1/settings') return sendJson(res, 200, await api.getSettings());
     if (path === '/api/v1/openapi.json') return sendJson(res, 200, openApiDocument(VERSION));
     if (path === '/api/v1/ws') {
       res.setHeader('upgrade', 'websocket');

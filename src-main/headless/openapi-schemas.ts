@@ -76,6 +76,7 @@ import type {
 } from '../../src-shared/contract';
 import { ANNOTATION_NAMES, GENAI_KINDS, RECEIVER_KINDS } from '../../src-shared/contract';
 import type { TraceOutline } from '../../src-shared/trace-outline';
+import type { NotificationSettings, Settings, SettingsView } from '../../src-shared/settings';
 
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
 
@@ -94,6 +95,7 @@ export interface JsonSchema {
   anyOf?: JsonSchema[];
   pattern?: string;
   minimum?: number;
+  exclusiveMinimum?: number;
   maximum?: number;
   minLength?: number;
   maxLength?: number;
@@ -202,6 +204,45 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     endpoint: nullable(str('What an exporter should be pointed at; null while not listening.')),
     error: optional(str('Why it does not listen.')),
     holder: optional(nullable(str('Who holds a busy port, e.g. "otelcol (pid 812)", when the system says.'))),
+  }),
+  Settings: object<Settings>('The saved settings (docs: README "Settings").', {
+    otlpHttpPort: { type: 'integer', minimum: 1, maximum: 65_535, description: 'Applies at once: the receiver rebinds.' },
+    otlpGrpcPort: { type: 'integer', minimum: 1, maximum: 65_535, description: 'Applies at once: the receiver rebinds.' },
+    otlpHost: str('Address both OTLP receivers bind (restart); anything but loopback needs a token.'),
+    retentionDays: { type: 'number', exclusiveMinimum: 0, description: 'Applies at once.' },
+    retentionGb: { type: 'number', exclusiveMinimum: 0, description: 'Applies at once.' },
+    durability: oneOfEnum(['normal', 'full'], 'Restart.'),
+    embedder: {
+      description: 'Restart.',
+      oneOf: [
+        { type: 'object', properties: { kind: { enum: ['local', 'off'] } }, required: ['kind'] },
+        { type: 'object', properties: { kind: { const: 'openai' }, url: str(), model: str() }, required: ['kind', 'url', 'model'] },
+      ],
+    },
+    dailyBudgetUsd: nullable(num('USD per day; null: no budget.')),
+    theme: oneOfEnum(['system', 'light', 'dark']),
+    launchAtLogin: bool('Desktop app only.'),
+    notifications: object<NotificationSettings>('Desktop notifications, each on or off.', {
+      errorBurst: bool(),
+      budget: bool(),
+      storage: bool(),
+      quarantine: bool(),
+    }),
+  }),
+  SettingsView: object<SettingsView>('The saved settings, and what of them is not in effect.', {
+    settings: ref('Settings'),
+    otlpTokenSet: bool('Whether an OTLP token is saved; the token itself is never sent back.'),
+    restartNeeded: list(str(), 'Saved, but in effect only after a restart.'),
+    overridden: list(str(), 'Set for this run by a flag or environment variable, which wins over the saved value.'),
+  }),
+  SettingsPatch: {
+    type: 'object',
+    description: 'Any subset of Settings; `otlpToken` (at least 16 characters, no spaces; null removes it) is written but never read back.',
+    properties: { otlpToken: { type: ['string', 'null'] } },
+  },
+  SettingsRefusal: object<{ error: string; fields: Record<string, string> }>('A refused edit: nothing was saved.', {
+    error: str('Every wrong field, in one line.'),
+    fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'One message per wrong field, by its name.' },
   }),
   ReceiverRetry: {
     type: 'object',

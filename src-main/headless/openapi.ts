@@ -10,7 +10,7 @@
 import { ANALYTICS_GROUPS, ANALYTICS_METRICS, CLEAR_ALL_CONFIRMATION, FEEDBACK_FILTERS, GENAI_KINDS } from '../../src-shared/contract';
 import { ANNOTATION_ID_PATTERN, ref, SCHEMAS, SPAN_ID_PATTERN, TRACE_ID_PATTERN, type JsonSchema } from './openapi-schemas';
 
-export type HttpMethod = 'get' | 'post' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 interface Parameter {
   name: string;
@@ -75,6 +75,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   { method: 'get', path: '/api/v1/stats', operationId: 'getStats', tag: 'status', summary: 'Totals: spans, traces, requests, database size, notices', responses: { 200: ok('Stats') } },
   { method: 'get', path: '/api/v1/info', operationId: 'getInfo', tag: 'status', summary: 'Version, OTLP endpoints, data directory', responses: { 200: ok('EngineInfo') } },
+  { method: 'get', path: '/api/v1/settings', operationId: 'getSettings', tag: 'status', summary: 'The saved settings, which wait for a restart, and which a flag overrides', responses: { 200: ok('SettingsView') } },
+  {
+    method: 'put', path: '/api/v1/settings', operationId: 'updateSettings', tag: 'status', summary: 'Change settings',
+    description: `Checks every field (400 names each wrong one, and nothing is saved), applies what applies at once (OTLP ports rebind, retention runs), saves the rest for the next start. ${WRITE_NOTE}`,
+    requestBody: { description: 'The settings to change.', schema: ref('SettingsPatch') },
+    responses: {
+      200: ok('SettingsView', 'Saved.'),
+      400: { description: 'A field is wrong; `fields` says which and why.', schema: ref('SettingsRefusal') },
+      403: FOREIGN, 413: TOO_LARGE, 415: NOT_JSON,
+    },
+  },
   {
     method: 'post', path: '/api/v1/receivers/{kind}/retry', operationId: 'retryReceiver', tag: 'status', summary: 'Bind an OTLP receiver again, on its port or another',
     description: `For a receiver whose port was busy (health and info say which): its port once freed, a given port, or the first free one above. A listening receiver moves only once the new port is bound. ${WRITE_NOTE}`,

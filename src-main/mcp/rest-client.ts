@@ -61,7 +61,7 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
   const base = normalizeApiUrl(url);
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
+  async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Response> {
     try {
       return await fetch(`${base}/api/v1${path}`, {
         method,
@@ -90,7 +90,7 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
   }
 
   /** `notFound`: what a 404 about the thing itself means (null, false); a 404 for an unknown route stays an error. */
-  async function json<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, notFound?: T): Promise<T> {
+  async function json<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, notFound?: T): Promise<T> {
     const res = await call(method, path, body);
     if (res.ok) return (res.status === 204 ? null : await res.json()) as T;
     const err = await errorOf(res, method, path);
@@ -140,6 +140,8 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     getAnalyticsLatency: (query) => json('GET', `/analytics/latency${flat(query)}`),
     getAnalyticsTimeseries: (query) => json('GET', `/analytics/timeseries${flat(query)}`),
     retryReceiver: (kind, retry = {}) => json('POST', `/receivers/${seg(kind)}/retry`, retry),
+    getSettings: () => json('GET', '/settings'),
+    updateSettings: (patch) => json('PUT', '/settings', patch),
   } satisfies ApiHandlers;
   return handlers;
 }

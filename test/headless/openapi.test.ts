@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { API_ROUTES, matchesTemplate, openApiDocument, routeMethods } from '../../src-main/headless/openapi';
+import type { SettingsView } from '../../src-shared/settings';
 import type { DeletedCounts, MemoryStatus, ReceiverStatus, SessionListPage, TraceListPage } from '../../src-shared/contract';
 import { recordAgentRun, type AgentRun } from '../support/agent-run';
 import { loadCodingAgentFixture, replayFixture } from '../support/coding-agent-fixtures';
@@ -96,7 +97,7 @@ function check(method: string, url: string, status: number, contentType: string 
 let serve: ServeProcess;
 
 interface Call {
-  method?: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
   headers?: Record<string, string>;
   body?: string;
 }
@@ -355,6 +356,20 @@ describe('every route answers what the document says, with real data', () => {
     await call('/api/v1/receivers/otlp-grpc/retry', 415, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     const health = await call<{ status: string; receivers: ReceiverStatus[] }>('/api/v1/health', 200);
     assert.deepEqual(health.receivers.map((r) => [r.kind, r.state, r.port]), [['otlp-http', 'listening', Number(new URL(serve.otlpHttp).port)], ['otlp-grpc', 'listening', now.port]]);
+  });
+
+  test('settings: read, change, a refused edit names its fields; writes refuse foreign pages and non-JSON', async () => {
+    const json = { 'content-type': 'application/json' };
+    const put = (b: object, headers: Record<string, string> = {}) => ({ method: 'PUT' as const, headers: { ...json, ...headers }, body: JSON.stringify(b) });
+    const before = await call<SettingsView>('/api/v1/settings', 200);
+    assert.equal(before.settings.theme, 'system');
+    const after = await call<SettingsView>('/api/v1/settings', 200, put({ theme: 'dark', notifications: { budget: false } }));
+    assert.deepEqual([after.settings.theme, after.settings.notifications.budget], ['dark', false]);
+    const refused = await call<{ error: string; fields: Record<string, string> }>('/api/v1/settings', 400, put({ retentionGb: 0, theme: 'pink' }));
+    assert.deepEqual(Object.keys(refused.fields).sort(), ['retentionGb', 'theme']);
+    await call('/api/v1/settings', 403, put({ theme: 'light' }, FOREIGN));
+    await call('/api/v1/settings', 415, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    assert.equal((await call<SettingsView>('/api/v1/settings', 200)).settings.theme, 'dark');
   });
 
   test('the WebSocket pushes ingest messages; a plain GET is 426; a foreign page is refused', async () => {

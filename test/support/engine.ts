@@ -13,7 +13,8 @@ import { tempDataDir } from './serve-process';
  * `options.memory`: most tests are about something else, and CI's two cores are shared.
  */
 export async function startTestEngine(dataDir = tempDataDir(), options: Partial<EngineOptions> = {}): Promise<Engine & { dataDir: string }> {
-  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, memory: false, ...options });
+  // The memory off is this helper's choice for the run, as --no-memory is a flag's: the settings say so.
+  const engine = await startEngine({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, memory: false, settingsOverridden: ['embedder'], ...options });
   return Object.assign(engine, { dataDir });
 }
 

@@ -30,7 +30,8 @@ export function tempDataDir(prefix = 'flowtrace-test-'): string {
 
 export interface ServeOptions {
   dataDir?: string;
-  otlpHttpPort?: number;
+  /** null: no flag, so the saved setting (or the default) applies. */
+  otlpHttpPort?: number | null;
   otlpGrpcPort?: number;
   port?: number;
   timeoutMs?: number;
@@ -44,7 +45,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     join(REPO_ROOT, 'bin/flowtrace.mjs'),
     'serve',
     '--data-dir', dataDir,
-    '--otlp-http-port', String(options.otlpHttpPort ?? 0),
+    ...(options.otlpHttpPort === null ? [] : ['--otlp-http-port', String(options.otlpHttpPort ?? 0)]),
     '--otlp-grpc-port', String(options.otlpGrpcPort ?? 0),
     '--port', String(options.port ?? 0),
     ...(options.args ?? []),

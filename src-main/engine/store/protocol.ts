@@ -79,6 +79,8 @@ export type StoreRequest =
   | { op: 'listAnnotations'; traceId: string }
   | { op: 'deleteAnnotation'; id: string }
   | { op: 'runFunnel'; query: FunnelQuery }
+  /** New age and size limits (the settings page); retention runs at once with them. */
+  | { op: 'setRetention'; retention: RetentionSettings }
   | { op: 'close' };
 
 export type IngestResult =
@@ -117,6 +119,7 @@ export interface StoreResponses {
   /** The deleted annotation's trace id; null when there was no such annotation. */
   deleteAnnotation: string | null;
   runFunnel: FunnelResult;
+  setRetention: null;
   close: null;
 }
 

@@ -146,7 +146,7 @@ class StoreWorker {
   private readonly deletion: Deletion;
   private readonly annotations: Annotations;
   private readonly resourceScopes: ResourceScopes;
-  private readonly retentionSettings: RetentionSettings;
+  private retentionSettings: RetentionSettings;
   private readonly retentionTimer: NodeJS.Timeout;
   /** While set, appends are failing for lack of space; cleared by the next successful append. */
   private diskFull = false;
@@ -303,6 +303,10 @@ class StoreWorker {
         return this.annotations.delete(req.id);
       case 'runFunnel':
         return this.funnelQueries.runFunnel(req.query);
+      case 'setRetention':
+        this.retentionSettings = req.retention;
+        this.runRetention();
+        return null;
       case 'close':
         clearInterval(this.retentionTimer);
         if (this.compactionRetry) clearTimeout(this.compactionRetry);

@@ -1,6 +1,7 @@
 // FlowtraceApi over the headless server's REST routes (same origin as the page). Responses are
 // shape-checked just enough that a server bug surfaces as a clear message, not as a blank view.
 import type { TraceOutline } from '../../../src-shared/trace-outline';
+import { SettingsError, type SettingsPatch, type SettingsView } from '../../../src-shared/settings';
 import type {
   AgentGraph,
   AgentGraphOptions,
@@ -324,6 +325,21 @@ export function createHttpApi(): FlowtraceApi {
       const path = `/receivers/${encodeURIComponent(kind)}/retry`;
       const { body } = await send('POST', path, retry);
       return expectObject(body, path, ['kind', 'state', 'port']) as unknown as ReceiverStatus;
+    },
+    async getSettings(): Promise<SettingsView> {
+      return expectObject(await getJson('/settings'), '/settings', ['settings', 'restartNeeded']) as unknown as SettingsView;
+    },
+    async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
+      const res = await fetch(`${BASE}/settings`, {
+        method: 'PUT',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(patch),
+      });
+      const body = (await res.json().catch(() => null)) as { error?: string; fields?: Record<string, string> } | null;
+      // A refused edit names each wrong field: the page shows each message beside its field.
+      if (res.status === 400 && body?.fields) throw new SettingsError(body.fields);
+      if (!res.ok) throw new Error(body?.error ?? `PUT ${BASE}/settings answered ${res.status}`);
+      return expectObject(body, '/settings', ['settings', 'restartNeeded']) as unknown as SettingsView;
     },
     onIngest(listener) {
       return socket.subscribe(listener);
