@@ -12,8 +12,8 @@ const summary = (traceId: string) => ({ traceId }) as TraceSummary;
 
 test('the URL hash carries the open trace and span, and round-trips', () => {
   assert.deepEqual(parseRoute('#/traces/ABCdef12?span=FF00'), { view: 'trace', traceId: 'abcdef12', spanId: 'ff00' });
-  assert.deepEqual(parseRoute('#/traces/zz'), { view: 'list' });
-  assert.deepEqual(parseRoute(''), { view: 'list' });
+  assert.deepEqual(parseRoute('#/traces/zz'), { view: 'list', filters: {} });
+  assert.deepEqual(parseRoute(''), { view: 'list', filters: {} });
   assert.equal(formatRoute({ view: 'trace', traceId: 'ab', spanId: 'cd' }), '#/traces/ab?span=cd');
 });
 

@@ -1,8 +1,8 @@
 // The shell of the UI: header, store notices, then the view the URL hash names. Starts the
-// live-update wiring once.
+// live-update wiring and the time range's carry-over on links once.
 import { useEffect } from 'react';
 import { startLiveUpdates } from '../state/loaders';
-import { syncRouteWithHash, useUiStore } from '../state/ui-store';
+import { keepRangeOnLinks, syncRouteWithHash, useUiStore } from '../state/ui-store';
 import { Header } from './Header';
 import { StoreNotices } from './StoreNotices';
 import { TraceListView } from './TraceListView';
@@ -21,6 +21,7 @@ export function App() {
   const route = useUiStore((s) => s.route);
   useEffect(() => syncRouteWithHash(), []);
   useEffect(() => startLiveUpdates(), []);
+  useEffect(() => keepRangeOnLinks(), []);
   return (
     <div className="app">
       <Header />

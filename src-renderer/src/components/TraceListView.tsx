@@ -8,7 +8,7 @@ import { isFiltered } from '../lib/list/query';
 import { useDataStore } from '../state/data-store';
 import { filtersKey } from '../state/list-state';
 import { loadMore, refreshList } from '../state/loaders';
-import { navigate, setFilters, useUiStore } from '../state/ui-store';
+import { listFilterInput, navigate, setFilters, useListFilterInput } from '../state/ui-store';
 import { EmptyState } from './EmptyState';
 import { absorbListSuggestions, absorbTraceSuggestions, setHighlighted, useListUi } from './list/list-ui-store';
 import { TraceFilters } from './TraceFilters';
@@ -30,7 +30,7 @@ function focusPlace(target: EventTarget | null, search: HTMLInputElement | null)
 }
 
 export function TraceListView() {
-  const filters = useUiStore((s) => s.filters);
+  const filters = useListFilterInput();
   const key = filtersKey(filters);
   const list = useDataStore((s) => s.list);
   const openedTraces = useDataStore((s) => s.traces);
@@ -67,8 +67,8 @@ export function TraceListView() {
         case 'clearSearch':
           // In the search box, DebouncedInput clears it (including text not yet committed).
           if (e.target === search.current) return;
-          if (useUiStore.getState().filters.q === '') return;
-          setFilters({ q: '' });
+          if (!listFilterInput().q) return;
+          setFilters({ q: '' }, 'replace');
           break;
       }
       e.preventDefault();

@@ -10,6 +10,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { costLabel, formatDuration, formatTokens } from '../lib/format';
 import { handoffsOf } from '../lib/graph/handoff';
 import { formatRoute } from '../lib/route';
+import { pageHref } from '../lib/nav';
 import { traceTotals } from '../lib/graph/totals';
 import { rowFacts } from '../lib/timeline/genai-facts';
 import { formatNanoFull, formatNanoLocal } from '../lib/time';
@@ -49,11 +50,13 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
   const graphShown = graphChoice?.traceId === traceId ? graphChoice.shown : hasGenAi;
   const rootName = outline && outline.spanIds.length > 0 ? outline.names[outline.nameIndex[0]!] : undefined;
   const onSelect = (id: string | null) => selectSpan(traceId, id);
+  // Back to the list as it was left: its filters (and the app's range).
+  const listHref = useUiStore((s) => pageHref('traces', s.range, s.lastListFilters));
 
   return (
     <section className="trace-view" data-testid="trace-view" data-trace-id={traceId}>
       <div className="trace-bar">
-        <a className="back-link" href="#/" data-testid="back-link">
+        <a className="back-link" href={listHref} data-testid="back-link">
           ← Traces
         </a>
         <h1 className="trace-title">{rootName ?? 'Trace'}</h1>
