@@ -1,7 +1,8 @@
 /**
  * The app shell in Chromium against a real `flowtrace serve`: the trace list's filters and the
  * app's one time range live in the URL (a reload, Back and Forward restore them, typing does not
- * fill the history), and the range carries across pages through the nav and in-page links. Needs `npx electron-vite build` first.
+ * fill the history), the range carries across pages through the nav, in-page links and the `g`
+ * shortcuts, and `?` lists the shortcuts. Needs `npx electron-vite build` first.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -112,7 +113,7 @@ test('a custom range is two bounds in the URL and survives a reload', async () =
   await expectRows(page, [sent.recent]);
 });
 
-test('the range carries to other pages through the nav and in-page links; Traces returns to the filters', async () => {
+test('the range carries to other pages through the nav, in-page links and g shortcuts; Traces returns to the filters', async () => {
   const { page } = ui;
   await page.getByTestId('nav-dashboard').click();
   await waitForHash(page, '#/dashboard?range=1h');
@@ -127,12 +128,44 @@ test('the range carries to other pages through the nav and in-page links; Traces
   await page.getByTestId('trace-view').waitFor();
   assert.equal(await page.getByTestId('nav-logs').getAttribute('href'), '#/logs?range=1h');
 
-  await page.getByTestId('nav-logs').click();
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('g');
+  await page.keyboard.press('l');
   await waitForHash(page, '#/logs?range=1h');
   await page.getByTestId('logs-view').waitFor();
-  await page.getByTestId('nav-traces').click();
+  await page.keyboard.press('g');
+  await page.keyboard.press('d');
+  await waitForHash(page, '#/dashboard?range=1h');
+  await page.keyboard.press('g');
+  await page.keyboard.press('t');
   await waitForHash(page, '#/?service=shell-shop&minTokens=1000&range=1h');
   await expectRows(page, [sent.recent]);
+});
+
+test('? lists the shortcuts, Escape closes the list; / focuses the filter box, where g d is just typed', async () => {
+  const { page } = ui;
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('?');
+  const overlay = page.getByTestId('shortcuts-overlay');
+  await overlay.waitFor();
+  const text = (await overlay.textContent()) ?? '';
+  for (const keys of ['g t', 'g s', 'g d', 'g c', 'g f', 'g l', 'g m', '/', '?']) assert.ok(text.includes(keys), `lists ${keys}`);
+  await page.keyboard.press('Escape');
+  await overlay.waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('filter-min-tokens').inputValue(), '1000', 'Escape only closed the list');
+
+  await page.keyboard.press('/');
+  assert.equal(await page.locator(':focus').getAttribute('data-testid'), 'filter-q');
+  await page.keyboard.type('gd');
+  await page.waitForTimeout(400);
+  assert.match(hash(page), /^#\/\?/, 'still on the list');
+  assert.equal(await page.getByTestId('filter-q').inputValue(), 'gd');
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('shortcuts-button').click();
+  await overlay.waitFor();
+  await page.getByTestId('shortcuts-close').click();
+  await overlay.waitFor({ state: 'detached' });
 });
 
 test('the page ran without errors or CSP violations', async () => {

@@ -1,9 +1,10 @@
 // The shell of the UI: header, store notices, then the view the URL hash names. Starts the
-// live-update wiring and the time range's carry-over on links once.
+// live-update wiring, the app-wide keys and the time range's carry-over on links once.
 import { useEffect } from 'react';
 import { startLiveUpdates } from '../state/loaders';
 import { keepRangeOnLinks, syncRouteWithHash, useUiStore } from '../state/ui-store';
 import { Header } from './Header';
+import { Shortcuts } from './shell/Shortcuts';
 import { StoreNotices } from './StoreNotices';
 import { TraceListView } from './TraceListView';
 import { TraceView } from './TraceView';
@@ -26,6 +27,7 @@ export function App() {
     <div className="app">
       <Header />
       <StoreNotices />
+      <Shortcuts />
       <main className="main">
         {route.view === 'trace' ? (
           <TraceView traceId={route.traceId} spanId={route.spanId} />

@@ -3,7 +3,7 @@
 // red with a message while it is not, see api/connection.ts), the live span/trace counts pushed by
 // ingest ticks, the database size from stats, where the REST API is (the desktop app serves it too,
 // on 9600 or the next free port), and the colour theme switch. The "Search by meaning" box
-// (search/HeaderSearch.tsx) is here so a search starts from any page.
+// (search/HeaderSearch.tsx) is here so a search starts from any page; "?" lists the shortcuts.
 import { useEffect, useState } from 'react';
 import { useConnection, type ConnectionStatus } from '../api/connection';
 import { formatBytes } from '../lib/bytes';
@@ -13,6 +13,7 @@ import { useUiStore } from '../state/ui-store';
 import { HeaderSearch } from './search/HeaderSearch';
 import { ClearAllDataButton } from './data/ClearAllDataButton';
 import { HeaderNav } from './shell/HeaderNav';
+import { ShortcutsButton } from './shell/Shortcuts';
 import { TimeRangeControl } from './shell/TimeRangeControl';
 import { pageHref } from '../lib/nav';
 import './shell/shell.css';
@@ -84,6 +85,7 @@ export function Header() {
         )}
       </div>
       <ClearAllDataButton />
+      <ShortcutsButton />
       <select
         className="theme-switch"
         data-testid="theme-switch"

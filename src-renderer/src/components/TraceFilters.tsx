@@ -88,6 +88,7 @@ export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> 
           aria-label="Search traces"
           aria-keyshortcuts="/"
           data-testid="filter-q"
+          data-page-search
           value={filters.q}
           onCommit={commit.q}
           inputRef={searchRef}

@@ -1,4 +1,5 @@
-// The header nav's pages, in order, and where each link goes: the page as it opens fresh, except Traces, which returns to the list as it
+// The header nav's pages, in order, with the letter of their `g` shortcut (lib/shortcuts.ts), and
+// where each link goes: the page as it opens fresh, except Traces, which returns to the list as it
 // was last shown (its filters), and always under the app's time range, so the range carries over.
 import type { ListRouteFilters } from './list/list-route';
 import { formatRoute, withRange, type Route } from './route';
@@ -9,20 +10,22 @@ export type NavPage = 'traces' | 'sessions' | 'compare' | 'logs' | 'metrics' | '
 export interface NavEntry {
   page: NavPage;
   label: string;
+  /** The letter after `g`. */
+  key: string;
   /** The route views this entry is "here" for. */
   views: ReadonlyArray<Route['view']>;
 }
 
-/** The header nav, in its order. */
+/** The header nav, in its order; each entry is also a `g` shortcut. */
 export const NAV: readonly NavEntry[] = [
-  { page: 'traces', label: 'Traces', views: ['list', 'trace'] },
-  { page: 'sessions', label: 'Sessions', views: ['sessions', 'session'] },
-  { page: 'compare', label: 'Compare', views: ['compare'] },
-  { page: 'logs', label: 'Logs', views: ['logs'] },
-  { page: 'metrics', label: 'Metrics', views: ['metrics'] },
-  { page: 'funnels', label: 'Funnels', views: ['funnels'] },
-  { page: 'dashboard', label: 'Dashboard', views: ['dashboard'] },
-  { page: 'memory', label: 'Memory', views: ['memory'] },
+  { page: 'traces', label: 'Traces', key: 't', views: ['list', 'trace'] },
+  { page: 'sessions', label: 'Sessions', key: 's', views: ['sessions', 'session'] },
+  { page: 'compare', label: 'Compare', key: 'c', views: ['compare'] },
+  { page: 'logs', label: 'Logs', key: 'l', views: ['logs'] },
+  { page: 'metrics', label: 'Metrics', key: 'm', views: ['metrics'] },
+  { page: 'funnels', label: 'Funnels', key: 'f', views: ['funnels'] },
+  { page: 'dashboard', label: 'Dashboard', key: 'd', views: ['dashboard'] },
+  { page: 'memory', label: 'Memory', key: 'e', views: ['memory'] },
 ];
 
 /** The href of a nav entry. */

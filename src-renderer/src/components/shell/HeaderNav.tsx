@@ -1,5 +1,5 @@
 // The header's page links. Each carries the app's time range (so it survives the move, and a link
-// opened in a new tab has it too).
+// opened in a new tab has it too) and names its `g` shortcut.
 import { NAV, pageHref } from '../../lib/nav';
 import { useUiStore } from '../../state/ui-store';
 
@@ -15,6 +15,8 @@ export function HeaderNav() {
           href={pageHref(n.page, range, lastListFilters)}
           data-testid={`nav-${n.page}`}
           aria-current={n.views.includes(view) ? 'page' : undefined}
+          aria-keyshortcuts={`g ${n.key}`}
+          title={`${n.label} (g then ${n.key})`}
         >
           {n.label}
         </a>

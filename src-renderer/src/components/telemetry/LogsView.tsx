@@ -114,7 +114,7 @@ export function LogsView({ route }: { route: LogsRoute }) {
             update({ q });
           }}
         >
-          <input type="search" placeholder="Search log bodies…" aria-label="Search log bodies" data-testid="logs-search" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input type="search" placeholder="Search log bodies…" aria-label="Search log bodies" data-testid="logs-search" data-page-search value={q} onChange={(e) => setQ(e.target.value)} />
           <select aria-label="Service" data-testid="logs-service" value={route.service} onChange={(e) => update({ service: e.target.value })}>
             <option value="">All services</option>
             {services.map((s) => (

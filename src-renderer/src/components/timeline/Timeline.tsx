@@ -447,6 +447,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, fa
           className="tl-find"
           type="search"
           data-testid="timeline-find"
+          data-page-search
           placeholder="Find spans by name or service"
           aria-label="Find spans by name or service"
           value={query}
