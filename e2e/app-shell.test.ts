@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
 import { exportSpans, type SentTrace } from '../test/support/otel';
 import { recordGenAiTurn, recordPlainTrace } from '../test/support/otel-genai';
-import { launchBrowser, openWatchedPage, traceRow, UI_TIMEOUT_MS, waitOrExplain, type WatchedPage } from './support/browser';
+import { launchBrowser, openWatchedPage, spanRow, traceRow, UI_TIMEOUT_MS, waitOrExplain, type WatchedPage } from './support/browser';
 
 let server: ServeProcess | undefined;
 let browser: Browser | undefined;
@@ -166,6 +166,28 @@ test('? lists the shortcuts, Escape closes the list; / focuses the filter box, w
   await overlay.waitFor();
   await page.getByTestId('shortcuts-close').click();
   await overlay.waitFor({ state: 'detached' });
+});
+
+test("the timeline's zoom goes into the trace URL once it rests, survives a reload, and a span click keeps it", async () => {
+  const { page } = ui;
+  await page.goto(`${server!.api.replace(/\/$/, '')}/#/traces/${sent.recent.traceId}`);
+  await page.getByTestId('trace-view').waitFor();
+  assert.equal(await page.getByTestId('reset-zoom').isDisabled(), true);
+  await page.getByRole('tree', { name: 'Spans' }).focus();
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await page.waitForURL((url) => /[?&]zoom=[\d.]+-[\d.]+$/.test(url.hash));
+  const zoomed = hash(page);
+  await page.reload();
+  await page.getByTestId('trace-view').waitFor();
+  assert.equal(await page.getByTestId('reset-zoom').isEnabled(), true, 'opened zoomed');
+  assert.equal(hash(page), zoomed);
+  const root = sent.recent.spanIds[0]!;
+  await spanRow(page, root).click();
+  await page.waitForURL((url) => url.hash.includes(`span=${root}`));
+  assert.equal(hash(page), zoomed.replace('?', `?span=${root}&`), 'selecting a span kept the zoom');
+  await page.getByTestId('reset-zoom').click();
+  await page.waitForURL((url) => !url.hash.includes('zoom='));
 });
 
 test('the page ran without errors or CSP violations', async () => {

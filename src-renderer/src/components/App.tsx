@@ -30,7 +30,7 @@ export function App() {
       <Shortcuts />
       <main className="main">
         {route.view === 'trace' ? (
-          <TraceView traceId={route.traceId} spanId={route.spanId} />
+          <TraceView traceId={route.traceId} spanId={route.spanId} zoom={route.zoom} />
         ) : route.view === 'session' ? (
           <SessionView sessionId={route.sessionId} />
         ) : route.view === 'sessions' ? (

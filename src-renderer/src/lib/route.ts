@@ -1,7 +1,8 @@
 // The deep-linkable part of the UI lives in the URL hash so reload and back restore it:
 //   #/?service=…&status=…      trace list, with its filters (lib/list/list-route.ts)
 //   #/traces/{traceId}         one trace
-//   #/traces/{traceId}?span=…  one trace with a span's detail open
+//   #/traces/{traceId}?span=…  one trace with a span's detail open; `zoom=12.5-340` the timeline's
+//                              window, in ms from the trace's start
 //   #/sessions                 the session list
 //   #/sessions/{sessionId}     one session (ids are any text: URL-encoded)
 //   #/search?q=…&mode=…        search by meaning; also service, model, agent, session, and
@@ -48,9 +49,17 @@ export interface DashboardRoute {
 
 export const DASHBOARD_DEFAULTS: Omit<DashboardRoute, 'view'> = { groupBy: 'model', metric: 'spans' };
 
+export interface TraceRoute {
+  view: 'trace';
+  traceId: string;
+  spanId: string | null;
+  /** The timeline's zoom window, ms from the trace's start; absent: the whole trace. */
+  zoom?: { start: number; end: number };
+}
+
 export type Route =
   | { view: 'list'; filters: ListRouteFilters }
-  | { view: 'trace'; traceId: string; spanId: string | null }
+  | TraceRoute
   | { view: 'sessions' }
   | { view: 'session'; sessionId: string }
   | SearchRoute
@@ -83,8 +92,12 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'traces' && parts[1]) {
     const traceId = safeDecode(parts[1]).toLowerCase();
     if (HEX.test(traceId)) {
-      const span = new URLSearchParams(search).get('span')?.toLowerCase() ?? null;
-      return { view: 'trace', traceId, spanId: span && HEX.test(span) ? span : null };
+      const params = new URLSearchParams(search);
+      const span = params.get('span')?.toLowerCase() ?? null;
+      const route: TraceRoute = { view: 'trace', traceId, spanId: span && HEX.test(span) ? span : null };
+      const zoom = parseZoom(params.get('zoom'));
+      if (zoom) route.zoom = zoom;
+      return route;
     }
   }
   if (parts[0] === 'sessions') {
@@ -109,6 +122,22 @@ export function parseRoute(hash: string): Route {
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
   }
   return { view: 'list', filters: parts.length === 0 ? parseListFilters(new URLSearchParams(search)) : {} };
+}
+
+const ZOOM = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/;
+
+/** `start-end` in ms, start before end; anything else is no zoom. */
+function parseZoom(raw: string | null): TraceRoute['zoom'] | null {
+  const m = raw ? ZOOM.exec(raw) : null;
+  if (!m) return null;
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  return Number.isFinite(end) && start < end ? { start, end } : null;
+}
+
+/** Microsecond precision: finer than any screen pixel of a trace, and a short URL. */
+function formatMs(ms: number): string {
+  return String(Math.round(ms * 1000) / 1000);
 }
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
@@ -202,8 +231,12 @@ function formatPage(route: Route): string {
     const s = params.toString();
     return s ? `#/search?${s}` : '#/search';
   }
+  const params = new URLSearchParams();
+  if (route.spanId) params.set('span', route.spanId);
+  if (route.zoom) params.set('zoom', `${formatMs(route.zoom.start)}-${formatMs(route.zoom.end)}`);
+  const s = params.toString();
   const base = `#/traces/${encodeURIComponent(route.traceId)}`;
-  return route.spanId ? `${base}?span=${encodeURIComponent(route.spanId)}` : base;
+  return s ? `${base}?${s}` : base;
 }
 
 /** A search for `q` (or the page with no query yet), other settings at their defaults. */

@@ -153,8 +153,19 @@ export function useListFilterInput(): FilterInput {
   return useMemo(() => listFilterInput({ route, range, lastListFilters }), [route, range, lastListFilters]);
 }
 
+/** Selects a span of the open trace, keeping its timeline zoom. */
 export function selectSpan(traceId: string, spanId: string | null): void {
-  navigate({ view: 'trace', traceId, spanId });
+  const { route } = useUiStore.getState();
+  const zoom = route.view === 'trace' && route.traceId === traceId ? route.zoom : undefined;
+  navigate(zoom ? { view: 'trace', traceId, spanId, zoom } : { view: 'trace', traceId, spanId });
+}
+
+/** The timeline's zoom window into the open trace's URL (replacing the entry: a zoom is not a page). */
+export function setTraceZoom(traceId: string, zoom: { start: number; end: number } | null): void {
+  const { route } = useUiStore.getState();
+  if (route.view !== 'trace' || route.traceId !== traceId) return;
+  const { zoom: _old, ...rest } = route;
+  navigate(zoom ? { ...rest, zoom } : rest, 'replace');
 }
 
 export function hoverSpan(spanId: string | null): void {
