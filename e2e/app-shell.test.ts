@@ -108,6 +108,9 @@ test('a custom range is two bounds in the URL and survives a reload', async () =
   await expectRows(page, [sent.old]);
   assert.equal(await page.getByTestId('time-range').inputValue(), 'custom');
   assert.equal(await page.getByTestId('time-range-to').inputValue(), until);
+  await page.getByTestId('time-range-from').fill(local(Date.now() - 1_000 * 3_600_000));
+  await page.getByTestId('time-range-to').fill(local(Date.now() - 999 * 3_600_000));
+  assert.match((await page.getByTestId('no-match').textContent()) ?? '', /match these filters in this time range/);
   await page.getByTestId('time-range').selectOption('1h');
   await waitForHash(page, '#/?service=shell-shop&minTokens=1000&range=1h');
   await expectRows(page, [sent.recent]);
