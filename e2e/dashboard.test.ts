@@ -43,7 +43,7 @@ test('loads from its URL: latency per model, the tokens chart, the slowest trace
   const { page } = ui;
   await page.getByTestId('latency-table').waitFor();
   assert.equal(await page.getByTestId('dashboard-group').inputValue(), 'model');
-  assert.equal(await page.getByTestId('dashboard-range').inputValue(), '1h');
+  assert.equal(await page.getByTestId('time-range').inputValue(), '1h', "an old dashboard link's range is the app's range");
   assert.equal(await page.getByTestId('metric-tokens').getAttribute('aria-selected'), 'true');
   const rows = await page.getByTestId('latency-row').allTextContents();
   assert.equal(rows.length, 2);
@@ -72,7 +72,9 @@ test('a change of group is in the URL and survives a reload; a slow trace links 
   assert.deepEqual(rows.map((r) => r.split(/\d/)[0]).sort(), ['book_room', 'search_hotels']);
   await page.getByTestId('slow-trace-link').first().click();
   await page.waitForURL((url) => url.hash.startsWith('#/traces/'));
-  const id = new URL(page.url()).hash.split('/')[2]!;
+  // The trace's URL carries the range on (range=1h), a page without time keeping it for the next.
+  const id = new URL(page.url()).hash.split('/')[2]!.split('?')[0]!;
+  assert.match(new URL(page.url()).hash, /\?range=1h$/);
   assert.ok(turns.some((t) => t.traceId === id));
   await page.getByTestId('trace-view').waitFor();
 });

@@ -168,7 +168,7 @@ test('the Metrics page lists the names and charts the picked ones: a counter as 
   await page.getByTestId('metric-chart').nth(1).locator('canvas').waitFor();
   assert.equal(await page.getByTestId('metric-chart').count(), 2);
   assert.ok(await page.locator(`[data-testid="metric-name-row"][data-metric="${metrics.names.histogram}"] input`).isChecked());
-  await page.getByTestId('metrics-range').selectOption('24h');
+  await page.getByTestId('time-range').selectOption('24h'); // the app's range, in the header
   await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).location.hash.endsWith('&range=24h'));
   await page.getByTestId('metric-chart').nth(1).locator('canvas').waitFor();
 

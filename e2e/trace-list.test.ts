@@ -136,14 +136,15 @@ test('each filter narrows the list to the traces it names', async () => {
   await withFilter(page, 'filter-min-tokens', '1000', ids('mini', 'gpt4', 'unpriced', 'old'));
   await withFilter(page, 'filter-min-cost', '0.01', ids('gpt4'));
   await withFilter(page, 'filter-q', 'tinkerer', ids('unpriced'));
-  await withFilter(page, 'filter-range', '1h', ids('mini', 'gpt4', 'unpriced', 'small', 'plain'), 'all');
-  await page.getByTestId('filter-range').selectOption('custom');
-  await page.getByTestId('filter-to').fill(localMinute(Date.now() - 2 * 3_600_000));
+  // The time range is the app's one range, in the header.
+  await withFilter(page, 'time-range', '1h', ids('mini', 'gpt4', 'unpriced', 'small', 'plain'), 'all');
+  await page.getByTestId('time-range').selectOption('custom');
+  await page.getByTestId('time-range-to').fill(localMinute(Date.now() - 2 * 3_600_000));
   await expectRows(page, ids('old'));
-  await page.getByTestId('filter-to').fill('');
-  await page.getByTestId('filter-from').fill(localMinute(Date.now() - 2 * 3_600_000));
+  await page.getByTestId('time-range-to').fill('');
+  await page.getByTestId('time-range-from').fill(localMinute(Date.now() - 2 * 3_600_000));
   await expectRows(page, ids('mini', 'gpt4', 'unpriced', 'small', 'plain'));
-  await page.getByTestId('filter-range').selectOption('all');
+  await page.getByTestId('time-range').selectOption('all');
   await expectRows(page, ALL());
 
   // Filters combine (AND), a number that does not parse is flagged and not applied, Clear resets all.

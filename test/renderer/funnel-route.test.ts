@@ -1,11 +1,12 @@
 /**
- * The Funnels page's URL state: steps, mode, range, service and the open run list survive a
+ * The Funnels page's URL state: steps, mode, service and the open run list survive a
  * format → parse round trip through the route, and a hand-edited link degrades to defaults.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatRoute, parseRoute } from '../../src-renderer/src/lib/route';
 import { EMPTY_FUNNEL, funnelQueryOf, type FunnelRouteState } from '../../src-renderer/src/lib/funnel-route';
+import { ALL_TIME } from '../../src-renderer/src/lib/time-range';
 
 test('a funnel round-trips through the hash', () => {
   const funnel: FunnelRouteState = {
@@ -14,7 +15,6 @@ test('a funnel round-trips through the hash', () => {
       { type: 'attribute', key: 'user.tier', value: 'gold & co', kind: 'agent' },
     ],
     mode: 'sessions',
-    range: '24h',
     service: 'shop',
     open: { step: 1, set: 'dropped' },
   };
@@ -34,8 +34,8 @@ test('a hand-edited link falls back to defaults, step by field', () => {
 });
 
 test('the query: a relative range starts that long before now', () => {
-  const q = funnelQueryOf({ ...EMPTY_FUNNEL, steps: [{ type: 'tool', value: 'x' }], range: '1h' }, 7_200_000);
+  const q = funnelQueryOf({ ...EMPTY_FUNNEL, steps: [{ type: 'tool', value: 'x' }] }, { choice: '1h', from: '', to: '' }, 7_200_000);
   assert.equal(q.from, String(3_600_000n * 1_000_000n));
   assert.equal(q.service, undefined);
-  assert.equal(funnelQueryOf({ ...EMPTY_FUNNEL, steps: [{ type: 'tool', value: 'x' }] }, 0).from, undefined);
+  assert.equal(funnelQueryOf({ ...EMPTY_FUNNEL, steps: [{ type: 'tool', value: 'x' }] }, ALL_TIME, 0).from, undefined);
 });

@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import type { LogRecordView } from '../../src-shared/contract';
 import { bodySummary, LOG_REFRESH_MAX, logKeys, logQuery, logRow, logsKey, servicesOf } from '../../src-renderer/src/lib/telemetry/logs';
 import type { LogsRoute } from '../../src-renderer/src/lib/telemetry/route';
+import { ALL_TIME, type TimeRange } from '../../src-renderer/src/lib/time-range';
 import { parseLogListQuery } from '../../src-shared/validate';
 
-const route = (over: Partial<LogsRoute> = {}): LogsRoute => ({ view: 'logs', q: '', service: '', severity: null, range: 'all', ...over });
+const route = (over: Partial<LogsRoute> = {}): LogsRoute => ({ view: 'logs', q: '', service: '', severity: null, ...over });
+const last15m: TimeRange = { choice: '15m', from: '', to: '' };
 
 function record(over: Partial<LogRecordView> = {}): LogRecordView {
   return {
@@ -29,17 +31,18 @@ function record(over: Partial<LogRecordView> = {}): LogRecordView {
 
 test('a route becomes the engine query the boundary accepts: severity as its lowest number, range as from', () => {
   const now = 1_765_022_400_000;
-  const q = logQuery(route({ q: '  timeout ', service: 'planner', severity: 'warn', range: '15m' }), now, 200);
+  const q = logQuery(route({ q: '  timeout ', service: 'planner', severity: 'warn' }), last15m, now, 200);
   assert.deepEqual(q, { limit: 200, q: 'timeout', service: 'planner', minSeverity: 13, from: `${now - 900_000}000000` });
   assert.deepEqual(parseLogListQuery(q), q);
-  assert.deepEqual(logQuery(route(), now, 5000, 'c1'), { limit: LOG_REFRESH_MAX, cursor: 'c1' });
-  assert.deepEqual(logQuery(route({ severity: 'trace' }), now, 0).minSeverity, 1);
-  assert.deepEqual(logQuery(route({ severity: 'fatal' }), now, 1).minSeverity, 21);
+  assert.deepEqual(logQuery(route(), ALL_TIME, now, 5000, 'c1'), { limit: LOG_REFRESH_MAX, cursor: 'c1' });
+  assert.deepEqual(logQuery(route({ severity: 'trace' }), ALL_TIME, now, 0).minSeverity, 1);
+  assert.deepEqual(logQuery(route({ severity: 'fatal' }), ALL_TIME, now, 1).minSeverity, 21);
 });
 
 test('the filters key ignores surrounding blanks of the search and changes with every filter', () => {
-  assert.equal(logsKey(route({ q: ' a ' })), logsKey(route({ q: 'a' })));
-  const keys = new Set([route(), route({ q: 'a' }), route({ service: 's' }), route({ severity: 'info' }), route({ range: '1h' })].map(logsKey));
+  assert.equal(logsKey(route({ q: ' a ' }), ALL_TIME), logsKey(route({ q: 'a' }), ALL_TIME));
+  const keys = new Set([route(), route({ q: 'a' }), route({ service: 's' }), route({ severity: 'info' })].map((r) => logsKey(r, ALL_TIME)));
+  keys.add(logsKey(route(), last15m));
   assert.equal(keys.size, 5);
 });
 

@@ -12,9 +12,18 @@ const summary = (traceId: string) => ({ traceId }) as TraceSummary;
 
 test('the URL hash carries the open trace and span, and round-trips', () => {
   assert.deepEqual(parseRoute('#/traces/ABCdef12?span=FF00'), { view: 'trace', traceId: 'abcdef12', spanId: 'ff00' });
-  assert.deepEqual(parseRoute('#/traces/zz'), { view: 'list' });
-  assert.deepEqual(parseRoute(''), { view: 'list' });
+  assert.deepEqual(parseRoute('#/traces/zz'), { view: 'list', filters: {} });
+  assert.deepEqual(parseRoute(''), { view: 'list', filters: {} });
   assert.equal(formatRoute({ view: 'trace', traceId: 'ab', spanId: 'cd' }), '#/traces/ab?span=cd');
+});
+
+test("the timeline's zoom window rides in the trace URL, in ms from the trace start, to the microsecond", () => {
+  const zoomed = { view: 'trace' as const, traceId: 'ab', spanId: 'cd', zoom: { start: 12.5, end: 340.1234567 } };
+  assert.equal(formatRoute(zoomed), '#/traces/ab?span=cd&zoom=12.5-340.123');
+  assert.deepEqual(parseRoute(formatRoute(zoomed)), { ...zoomed, zoom: { start: 12.5, end: 340.123 } });
+  assert.deepEqual(parseRoute('#/traces/ab?zoom=0-1000'), { view: 'trace', traceId: 'ab', spanId: null, zoom: { start: 0, end: 1000 } });
+  for (const junk of ['5-5', '9-3', '-1-4', 'a-b', '1e3-2e3', '1-'])
+    assert.deepEqual(parseRoute(`#/traces/ab?zoom=${junk}`), { view: 'trace', traceId: 'ab', spanId: null }, junk);
 });
 
 test('times keep nanosecond precision', () => {

@@ -1,8 +1,9 @@
-// Top bar: product name (a link home), the connection dot (green while the engine is reachable,
+// Top bar: product name (a link home), the page nav and the app's one time range (shell/), the
+// connection dot (green while the engine is reachable,
 // red with a message while it is not, see api/connection.ts), the live span/trace counts pushed by
 // ingest ticks, the database size from stats, where the REST API is (the desktop app serves it too,
 // on 9600 or the next free port), and the colour theme switch. The "Search by meaning" box
-// (search/HeaderSearch.tsx) is here so a search starts from any page.
+// (search/HeaderSearch.tsx) is here so a search starts from any page; "?" lists the shortcuts.
 import { useEffect, useState } from 'react';
 import { useConnection, type ConnectionStatus } from '../api/connection';
 import { formatBytes } from '../lib/bytes';
@@ -11,6 +12,11 @@ import { useDataStore } from '../state/data-store';
 import { useUiStore } from '../state/ui-store';
 import { HeaderSearch } from './search/HeaderSearch';
 import { ClearAllDataButton } from './data/ClearAllDataButton';
+import { HeaderNav } from './shell/HeaderNav';
+import { ShortcutsButton } from './shell/Shortcuts';
+import { TimeRangeControl } from './shell/TimeRangeControl';
+import { pageHref } from '../lib/nav';
+import './shell/shell.css';
 
 const THEME_LABELS: Record<ThemeChoice, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
@@ -42,40 +48,15 @@ export function Header() {
   const connection = useConnection((s) => s.status);
   const retryAt = useConnection((s) => s.retryAt);
   const [theme, setTheme] = useState<ThemeChoice>(loadTheme);
-  const view = useUiStore((s) => s.route.view);
-  const here = (views: string[]) => (views.includes(view) ? ('page' as const) : undefined);
+  const home = useUiStore((s) => pageHref('traces', s.range, s.lastListFilters));
   return (
     <header className="header">
-      <a className="brand" href="#/">
+      <a className="brand" href={home}>
         <span className="brand-mark" aria-hidden="true" />
         Flowtrace
       </a>
-      <nav className="header-nav">
-        <a href="#/" data-testid="nav-traces" aria-current={here(['list', 'trace'])}>
-          Traces
-        </a>
-        <a href="#/sessions" data-testid="nav-sessions" aria-current={here(['sessions', 'session'])}>
-          Sessions
-        </a>
-        <a href="#/compare" data-testid="nav-compare" aria-current={here(['compare'])}>
-          Compare
-        </a>
-        <a href="#/logs" data-testid="nav-logs" aria-current={here(['logs'])}>
-          Logs
-        </a>
-        <a href="#/metrics" data-testid="nav-metrics" aria-current={here(['metrics'])}>
-          Metrics
-        </a>
-        <a href="#/funnels" data-testid="nav-funnels" aria-current={here(['funnels'])}>
-          Funnels
-        </a>
-        <a href="#/dashboard" data-testid="nav-dashboard" aria-current={here(['dashboard'])}>
-          Dashboard
-        </a>
-        <a href="#/memory" data-testid="nav-memory" aria-current={here(['memory'])}>
-          Memory
-        </a>
-      </nav>
+      <HeaderNav />
+      <TimeRangeControl />
       <HeaderSearch />
       <div className="header-stats" data-testid="header-stats" aria-live="polite">
         <span className={`live-dot is-${connection}`} data-testid="connection-dot" data-state={connection} role="img" aria-label={DOT_LABELS[connection]} title={DOT_LABELS[connection]} />
@@ -104,6 +85,7 @@ export function Header() {
         )}
       </div>
       <ClearAllDataButton />
+      <ShortcutsButton />
       <select
         className="theme-switch"
         data-testid="theme-switch"

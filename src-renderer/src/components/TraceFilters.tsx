@@ -1,11 +1,12 @@
-// The trace list's filter bar. Each control edits one field of the UI store's `filters`, which maps
-// to one TraceListQuery field (lib/list/query.ts); text is debounced, choices apply at once. Model,
-// agent and tool offer the values seen so far as suggestions.
+// The trace list's filter bar. Each control edits one filter in the list's URL, which maps to one
+// TraceListQuery field (lib/list/query.ts); text is debounced and replaces the history entry,
+// choices apply at once as a new entry. Model, agent and tool offer the values seen so far as
+// suggestions. The time range is the app's one range, set in the header.
 import type { Ref } from 'react';
-import { clearedFilters, isFiltered, isInvalidNumber, TIME_RANGES, type NumberField, type StatusFilter, type TimeRange } from '../lib/list/query';
+import { clearedFilters, isFiltered, isInvalidNumber, type NumberField, type StatusFilter } from '../lib/list/query';
 import { useDataStore } from '../state/data-store';
 import type { ListFilters } from '../state/list-state';
-import { setFilters, useUiStore } from '../state/ui-store';
+import { setFilters, useListFilterInput } from '../state/ui-store';
 import { DebouncedInput } from './list/DebouncedInput';
 import { FEEDBACK_CHOICES } from '../lib/feedback';
 import type { FeedbackFilter } from '../../../src-shared/contract';
@@ -13,19 +14,19 @@ import { useListUi } from './list/list-ui-store';
 
 // Module-level so DebouncedInput's pending wait is not restarted by every render.
 const commit = {
-  q: (v: string) => setFilters({ q: v }),
-  model: (v: string) => setFilters({ model: v }),
-  agent: (v: string) => setFilters({ agent: v }),
-  tool: (v: string) => setFilters({ tool: v }),
-  label: (v: string) => setFilters({ label: v }),
-  minDurationMs: (v: string) => setFilters({ minDurationMs: v }),
-  maxDurationMs: (v: string) => setFilters({ maxDurationMs: v }),
-  minTokens: (v: string) => setFilters({ minTokens: v }),
-  minCostUsd: (v: string) => setFilters({ minCostUsd: v }),
+  q: (v: string) => setFilters({ q: v }, 'replace'),
+  model: (v: string) => setFilters({ model: v }, 'replace'),
+  agent: (v: string) => setFilters({ agent: v }, 'replace'),
+  tool: (v: string) => setFilters({ tool: v }, 'replace'),
+  label: (v: string) => setFilters({ label: v }, 'replace'),
+  minDurationMs: (v: string) => setFilters({ minDurationMs: v }, 'replace'),
+  maxDurationMs: (v: string) => setFilters({ maxDurationMs: v }, 'replace'),
+  minTokens: (v: string) => setFilters({ minTokens: v }, 'replace'),
+  minCostUsd: (v: string) => setFilters({ minCostUsd: v }, 'replace'),
 } satisfies Partial<Record<keyof ListFilters, (v: string) => void>>;
 
 function NumberFilter({ field, label, unit, testId, placeholder }: { field: NumberField; label: string; unit?: string; testId: string; placeholder: string }) {
-  const value = useUiStore((s) => s.filters[field] ?? '');
+  const value = useListFilterInput()[field] ?? '';
   const invalid = isInvalidNumber(field, value);
   return (
     <label className="filter-field">
@@ -47,7 +48,7 @@ function NumberFilter({ field, label, unit, testId, placeholder }: { field: Numb
 }
 
 function SuggestField({ field, label, testId, options }: { field: 'model' | 'agent' | 'tool'; label: string; testId: string; options: readonly string[] }) {
-  const value = useUiStore((s) => s.filters[field] ?? '');
+  const value = useListFilterInput()[field] ?? '';
   const listId = `filter-${field}-options`;
   return (
     <label className="filter-field">
@@ -72,10 +73,9 @@ function SuggestField({ field, label, testId, options }: { field: 'model' | 'age
 }
 
 export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> }) {
-  const filters = useUiStore((s) => s.filters);
+  const filters = useListFilterInput();
   const services = useDataStore((s) => s.services);
   const suggestions = useListUi((s) => s.suggestions);
-  const range: TimeRange = filters.range ?? 'all';
   const status: StatusFilter = filters.status ?? 'any';
 
   return (
@@ -88,6 +88,7 @@ export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> 
           aria-label="Search traces"
           aria-keyshortcuts="/"
           data-testid="filter-q"
+          data-page-search
           value={filters.q}
           onCommit={commit.q}
           inputRef={searchRef}
@@ -153,22 +154,6 @@ export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> 
             clearOnEscape
           />
         </label>
-        <label className="filter-field">
-          <span className="filter-label">Started</span>
-          <select
-            className="filter-input"
-            aria-label="Time range"
-            data-testid="filter-range"
-            value={range}
-            onChange={(e) => setFilters({ range: e.target.value as TimeRange })}
-          >
-            {TIME_RANGES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
         <label
           className="filter-field filter-check"
           title="Traces without a GenAI span from a service that sends GenAI spans (a coding agent's auth, config and file reads) are stored and searchable, but not listed as runs unless shown here. A search always finds them."
@@ -182,7 +167,8 @@ export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> 
           />
           <span className="filter-label">Internal traces</span>
         </label>
-        {isFiltered(filters) && (
+        {/* The range is the whole app's: this clears the list's own filters only. */}
+        {isFiltered({ ...filters, range: 'all' }) && (
           <button type="button" className="filter-clear" data-testid="filter-clear" onClick={() => setFilters(clearedFilters(filters))}>
             Clear filters
           </button>
@@ -197,34 +183,6 @@ export function TraceFilters({ searchRef }: { searchRef?: Ref<HTMLInputElement> 
         <NumberFilter field="minTokens" label="Tokens ≥" testId="filter-min-tokens" placeholder="0" />
         <NumberFilter field="minCostUsd" label="Cost ≥ $" testId="filter-min-cost" placeholder="0" />
       </div>
-      {range === 'custom' && (
-        <div className="filter-row" data-testid="filter-custom-range">
-          <label className="filter-field">
-            <span className="filter-label">From</span>
-            <input
-              type="datetime-local"
-              className="filter-input"
-              aria-label="Started from"
-              data-testid="filter-from"
-              value={filters.from ?? ''}
-              max={filters.to || undefined}
-              onChange={(e) => setFilters({ from: e.target.value })}
-            />
-          </label>
-          <label className="filter-field">
-            <span className="filter-label">To</span>
-            <input
-              type="datetime-local"
-              className="filter-input"
-              aria-label="Started until"
-              data-testid="filter-to"
-              value={filters.to ?? ''}
-              min={filters.from || undefined}
-              onChange={(e) => setFilters({ to: e.target.value })}
-            />
-          </label>
-        </div>
-      )}
     </div>
   );
 }

@@ -8,7 +8,8 @@ import { isFiltered } from '../lib/list/query';
 import { useDataStore } from '../state/data-store';
 import { filtersKey } from '../state/list-state';
 import { loadMore, refreshList } from '../state/loaders';
-import { navigate, setFilters, useUiStore } from '../state/ui-store';
+import { listFilterInput, navigate, setFilters, useListFilterInput, useUiStore } from '../state/ui-store';
+import { isBounded, rangeLabel } from '../lib/time-range';
 import { EmptyState } from './EmptyState';
 import { absorbListSuggestions, absorbTraceSuggestions, setHighlighted, useListUi } from './list/list-ui-store';
 import { TraceFilters } from './TraceFilters';
@@ -30,7 +31,8 @@ function focusPlace(target: EventTarget | null, search: HTMLInputElement | null)
 }
 
 export function TraceListView() {
-  const filters = useUiStore((s) => s.filters);
+  const filters = useListFilterInput();
+  const range = useUiStore((s) => s.range);
   const key = filtersKey(filters);
   const list = useDataStore((s) => s.list);
   const openedTraces = useDataStore((s) => s.traces);
@@ -67,8 +69,8 @@ export function TraceListView() {
         case 'clearSearch':
           // In the search box, DebouncedInput clears it (including text not yet committed).
           if (e.target === search.current) return;
-          if (useUiStore.getState().filters.q === '') return;
-          setFilters({ q: '' });
+          if (!listFilterInput().q) return;
+          setFilters({ q: '' }, 'replace');
           break;
       }
       e.preventDefault();
@@ -79,6 +81,8 @@ export function TraceListView() {
 
   const current = list.key === key;
   const filtered = isFiltered(filters);
+  // The range is the app's (header): when it alone empties the list, say so rather than "filters".
+  const ownFilters = isFiltered({ ...filters, range: 'all' });
   const canLoadMore = current && list.nextCursor !== null && !list.loadingMore && !list.error;
   const onNearEnd = useCallback(() => void loadMore(), []);
 
@@ -104,7 +108,7 @@ export function TraceListView() {
       {!list.loaded && !list.error && <p className="muted pad">Loading traces…</p>}
       {list.loaded && list.traces.length === 0 && filtered && current && (
         <p className="muted pad" data-testid="no-match">
-          No traces match these filters.
+          {ownFilters ? `No traces match these filters${isBounded(range) ? ' in this time range' : ''}.` : `No traces started in this time range (${rangeLabel(range)}).`}
         </p>
       )}
       {list.traces.length > 0 && (

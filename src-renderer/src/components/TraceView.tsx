@@ -6,17 +6,19 @@
 // store. Loads when the route names a trace; loaders.ts reloads it on ticks that touch it, so a
 // trace still receiving spans grows in place. "Similar runs" in the bar searches with the trace's own
 // remembered text (search/SimilarRunsLink.tsx).
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { costLabel, formatDuration, formatTokens } from '../lib/format';
 import { handoffsOf } from '../lib/graph/handoff';
 import { formatRoute } from '../lib/route';
+import { pageHref } from '../lib/nav';
 import { traceTotals } from '../lib/graph/totals';
 import { rowFacts } from '../lib/timeline/genai-facts';
 import { formatNanoFull, formatNanoLocal } from '../lib/time';
 import { STATUS_ERROR } from '../../../src-shared/trace-outline';
 import { spanKey, useDataStore } from '../state/data-store';
 import { loadSpan, refreshOpenTrace } from '../state/loaders';
-import { hoverSpan, selectSpan, useUiStore } from '../state/ui-store';
+import { hoverSpan, selectSpan, setTraceZoom, useUiStore } from '../state/ui-store';
+import type { TimeWindow } from '../lib/timeline/viewport';
 import { SpanDetailPanel } from './detail/SpanDetailPanel';
 import { ExportTraceButtons } from './export/ExportTraceButtons';
 import { DeleteTraceButton } from './data/DeleteButton';
@@ -25,7 +27,10 @@ import { SimilarRunsLink } from './search/SimilarRunsLink';
 import { TraceGraph } from './graph/TraceGraph';
 import { Timeline } from './timeline/Timeline';
 
-export function TraceView({ traceId, spanId }: { traceId: string; spanId: string | null }) {
+/** How long the timeline's zoom rests before the URL takes it: a wheel gesture is one entry, not hundreds. */
+const ZOOM_URL_DELAY_MS = 300;
+
+export function TraceView({ traceId, spanId, zoom }: { traceId: string; spanId: string | null; zoom?: TimeWindow | undefined }) {
   const entry = useDataStore((s) => s.traces[traceId]);
   const selected = useDataStore((s) => (spanId ? s.spans[spanKey(traceId, spanId)] : undefined));
   const hoveredId = useUiStore((s) => s.hoveredSpanId);
@@ -37,6 +42,15 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
   useEffect(() => {
     if (spanId) void loadSpan(traceId, spanId);
   }, [traceId, spanId]);
+  const zoomTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const onWindowChange = useCallback(
+    (w: TimeWindow | null) => {
+      clearTimeout(zoomTimer.current);
+      zoomTimer.current = setTimeout(() => setTraceZoom(traceId, w), ZOOM_URL_DELAY_MS);
+    },
+    [traceId],
+  );
+  useEffect(() => () => clearTimeout(zoomTimer.current), []);
 
   const errors = useMemo(() => (outline ? outline.status.filter((s) => s === STATUS_ERROR).length : 0), [outline]);
   const graph = entry?.graph;
@@ -49,11 +63,13 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
   const graphShown = graphChoice?.traceId === traceId ? graphChoice.shown : hasGenAi;
   const rootName = outline && outline.spanIds.length > 0 ? outline.names[outline.nameIndex[0]!] : undefined;
   const onSelect = (id: string | null) => selectSpan(traceId, id);
+  // Back to the list as it was left: its filters (and the app's range).
+  const listHref = useUiStore((s) => pageHref('traces', s.range, s.lastListFilters));
 
   return (
     <section className="trace-view" data-testid="trace-view" data-trace-id={traceId}>
       <div className="trace-bar">
-        <a className="back-link" href="#/" data-testid="back-link">
+        <a className="back-link" href={listHref} data-testid="back-link">
           ← Traces
         </a>
         <h1 className="trace-title">{rootName ?? 'Trace'}</h1>
@@ -155,6 +171,8 @@ export function TraceView({ traceId, spanId }: { traceId: string; spanId: string
               hoveredId={hoveredId}
               onSelect={onSelect}
               onHover={hoverSpan}
+              initialWindow={zoom ?? null}
+              onWindowChange={onWindowChange}
             />
           </div>
           {spanId && (

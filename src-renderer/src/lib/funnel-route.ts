@@ -1,13 +1,12 @@
-// The Funnels page's state in the URL hash: `#/funnels?steps=[…]&mode=sessions&range=24h&open=2.dropped`.
+// The Funnels page's state in the URL hash: `#/funnels?steps=[…]&mode=sessions&open=2.dropped`.
 // `steps` is the JSON list GET /api/v1/funnel takes; `open` names the number whose runs are listed
 // (`{step}.reached`, `{step}.dropped` with steps counted from 1, or an outcome). Pure; anything
-// unparseable falls back to its default so a hand-edited link still opens the page.
+// unparseable falls back to its default so a hand-edited link still opens the page. The time range
+// (of trace starts) is the app's one range (lib/time-range.ts), in the same query.
 import type { FunnelMode, FunnelOutcome, FunnelQuery, FunnelStep } from '../../../src-shared/contract';
 import { FUNNEL_MODES, parseFunnelQuery } from '../../../src-shared/funnel';
+import { rangeWindow, type TimeRange } from './time-range';
 
-export type FunnelRange = 'all' | '1h' | '24h' | '7d' | '30d';
-export const FUNNEL_RANGES: readonly FunnelRange[] = ['all', '1h', '24h', '7d', '30d'];
-const RANGE_MS: Record<Exclude<FunnelRange, 'all'>, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
 const OUTCOMES: readonly FunnelOutcome[] = ['completed', 'abandoned', 'failed'];
 
 /** Which number's runs are listed. */
@@ -16,12 +15,11 @@ export type FunnelOpen = { step: number; set: 'reached' | 'dropped' } | { outcom
 export interface FunnelRouteState {
   steps: FunnelStep[];
   mode: FunnelMode;
-  range: FunnelRange;
   service: string;
   open: FunnelOpen;
 }
 
-export const EMPTY_FUNNEL: FunnelRouteState = { steps: [], mode: 'traces', range: 'all', service: '', open: null };
+export const EMPTY_FUNNEL: FunnelRouteState = { steps: [], mode: 'traces', service: '', open: null };
 
 function parseSteps(raw: string | null): FunnelStep[] {
   if (!raw) return [];
@@ -44,11 +42,9 @@ function parseOpen(raw: string | null, steps: number): FunnelOpen {
 export function parseFunnelRoute(params: URLSearchParams): FunnelRouteState {
   const steps = parseSteps(params.get('steps'));
   const mode = params.get('mode');
-  const range = params.get('range');
   return {
     steps,
     mode: FUNNEL_MODES.includes(mode as FunnelMode) ? (mode as FunnelMode) : 'traces',
-    range: FUNNEL_RANGES.includes(range as FunnelRange) ? (range as FunnelRange) : 'all',
     service: params.get('service')?.trim() ?? '',
     open: parseOpen(params.get('open'), steps.length),
   };
@@ -58,7 +54,6 @@ export function formatFunnelRoute(state: FunnelRouteState): string {
   const params = new URLSearchParams();
   if (state.steps.length) params.set('steps', JSON.stringify(state.steps));
   if (state.mode !== 'traces') params.set('mode', state.mode);
-  if (state.range !== 'all') params.set('range', state.range);
   if (state.service) params.set('service', state.service);
   if (state.open) params.set('open', 'outcome' in state.open ? state.open.outcome : `${state.open.step + 1}.${state.open.set}`);
   const s = params.toString();
@@ -66,9 +61,8 @@ export function formatFunnelRoute(state: FunnelRouteState): string {
 }
 
 /** The query the page runs; `now` in ms decides where a relative range starts. */
-export function funnelQueryOf(state: FunnelRouteState, now: number): FunnelQuery {
-  const query: FunnelQuery = { steps: state.steps, mode: state.mode, runLimit: 100 };
-  if (state.range !== 'all') query.from = String(BigInt(now - RANGE_MS[state.range]) * 1_000_000n);
+export function funnelQueryOf(state: FunnelRouteState, range: TimeRange, now: number): FunnelQuery {
+  const query: FunnelQuery = { steps: state.steps, mode: state.mode, runLimit: 100, ...rangeWindow(range, now) };
   if (state.service) query.service = state.service;
   return query;
 }

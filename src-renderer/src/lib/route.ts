@@ -1,25 +1,27 @@
 // The deep-linkable part of the UI lives in the URL hash so reload and back restore it:
-//   #/                         trace list
+//   #/?service=…&status=…      trace list, with its filters (lib/list/list-route.ts)
 //   #/traces/{traceId}         one trace
-//   #/traces/{traceId}?span=…  one trace with a span's detail open
+//   #/traces/{traceId}?span=…  one trace with a span's detail open; `zoom=12.5-340` the timeline's
+//                              window, in ms from the trace's start
 //   #/sessions                 the session list
 //   #/sessions/{sessionId}     one session (ids are any text: URL-encoded)
-//   #/search?q=…&mode=…        search by meaning; also service, model, agent, session, range, and
+//   #/search?q=…&mode=…        search by meaning; also service, model, agent, session, and
 //                              similarTrace (+ similarSpan) for "similar runs" instead of q
 //   #/memory                   the memory collections
 //   #/memory/{collection}      one collection
 //   #/compare?a=…&b=…          two runs compared (either may be missing: the page asks for it)
 //   #/logs?…                   the log records (filters: telemetry/route.ts)
 //   #/metrics?name=…           the metric names and the charts picked
-//   #/funnels?steps=…&mode=…   funnels (lib/funnel-route.ts: steps as JSON, mode, range, open runs)
-//   #/dashboard?groupBy=…&range=…&metric=…   analytics (defaults left out of the URL)
+//   #/funnels?steps=…&mode=…   funnels (lib/funnel-route.ts: steps as JSON, mode, open runs)
+//   #/dashboard?groupBy=…&metric=…   analytics (defaults left out of the URL)
+// Every page's query also carries the app's one time range (`range=1h`, or `range=custom&from=…&to=…`;
+// lib/time-range.ts), pages without time included, so moving between pages keeps it.
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
 import { ANALYTICS_GROUPS, ANALYTICS_METRICS, type AnalyticsGroupBy, type AnalyticsMetric, type SearchMode } from '../../../src-shared/contract';
 import { formatLogsRoute, formatMetricsRoute, parseLogsRoute, parseMetricsRoute, type LogsRoute, type MetricsRoute } from './telemetry/route';
 import { formatFunnelRoute, parseFunnelRoute, type FunnelRouteState } from './funnel-route';
-
-/** The trace list's start ranges that a search can use (the list's custom range is not one of them). */
-export type SearchRange = 'all' | '15m' | '1h' | '24h' | '7d';
+import { parseListFilters, writeListFilters, type ListRouteFilters } from './list/list-route';
+import { ALL_TIME, hasTimeRange, parseTimeRange, writeTimeRange, type TimeRange } from './time-range';
 
 /** The trace list's filters that apply to a search; a field is present only when it filters. */
 export interface SearchFilters {
@@ -27,7 +29,6 @@ export interface SearchFilters {
   model?: string;
   agent?: string;
   session?: string;
-  range?: Exclude<SearchRange, 'all'>;
 }
 
 export interface SearchRoute {
@@ -39,22 +40,26 @@ export interface SearchRoute {
   similar: { traceId: string; spanId: string | null } | null;
 }
 
-export type DashboardRange = '15m' | '1h' | '6h' | '24h' | '7d' | '30d';
-export const DASHBOARD_RANGES: readonly DashboardRange[] = ['15m', '1h', '6h', '24h', '7d', '30d'];
-
 export interface DashboardRoute {
   view: 'dashboard';
   groupBy: AnalyticsGroupBy;
-  range: DashboardRange;
   /** The metric the chart draws. */
   metric: AnalyticsMetric;
 }
 
-export const DASHBOARD_DEFAULTS: Omit<DashboardRoute, 'view'> = { groupBy: 'model', range: '24h', metric: 'spans' };
+export const DASHBOARD_DEFAULTS: Omit<DashboardRoute, 'view'> = { groupBy: 'model', metric: 'spans' };
+
+export interface TraceRoute {
+  view: 'trace';
+  traceId: string;
+  spanId: string | null;
+  /** The timeline's zoom window, ms from the trace's start; absent: the whole trace. */
+  zoom?: { start: number; end: number };
+}
 
 export type Route =
-  | { view: 'list' }
-  | { view: 'trace'; traceId: string; spanId: string | null }
+  | { view: 'list'; filters: ListRouteFilters }
+  | TraceRoute
   | { view: 'sessions' }
   | { view: 'session'; sessionId: string }
   | SearchRoute
@@ -67,21 +72,32 @@ export type Route =
 
 const HEX = /^[0-9a-f]+$/;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'text'];
-export const SEARCH_RANGES: readonly SearchRange[] = ['all', '15m', '1h', '24h', '7d'];
 const FILTER_FIELDS = ['service', 'model', 'agent', 'session'] as const;
 
-export function parseRoute(hash: string): Route {
+/** A hash split into its path and its query, at the first `?` only: a hand-typed query may hold another. */
+function splitHash(hash: string): { path: string; search: string } {
   const raw = hash.replace(/^#/, '');
-  // At the first `?` only: a hand-typed query may hold another.
   const at = raw.indexOf('?');
-  const path = at < 0 ? raw : raw.slice(0, at);
-  const search = at < 0 ? '' : raw.slice(at + 1);
+  return { path: at < 0 ? raw : raw.slice(0, at), search: at < 0 ? '' : raw.slice(at + 1) };
+}
+
+/** The app's time range a hash carries (any page's). */
+export function parseRouteRange(hash: string): TimeRange {
+  return parseTimeRange(new URLSearchParams(splitHash(hash).search));
+}
+
+export function parseRoute(hash: string): Route {
+  const { path, search } = splitHash(hash);
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'traces' && parts[1]) {
     const traceId = safeDecode(parts[1]).toLowerCase();
     if (HEX.test(traceId)) {
-      const span = new URLSearchParams(search).get('span')?.toLowerCase() ?? null;
-      return { view: 'trace', traceId, spanId: span && HEX.test(span) ? span : null };
+      const params = new URLSearchParams(search);
+      const span = params.get('span')?.toLowerCase() ?? null;
+      const route: TraceRoute = { view: 'trace', traceId, spanId: span && HEX.test(span) ? span : null };
+      const zoom = parseZoom(params.get('zoom'));
+      if (zoom) route.zoom = zoom;
+      return route;
     }
   }
   if (parts[0] === 'sessions') {
@@ -105,7 +121,23 @@ export function parseRoute(hash: string): Route {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
   }
-  return { view: 'list' };
+  return { view: 'list', filters: parts.length === 0 ? parseListFilters(new URLSearchParams(search)) : {} };
+}
+
+const ZOOM = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/;
+
+/** `start-end` in ms, start before end; anything else is no zoom. */
+function parseZoom(raw: string | null): TraceRoute['zoom'] | null {
+  const m = raw ? ZOOM.exec(raw) : null;
+  if (!m) return null;
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  return Number.isFinite(end) && start < end ? { start, end } : null;
+}
+
+/** Microsecond precision: finer than any screen pixel of a trace, and a short URL. */
+function formatMs(ms: number): string {
+  return String(Math.round(ms * 1000) / 1000);
 }
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
@@ -116,7 +148,6 @@ function parseDashboard(params: URLSearchParams): DashboardRoute {
   return {
     view: 'dashboard',
     groupBy: oneOf(params.get('groupBy'), ANALYTICS_GROUPS, DASHBOARD_DEFAULTS.groupBy),
-    range: oneOf(params.get('range'), DASHBOARD_RANGES, DASHBOARD_DEFAULTS.range),
     metric: oneOf(params.get('metric'), ANALYTICS_METRICS, DASHBOARD_DEFAULTS.metric),
   };
 }
@@ -128,8 +159,6 @@ function parseSearch(params: URLSearchParams): SearchRoute {
     const v = params.get(field)?.trim();
     if (v) filters[field] = v;
   }
-  const range = params.get('range');
-  if (range && range !== 'all' && (SEARCH_RANGES as readonly string[]).includes(range)) filters.range = range as SearchFilters['range'];
   const similarTrace = params.get('similarTrace')?.toLowerCase() ?? '';
   const similarSpan = params.get('similarSpan')?.toLowerCase() ?? '';
   return {
@@ -141,8 +170,33 @@ function parseSearch(params: URLSearchParams): SearchRoute {
   };
 }
 
-export function formatRoute(route: Route): string {
-  if (route.view === 'list') return '#/';
+/** The hash of `route`, carrying `range` ("all", the default, is left out). */
+export function formatRoute(route: Route, range: TimeRange = ALL_TIME): string {
+  return withRange(formatPage(route), range);
+}
+
+/** A hash with `range` put in its query, replacing any range it carried. */
+export function withRange(hash: string, range: TimeRange): string {
+  const { path, search } = splitHash(hash);
+  const params = new URLSearchParams(search);
+  for (const key of ['range', 'from', 'to']) params.delete(key);
+  writeTimeRange(params, range);
+  const s = params.toString();
+  return s ? `#${path}?${s}` : `#${path}`;
+}
+
+/** Whether a hash names a time range (one that does not means the default, "all time"). */
+export function carriesRange(hash: string): boolean {
+  return hasTimeRange(new URLSearchParams(splitHash(hash).search));
+}
+
+function formatPage(route: Route): string {
+  if (route.view === 'list') {
+    const params = new URLSearchParams();
+    writeListFilters(params, route.filters);
+    const s = params.toString();
+    return s ? `#/?${s}` : '#/';
+  }
   if (route.view === 'sessions') return '#/sessions';
   if (route.view === 'session') return `#/sessions/${encodeURIComponent(route.sessionId)}`;
   if (route.view === 'compare') {
@@ -157,7 +211,7 @@ export function formatRoute(route: Route): string {
   if (route.view === 'funnels') return formatFunnelRoute(route.funnel);
   if (route.view === 'dashboard') {
     const params = new URLSearchParams();
-    for (const key of ['groupBy', 'range', 'metric'] as const) if (route[key] !== DASHBOARD_DEFAULTS[key]) params.set(key, route[key]);
+    for (const key of ['groupBy', 'metric'] as const) if (route[key] !== DASHBOARD_DEFAULTS[key]) params.set(key, route[key]);
     const s = params.toString();
     return s ? `#/dashboard?${s}` : '#/dashboard';
   }
@@ -174,12 +228,15 @@ export function formatRoute(route: Route): string {
       const v = route.filters[field]?.trim();
       if (v) params.set(field, v);
     }
-    if (route.filters.range) params.set('range', route.filters.range);
     const s = params.toString();
     return s ? `#/search?${s}` : '#/search';
   }
+  const params = new URLSearchParams();
+  if (route.spanId) params.set('span', route.spanId);
+  if (route.zoom) params.set('zoom', `${formatMs(route.zoom.start)}-${formatMs(route.zoom.end)}`);
+  const s = params.toString();
   const base = `#/traces/${encodeURIComponent(route.traceId)}`;
-  return route.spanId ? `${base}?span=${encodeURIComponent(route.spanId)}` : base;
+  return s ? `${base}?${s}` : base;
 }
 
 /** A search for `q` (or the page with no query yet), other settings at their defaults. */

@@ -6,14 +6,14 @@ import { api } from '../api';
 import { emptied, withoutTrace } from '../lib/clear-data';
 import { useDataStore } from './data-store';
 import { loadStats, refreshList } from './loaders';
-import { navigate, useUiStore } from './ui-store';
+import { lastListRoute, navigate, useUiStore } from './ui-store';
 
 /** null when the engine no longer had it (deleted meanwhile, e.g. from another window or the CLI). */
 export async function deleteTrace(traceId: string): Promise<DeletedCounts | null> {
   const counts = await api.deleteTrace(traceId);
   useDataStore.setState((s) => withoutTrace(s, traceId));
   const route = useUiStore.getState().route;
-  if (route.view === 'trace' && route.traceId === traceId) navigate({ view: 'list' }, 'replace');
+  if (route.view === 'trace' && route.traceId === traceId) navigate(lastListRoute(), 'replace');
   void refreshList();
   void loadStats();
   return counts;
@@ -35,7 +35,7 @@ export async function clearAllData(): Promise<DeletedCounts> {
   useDataStore.setState((s) => ({ ...emptied(s), counts: { spans: 0, traces: 0 } }));
   const view = useUiStore.getState().route.view;
   // Pages that show stored data go back to the (now empty) list; memory and search stay.
-  if (view === 'trace' || view === 'session') navigate({ view: 'list' }, 'replace');
+  if (view === 'trace' || view === 'session') navigate(lastListRoute(), 'replace');
   void refreshList();
   void loadStats();
   return counts;

@@ -6,23 +6,23 @@ import { coalesce } from '../lib/coalesce';
 import { readNotices, sameNotices } from '../lib/notices';
 import { spanKey, useDataStore } from './data-store';
 import { applyError, applyMore, applyRefresh, filtersKey, mergeServices, PAGE_SIZE, refreshQuery } from './list-state';
-import { useUiStore } from './ui-store';
+import { listFilterInput, useUiStore } from './ui-store';
 
 const listRefresh = coalesce(async () => {
-  const filters = useUiStore.getState().filters;
+  const filters = listFilterInput();
   const key = filtersKey(filters);
   const { list } = useDataStore.getState();
   const shown = list.key === key ? list.traces.length : 0;
   try {
     const page = await api.listTraces(refreshQuery(filters, shown));
     // Filters changed while this was in flight: a queued run will fetch the right ones.
-    if (filtersKey(useUiStore.getState().filters) !== key) return;
+    if (filtersKey(listFilterInput()) !== key) return;
     useDataStore.setState((s) => ({
       list: applyRefresh(s.list, key, page),
       services: mergeServices(s.services, page.traces),
     }));
   } catch (err) {
-    if (filtersKey(useUiStore.getState().filters) !== key) return;
+    if (filtersKey(listFilterInput()) !== key) return;
     useDataStore.setState((s) => ({ list: applyError(s.list, key, errorMessage(err)) }));
   }
 });
@@ -34,7 +34,7 @@ export function refreshList(): Promise<void> {
 export async function loadMore(): Promise<void> {
   const { list } = useDataStore.getState();
   if (!list.nextCursor || list.loadingMore) return;
-  const filters = useUiStore.getState().filters;
+  const filters = listFilterInput();
   const key = filtersKey(filters);
   useDataStore.setState((s) => ({ list: { ...s.list, loadingMore: true } }));
   try {

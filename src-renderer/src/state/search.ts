@@ -7,6 +7,7 @@ import type { SearchAnswer, SearchMode } from '../../../src-shared/contract';
 import { api, errorMessage } from '../api';
 import { searchKey, searchQueryOf } from '../lib/search/query';
 import type { SearchRoute } from '../lib/route';
+import type { TimeRange } from '../lib/time-range';
 
 export interface SearchState {
   /** searchKey of the search below; '' before any. */
@@ -22,12 +23,12 @@ export interface SearchState {
 
 export const useSearch = create<SearchState>()(() => ({ key: '', asked: 'hybrid', answer: null, answerKey: '', loading: false, error: null }));
 
-/** Runs the route's search unless its answer is already shown (`again` forces it). */
-export async function runSearch(route: SearchRoute, again = false): Promise<void> {
-  const key = searchKey(route);
+/** Runs the route's search over `range` unless its answer is already shown (`again` forces it). */
+export async function runSearch(route: SearchRoute, range: TimeRange, again = false): Promise<void> {
+  const key = searchKey(route, range);
   const current = useSearch.getState();
   if (!again && current.key === key && (current.answerKey === key || current.loading)) return;
-  const query = searchQueryOf(route, Date.now());
+  const query = searchQueryOf(route, range, Date.now());
   if (!query) {
     useSearch.setState({ key, asked: route.mode, answer: null, answerKey: key, loading: false, error: null });
     return;

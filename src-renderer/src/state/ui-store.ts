@@ -1,15 +1,21 @@
-// UI state: where we are (mirrored from the URL hash, which stays the source of truth), the list
-// filters, which span subtrees are folded and which store notices were dismissed. Components read
-// it through narrow selectors.
+// UI state: where we are and the app's time range (both mirrored from the URL hash, which stays
+// the source of truth: the list's filters live in its route), which span subtrees are folded and
+// which store notices were dismissed. Components read it through narrow selectors.
+import { useMemo } from 'react';
 import { create } from 'zustand';
 import type { StoreNotice } from '../../../src-shared/contract';
+import { filterInput, normalizeListFilters, type ListRouteFilters } from '../lib/list/list-route';
+import type { FilterInput } from '../lib/list/query';
 import { noticeKey } from '../lib/notices';
-import { formatRoute, parseRoute, type Route } from '../lib/route';
-import type { ListFilters } from './list-state';
+import { carriesRange, formatRoute, parseRoute, parseRouteRange, withRange, type Route } from '../lib/route';
+import type { TimeRange } from '../lib/time-range';
 
 interface UiState {
   route: Route;
-  filters: ListFilters;
+  /** The one time range of every page with time; carried in every page's URL. */
+  range: TimeRange;
+  /** The list's filters when it was last shown: "Traces" and the trace view's back link return to them. */
+  lastListFilters: ListRouteFilters;
   /** Folded span ids, per open trace; reset when another trace opens. */
   collapsed: ReadonlySet<string>;
   /** Keys (see noticeKey) of store notices hidden for this page session. */
@@ -40,29 +46,47 @@ function saveDismissed(keys: ReadonlySet<string>): void {
   }
 }
 
+const initialRoute = parseRoute(location.hash);
+
 export const useUiStore = create<UiState>()(() => ({
-  route: parseRoute(location.hash),
-  filters: { q: '', service: '' },
+  route: initialRoute,
+  range: parseRouteRange(location.hash),
+  lastListFilters: initialRoute.view === 'list' ? initialRoute.filters : {},
   collapsed: new Set<string>(),
   dismissedNotices: loadDismissed(),
   hoveredSpanId: null,
 }));
 
+function sameRange(a: TimeRange, b: TimeRange): boolean {
+  return a.choice === b.choice && a.from === b.from && a.to === b.to;
+}
+
 function sameTrace(a: Route, b: Route): boolean {
   return a.view === 'trace' && b.view === 'trace' && a.traceId === b.traceId;
 }
 
-/** Call once at startup: keeps `route` in step with back/forward and edits of the address bar. */
+/** The store after the address bar changed to `hash`. */
+function adoptHash(hash: string): void {
+  const next = parseRoute(hash);
+  const { route: prev, lastListFilters, range } = useUiStore.getState();
+  const nextRange = parseRouteRange(hash);
+  useUiStore.setState({
+    route: next,
+    // The same range stays the same object, so views keyed on it do not reload on another change.
+    range: sameRange(range, nextRange) ? range : nextRange,
+    lastListFilters: next.view === 'list' ? next.filters : lastListFilters,
+    ...(sameTrace(prev, next) ? {} : { collapsed: new Set<string>(), hoveredSpanId: null }),
+  });
+}
+
+/** Call once at startup: keeps `route` and `range` in step with back/forward and edits of the address bar. */
 export function syncRouteWithHash(): () => void {
-  const onHash = () => {
-    const next = parseRoute(location.hash);
-    const prev = useUiStore.getState().route;
-    useUiStore.setState(sameTrace(prev, next) ? { route: next } : { route: next, collapsed: new Set(), hoveredSpanId: null });
-  };
+  const onHash = () => adoptHash(location.hash);
   window.addEventListener('hashchange', onHash);
   // The store read the hash when this module loaded; a change between then and now (the app's
   // first render runs its effects late) fired no listener: catch up with it.
-  if (formatRoute(parseRoute(location.hash)) !== formatRoute(useUiStore.getState().route)) onHash();
+  const { route, range } = useUiStore.getState();
+  if (formatRoute(parseRoute(location.hash), parseRouteRange(location.hash)) !== formatRoute(route, range)) onHash();
   return () => window.removeEventListener('hashchange', onHash);
 }
 
@@ -72,25 +96,90 @@ export function syncRouteWithHash(): () => void {
  * restores it.
  */
 export function navigate(route: Route, mode: 'push' | 'replace' = 'push'): void {
-  const hash = formatRoute(route);
+  goTo(formatRoute(route, useUiStore.getState().range), mode);
+}
+
+function goTo(hash: string, mode: 'push' | 'replace'): void {
   if (mode === 'push') {
     if (location.hash !== hash) location.hash = hash; // fires hashchange → store
     return;
   }
   history.replaceState(history.state, '', hash);
-  useUiStore.setState({ route: parseRoute(hash) });
+  adoptHash(hash);
 }
 
+/**
+ * A new time range for every page: this page re-reads under it, and the next pages keep it. A
+ * pick in the menu is a history entry; editing a custom bound replaces it, as typing does.
+ */
+export function setRange(range: TimeRange, mode: 'push' | 'replace' = 'push'): void {
+  goTo(formatRoute(useUiStore.getState().route, range), mode);
+}
+
+/**
+ * Makes a plain click on an in-app link (`#/…`) that names no range keep the current one. Links
+ * inside pages are built without it (most components do not follow the range); the nav's carry it
+ * themselves. Capture phase: some links stop the click's propagation for their row's sake.
+ */
+export function keepRangeOnLinks(): () => void {
+  const onClick = (e: MouseEvent) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const link = e.target instanceof Element ? e.target.closest('a[href^="#/"]') : null;
+    const href = link?.getAttribute('href');
+    const { range } = useUiStore.getState();
+    if (!href || link?.getAttribute('target') || carriesRange(href) || range.choice === 'all') return;
+    e.preventDefault();
+    goTo(withRange(href, range), 'push');
+  };
+  document.addEventListener('click', onClick, true);
+  return () => document.removeEventListener('click', onClick, true);
+}
+
+/** The trace list as it was last shown (with its filters). */
+export function lastListRoute(): Route {
+  return { view: 'list', filters: useUiStore.getState().lastListFilters };
+}
+
+/** The list's filters with the range: the open list's, else those it was last shown with. */
+export function listFilterInput(state: Pick<UiState, 'route' | 'range' | 'lastListFilters'> = useUiStore.getState()): FilterInput {
+  return filterInput(state.route.view === 'list' ? state.route.filters : state.lastListFilters, state.range);
+}
+
+/** listFilterInput for a component: re-renders when the list's filters or the range change. */
+export function useListFilterInput(): FilterInput {
+  const route = useUiStore((s) => s.route);
+  const range = useUiStore((s) => s.range);
+  const lastListFilters = useUiStore((s) => s.lastListFilters);
+  return useMemo(() => listFilterInput({ route, range, lastListFilters }), [route, range, lastListFilters]);
+}
+
+/** Selects a span of the open trace, keeping its timeline zoom. */
 export function selectSpan(traceId: string, spanId: string | null): void {
-  navigate({ view: 'trace', traceId, spanId });
+  const { route } = useUiStore.getState();
+  const zoom = route.view === 'trace' && route.traceId === traceId ? route.zoom : undefined;
+  navigate(zoom ? { view: 'trace', traceId, spanId, zoom } : { view: 'trace', traceId, spanId });
+}
+
+/** The timeline's zoom window into the open trace's URL (replacing the entry: a zoom is not a page). */
+export function setTraceZoom(traceId: string, zoom: { start: number; end: number } | null): void {
+  const { route } = useUiStore.getState();
+  if (route.view !== 'trace' || route.traceId !== traceId) return;
+  const { zoom: _old, ...rest } = route;
+  navigate(zoom ? { ...rest, zoom } : rest, 'replace');
 }
 
 export function hoverSpan(spanId: string | null): void {
   if (useUiStore.getState().hoveredSpanId !== spanId) useUiStore.setState({ hoveredSpanId: spanId });
 }
 
-export function setFilters(patch: Partial<ListFilters>): void {
-  useUiStore.setState((s) => ({ filters: { ...s.filters, ...patch } }));
+/**
+ * Changes the list's filters (in its URL). A choice adds a history entry, so Back undoes it; typed
+ * text replaces the entry instead, so a search typed in bursts is not a trail of Back steps.
+ */
+export function setFilters(patch: ListRouteFilters, mode: 'push' | 'replace' = 'push'): void {
+  const { route } = useUiStore.getState();
+  if (route.view !== 'list') return; // a late debounced commit after leaving the page
+  navigate({ view: 'list', filters: normalizeListFilters({ ...route.filters, ...patch }) }, mode);
 }
 
 export function toggleCollapsed(spanId: string): void {

@@ -1,15 +1,17 @@
 // The dashboard (#/dashboard): over the range, by model, agent, tool, service or span name, the
 // latency table (p50/p90/p95/p99 from the rollups' sketches), one metric over time, the slowest
-// traces, and the daily budget notice. Group, range and metric live in the URL; answers are
+// traces, and the daily budget notice. Group and metric live in the URL, beside the app's time
+// range (lib/time-range.ts); answers are
 // reloaded on ingest ticks. Everything reads the per-minute rollups, never spans.
 import { useEffect, useMemo, useState } from 'react';
 import { ANALYTICS_GROUPS, ANALYTICS_METRICS, type AnalyticsGroupBy, type AnalyticsLatency, type AnalyticsMetric, type AnalyticsTimeseries, type TraceListPage } from '../../../../src-shared/contract';
 import { formatDuration, formatTokens, formatUsd } from '../../../../src-shared/format';
 import { api, errorMessage } from '../../api';
-import { DASHBOARD_RANGES, formatRoute, type DashboardRoute } from '../../lib/route';
+import { formatRoute, type DashboardRoute } from '../../lib/route';
+import { ALL_TIME, rangeKey } from '../../lib/time-range';
 import { useDataStore } from '../../state/data-store';
-import { navigate } from '../../state/ui-store';
-import { budgetNotice, chartColumns, formatMetric, loadBudget, METRIC_LABELS, RANGE_LABELS, rangeBounds, saveBudget, utcDayStart } from './dashboard-data';
+import { navigate, useUiStore } from '../../state/ui-store';
+import { budgetNotice, chartColumns, formatMetric, loadBudget, METRIC_LABELS, rangeBounds, saveBudget, utcDayStart } from './dashboard-data';
 import { TimeChart } from './TimeChart';
 
 const GROUP_LABELS: Record<AnalyticsGroupBy, string> = { model: 'Model', agent: 'Agent', tool: 'Tool', service: 'Service', spanName: 'Span name' };
@@ -25,16 +27,18 @@ type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { sta
 
 function useDashboard(route: DashboardRoute): Loaded {
   const tick = useDataStore((s) => s.counts);
+  const range = useUiStore((s) => s.range);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   useEffect(() => {
     let live = true;
     const now = Date.now();
-    const { from, to } = rangeBounds(route.range, now);
+    const bounds = rangeBounds(range, now);
     Promise.all([
-      api.getAnalyticsLatency({ groupBy: route.groupBy, from, to }),
-      api.getAnalyticsTimeseries({ metric: route.metric, groupBy: route.groupBy, from, to }),
-      api.listTraces({ sort: 'longest', startFrom: from, startTo: to, limit: 10 }),
-      api.getAnalyticsTimeseries({ metric: 'cost', bucket: 86_400, from: utcDayStart(now), to }),
+      api.getAnalyticsLatency({ groupBy: route.groupBy, ...bounds }),
+      api.getAnalyticsTimeseries({ metric: route.metric, groupBy: route.groupBy, ...bounds }),
+      api.listTraces({ sort: 'longest', ...(bounds.from !== undefined ? { startFrom: bounds.from } : {}), startTo: bounds.to, limit: 10 }),
+      // Today's cost, whatever range is shown.
+      api.getAnalyticsTimeseries({ metric: 'cost', bucket: 86_400, from: utcDayStart(now), to: rangeBounds(ALL_TIME, now).to }),
     ]).then(
       ([latency, series, slowest, today]) =>
         live && setLoaded({ state: 'ready', data: { latency, series, slowest, todayUsd: today.buckets.reduce((s, b) => s + (b.values.all ?? 0), 0) } }),
@@ -43,7 +47,8 @@ function useDashboard(route: DashboardRoute): Loaded {
     return () => {
       live = false;
     };
-  }, [route.groupBy, route.range, route.metric, tick]);
+    // `range` is read through its key: the same range parsed again is not a new query.
+  }, [route.groupBy, rangeKey(range), route.metric, tick]);
   return loaded;
 }
 
@@ -88,16 +93,6 @@ export function DashboardView({ route }: { route: DashboardRoute }) {
             {ANALYTICS_GROUPS.map((g) => (
               <option key={g} value={g}>
                 {GROUP_LABELS[g]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Time range
-          <select data-testid="dashboard-range" value={route.range} onChange={(e) => set({ range: e.target.value as DashboardRoute['range'] })}>
-            {DASHBOARD_RANGES.map((r) => (
-              <option key={r} value={r}>
-                {RANGE_LABELS[r]}
               </option>
             ))}
           </select>

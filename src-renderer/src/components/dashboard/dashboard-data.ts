@@ -2,32 +2,17 @@
 // budget check. Tested without React (test/renderer/dashboard-data.test.ts).
 import type { AnalyticsMetric, AnalyticsTimeseries } from '../../../../src-shared/contract';
 import { formatDuration, formatTokens, formatUsd } from '../../../../src-shared/format';
-import type { DashboardRange } from '../../lib/route';
-
-const RANGE_MS: Record<DashboardRange, number> = {
-  '15m': 15 * 60_000,
-  '1h': 3_600_000,
-  '6h': 6 * 3_600_000,
-  '24h': 24 * 3_600_000,
-  '7d': 7 * 24 * 3_600_000,
-  '30d': 30 * 24 * 3_600_000,
-};
-
-export const RANGE_LABELS: Record<DashboardRange, string> = {
-  '15m': 'Last 15 minutes',
-  '1h': 'Last hour',
-  '6h': 'Last 6 hours',
-  '24h': 'Last 24 hours',
-  '7d': 'Last 7 days',
-  '30d': 'Last 30 days',
-};
+import { rangeWindow, type TimeRange } from '../../lib/time-range';
 
 export const METRIC_LABELS: Record<AnalyticsMetric, string> = { spans: 'Spans', errors: 'Errors', tokens: 'Tokens', cost: 'Cost', p95Ms: 'p95 latency' };
 
-/** The range ending at `now` (unix ms) as unix-nanosecond decimal strings. */
-export function rangeBounds(range: DashboardRange, now: number): { from: string; to: string } {
-  const to = BigInt(Math.floor(now)) * 1_000_000n;
-  return { from: (to - BigInt(RANGE_MS[range]) * 1_000_000n).toString(), to: to.toString() };
+/**
+ * The app's range as unix-nanosecond decimal strings, ending at `now` (unix ms) unless it names
+ * its own end. No `from` ("all time", or a custom range open at its start): all that is stored.
+ */
+export function rangeBounds(range: TimeRange, now: number): { from?: string; to: string } {
+  const { from, to } = rangeWindow(range, now);
+  return { ...(from !== undefined ? { from } : {}), to: to ?? (BigInt(Math.floor(now)) * 1_000_000n).toString() };
 }
 
 /** Start of the UTC day holding `now`, as unix nanoseconds: the budget's day (rollup buckets are UTC-aligned). */

@@ -8,13 +8,13 @@ import { GENAI_KINDS, type FunnelOutcome, type FunnelResult, type FunnelRunSet, 
 import { funnelStepLabel } from '../../../../src-shared/funnel';
 import { api, errorMessage } from '../../api';
 import { formatRoute } from '../../lib/route';
-import { FUNNEL_RANGES, funnelQueryOf, type FunnelOpen, type FunnelRange, type FunnelRouteState } from '../../lib/funnel-route';
+import { funnelQueryOf, type FunnelOpen, type FunnelRouteState } from '../../lib/funnel-route';
+import { rangeKey } from '../../lib/time-range';
 import { useDataStore } from '../../state/data-store';
-import { navigate } from '../../state/ui-store';
+import { navigate, useUiStore } from '../../state/ui-store';
 import './funnels.css';
 
 const TYPE_LABELS: Record<FunnelStepType, string> = { agent: 'Agent', tool: 'Tool', spanName: 'Span name', attribute: 'Attribute' };
-const RANGE_LABELS: Record<FunnelRange, string> = { all: 'All time', '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days' };
 const OUTCOME_LABELS: Record<FunnelOutcome, string> = { completed: 'Completed', abandoned: 'Abandoned', failed: 'Failed' };
 
 type Loaded = { state: 'idle' } | { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: FunnelResult };
@@ -25,8 +25,9 @@ function percent(x: number): string {
 
 function useFunnel(state: FunnelRouteState): Loaded {
   const tick = useDataStore((s) => s.counts);
+  const range = useUiStore((s) => s.range);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'idle' });
-  const key = JSON.stringify([state.steps, state.mode, state.range, state.service]);
+  const key = JSON.stringify([state.steps, state.mode, rangeKey(range), state.service]);
   useEffect(() => {
     if (state.steps.length === 0 || state.steps.some((s) => s.value === '' || (s.type === 'attribute' && !s.key))) {
       setLoaded({ state: 'idle' });
@@ -34,7 +35,7 @@ function useFunnel(state: FunnelRouteState): Loaded {
     }
     let live = true;
     setLoaded((prev) => (prev.state === 'ready' ? prev : { state: 'loading' }));
-    api.runFunnel(funnelQueryOf(state, Date.now())).then(
+    api.runFunnel(funnelQueryOf(state, range, Date.now())).then(
       (data) => live && setLoaded({ state: 'ready', data }),
       (err: unknown) => live && setLoaded({ state: 'error', message: errorMessage(err) }),
     );
@@ -245,13 +246,6 @@ export function FunnelsView({ state }: { state: FunnelRouteState }) {
               <option value="sessions">sessions</option>
             </select>
           </label>
-          <select data-testid="funnel-range" aria-label="Time range (trace start)" value={state.range} onChange={(e) => apply({ range: e.target.value as FunnelRange })}>
-            {FUNNEL_RANGES.map((r) => (
-              <option key={r} value={r}>
-                {RANGE_LABELS[r]}
-              </option>
-            ))}
-          </select>
           <input aria-label="Service" placeholder="any service" value={service} onChange={(e) => setService(e.target.value)} />
           <button type="submit" className="funnel-run" data-testid="funnel-run-button" disabled={draft.length === 0}>
             Run funnel

@@ -30,6 +30,7 @@ export function RecallBox({ collection }: { collection: string }) {
           type="search"
           className="filter-input memory-recall-input"
           data-testid="memory-recall-input"
+          data-page-search
           aria-label={`Recall from ${collection} by meaning`}
           placeholder="Recall by meaning: a question or a few words"
           value={query}

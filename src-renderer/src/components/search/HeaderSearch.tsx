@@ -22,10 +22,10 @@ export function HeaderSearch() {
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
       e.preventDefault();
-      const current = useUiStore.getState().route;
+      const { route: current, range } = useUiStore.getState();
       const next = searchRoute(text.trim(), current.view === 'search' ? current : undefined);
       // Enter on the search already shown asks again (the memory may have caught up since).
-      if (formatRoute(next) === location.hash) void runSearch(next, true);
+      if (formatRoute(next, range) === location.hash) void runSearch(next, range, true);
       else navigate(next);
     } else if (e.key === 'ArrowDown' && route.view === 'search') {
       if (focusResult(0)) e.preventDefault();

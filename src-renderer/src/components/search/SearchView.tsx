@@ -7,8 +7,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchAnswer, SearchResult } from '../../../../src-shared/contract';
 import { formatNanoFull, formatNanoLocal } from '../../lib/time';
-import { formatRoute, SEARCH_RANGES, searchRoute, type SearchFilters, type SearchRange, type SearchRoute } from '../../lib/route';
-import { TIME_RANGES } from '../../lib/list/query';
+import { formatRoute, searchRoute, type SearchFilters, type SearchRoute } from '../../lib/route';
 import { hasFilters, searchKey } from '../../lib/search/query';
 import {
   formatEmbedder,
@@ -46,8 +45,7 @@ function setFilter(field: keyof SearchFilters, value: string): void {
   if (route.view !== 'search') return;
   const filters: SearchFilters = { ...route.filters };
   const v = value.trim();
-  // "All time" is no range; any other field's value is a name, and a model may be called "all".
-  if (v && !(field === 'range' && v === 'all')) (filters as Record<string, string>)[field] = v;
+  if (v) filters[field] = v;
   else delete filters[field];
   navigate({ ...route, filters }, 'replace');
 }
@@ -147,22 +145,6 @@ function SearchFiltersBar({ route, answer }: { route: SearchRoute; answer: Searc
       <TextFilterField field="model" label="Model" value={filters.model ?? ''} options={models} />
       <TextFilterField field="agent" label="Agent" value={filters.agent ?? ''} options={agents} />
       <TextFilterField field="session" label="Session" value={filters.session ?? ''} options={sessions} />
-      <label className="filter-field">
-        <span className="filter-label">Started</span>
-        <select
-          className="filter-input"
-          aria-label="Search only runs started in"
-          data-testid="search-filter-range"
-          value={filters.range ?? 'all'}
-          onChange={(e) => setFilter('range', e.target.value)}
-        >
-          {SEARCH_RANGES.map((r: SearchRange) => (
-            <option key={r} value={r}>
-              {TIME_RANGES.find((t) => t.value === r)?.label ?? r}
-            </option>
-          ))}
-        </select>
-      </label>
       {hasFilters(route) && (
         <button type="button" className="filter-clear" data-testid="search-filter-clear" onClick={() => navigate({ ...route, filters: {} }, 'replace')}>
           Clear filters
@@ -288,7 +270,8 @@ function onResultsKey(e: KeyboardEvent<HTMLElement>): void {
 }
 
 export function SearchView({ route }: { route: SearchRoute }) {
-  const key = searchKey(route);
+  const range = useUiStore((s) => s.range);
+  const key = searchKey(route, range);
   const answer = useSearch((s) => s.answer);
   const answerKey = useSearch((s) => s.answerKey);
   const asked = useSearch((s) => s.asked);
@@ -303,8 +286,8 @@ export function SearchView({ route }: { route: SearchRoute }) {
     if (!useDataStore.getState().list.loaded) void refreshList();
   }, []);
   useEffect(() => {
-    void runSearch(route);
-    // The key is what the route's search is; a new route object with the same search runs nothing.
+    void runSearch(route, range);
+    // The key is what the route's search is (its range too); a new route object with the same search runs nothing.
   }, [key]);
 
   // Root span names the UI already has: the trace list's rows and the traces opened.
@@ -358,7 +341,7 @@ export function SearchView({ route }: { route: SearchRoute }) {
           {notice && (
             <div className="search-notice" role="status" data-testid="search-catching-up">
               <span>{notice}</span>
-              <button type="button" className="bar-button" onClick={() => void runSearch(route, true)}>
+              <button type="button" className="bar-button" onClick={() => void runSearch(route, range, true)}>
                 Search again
               </button>
             </div>
@@ -366,7 +349,7 @@ export function SearchView({ route }: { route: SearchRoute }) {
           {error && current && (
             <div className="error-banner search-error" role="alert" data-testid="search-error">
               Search failed: {error}{' '}
-              <button type="button" className="bar-button" onClick={() => void runSearch(route, true)}>
+              <button type="button" className="bar-button" onClick={() => void runSearch(route, range, true)}>
                 Try again
               </button>
             </div>

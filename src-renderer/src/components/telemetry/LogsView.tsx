@@ -1,5 +1,5 @@
 // The Logs page (#/logs): stored log records, newest first, in pages of LOG_PAGE ("Load more"),
-// filtered by body text, service, lowest severity and time range (all in the URL), re-read on
+// filtered by body text, service, lowest severity (in the URL) and the app's time range, re-read on
 // ingest ticks that bring log records. A record logged in a span links to that span in its trace;
 // clicking a row unfolds its body, attributes and resource.
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -10,11 +10,11 @@ import { formatRoute } from '../../lib/route';
 import { LOG_PAGE, LOG_REFRESH_MAX, logKeys, logQuery, logRow, logsKey, servicesOf } from '../../lib/telemetry/logs';
 import { SEVERITY_FLOORS, type LogsRoute } from '../../lib/telemetry/route';
 import { formatNanoFull, formatNanoLocal } from '../../lib/time';
+import { isBounded, type TimeRange } from '../../lib/time-range';
 import { useDataStore } from '../../state/data-store';
 import { navigate, useUiStore } from '../../state/ui-store';
 import { AttrTable } from '../detail/AttrTable';
 import { ValueBlock } from '../detail/ValueBlock';
-import { RangeSelect } from './RangeSelect';
 import { useTelemetryTick } from './use-telemetry-tick';
 import '../detail/detail.css';
 import './telemetry.css';
@@ -30,8 +30,8 @@ interface LogsState {
 
 const EMPTY: LogsState = { key: '', logs: [], nextCursor: null, loading: true, loadingMore: false, error: null };
 
-function useLogs(route: LogsRoute): LogsState & { loadMore: () => void } {
-  const key = logsKey(route);
+function useLogs(route: LogsRoute, range: TimeRange): LogsState & { loadMore: () => void } {
+  const key = logsKey(route, range);
   const tick = useTelemetryTick('logs');
   const [state, setState] = useState<LogsState>(EMPTY);
   const shown = useRef({ key: '', count: 0 });
@@ -48,21 +48,21 @@ function useLogs(route: LogsRoute): LogsState & { loadMore: () => void } {
     // A refresh re-reads as many as are shown (the pages "Load more" added), newest first.
     const count = Math.max(shown.current.key === key ? shown.current.count : 0, wanted.current.count);
     setState((s) => (s.key === key ? { ...s, loading: true } : { ...EMPTY, key }));
-    api.listLogs(logQuery(route, Date.now(), Math.min(LOG_REFRESH_MAX, Math.max(LOG_PAGE, count)))).then(
+    api.listLogs(logQuery(route, range, Date.now(), Math.min(LOG_REFRESH_MAX, Math.max(LOG_PAGE, count)))).then(
       (page) => live && setState({ key, logs: page.logs, nextCursor: page.nextCursor, loading: false, loadingMore: false, error: null }),
       (err: unknown) => live && setState((s) => ({ ...s, loading: false, error: errorMessage(err) })),
     );
     return () => {
       live = false;
     };
-    // `route` is read through `key` (its filters); a new tick re-reads the same filters.
+    // `route` and `range` are read through `key` (the filters); a new tick re-reads the same filters.
   }, [key, tick, reread]);
   const loadMore = () => {
     if (!state.nextCursor || state.loadingMore) return;
     wanted.current = { key, count: state.logs.length + LOG_PAGE };
     const cursor = state.nextCursor;
     setState((s) => ({ ...s, loadingMore: true }));
-    api.listLogs(logQuery(route, Date.now(), LOG_PAGE, cursor)).then(
+    api.listLogs(logQuery(route, range, Date.now(), LOG_PAGE, cursor)).then(
       // A live refresh that landed meanwhile re-read the list: this page would then repeat rows.
       (page) => {
         if (latest.current.key === key && latest.current.nextCursor === cursor) {
@@ -89,7 +89,8 @@ function update(patch: Partial<LogsRoute>): void {
 }
 
 export function LogsView({ route }: { route: LogsRoute }) {
-  const state = useLogs(route);
+  const range = useUiStore((s) => s.range);
+  const state = useLogs(route, range);
   const knownServices = useDataStore((s) => s.services);
   const keys = useMemo(() => logKeys(state.logs), [state.logs]);
   const services = useMemo(() => servicesOf(state.logs, knownServices, route.service), [state.logs, knownServices, route.service]);
@@ -113,7 +114,7 @@ export function LogsView({ route }: { route: LogsRoute }) {
             update({ q });
           }}
         >
-          <input type="search" placeholder="Search log bodies…" aria-label="Search log bodies" data-testid="logs-search" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input type="search" placeholder="Search log bodies…" aria-label="Search log bodies" data-testid="logs-search" data-page-search value={q} onChange={(e) => setQ(e.target.value)} />
           <select aria-label="Service" data-testid="logs-service" value={route.service} onChange={(e) => update({ service: e.target.value })}>
             <option value="">All services</option>
             {services.map((s) => (
@@ -135,7 +136,6 @@ export function LogsView({ route }: { route: LogsRoute }) {
               </option>
             ))}
           </select>
-          <RangeSelect testId="logs-range" value={route.range} onChange={(range) => update({ range })} />
         </form>
       </div>
       {state.error && (
@@ -148,7 +148,7 @@ export function LogsView({ route }: { route: LogsRoute }) {
       ) : state.logs.length === 0 ? (
         !state.error && (
           <p className="muted" data-testid="logs-empty">
-            No log records{route.q || route.service || route.severity || route.range !== 'all' ? ' match these filters' : ' yet. Point an OTLP log exporter at this app'}.
+            No log records{route.q || route.service || route.severity || isBounded(range) ? ' match these filters' : ' yet. Point an OTLP log exporter at this app'}.
           </p>
         )
       ) : (

@@ -8,7 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { MetricNameInfo, MetricPointView } from '../../../../src-shared/contract';
 import { api, errorMessage } from '../../api';
 import { chartData, histogramHeatmap, type ChartData, type HeatmapData } from '../../lib/telemetry/metrics';
-import { rangeFrom, type TimeRange } from '../../lib/telemetry/route';
+import { rangeWindow, type TimeRange } from '../../lib/time-range';
 import { useTelemetryTick } from './use-telemetry-tick';
 
 /** Points read per chart: 5 pages of the engine's 1000. Enough for a day at a 20 s export interval. */
@@ -22,11 +22,11 @@ const PALETTE = ['#4f5bd5', '#e0525d', '#2f8f5b', '#d6961a', '#8e44ad', '#1f9fb4
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; points: MetricPointView[]; truncated: boolean };
 
 async function loadPoints(name: string, range: TimeRange): Promise<{ points: MetricPointView[]; truncated: boolean }> {
-  const from = rangeFrom(range, Date.now());
+  const bounds = rangeWindow(range, Date.now());
   const points: MetricPointView[] = [];
   let cursor: string | undefined;
   do {
-    const page = await api.listMetricPoints({ name, limit: PAGE, ...(from !== undefined ? { from } : {}), ...(cursor ? { cursor } : {}) });
+    const page = await api.listMetricPoints({ name, limit: PAGE, ...bounds, ...(cursor ? { cursor } : {}) });
     points.push(...page.points);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && points.length < MAX_POINTS);

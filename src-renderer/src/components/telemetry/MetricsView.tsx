@@ -1,14 +1,13 @@
 // The Metrics page (#/metrics): every stored metric name with its type, unit, point count and last
-// time, re-read on ingest ticks that bring points; ticking a name adds its chart below (names and
-// range in the URL, at most MAX_CHARTS charts).
+// time, re-read on ingest ticks that bring points; ticking a name adds its chart below (names in
+// the URL, at most MAX_CHARTS charts), drawn over the app's time range.
 import { useEffect, useState } from 'react';
 import type { MetricNameInfo } from '../../../../src-shared/contract';
 import { api, errorMessage } from '../../api';
 import { MAX_CHARTS, toggleHeatmap, toggleMetric, type MetricsRoute } from '../../lib/telemetry/route';
 import { formatNanoFull, formatNanoLocal } from '../../lib/time';
-import { navigate } from '../../state/ui-store';
+import { navigate, useUiStore } from '../../state/ui-store';
 import { MetricChart } from './MetricChart';
-import { RangeSelect } from './RangeSelect';
 import { useTelemetryTick } from './use-telemetry-tick';
 import './telemetry.css';
 
@@ -32,6 +31,7 @@ function useMetricNames(): Loaded {
 
 export function MetricsView({ route }: { route: MetricsRoute }) {
   const loaded = useMetricNames();
+  const range = useUiStore((s) => s.range);
   const names = loaded.state === 'ready' ? loaded.names : [];
   const byName = new Map(names.map((n) => [n.name, n]));
   const full = route.names.length >= MAX_CHARTS;
@@ -39,9 +39,6 @@ export function MetricsView({ route }: { route: MetricsRoute }) {
     <section className="telemetry-view" data-testid="metrics-view">
       <div className="telemetry-head">
         <h1>Metrics</h1>
-        <div className="telemetry-filters">
-          <RangeSelect testId="metrics-range" value={route.range} onChange={(range) => navigate({ ...route, range }, 'replace')} />
-        </div>
       </div>
       {loaded.state === 'loading' && <p className="muted">Loading metrics…</p>}
       {loaded.state === 'error' && (
@@ -93,7 +90,7 @@ export function MetricsView({ route }: { route: MetricsRoute }) {
             key={name}
             name={name}
             info={byName.get(name)}
-            range={route.range}
+            range={range}
             heatmap={route.heatmaps.includes(name)}
             onToggleHeatmap={() => navigate(toggleHeatmap(route, name), 'replace')}
           />

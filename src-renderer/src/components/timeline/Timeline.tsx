@@ -2,7 +2,9 @@
 // bars drawn in one synchronous function per animation frame, both in one vertical scroller. Folds
 // are span ids in the UI store and the zoom window is kept in a ref, so a live outline that grows
 // keeps what the user folded, zoomed and scrolled to. Zoom, pan and hover repaint the canvas without
-// a React render; only scrolling to new rows, folding and selection re-render the labels.
+// a React render; only scrolling to new rows, folding and selection re-render the labels. The zoom
+// window is reported out (onWindowChange) for the URL, and taken from it only at mount: the URL
+// follows the timeline, never drives it while it is open.
 import {
   useDeferredValue,
   useEffect,
@@ -35,6 +37,10 @@ export interface TimelineProps {
   onHover: (spanId: string | null) => void;
   /** GenAI words per span id (model, tokens and cost; tool, agent, handoff), from the agent graph. */
   facts?: ReadonlyMap<string, RowFacts>;
+  /** The zoom window to open with (from the URL); read once, at mount. */
+  initialWindow?: TimeWindow | null;
+  /** Every change of the zoom window (null: the whole trace); called at wheel speed, so debounce. */
+  onWindowChange?: (window: TimeWindow | null) => void;
 }
 
 const NO_FACTS: ReadonlyMap<string, RowFacts> = new Map();
@@ -59,7 +65,7 @@ interface Drag {
   onAxis: boolean;
 }
 
-export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, facts = NO_FACTS }: TimelineProps) {
+export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, facts = NO_FACTS, initialWindow = null, onWindowChange }: TimelineProps) {
   const collapsed = useUiStore((s) => s.collapsed);
   const rows = useMemo(() => visibleRows(outline, collapsed), [outline, collapsed]);
   const sizes = useMemo(() => subtreeSizes(outline), [outline]);
@@ -78,7 +84,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, fa
 
   const [topRow, setTopRow] = useState(0);
   const [viewRows, setViewRows] = useState(30);
-  const [zoomed, setZoomed] = useState(false);
+  const [zoomed, setZoomed] = useState(initialWindow !== null);
   const [labelWidth, setLabelWidth] = useState(340);
 
   const paneRef = useRef<HTMLDivElement>(null);
@@ -89,7 +95,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, fa
   const probesRef = useRef<HTMLDivElement>(null);
 
   /** null: the whole trace, following it as it grows; else a zoomed slice in ms from the trace start. */
-  const windowRef = useRef<TimeWindow | null>(null);
+  const windowRef = useRef<TimeWindow | null>(initialWindow);
   const cursorX = useRef<number | null>(null);
   const drag = useRef<Drag | null>(null);
   const intent = useRef<{ id: string | null; reveal: Reveal } | null>(null);
@@ -100,7 +106,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, fa
   const paneStyle = useRef<CSSStyleDeclaration | null>(null);
 
   // What event handlers and the painter read; refreshed after every render.
-  const live = useRef({ outline, rows, collapsed, selectedIndex, hoveredIndex, matchFlags, path, selectedId, onSelect, onHover });
+  const live = useRef({ outline, rows, collapsed, selectedIndex, hoveredIndex, matchFlags, path, selectedId, onSelect, onHover, onWindowChange });
 
   const currentWindow = (): TimeWindow => windowRef.current ?? fullWindow(live.current.outline.durationMs);
 
@@ -168,6 +174,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, fa
     const total = live.current.outline.durationMs;
     windowRef.current = w && isZoomed(w, total) ? w : null;
     setZoomed(windowRef.current !== null);
+    live.current.onWindowChange?.(windowRef.current);
     schedule();
   };
 
@@ -215,7 +222,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, fa
 
   // Every render, first: handlers and the painter read the new state; repaint.
   useLayoutEffect(() => {
-    live.current = { outline, rows, collapsed, selectedIndex, hoveredIndex, matchFlags, path, selectedId, onSelect, onHover };
+    live.current = { outline, rows, collapsed, selectedIndex, hoveredIndex, matchFlags, path, selectedId, onSelect, onHover, onWindowChange };
     selectedHint.current = selectedIndex;
     if (hoveredIndex >= 0) hoveredHint.current = hoveredIndex;
     schedule();
@@ -447,6 +454,7 @@ export function Timeline({ outline, selectedId, hoveredId, onSelect, onHover, fa
           className="tl-find"
           type="search"
           data-testid="timeline-find"
+          data-page-search
           placeholder="Find spans by name or service"
           aria-label="Find spans by name or service"
           value={query}

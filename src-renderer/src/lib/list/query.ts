@@ -1,20 +1,11 @@
 // The trace list's filters as the user typed them → the engine's TraceListQuery. Numbers stay
-// text in the UI store so a half-typed "0." is not lost; one that does not parse is left out of
+// text (in the URL too, lib/list/list-route.ts) so a half-typed "0." is not lost; one that does not parse is left out of
 // the query (and the input says so) rather than sent. Relative time ranges are resolved against
 // `now` at each fetch, so a live refresh keeps "last 15 min" meaning the last 15 minutes.
 import type { FeedbackFilter, TraceListQuery, TraceSort } from '../../../../src-shared/contract';
+import { rangeWindow, type RangeChoice } from '../time-range';
 
-export type TimeRange = 'all' | '15m' | '1h' | '24h' | '7d' | 'custom';
 export type StatusFilter = 'any' | 'error' | 'ok';
-
-export const TIME_RANGES: ReadonlyArray<{ value: TimeRange; label: string; ms: number | null }> = [
-  { value: 'all', label: 'All time', ms: null },
-  { value: '15m', label: 'Last 15 min', ms: 15 * 60_000 },
-  { value: '1h', label: 'Last hour', ms: 60 * 60_000 },
-  { value: '24h', label: 'Last 24 h', ms: 24 * 60 * 60_000 },
-  { value: '7d', label: 'Last 7 days', ms: 7 * 24 * 60 * 60_000 },
-  { value: 'custom', label: 'Custom…', ms: null },
-];
 
 /** What the filter bar edits. Only q and service are required, so older callers stay valid. */
 export interface FilterInput {
@@ -29,7 +20,8 @@ export interface FilterInput {
   maxDurationMs?: string;
   minTokens?: string;
   minCostUsd?: string;
-  range?: TimeRange;
+  /** The app's one time range (lib/time-range.ts), spread in by the list page; not one of its own filters. */
+  range?: RangeChoice;
   /** `<input type="datetime-local">` values (local time), used when range is `custom`. */
   from?: string;
   to?: string;
@@ -64,36 +56,10 @@ export function isInvalidNumber(field: NumberField, raw: string | undefined): bo
   return (raw ?? '').trim() !== '' && parseNumberField(field, raw) === undefined;
 }
 
-/** Unix ms of a datetime-local value, or undefined when empty or unparseable. */
-export function parseLocalDateTime(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-function nanosOf(ms: number): string {
-  return (BigInt(Math.floor(ms)) * 1_000_000n).toString();
-}
-
-/**
- * The trace start window in unix nanoseconds. A custom `to` covers the whole minute (or second) it
- * names, as people read "until 14:05".
- */
+/** The trace start window in unix nanoseconds (see rangeWindow). */
 export function timeWindow(f: FilterInput, now: number): { startFrom?: string; startTo?: string } {
-  const range = f.range ?? 'all';
-  if (range === 'custom') {
-    const out: { startFrom?: string; startTo?: string } = {};
-    const from = parseLocalDateTime(f.from);
-    const to = parseLocalDateTime(f.to);
-    if (from !== undefined) out.startFrom = nanosOf(from);
-    if (to !== undefined) {
-      const unitMs = f.to && /T\d\d:\d\d:\d\d/.test(f.to) ? 1000 : 60_000;
-      out.startTo = (BigInt(Math.floor(to + unitMs)) * 1_000_000n - 1n).toString();
-    }
-    return out;
-  }
-  const ms = TIME_RANGES.find((r) => r.value === range)?.ms;
-  return ms ? { startFrom: nanosOf(now - ms) } : {};
+  const { from, to } = rangeWindow({ choice: f.range ?? 'all', from: f.from ?? '', to: f.to ?? '' }, now);
+  return { ...(from !== undefined ? { startFrom: from } : {}), ...(to !== undefined ? { startTo: to } : {}) };
 }
 
 /** Every filter except time and paging, trimmed; what both the query and the list key are made of. */

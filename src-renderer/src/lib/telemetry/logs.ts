@@ -4,7 +4,8 @@ import type { AttributeValue, LogListQuery, LogRecordView } from '../../../../sr
 import { attributeText, serviceName } from '../attributes';
 import { severityLabel, severityLevel, type SeverityLevel } from '../detail/severity';
 import type { Route } from '../route';
-import { rangeFrom, type LogsRoute, type SeverityFloor } from './route';
+import { rangeKey, rangeWindow, type TimeRange } from '../time-range';
+import type { LogsRoute, SeverityFloor } from './route';
 
 /** Records per page; the list grows by this on "Load more" and refreshes as many as it shows. */
 export const LOG_PAGE = 200;
@@ -14,20 +15,19 @@ export const LOG_REFRESH_MAX = 1000;
 /** The lowest OTLP SeverityNumber of each level (TRACE 1–4, DEBUG 5–8, … FATAL 21–24). */
 export const SEVERITY_MIN: Record<SeverityFloor, number> = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 };
 
-export function logQuery(route: LogsRoute, nowMs: number, limit: number, cursor?: string): LogListQuery {
+export function logQuery(route: LogsRoute, range: TimeRange, nowMs: number, limit: number, cursor?: string): LogListQuery {
   const query: LogListQuery = { limit: Math.max(1, Math.min(LOG_REFRESH_MAX, limit)) };
   if (route.q.trim() !== '') query.q = route.q.trim();
   if (route.service !== '') query.service = route.service;
   if (route.severity) query.minSeverity = SEVERITY_MIN[route.severity];
-  const from = rangeFrom(route.range, nowMs);
-  if (from !== undefined) query.from = from;
+  Object.assign(query, rangeWindow(range, nowMs));
   if (cursor !== undefined) query.cursor = cursor;
   return query;
 }
 
 /** Same filters (the key a loaded page belongs to); the time range counts, "now" does not. */
-export function logsKey(route: LogsRoute): string {
-  return JSON.stringify([route.q.trim(), route.service, route.severity, route.range]);
+export function logsKey(route: LogsRoute, range: TimeRange): string {
+  return JSON.stringify([route.q.trim(), route.service, route.severity, rangeKey(range)]);
 }
 
 export interface LogRow {
