@@ -5,7 +5,7 @@ import type { ListRouteFilters } from './list/list-route';
 import { formatRoute, withRange, type Route } from './route';
 import type { TimeRange } from './time-range';
 
-export type NavPage = 'traces' | 'sessions' | 'compare' | 'logs' | 'metrics' | 'funnels' | 'dashboard' | 'memory';
+export type NavPage = 'traces' | 'sessions' | 'compare' | 'logs' | 'metrics' | 'funnels' | 'dashboard' | 'memory' | 'settings';
 
 export interface NavEntry {
   page: NavPage;
@@ -26,6 +26,7 @@ export const NAV: readonly NavEntry[] = [
   { page: 'funnels', label: 'Funnels', key: 'f', views: ['funnels'] },
   { page: 'dashboard', label: 'Dashboard', key: 'd', views: ['dashboard'] },
   { page: 'memory', label: 'Memory', key: 'e', views: ['memory'] },
+  { page: 'settings', label: 'Settings', key: ',', views: ['settings'] },
 ];
 
 /** The href of a nav entry. */

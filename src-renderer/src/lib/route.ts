@@ -14,6 +14,7 @@
 //   #/metrics?name=…           the metric names and the charts picked
 //   #/funnels?steps=…&mode=…   funnels (lib/funnel-route.ts: steps as JSON, mode, open runs)
 //   #/dashboard?groupBy=…&metric=…   analytics (defaults left out of the URL)
+//   #/settings                 the settings page
 // Every page's query also carries the app's one time range (`range=1h`, or `range=custom&from=…&to=…`;
 // lib/time-range.ts), pages without time included, so moving between pages keeps it.
 // Ids are normalized to lowercase hex; anything unparseable falls back to the list.
@@ -64,6 +65,7 @@ export type Route =
   | { view: 'session'; sessionId: string }
   | SearchRoute
   | { view: 'memory'; collection?: string }
+  | { view: 'settings' }
   | { view: 'compare'; a: string | null; b: string | null }
   | LogsRoute
   | MetricsRoute
@@ -117,6 +119,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'metrics') return parseMetricsRoute(new URLSearchParams(search));
   if (parts[0] === 'funnels') return { view: 'funnels', funnel: parseFunnelRoute(new URLSearchParams(search)) };
   if (parts[0] === 'dashboard') return parseDashboard(new URLSearchParams(search));
+  if (parts[0] === 'settings') return { view: 'settings' };
   if (parts[0] === 'memory') {
     const name = parts[1] === undefined ? '' : safeDecode(parts.slice(1).join('/'));
     return name === '' ? { view: 'memory' } : { view: 'memory', collection: name };
@@ -216,6 +219,7 @@ function formatPage(route: Route): string {
     return s ? `#/dashboard?${s}` : '#/dashboard';
   }
   if (route.view === 'memory') return route.collection ? `#/memory/${encodeURIComponent(route.collection)}` : '#/memory';
+  if (route.view === 'settings') return '#/settings';
   if (route.view === 'search') {
     const params = new URLSearchParams();
     // "Similar runs" searches with the span's own text: a `q` beside it would mean nothing.

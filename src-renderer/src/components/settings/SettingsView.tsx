@@ -95,8 +95,9 @@ export function SettingsView() {
     }
   };
   const f = (name: FieldKey) => ({ name, view, error: errors[name] });
-  const number = (key: 'otlpHttpPort' | 'otlpGrpcPort' | 'retentionDays' | 'retentionGb' | 'dailyBudgetUsd', props: { min?: number; step?: string } = {}) => (
-    <input type="number" inputMode="decimal" data-testid={`input-${key}`} value={form[key]} onChange={(e) => set({ [key]: e.target.value })} {...props} />
+  // Text, not type=number: what the user typed stays as typed, and a typo gets our message, not the browser's.
+  const number = (key: 'otlpHttpPort' | 'otlpGrpcPort' | 'retentionDays' | 'retentionGb' | 'dailyBudgetUsd', whole = false) => (
+    <input type="text" inputMode={whole ? 'numeric' : 'decimal'} className="settings-number" data-testid={`input-${key}`} value={form[key]} onChange={(e) => set({ [key]: e.target.value })} />
   );
 
   return (
@@ -110,8 +111,8 @@ export function SettingsView() {
       >
         <fieldset>
           <legend>OTLP receivers</legend>
-          <Field {...f('otlpHttpPort')} label="OTLP/HTTP port">{number('otlpHttpPort', { min: 1 })}</Field>
-          <Field {...f('otlpGrpcPort')} label="OTLP/gRPC port">{number('otlpGrpcPort', { min: 1 })}</Field>
+          <Field {...f('otlpHttpPort')} label="OTLP/HTTP port">{number('otlpHttpPort', true)}</Field>
+          <Field {...f('otlpGrpcPort')} label="OTLP/gRPC port">{number('otlpGrpcPort', true)}</Field>
           <Field {...f('otlpHost')} label="Listen address" hint="127.0.0.1 keeps them on this machine; any other address needs a token.">
             <input type="text" data-testid="input-otlpHost" value={form.otlpHost} onChange={(e) => set({ otlpHost: e.target.value })} />
           </Field>
@@ -134,8 +135,8 @@ export function SettingsView() {
         </fieldset>
         <fieldset>
           <legend>Storage</legend>
-          <Field {...f('retentionDays')} label="Keep data for (days)">{number('retentionDays', { min: 0, step: 'any' })}</Field>
-          <Field {...f('retentionGb')} label="Keep at most (GB)">{number('retentionGb', { min: 0, step: 'any' })}</Field>
+          <Field {...f('retentionDays')} label="Keep data for (days)">{number('retentionDays')}</Field>
+          <Field {...f('retentionGb')} label="Keep at most (GB)">{number('retentionGb')}</Field>
           <Field {...f('durability')} label="Durability" hint="Full also survives a power loss, at some cost to ingest.">
             <select data-testid="input-durability" value={form.durability} onChange={(e) => set({ durability: e.target.value as SettingsForm['durability'] })}>
               <option value="normal">Normal: survives a crash of Flowtrace</option>
@@ -161,7 +162,7 @@ export function SettingsView() {
         </fieldset>
         <fieldset>
           <legend>Costs and appearance</legend>
-          <Field {...f('dailyBudgetUsd')} label="Daily budget (USD)" hint="Blank: no budget.">{number('dailyBudgetUsd', { min: 0, step: 'any' })}</Field>
+          <Field {...f('dailyBudgetUsd')} label="Daily budget (USD)" hint="Blank: no budget.">{number('dailyBudgetUsd')}</Field>
           <Field {...f('theme')} label="Theme">
             <select data-testid="input-theme" value={form.theme} onChange={(e) => set({ theme: e.target.value as SettingsForm['theme'] })}>
               <option value="system">Follow the system</option>

@@ -1,0 +1,136 @@
+/**
+ * The settings page in Chromium against `flowtrace serve`: it loads from #/settings; a wrong value
+ * gets its message beside its field and nothing is saved; a new OTLP/HTTP port rebinds at once (a
+ * real exporter there is stored, the old port refuses); every field survives a restart; what waits
+ * for a restart says so. Needs `npx electron-vite build` first.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { exportSpans, recordAgentTrace } from '../test/support/otel';
+import { startServe, tempDataDir, type ServeProcess } from '../test/support/serve-process';
+import { launchBrowser, openWatchedPage, traceRow, waitOrExplain, type WatchedPage } from './support/browser';
+
+let server: ServeProcess | undefined;
+let browser: Browser | undefined;
+let ui: WatchedPage;
+const dataDir = tempDataDir('flowtrace-settings-');
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+async function openSettings(): Promise<Page> {
+  ui = await openWatchedPage(browser!, `${server!.api.replace(/\/$/, '')}/#/settings`);
+  await waitOrExplain(ui, ui.page.getByTestId('input-otlpHttpPort'), 'the settings form');
+  return ui.page;
+}
+
+async function save(page: Page): Promise<string> {
+  await page.getByTestId('settings-save').click();
+  const status = page.getByTestId('settings-status');
+  await status.filter({ hasNotText: 'Saving' }).waitFor();
+  return (await status.textContent()) ?? '';
+}
+
+before(async () => {
+  server = await startServe({ dataDir });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the page loads from its URL with the defaults, each field saying when it applies', async () => {
+  const page = await openSettings();
+  assert.equal(await page.getByTestId('input-retentionDays').inputValue(), '30');
+  assert.equal(await page.getByTestId('input-theme').inputValue(), 'system');
+  assert.match((await page.getByTestId('setting-otlpHttpPort').textContent()) ?? '', /applies at once/);
+  assert.match((await page.getByTestId('setting-durability').textContent()) ?? '', /applies after a restart/);
+});
+
+test('a wrong value gets its message beside its field, and nothing is saved', async () => {
+  const page = ui.page;
+  await page.getByTestId('input-retentionGb').fill('0');
+  await page.getByTestId('input-theme').selectOption('dark');
+  assert.match(await save(page), /nothing was saved/);
+  assert.match((await page.getByTestId('setting-retentionGb-error').textContent()) ?? '', /GB is a number above 0/);
+  const saved = (await (await fetch(`${server!.api}/api/v1/settings`)).json()) as { settings: { theme: string } };
+  assert.equal(saved.settings.theme, 'system');
+  await page.getByTestId('input-otlpGrpcPort').fill('43x');
+  assert.match(await save(page), /nothing was saved/);
+  await page.getByTestId('setting-otlpGrpcPort-error').waitFor();
+  await page.getByTestId('settings-revert').click();
+  assert.equal(await page.getByTestId('setting-otlpGrpcPort-error').count(), 0);
+});
+
+test('a new OTLP/HTTP port rebinds at once: an exporter there shows up, the old port refuses', async () => {
+  const page = ui.page;
+  const port = await freePort();
+  await page.getByTestId('input-otlpHttpPort').fill(String(port));
+  assert.match(await save(page), /^Saved\./);
+  const sent = recordAgentTrace({ serviceName: 'new-port' });
+  await exportSpans(`http://127.0.0.1:${port}`, 'protobuf', sent.spans);
+  await assert.rejects(fetch(`${server!.otlpHttp}/v1/traces`, { method: 'POST' }), 'the old port refuses');
+  await page.goto(`${server!.api.replace(/\/$/, '')}/#/`);
+  await traceRow(page, sent.traceId).waitFor();
+});
+
+test('every field survives a restart; what waits for one says so', async () => {
+  let page = await openSettings();
+  await page.getByTestId('input-otlpHost').fill('127.0.0.2');
+  await page.getByTestId('input-otlpToken').fill('a-token-of-sixteen-plus');
+  await page.getByTestId('input-retentionDays').fill('14');
+  await page.getByTestId('input-retentionGb').fill('2.5');
+  await page.getByTestId('input-durability').selectOption('full');
+  await page.getByTestId('input-embedderKind').selectOption('openai');
+  await page.getByTestId('input-embedderUrl').fill('http://127.0.0.1:11434');
+  await page.getByTestId('input-embedderModel').fill('nomic-embed-text');
+  await page.getByTestId('input-dailyBudgetUsd').fill('12.5');
+  await page.getByTestId('input-theme').selectOption('dark');
+  await page.getByTestId('input-launchAtLogin').check();
+  await page.getByTestId('input-notify-storage').uncheck();
+  assert.match(await save(page), /take effect after a restart/);
+  for (const name of ['otlpHost', 'otlpToken', 'durability']) await page.getByTestId(`setting-${name}-restart`).waitFor();
+  // This run's memory is set by a flag (the harness's --no-memory): saved, and said to be overridden.
+  assert.match((await page.getByTestId('setting-embedder').textContent()) ?? '', /A command-line flag or environment variable sets this/);
+  assert.equal(await page.evaluate('document.documentElement.dataset.theme'), 'dark');
+  const port = await page.getByTestId('input-otlpHttpPort').inputValue();
+
+  await server!.stop();
+  // No port flag this time: the saved port is bound. gRPC keeps the harness's any-free-port flag.
+  server = await startServe({ dataDir, otlpHttpPort: null });
+  assert.equal(server.otlpHttp, `http://127.0.0.2:${port}`, 'the saved address and port are bound');
+  page = await openSettings();
+  const values = Object.fromEntries(
+    await Promise.all(
+      ['otlpHttpPort', 'otlpHost', 'retentionDays', 'retentionGb', 'durability', 'embedderKind', 'embedderUrl', 'embedderModel', 'dailyBudgetUsd', 'theme'].map(
+        async (k) => [k, await page.getByTestId(`input-${k}`).inputValue()] as const,
+      ),
+    ),
+  );
+  assert.deepEqual(values, {
+    otlpHttpPort: port,
+    otlpHost: '127.0.0.2',
+    retentionDays: '14',
+    retentionGb: '2.5',
+    durability: 'full',
+    embedderKind: 'openai',
+    embedderUrl: 'http://127.0.0.1:11434',
+    embedderModel: 'nomic-embed-text',
+    dailyBudgetUsd: '12.5',
+    theme: 'dark',
+  });
+  assert.equal(await page.getByTestId('input-launchAtLogin').isChecked(), true);
+  assert.equal(await page.getByTestId('input-notify-storage').isChecked(), false);
+  assert.match((await page.getByTestId('setting-otlpToken').textContent()) ?? '', /A token is saved/);
+  assert.equal(await page.getByTestId('setting-durability-restart').count(), 0, 'in effect now: nothing waits');
+  assert.deepEqual(ui.pageErrors, []);
+});
