@@ -7,7 +7,8 @@
 import { useEffect, useState } from 'react';
 import { useConnection, type ConnectionStatus } from '../api/connection';
 import { formatBytes } from '../lib/bytes';
-import { applyTheme, loadTheme, parseTheme, THEME_CHOICES, type ThemeChoice } from '../lib/theme';
+import { api } from '../api';
+import { applyTheme, loadTheme, parseTheme, THEME_CHOICES, THEME_EVENT, type ThemeChoice } from '../lib/theme';
 import { useDataStore } from '../state/data-store';
 import { useUiStore } from '../state/ui-store';
 import { HeaderSearch } from './search/HeaderSearch';
@@ -48,6 +49,20 @@ export function Header() {
   const connection = useConnection((s) => s.status);
   const retryAt = useConnection((s) => s.retryAt);
   const [theme, setTheme] = useState<ThemeChoice>(loadTheme);
+  useEffect(() => {
+    const follow = (e: Event) => setTheme(parseTheme((e as CustomEvent<unknown>).detail));
+    window.addEventListener(THEME_EVENT, follow);
+    // The saved setting (the settings page's, kept by the engine) wins over this browser's memory of it.
+    let live = true;
+    api.getSettings().then(
+      (v) => live && v.settings.theme !== loadTheme() && applyTheme(v.settings.theme),
+      () => {},
+    );
+    return () => {
+      live = false;
+      window.removeEventListener(THEME_EVENT, follow);
+    };
+  }, []);
   const home = useUiStore((s) => pageHref('traces', s.range, s.lastListFilters));
   return (
     <header className="header">
@@ -94,7 +109,8 @@ export function Header() {
         onChange={(e) => {
           const next = parseTheme(e.target.value);
           applyTheme(next);
-          setTheme(next);
+          // Saved with the other settings, so every window and the next start keep it.
+          void api.updateSettings({ theme: next }).catch(() => {});
         }}
       >
         {THEME_CHOICES.map((c) => (

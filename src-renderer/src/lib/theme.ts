@@ -18,7 +18,11 @@ export function loadTheme(): ThemeChoice {
   }
 }
 
+/** Sent on window whenever the theme changes, so every control showing it follows. */
+export const THEME_EVENT = 'flowtrace:theme';
+
 export function applyTheme(choice: ThemeChoice): void {
+  window.dispatchEvent(new CustomEvent<ThemeChoice>(THEME_EVENT, { detail: choice }));
   if (choice === 'system') delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = choice;
   try {
