@@ -75,7 +75,7 @@ export function SettingsView() {
   const save = async () => {
     const { patch, errors: local } = patchOf(view.settings, form);
     setErrors(local);
-    if (Object.keys(local).length > 0) return setStatus({ kind: 'failed', message: 'Fix the fields marked below; nothing was saved.' });
+    if (Object.keys(local).length > 0) return setStatus({ kind: 'failed', message: 'Fix the marked fields; nothing was saved.' });
     if (Object.keys(patch).length === 0) return setStatus({ kind: 'saved', message: 'Nothing changed.' });
     setStatus({ kind: 'saving' });
     try {
@@ -90,7 +90,7 @@ export function SettingsView() {
     } catch (err) {
       if (err instanceof SettingsError) {
         setErrors(err.fields);
-        setStatus({ kind: 'failed', message: 'Fix the fields marked below; nothing was saved.' });
+        setStatus({ kind: 'failed', message: 'Fix the marked fields; nothing was saved.' });
       } else setStatus({ kind: 'failed', message: errorMessage(err) });
     }
   };
@@ -177,6 +177,7 @@ export function SettingsView() {
             <input type="checkbox" data-testid="input-launchAtLogin" checked={form.launchAtLogin} onChange={(e) => set({ launchAtLogin: e.target.checked })} />
           </Field>
           <Field {...f('notifications')} label="Notifications">
+            <span className="settings-checks">
             {(
               [
                 ['errorBurst', 'a burst of agent errors'],
@@ -195,6 +196,7 @@ export function SettingsView() {
                 {text}
               </span>
             ))}
+            </span>
           </Field>
         </fieldset>
         <div className="settings-actions">
