@@ -16,6 +16,7 @@ import type { BrowserWindow } from 'electron';
 import { API_EVENTS, API_METHODS, type EngineInfo, type FlowtraceApi, type IngestTick, type Stats } from '../src-shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../src-main/electron/app-url';
 import type { AppTray } from '../src-main/electron/tray';
+import type { Alert } from '../src-main/electron/alerts';
 import { REPO_ROOT, builtBinaryName, electronAbi, electronBuildDir, findElectron, nativeModules } from '../native/electron.mjs';
 import { sendAgentTrace } from '../test/support/otel';
 import { spanRow, traceRow } from './support/browser';
@@ -27,11 +28,11 @@ if (skip) console.log(`SKIPPED Electron e2e: ${skip}`);
 const UI_TIMEOUT_MS = 20_000;
 
 /** Polls `probe` until `ok` accepts its value (bounded), for state that settles asynchronously in main. */
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + UI_TIMEOUT_MS;
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = UI_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   let value = await probe();
   while (!ok(value)) {
-    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(value)} after ${UI_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
     value = await probe();
   }
@@ -42,7 +43,7 @@ const spansInTooltip = (tooltip: string): number => Number(/([\d,]+) spans/.exec
 
 /** What main exposes when FLOWTRACE_E2E=1 (see src-main/electron/main.ts). */
 interface E2eGlobal {
-  __flowtraceE2E: { tray(): AppTray | null; window(): BrowserWindow | null };
+  __flowtraceE2E: { tray(): AppTray | null; window(): BrowserWindow | null; notifications(): Alert[] };
 }
 
 /** The page's globals this test touches; typed here because this project compiles without DOM types. */
@@ -64,6 +65,9 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
   /** The trace the OTLP test sends; the trace-page test opens it. */
   let sentTraceId = '';
   let sentToolSpanId = '';
+  /** The environment the app was launched with; a second launch needs the same user data dir. */
+  let launchEnv: Record<string, string> = {};
+  const sandboxArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
 
   before(async () => {
     if (!electron.found) return;
@@ -81,20 +85,21 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
     for (const [key, value] of Object.entries(process.env)) {
       if (value !== undefined && key !== 'ELECTRON_RUN_AS_NODE' && key !== 'ELECTRON_RENDERER_URL') env[key] = value;
     }
+    launchEnv = {
+      ...env,
+      FLOWTRACE_E2E: '1',
+      FLOWTRACE_DATA_DIR: join(tmp, 'data'),
+      FLOWTRACE_USER_DATA_DIR: join(tmp, 'user-data'),
+      FLOWTRACE_OTLP_HTTP_PORT: '0',
+      FLOWTRACE_OTLP_GRPC_PORT: '0',
+    };
     app = await _electron.launch({
       executablePath: electron.path,
       // Chromium refuses to start as root without --no-sandbox (containers, CI). That switch drops
       // the OS-level sandbox only; the renderer still runs with sandbox: true semantics (no Node).
-      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), REPO_ROOT],
+      args: [...sandboxArgs, REPO_ROOT],
       cwd: REPO_ROOT,
-      env: {
-        ...env,
-        FLOWTRACE_E2E: '1',
-        FLOWTRACE_DATA_DIR: join(tmp, 'data'),
-        FLOWTRACE_USER_DATA_DIR: join(tmp, 'user-data'),
-        FLOWTRACE_OTLP_HTTP_PORT: '0',
-        FLOWTRACE_OTLP_GRPC_PORT: '0',
-      },
+      env: launchEnv,
       timeout: 60_000,
     });
     app.process().stdout?.on('data', (d: Buffer) => (mainOutput += d.toString()));
@@ -232,6 +237,39 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
     assert.match(page.url(), /^app:\/\/flowtrace\//);
   });
 
+  test('settings over IPC: a change is saved, a wrong value is refused naming its field', async () => {
+    const view = await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.updateSettings({ dailyBudgetUsd: 3 }));
+    assert.equal(view.settings.dailyBudgetUsd, 3);
+    const refused = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobal).flowtrace.updateSettings({ retentionGb: 0 }).then(
+        () => 'saved',
+        (e: Error) => e.message,
+      ),
+    );
+    assert.match(refused, /retentionGb: GB is a number above 0/);
+  });
+
+  test('a burst of agent errors raises a notification', async () => {
+    const info: EngineInfo = await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.getInfo());
+    // Each run fails its tool call: 30 failed spans of 120, well over the burst's share.
+    for (let i = 0; i < 30; i++) await sendAgentTrace(info.otlpHttpEndpoint, 'protobuf');
+    // The alert loop looks every 30 s.
+    await eventually(
+      () => app.evaluate(() => (globalThis as unknown as E2eGlobal).__flowtraceE2E.notifications().map((a) => a.kind)),
+      (kinds) => kinds.includes('errorBurst'),
+      'an error-burst notification',
+      45_000,
+    );
+  });
+
+  test('a second launch with a flowtrace:// link opens that trace in the running window and exits', async () => {
+    assert.ok(electron.found);
+    const second = spawnSync(electron.path, [...sandboxArgs, REPO_ROOT, `flowtrace://trace/${sentTraceId}`], { cwd: REPO_ROOT, env: launchEnv, timeout: 60_000 });
+    assert.equal(second.status, 0, `the second instance should leave at once: ${second.stderr?.toString() ?? ''}`);
+    await page.waitForURL((url) => url.hash === `#/traces/${sentTraceId}`);
+    assert.equal(app.windows().length, 1);
+  });
+
   test('closing the window hides it to the tray; Quit in the tray closes the engine and exits', async () => {
     const visible = (): Promise<{ visible: boolean; destroyed: boolean } | null> =>
       app.evaluate(() => {
@@ -240,6 +278,7 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
       });
     await app.evaluate(() => (globalThis as unknown as E2eGlobal).__flowtraceE2E.window()?.close());
     await eventually(visible, (v) => v !== null && !v.visible && !v.destroyed, 'window after close');
+    assert.ok(existsSync(join(tmp, 'user-data', 'window-state.json')), 'the window remembers its place');
     await app.evaluate(() => {
       (globalThis as unknown as E2eGlobal).__flowtraceE2E.tray()?.menu().items.find((i) => i.label === 'Open Flowtrace')?.click();
     });

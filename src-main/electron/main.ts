@@ -8,6 +8,7 @@
  * This folder is the only code in src-main that imports electron.
  */
 import { app, dialog, type BrowserWindow } from 'electron';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Unsubscribe } from '../../src-shared/contract';
 import { startEngine } from '../engine';
@@ -27,6 +28,10 @@ import { retentionOf } from '../engine/settings/settings-service';
 import type { EmbedderSetting, SettingKey } from '../../src-shared/settings';
 import type { MemoryOptions } from '../engine/engine-types';
 import { createMainWindow, hardenContents, restrictPermissions, revealWindow } from './window';
+import { startAlertLoop } from './alert-loop';
+import type { Alert } from './alerts';
+import { deepLinkHash, deepLinkInArgs } from './deep-link';
+import { applyLoginItem, initialBounds, openRoute, registerDeepLinks, rememberBounds, showAlert } from './desktop-integration';
 
 const ENGINE_CLOSE_TIMEOUT_MS = 15_000;
 const isE2e = process.env.FLOWTRACE_E2E === '1';
@@ -58,6 +63,21 @@ let tray: AppTray | null = null;
 /** start(), once begun; quit() waits for it so an early Ctrl+C cannot exit with the engine half-open. */
 let startup: Promise<void> | null = null;
 const teardown: Unsubscribe[] = [];
+/** A deep link that arrived before the window could show it (the first launch's, or macOS's early open-url). */
+let pendingRoute: string | null = deepLinkInArgs(process.argv);
+const TRAY_NOTE_FILE = 'tray-note-shown';
+
+/** The first time the window closes to the tray, say that Flowtrace keeps receiving there; once ever. */
+function sayOnceThatTrayKeepsIngesting(): void {
+  const marker = join(app.getPath('userData'), TRAY_NOTE_FILE);
+  if (isE2e || existsSync(marker)) return;
+  showAlert({ title: 'Flowtrace is still running', body: 'It keeps receiving traces in the tray. Quit from the tray icon.' });
+  try {
+    writeFileSync(marker, new Date().toISOString());
+  } catch {
+    // Saying it again next time is the only cost.
+  }
+}
 /** Set once quit() starts: the window's close is then real, not a hide. */
 let quitting = false;
 /** Set once the engine is closed: only then may before-quit proceed. */
@@ -165,24 +185,41 @@ async function start(): Promise<void> {
   tray.setSpanCount((await eng.getStats()).spans);
   teardown.push(eng.onIngest((tick) => tray?.setSpanCount(tick.spans)));
 
+  const windowStatePath = join(app.getPath('userData'), 'window-state.json');
   win = createMainWindow({
     preload: join(appRoot, 'out', 'preload', 'index.cjs'),
     policy,
     icon: join(resourcesDir, 'icon.png'),
+    bounds: initialBounds(windowStatePath),
   });
+  rememberBounds(win, windowStatePath);
   win.on('close', (event) => {
     if (quitting) return;
     // Close-to-tray: ingest keeps running; the tray's Quit is the way out.
     event.preventDefault();
     win?.hide();
+    sayOnceThatTrayKeepsIngesting();
   });
+  win.webContents.once('did-finish-load', () => {
+    if (pendingRoute) openRoute(win, pendingRoute);
+    pendingRoute = null;
+  });
+
+  // Notifications, launch at login: from the settings, now and whenever they are saved.
+  const shown: Alert[] = [];
+  teardown.push(startAlertLoop(eng, (alert) => (isE2e ? shown.push(alert) : showAlert(alert)), log));
+  if (!isE2e) {
+    applyLoginItem((await eng.getSettings()).settings);
+    teardown.push(eng.onSettingsChanged((view) => applyLoginItem(view.settings)));
+    registerDeepLinks();
+  }
   win.on('closed', () => {
     win = null;
   });
 
   if (isE2e) {
     // Read by e2e/electron.test.ts via electronApp.evaluate; never set outside that test.
-    Object.assign(globalThis, { __flowtraceE2E: { tray: () => tray, window: () => win, apiUrl: () => apiServer?.url ?? null } });
+    Object.assign(globalThis, { __flowtraceE2E: { tray: () => tray, window: () => win, apiUrl: () => apiServer?.url ?? null, notifications: () => shown } });
   }
 }
 
@@ -198,7 +235,19 @@ if (!app.requestSingleInstanceLock()) {
   // The running instance gets 'second-instance' and shows its window; this one just leaves.
   app.quit();
 } else {
-  app.on('second-instance', () => revealWindow(win));
+  app.on('second-instance', (_event, argv) => {
+    const hash = deepLinkInArgs(argv);
+    if (hash) openRoute(win, hash);
+    else revealWindow(win);
+  });
+  // macOS hands links over by event, possibly before the window exists.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    const hash = deepLinkHash(url);
+    if (!hash) return;
+    if (win && !win.webContents.isLoading()) openRoute(win, hash);
+    else pendingRoute = hash;
+  });
   app.on('activate', () => revealWindow(win));
   app.on('web-contents-created', (_event, contents) => hardenContents(contents, policy, log));
   app.on('window-all-closed', () => {

@@ -6,6 +6,7 @@
  */
 import { app, BrowserWindow, session, type WebContents } from 'electron';
 import type { OriginPolicy } from './app-url';
+import type { Bounds } from './window-state';
 
 export function hardenContents(contents: WebContents, policy: OriginPolicy, log: (line: string) => void): void {
   // Never open a second window, not even for "external" links: the page's content is attacker-
@@ -44,12 +45,14 @@ export interface MainWindowOptions {
   policy: OriginPolicy;
   /** Window icon for Linux and Windows; macOS takes the bundle's. */
   icon: string;
+  /** Where it was last time (window-state.ts); the default size otherwise. */
+  bounds?: Partial<Bounds> & { width: number; height: number; maximized: boolean };
 }
 
-export function createMainWindow({ preload, policy, icon }: MainWindowOptions): BrowserWindow {
+export function createMainWindow({ preload, policy, icon, bounds }: MainWindowOptions): BrowserWindow {
+  const { maximized = false, ...place } = bounds ?? { width: 1280, height: 820 };
   const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    ...place,
     minWidth: 720,
     minHeight: 480,
     title: 'Flowtrace',
@@ -71,7 +74,10 @@ export function createMainWindow({ preload, policy, icon }: MainWindowOptions): 
       spellcheck: false,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (maximized) win.maximize();
+    win.show();
+  });
   void win.loadURL(policy.entryUrl).catch((error: unknown) => {
     // A failed first load must not leave an invisible window behind a tray icon.
     console.error(`flowtrace: could not load ${policy.entryUrl}: ${String(error)}`);

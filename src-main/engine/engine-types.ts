@@ -9,7 +9,7 @@ import type { OtlpHttpTimeouts } from './receiver/otlp-http';
 import type { OtlpGrpcTimeouts } from './receiver/otlp-grpc';
 import type { ModelPrice } from './genai/prices';
 import type { EmbedderConfig } from './memory/memory-protocol';
-import type { SettingKey } from '../../src-shared/settings';
+import type { SettingKey, SettingsView } from '../../src-shared/settings';
 
 /** The memory's settings (docs/memory.md); every field has a default. */
 export interface MemoryOptions {
@@ -97,6 +97,8 @@ export interface Engine extends FlowtraceApi {
   /** While paused, OTLP requests get 503 + Retry-After, so exporters keep their data and retry. */
   setIngestPaused(paused: boolean): void;
   isIngestPaused(): boolean;
+  /** After every saved settings edit, from any window, REST or IPC. */
+  onSettingsChanged(listener: (view: SettingsView) => void): () => void;
   /** Stops the receivers, finishes pending commits and compaction, closes the store. */
   close(): Promise<void>;
 }

@@ -279,6 +279,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     },
     runFunnel: async (query) => store.request({ op: 'runFunnel', query: parseFunnelQuery(query) }),
     getSettings: async () => settings.view(),
+    onSettingsChanged: (listener) => settings.onChange(listener),
     updateSettings: (patch) => settings.update(patch),
     retryReceiver: async (kind, retry) => {
       try {

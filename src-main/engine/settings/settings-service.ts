@@ -39,6 +39,7 @@ export class SettingsService {
   private token: string | null;
   /** Edits one after another: each reads what the previous saved. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(view: SettingsView) => void>();
 
   constructor(
     private readonly dataDir: string,
@@ -60,6 +61,12 @@ export class SettingsService {
     for (const key of ['otlpHost', 'durability', 'embedder'] as const) if (differs(key) && !this.overridden.includes(key)) restartNeeded.push(key);
     if (this.token !== this.running.token && !this.overridden.includes('otlpToken')) restartNeeded.push('otlpToken');
     return { settings: structuredClone(this.saved), otlpTokenSet: this.token !== null, restartNeeded, overridden: [...this.overridden] };
+  }
+
+  /** Called after every saved edit (a shell applies what is its own: launch at login, notifications). */
+  onChange(listener: (view: SettingsView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   update(patch: unknown): Promise<SettingsView> {
@@ -85,6 +92,8 @@ export class SettingsService {
     writeSettingsFile(this.dataDir, settings, nextToken);
     this.saved = settings;
     this.token = nextToken;
-    return this.view();
+    const view = this.view();
+    for (const listener of this.listeners) listener(view);
+    return view;
   }
 }
