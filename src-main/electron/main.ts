@@ -119,7 +119,8 @@ async function quit(exitCode = 0): Promise<void> {
 /** The memory as the settings page chose it: the shipped model, an OpenAI-compatible server, or off. */
 function memoryOf(embedder: EmbedderSetting, appRoot: string): MemoryOptions | false {
   if (embedder.kind === 'off') return false;
-  if (embedder.kind === 'local') return { embedder: { kind: 'local', modelDir: join(appRoot, 'resources', 'embedder', LOCAL_MODEL) } };
+  // onnxruntime opens the model file itself, outside Electron's asar reading: installers unpack it.
+  if (embedder.kind === 'local') return { embedder: { kind: 'local', modelDir: join(appRoot.replace(/\.asar$/, '.asar.unpacked'), 'resources', 'embedder', LOCAL_MODEL) } };
   const apiKey = process.env.FLOWTRACE_EMBEDDER_API_KEY;
   return { embedder: { kind: 'openai', baseUrl: embedder.url, model: embedder.model, ...(apiKey ? { apiKey } : {}) } };
 }
