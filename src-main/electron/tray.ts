@@ -8,6 +8,7 @@
 import { clipboard, Menu, nativeImage, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine-types';
+import { SpanRate, trayTooltip } from './tray-status';
 
 export interface TrayOptions {
   resourcesDir: string;
@@ -27,7 +28,6 @@ export interface AppTray {
   destroy(): void;
 }
 
-const spanFormat = new Intl.NumberFormat('en-US');
 
 export function createTray({ resourcesDir, engine, apiUrl, onOpen, onQuit }: TrayOptions): AppTray {
   // macOS tints "…Template" images for light/dark menu bars; other trays show colours as drawn.
@@ -40,9 +40,10 @@ export function createTray({ resourcesDir, engine, apiUrl, onOpen, onQuit }: Tra
   let tooltip = '';
   let menu = Menu.buildFromTemplate([]);
 
+  const rate = new SpanRate();
+  let spansPerSecond: number | null = null;
   const updateTooltip = (): void => {
-    const paused = engine.isIngestPaused() ? ' (ingest paused)' : '';
-    tooltip = `Flowtrace: ${spanFormat.format(spans)} spans${paused}\n${apiUrl ? `API ${apiUrl}` : 'API off'}`;
+    tooltip = trayTooltip({ spans, spansPerSecond, paused: engine.isIngestPaused(), receivers: engine.info.receivers, apiUrl });
     tray.setToolTip(tooltip);
   };
 
@@ -76,6 +77,7 @@ export function createTray({ resourcesDir, engine, apiUrl, onOpen, onQuit }: Tra
         toolTip: engine.info.otlpHttpEndpoint,
         click: () => clipboard.writeText(engine.info.otlpHttpEndpoint),
       },
+      { label: 'Open data folder', toolTip: engine.info.dataDir, click: () => void shell.openPath(engine.info.dataDir) },
       { type: 'separator' },
       { label: 'Quit Flowtrace', click: onQuit },
     ]);
@@ -92,7 +94,7 @@ export function createTray({ resourcesDir, engine, apiUrl, onOpen, onQuit }: Tra
     menu: () => menu,
     tooltip: () => tooltip,
     setSpanCount(count) {
-      if (count === spans) return;
+      spansPerSecond = rate.add(count, Date.now());
       spans = count;
       updateTooltip();
     },

@@ -1,0 +1,25 @@
+// The tray tooltip: span count and rate, paused ingest, a busy receiver, the API.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SpanRate, trayTooltip } from '../../src-main/electron/tray-status';
+
+const listening = [
+  { kind: 'otlp-http' as const, state: 'listening' as const, host: '127.0.0.1', port: 4318, endpoint: 'http://127.0.0.1:4318' },
+  { kind: 'otlp-grpc' as const, state: 'listening' as const, host: '127.0.0.1', port: 4317, endpoint: 'http://127.0.0.1:4317' },
+];
+
+test('count, rate and the API on their lines; a busy receiver and a pause are said', () => {
+  assert.equal(trayTooltip({ spans: 12_345, spansPerSecond: 250.4, paused: false, receivers: listening, apiUrl: 'http://127.0.0.1:9600' }), 'Flowtrace: 12,345 spans · 250/s\nAPI http://127.0.0.1:9600');
+  const busy = [{ ...listening[0]!, state: 'busy' as const, endpoint: null }, listening[1]!];
+  assert.equal(trayTooltip({ spans: 0, spansPerSecond: null, paused: true, receivers: busy, apiUrl: null }), 'Flowtrace: 0 spans (ingest paused)\nOTLP/HTTP not receiving: port 4318 busy\nAPI off');
+});
+
+test('the rate is spans per second over the last ten seconds of ticks', () => {
+  const rate = new SpanRate();
+  assert.equal(rate.add(0, 0), null);
+  assert.equal(rate.add(1000, 2000), 500);
+  assert.equal(rate.add(1000, 4000), 250);
+  // Old samples leave the window: the rate follows what happens now.
+  rate.add(1000, 20_000);
+  assert.equal(rate.add(1000, 22_000), 0);
+});
