@@ -1,13 +1,13 @@
 /**
  * Funnels (README "Funnels"): how many runs (traces, or sessions read as their traces in time order)
- * reach each of a list of steps in order, where they drop off, and how each run ended. Three reads:
- * the runs in range from `traces` (traces_by_start), the traces that can match a step from the
- * full-text index (funnel-step-sql.ts), then one statement over only those traces' spans
- * (spans_by_trace) that marks each span with the steps it matches and walks each run's marked spans
- * in start order (funnel-walk.ts, as a SQL aggregate): one integer per run comes back. Rejected:
+ * reach each of a list of steps in order, where they drop off, and how each run ended. Two reads:
+ * the runs in range from `traces` (traces_by_start), then one statement that finds the traces that
+ * can match each step in the full-text index (funnel-step-sql.ts), reads only those traces' spans
+ * (spans_by_trace), marks each span with the steps it matches and walks each run's marked spans in
+ * start order (funnel-walk.ts, as a SQL aggregate): one integer per run comes back. Rejected:
  * one query per step and run (30k statements for a 3-step funnel over 10k traces), matching in JS
  * (every GenAI reading JSON-parsed), and a CTE per step joined to the previous step's choice (the
- * design before this one, ~1.2 s for the every-trace bench funnel under load; bench/funnel.ts).
+ * design before this one; see progress() and bench/README.md for the figures).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { FunnelOutcome, FunnelQuery, FunnelResult, FunnelRun, FunnelRunSet, FunnelStep } from '../../../src-shared/contract';
@@ -20,6 +20,8 @@ const STATUS_ERROR = 2;
 
 /** Ids as hex and times as decimal text straight from SQL: a Buffer and a BigInt per row cost 10× the query at 10k traces. */
 interface TraceRow {
+  /** traces.rowid: how the walk names the trace where a run got furthest. */
+  tr: number;
   trace_id: string;
   start_ns: string;
   root_name: string;
@@ -28,6 +30,7 @@ interface TraceRow {
 }
 
 interface Run {
+  /** The trace id (hex), or the session id. */
   id: string;
   start: string;
   /** In start order. */
@@ -40,6 +43,31 @@ interface Evaluated {
   outcome: FunnelOutcome | null;
   traceId: string;
   rootName: string;
+}
+
+interface RangeWhere {
+  where: string;
+  params: unknown[];
+}
+
+/** The runs' traces in range, as SQL over `traces t` (the trace list's noise rule applies: internal traces are not runs). */
+function rangeWhere(query: FunnelQuery, sessions: boolean): RangeWhere {
+  const where = ['NOT (t.has_genai = 0 AND t.service_name IN (SELECT service_name FROM genai_services))'];
+  const params: unknown[] = [];
+  if (query.from !== undefined) {
+    where.push('t.start_ns >= ?');
+    params.push(BigInt(query.from));
+  }
+  if (query.to !== undefined) {
+    where.push('t.start_ns <= ?');
+    params.push(BigInt(query.to));
+  }
+  if (query.service !== undefined) {
+    where.push('t.service_name = ?');
+    params.push(query.service);
+  }
+  if (sessions) where.push('t.session_id IS NOT NULL');
+  return { where: where.join(' AND '), params };
 }
 
 function runSet(evaluated: readonly Evaluated[], keep: (e: Evaluated) => boolean, limit: number): FunnelRunSet {
@@ -70,9 +98,9 @@ export class FunnelQueries {
     const mode = query.mode ?? 'traces';
     const limit = query.runLimit ?? DEFAULT_FUNNEL_RUNS;
     const steps = query.steps;
-    const runs = this.runsInRange(query, mode === 'sessions');
-
-    const progress = this.progress(runs, steps);
+    const range = rangeWhere(query, mode === 'sessions');
+    const runs = this.runsInRange(range, mode === 'sessions');
+    const progress = this.progress(runs, steps, range, mode === 'sessions');
     const evaluated = runs.map((run) => progress.get(run) ?? { run, reached: 0, outcome: null, traceId: run.traces[0]!.trace_id, rootName: run.traces[0]!.root_name });
     // Runs come oldest first (ORDER BY start_ns, trace_id; a session where its first trace is): the lists are newest first.
     evaluated.reverse();
@@ -96,30 +124,15 @@ export class FunnelQueries {
     return { mode, runs: runs.length, steps: stepResults, outcomes: { completed: outcome('completed'), abandoned: outcome('abandoned'), failed: outcome('failed') } };
   }
 
-  /** Traces in range (the trace list's noise rule applies: internal traces are not runs), grouped into sessions when asked. */
-  private runsInRange(query: FunnelQuery, sessions: boolean): Run[] {
-    const where = ['NOT (t.has_genai = 0 AND t.service_name IN (SELECT service_name FROM genai_services))'];
-    const params: unknown[] = [];
-    if (query.from !== undefined) {
-      where.push('t.start_ns >= ?');
-      params.push(BigInt(query.from));
-    }
-    if (query.to !== undefined) {
-      where.push('t.start_ns <= ?');
-      params.push(BigInt(query.to));
-    }
-    if (query.service !== undefined) {
-      where.push('t.service_name = ?');
-      params.push(query.service);
-    }
-    if (sessions) where.push('t.session_id IS NOT NULL');
-    const sql = `SELECT lower(hex(t.trace_id)) AS trace_id, CAST(t.start_ns AS TEXT) AS start_ns, t.root_name, t.session_id, t.error_count FROM traces t WHERE ${where.join(' AND ')} ORDER BY t.start_ns, t.trace_id`;
+  /** Traces in range, grouped into sessions when asked. */
+  private runsInRange(range: RangeWhere, sessions: boolean): Run[] {
+    const sql = `SELECT t.rowid AS tr, lower(hex(t.trace_id)) AS trace_id, CAST(t.start_ns AS TEXT) AS start_ns, t.root_name, t.session_id, t.error_count FROM traces t WHERE ${range.where} ORDER BY t.start_ns, t.trace_id`;
     let stmt = this.candidates.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql);
       this.candidates.set(sql, stmt);
     }
-    const rows = stmt.all(...params) as TraceRow[];
+    const rows = stmt.all(...range.params) as TraceRow[];
     if (!sessions) return rows.map((t) => ({ id: t.trace_id, start: t.start_ns, traces: [t] }));
     const bySession = new Map<string, Run>();
     for (const t of rows) {
@@ -132,50 +145,52 @@ export class FunnelQueries {
   }
 
   /**
-   * Every run's progress in one statement. The full-text index says which traces can hold a span
-   * of each step (the rowids of its matching search documents, looked up per trace in range through
-   * search_docs_by_trace); a run enters when one of its traces can hold the first step. The traces
+   * Every run's progress in one statement. The full-text index says which traces in range can hold
+   * a span of each step (allowedSteps); a run enters when one of its traces can hold the first step. The traces
    * of entering runs that can matter (a step allowed, or a failed span) are read once through
    * spans_by_trace, each span is marked with the steps it matches (a bit set; each distinct
    * condition tested once, and only for the steps its trace allows) and whether it failed, and
    * funnel_walk (funnel-walk.ts) walks each run's marked spans in start order. One integer per
-   * entering run crosses to JS. Rejected, measured on the every-trace bench funnel: a CTE per step
-   * joined to the previous step's choice (the design before this one; its joins, GROUP BY sorts and
-   * four text tests per condition made it 1.5-2× slower); the full-text sets as hex id sets in JS
-   * (~220 ms per step in a store of 1M spans, whatever the range); returning the marked spans to
-   * walk them in JS (row building alone cost 4× the SQL).
+   * entering run crosses to JS. Rejected, measured with bench/funnel.ts: a CTE per step joined to
+   * the previous step's choice (the design before this one; its joins, GROUP BY sorts and four text
+   * tests per condition made the every-trace funnel 1.5-2× slower in process); the full-text sets
+   * as hex id sets in JS (~220 ms per step in a store of 1M spans, whatever the range: the range of
+   * 10k traces took 2.3 s, now ~0.4 s); returning the marked spans to walk them in JS (row building
+   * alone cost 4× the SQL).
    */
-  private progress(runs: readonly Run[], steps: readonly FunnelStep[]): Map<Run, Evaluated> {
+  private progress(runs: readonly Run[], steps: readonly FunnelStep[], range: RangeWhere, sessions: boolean): Map<Run, Evaluated> {
     const out = new Map<Run, Evaluated>();
     if (runs.length === 0) return out;
-    const flat: TraceRow[] = [];
-    // [run index, trace id, index in flat, has a failed span]
-    const traceRows: Array<[number, string, number, number]> = [];
-    runs.forEach((run, ri) => {
-      for (const trace of run.traces) {
-        traceRows.push([ri, trace.trace_id, flat.length, trace.error_count > 0 ? 1 : 0]);
-        flat.push(trace);
-      }
-    });
+    const byKey = new Map<string | number, Run>();
+    const traces = new Map<number, TraceRow>();
+    for (const run of runs) {
+      byKey.set(sessions ? run.id : run.traces[0]!.tr, run);
+      for (const trace of run.traces) traces.set(trace.tr, trace);
+    }
     const allowed = this.allowedSteps(steps);
     const { sql: marks, params: markParams } = this.marks(steps);
+    // The traces in range read again here (by their index) rather than handed over as a JSON list:
+    // building and parsing that list cost ~10 ms per 10k traces.
     const sql = `WITH
-      t AS MATERIALIZED (
-        SELECT j.value ->> 0 AS ri, unhex(j.value ->> 1) AS trace_id, j.value ->> 2 AS ti, j.value ->> 3 AS failed FROM json_each(?) j),
-      docs AS MATERIALIZED (SELECT min(d.doc_id) AS lo, max(d.doc_id) AS hi FROM t JOIN search_docs d ON d.trace_id = t.trace_id),
+      inrange AS MATERIALIZED (
+        SELECT t.rowid AS tr, t.trace_id, ${sessions ? 't.session_id' : 't.rowid'} AS run, t.error_count > 0 AS failed FROM traces t WHERE ${range.where}),
+      docs AS MATERIALIZED (SELECT min(d.doc_id) AS lo, max(d.doc_id) AS hi FROM inrange t CROSS JOIN search_docs d ON d.trace_id = t.trace_id),
       ${allowed.ctes.map((c) => `${c},`).join(' ')}
-      m AS MATERIALIZED (SELECT t.ri, t.trace_id, t.ti, t.failed, ${allowed.mask} AS mask FROM t),
-      entering AS (SELECT ri FROM m GROUP BY ri HAVING max(mask & 1) = 1)
-      SELECT e.ri, (
-        SELECT funnel_walk(${marks}, s.status_code = ${STATUS_ERROR}, m.ti, s.start_ns / 1000000000, s.start_ns % 1000000000 ORDER BY s.start_ns, s.id)
-        FROM m JOIN spans s ON s.trace_id = m.trace_id WHERE m.ri = e.ri AND (m.mask <> 0 OR m.failed))
+      m AS MATERIALIZED (SELECT t.run, t.trace_id, t.tr, t.failed, ${allowed.mask} AS mask FROM inrange t),
+      entering AS (SELECT run FROM m GROUP BY run HAVING max(mask & 1) = 1)
+      SELECT e.run, (
+        SELECT funnel_walk(${marks}, s.status_code = ${STATUS_ERROR}, m.tr, s.start_ns / 1000000000, s.start_ns % 1000000000 ORDER BY s.start_ns, s.id)
+        FROM m JOIN spans s ON s.trace_id = m.trace_id WHERE m.run = e.run AND (m.mask <> 0 OR m.failed))
       FROM entering e`;
-    const rows = this.db.prepare(sql).raw().all(JSON.stringify(traceRows), ...allowed.params, ...markParams) as Array<[number, number | null]>;
-    for (const [ri, code] of rows) {
+    const rows = this.db.prepare(sql).raw().all(...range.params, ...allowed.params, ...markParams) as Array<[string | number, number | null]>;
+    for (const [key, code] of rows) {
       if (code === null) continue;
-      const run = runs[ri]!;
+      // Both reads run in one synchronous call on the store's only connection, so they see the same
+      // traces; a key of the one missing from the other would be a bug, and that run keeps reached 0.
+      const run = byKey.get(key);
       const walk = decodeWalk(code);
-      const at = flat[walk.trace]!;
+      const at = traces.get(walk.trace);
+      if (!run || !at) continue;
       const outcome: FunnelOutcome = walk.stepFailed ? 'failed' : walk.reached === steps.length ? 'completed' : walk.failedAfter ? 'failed' : 'abandoned';
       out.set(run, { run, reached: walk.reached, outcome, traceId: at.trace_id, rootName: at.root_name });
     }
