@@ -19,6 +19,8 @@ export interface FunnelRunSpec {
   spans: FunnelSpan[];
   /** Put on every span as gen_ai.conversation.id. */
   sessionId?: string;
+  /** The root span's name; `run` when not given. */
+  rootName?: string;
 }
 
 function nameAndAttributes(s: FunnelSpan): [string, Attributes] {
@@ -40,7 +42,7 @@ export function recordFunnelRuns(serviceName: string, runs: FunnelRunSpec[]): { 
   for (const run of runs) {
     const session: Attributes = run.sessionId ? { 'gen_ai.conversation.id': run.sessionId } : {};
     const end = run.startMs + Math.max(0, ...run.spans.map((s) => s.at)) + 100;
-    const root = tracer.startSpan('run', { startTime: run.startMs, attributes: session }, context.active());
+    const root = tracer.startSpan(run.rootName ?? 'run', { startTime: run.startMs, attributes: session }, context.active());
     const inRoot = trace.setSpan(context.active(), root);
     for (const s of run.spans) {
       const [name, attributes] = nameAndAttributes(s);
