@@ -652,7 +652,7 @@ class StoreWorker {
       this.compact(Infinity, true);
       const result = this.retention.enforce(this.retentionSettings);
       // afterDelete, not only forgetRollups: retention may take the newest spans when over the size limit.
-      if (result.deletedTraces > 0) this.compactor.afterDelete();
+      if (result.deletedTraces > 0 || result.rebuiltRollups) this.compactor.afterDelete();
       if (result.deletedTraces > 0) {
         this.emit({ event: 'log', line: `retention deleted ${result.deletedTraces} trace(s), ${result.deletedSpans} span(s)` });
         this.emit({ event: 'retained', deletedTraces: result.deletedTraces, deletedSpans: result.deletedSpans });
