@@ -2,13 +2,17 @@
  * The dashboard's rollups (migrations 0007, 0009), kept at compaction: per dimension × minute × group, span
  * and error counts, LLM usage and a DDSketch of durations, and the same per hour and per day
  * (analytics-tiers.ts). Spans are accumulated in memory for the whole compaction batch and each
- * (dim, period, key) of each tier is written once at flush, in the batch's transaction. Minute
- * sketches merge in SQL through a registered function, so an upsert is one statement. Hour and day
- * rows are kept decoded in memory for the periods compaction touches (the live hour and day) and
- * written whole: merging a batch into a stored day's sketch in SQL (decode, merge, encode a sketch of
- * hundreds of bins) cost ~200 µs a row, 7× the rollups' time per span at 1M spans over 30 days.
- * The coarser tiers are fed from the minutes' accumulators, so an hour or a day is always the exact
- * merge of its minutes.
+ * (dim, minute, key) is upserted once at flush, in the batch's transaction; sketches merge in SQL
+ * through a registered function, so an upsert is one statement.
+ *
+ * Hours and days are written behind: each batch's minutes merge into in-memory deltas per
+ * (tier, dim, period, key), written out every WRITE_BEHIND_MS, before every analytics read
+ * (writeBehind) and at close. Writing them with every batch cost a merge of a large hour or day
+ * sketch per group and batch: rollups 1.5–7× slower, ingest ~30 % (bench/genai-cost.ts). So that a
+ * crash or a rolled-back batch never leaves an hour or day short of its minutes, a period's first
+ * delta also marks it in analytics_stale, in the batch's transaction; writing the deltas clears the
+ * marks, and whatever marks remain (after a crash, a rollback) are rebuilt from the minutes
+ * (repairStale, analytics-tier-merge.ts). An hour or a day is thus always the exact merge of its minutes.
  *
  * Cardinality: at most MAX_KEYS_PER_MINUTE distinct keys per (dim, minute); later keys count in
  * ANALYTICS_OTHER (first come, not top-N: a top-N needs every key's count before the minute closes).
@@ -20,6 +24,7 @@ import { ANALYTICS_OTHER, type AnalyticsGroupBy, type GenAiSpan, type SpanRecord
 import { binIndex, DDSketch } from '../../../src-shared/ddsketch';
 import { serviceNameOf } from './resource-scopes';
 import { TIERS } from './analytics-tiers';
+import { mergeTier } from './analytics-tier-merge';
 
 /** Column `dim` of analytics_minutes: the index in this list. */
 export const ANALYTICS_DIMS: readonly AnalyticsGroupBy[] = ['model', 'agent', 'tool', 'service', 'spanName'];
@@ -28,11 +33,17 @@ export const MAX_KEYS_PER_MINUTE = 100;
 /** (dim, minute) key sets remembered for the bound; live data touches a few minutes at a time. */
 const KNOWN_MINUTES = 256;
 const MAX_KEY_LENGTH = 200;
-/** Hour and day rows kept decoded (least recently written out first): live data touches a few per group. */
-const KNOWN_COARSE_ROWS = 4096;
+/** How long hour and day deltas wait in memory at most (compaction writes them when it runs after this). */
+export const WRITE_BEHIND_MS = 2000;
+/** Deltas held before they are written anyway (a backfill of old data touches many periods). */
+const MAX_DELTAS = 20_000;
 
-/** An hour or day row as stored. */
-interface CoarseRow {
+/** Not yet written to an hour or day row: the sums of minutes compacted since the last write. */
+interface Delta {
+  tier: number;
+  dim: number;
+  period: number;
+  key: string;
   spans: number;
   errors: number;
   input: number;
@@ -72,8 +83,11 @@ export class AnalyticsRollups {
   private pending: Array<Map<number, Map<string, Acc>>> = ANALYTICS_DIMS.map(() => new Map());
   /** `${dim}:${minute}` → the keys stored or pending for it (insertion-ordered for eviction). */
   private readonly keysOf = new Map<string, Set<string>>();
-  /** `${tier minutes}:${dim}:${period}:${key}` → the row as stored (see the file's comment). */
-  private readonly coarseRows = new Map<string, CoarseRow>();
+  /** `${tier}:${dim}:${period}:${key}` → its delta (see the file's comment). */
+  private deltas = new Map<string, Delta>();
+  /** `${tier}:${dim}:${period}` marked in analytics_stale since the last write. */
+  private readonly marked = new Set<string>();
+  private lastWrite = performance.now();
 
   constructor(db: BetterSqlite3.Database) {
     db.function('ddsketch_merge', { deterministic: true }, (a: unknown, b: unknown) => {
@@ -93,14 +107,27 @@ export class AnalyticsRollups {
           sketch = ddsketch_merge(sketch, excluded.sketch)`),
       coarse: coarser.map((t) => ({
         minutes: t.minutes,
-        get: db.prepare(`SELECT spans, errors, input_tokens AS input, output_tokens AS output, total_tokens AS total, cost_usd AS cost, sketch
-          FROM ${t.table} WHERE dim = ? AND ${t.column} = ? AND key = ?`),
-        put: db.prepare(`INSERT OR REPLACE INTO ${t.table} (dim, ${t.column}, key, spans, errors, input_tokens, output_tokens, total_tokens, cost_usd, sketch)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        upsert: db.prepare(`
+          INSERT INTO ${t.table} (dim, ${t.column}, key, spans, errors, input_tokens, output_tokens, total_tokens, cost_usd, sketch)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (dim, ${t.column}, key) DO UPDATE SET
+            spans = spans + excluded.spans, errors = errors + excluded.errors,
+            input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+            total_tokens = total_tokens + excluded.total_tokens, cost_usd = cost_usd + excluded.cost_usd,
+            sketch = ddsketch_merge(sketch, excluded.sketch)`),
       })),
+      mark: db.prepare('INSERT OR IGNORE INTO analytics_stale (tier, dim, period) VALUES (?, ?, ?)'),
+      unmark: db.prepare('DELETE FROM analytics_stale WHERE tier = ? AND dim = ? AND period = ?'),
+      unmarkAll: db.prepare('DELETE FROM analytics_stale'),
+      stale: db.prepare('SELECT tier, dim, period FROM analytics_stale ORDER BY tier, dim, period'),
       keys: db.prepare('SELECT key FROM analytics_minutes WHERE dim = ? AND minute = ?').pluck(),
     };
+    this.db = db;
+    // Marks left by a crash: those periods lack minutes compacted before it.
+    this.repairStale();
   }
+
+  private readonly db: BetterSqlite3.Database;
 
   /** One inserted span (duplicates are not passed: the compactor stores a span once). */
   add(span: SpanRecord, genai: GenAiSpan | null): void {
@@ -183,54 +210,79 @@ export class AnalyticsRollups {
     for (const a of accs) {
       this.stmts.upsertMinute.run(a.dim, a.minute, a.key, a.spans, a.errors, a.input, a.output, a.total, a.cost, Buffer.from(a.sketch.encode()));
     }
-    for (const tier of this.stmts.coarse) {
-      const touched = new Map<string, { dim: number; period: number; key: string; row: CoarseRow }>();
+    this.stmts.coarse.forEach((tier, t) => {
       for (const a of accs) {
         const period = Math.floor(a.minute / tier.minutes);
-        const id = `${tier.minutes}:${a.dim}:${period}:${a.key}`;
-        let t = touched.get(id);
-        if (t === undefined) touched.set(id, (t = { dim: a.dim, period, key: a.key, row: this.coarseRow(tier, id, a.dim, period, a.key) }));
-        const r = t.row;
-        r.spans += a.spans;
-        r.errors += a.errors;
-        r.input += a.input;
-        r.output += a.output;
-        r.total += a.total;
-        r.cost += a.cost;
-        r.sketch.merge(a.sketch);
+        const at = `${t}:${a.dim}:${period}`;
+        if (!this.marked.has(at)) {
+          this.stmts.mark.run(t, a.dim, period);
+          this.marked.add(at);
+        }
+        const id = `${at}:${a.key}`;
+        let d = this.deltas.get(id);
+        if (d === undefined) {
+          d = { tier: t, dim: a.dim, period, key: a.key, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() };
+          this.deltas.set(id, d);
+        }
+        d.spans += a.spans;
+        d.errors += a.errors;
+        d.input += a.input;
+        d.output += a.output;
+        d.total += a.total;
+        d.cost += a.cost;
+        d.sketch.merge(a.sketch);
       }
-      for (const { dim, period, key, row: r } of touched.values()) {
-        tier.put.run(dim, period, key, r.spans, r.errors, r.input, r.output, r.total, r.cost, Buffer.from(r.sketch.encode()));
-      }
-    }
+    });
     this.clearPending();
+    if (this.deltas.size > MAX_DELTAS || performance.now() - this.lastWrite >= WRITE_BEHIND_MS) this.writeDeltas();
   }
 
-  /** The stored hour or day row (zeros when there is none), remembered for the next batches. */
-  private coarseRow(tier: (typeof this.stmts.coarse)[number], id: string, dim: number, period: number, key: string): CoarseRow {
-    let row = this.coarseRows.get(id);
-    if (row !== undefined) {
-      // Most recently used last, so eviction takes the rows compaction left behind.
-      this.coarseRows.delete(id);
-    } else {
-      const stored = tier.get.get(dim, period, key) as (Omit<CoarseRow, 'sketch'> & { sketch: Uint8Array }) | undefined;
-      row = stored === undefined
-        ? { spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() }
-        : { ...stored, sketch: DDSketch.decode(stored.sketch) };
-      if (this.coarseRows.size >= KNOWN_COARSE_ROWS) this.coarseRows.delete(this.coarseRows.keys().next().value!);
+  /** Writes the hour and day deltas now, in a transaction of their own or the caller's (before a read, at close). */
+  writeBehind(): void {
+    if (this.deltas.size > 0 || this.marked.size > 0) this.db.transaction(() => this.writeDeltas())();
+  }
+
+  private writeDeltas(): void {
+    for (const d of this.deltas.values()) {
+      this.stmts.coarse[d.tier]!.upsert.run(d.dim, d.period, d.key, d.spans, d.errors, d.input, d.output, d.total, d.cost, Buffer.from(d.sketch.encode()));
     }
-    this.coarseRows.set(id, row);
-    return row;
+    // Only the marks of these deltas: a mark a failed repair left stays for the next one.
+    for (const at of this.marked) this.stmts.unmark.run(...at.split(':').map(Number));
+    this.deltas = new Map();
+    this.marked.clear();
+    this.lastWrite = performance.now();
+  }
+
+  /**
+   * Rebuilds every hour, then every day, marked in analytics_stale from the tier below, and clears
+   * the marks: after a crash or a rolled-back batch, when the deltas in memory are not to be trusted.
+   */
+  private repairStale(): void {
+    this.db.transaction(() => {
+      for (const { tier, dim, period } of this.stmts.stale.all() as Array<{ tier: number; dim: number; period: number }>) {
+        mergeTier(this.db, TIERS[tier]!, TIERS[tier + 1]!, { dim, period });
+      }
+      this.stmts.unmarkAll.run();
+    })();
   }
 
   private clearPending(): void {
     this.pending = ANALYTICS_DIMS.map(() => new Map());
   }
 
-  /** After a rolled-back batch or a delete: pending sums and remembered key sets may be wrong. */
+  /**
+   * After a rolled-back batch or a delete: pending sums, deltas and remembered key sets may be wrong;
+   * the hours and days they were for are rebuilt from the minutes.
+   */
   reset(): void {
     this.clearPending();
     this.keysOf.clear();
-    this.coarseRows.clear();
+    this.deltas = new Map();
+    this.marked.clear();
+    try {
+      this.repairStale();
+    } catch {
+      // The marks stay (the disk is full, say): the next reset or start repairs them.
+    }
   }
 }

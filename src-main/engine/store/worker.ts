@@ -277,9 +277,12 @@ class StoreWorker {
         return this.telemetryQueries.listMetricPoints(req.query);
       case 'listMetricNames':
         return this.telemetryQueries.listMetricNames();
+      // The hour and day rollups are written behind compaction: out with them before reading.
       case 'analyticsLatency':
+        this.compactor.writeAnalytics();
         return this.analyticsQueries.latency(req.query);
       case 'analyticsTimeseries':
+        this.compactor.writeAnalytics();
         return this.analyticsQueries.timeseries(req.query);
       case 'counters':
         return this.queries.counters();
@@ -309,6 +312,7 @@ class StoreWorker {
         if (this.holdTimer) clearTimeout(this.holdTimer);
         this.flushIngest(true);
         this.drainMemtable();
+        this.compactor.writeAnalytics();
         this.spanDecoder?.close();
         this.db.pragma('wal_checkpoint(TRUNCATE)');
         this.db.close();
@@ -650,6 +654,7 @@ class StoreWorker {
   private runRetention(): void {
     try {
       this.compact(Infinity, true);
+      this.compactor.writeAnalytics();
       const result = this.retention.enforce(this.retentionSettings);
       // afterDelete, not only forgetRollups: retention may take the newest spans when over the size limit.
       if (result.deletedTraces > 0 || result.rebuiltRollups) this.compactor.afterDelete();

@@ -16,6 +16,8 @@ import { migrate } from '../../../src-main/engine/store/migrate';
 import { AnalyticsQueries } from '../../../src-main/engine/store/analytics-queries';
 import { coverMinutes, TIERS } from '../../../src-main/engine/store/analytics-tiers';
 import { Retention } from '../../../src-main/engine/store/retention';
+import { AnalyticsRollups } from '../../../src-main/engine/store/analytics-rollups';
+import type { SpanRecord } from '../../../src-shared/contract';
 import { DDSketch } from '../../../src-shared/ddsketch';
 import { ANALYTICS_GROUPS } from '../../../src-shared/contract';
 import { exportSpans } from '../../support/otel';
@@ -161,6 +163,44 @@ test('retention keeps each hour and day the merge of the minutes it kept', async
     assert.equal(db.prepare('SELECT min(hour) FROM analytics_hours').pluck().get(), Math.floor(cutoff / HOUR_MS));
   } finally {
     db.close();
+  }
+});
+
+test('hours and days not yet written when the process stopped are rebuilt from the minutes at the next start', () => {
+  const file = join(tempDataDir(), 'tiers.sqlite');
+  const db = new Database(file);
+  migrate(db, file);
+  const rollups = new AnalyticsRollups(db);
+  const resource = { attributes: { 'service.name': 'svc' }, droppedAttributesCount: 0 };
+  const span = (startMs: number, ms: number) =>
+    ({
+      name: 'op',
+      startTimeUnixNano: ns(startMs),
+      endTimeUnixNano: (BigInt(Math.floor(startMs)) * 1_000_000n + BigInt(Math.round(ms * 1e6))).toString(),
+      status: { code: 'unset', message: '' },
+      resource,
+    }) as unknown as SpanRecord;
+  for (let batch = 0; batch < 3; batch++) {
+    db.transaction(() => {
+      for (let i = 0; i < 200; i++) rollups.add(span(T0 + batch * 40 * MINUTE_MS + i * 9_000, 5 + i), null);
+      rollups.flush();
+    })();
+  }
+  // Batches were compacted and committed, their hours and days not written (a crash, here a close without writeBehind).
+  assert.ok((db.prepare('SELECT count(*) FROM analytics_stale').pluck().get() as number) > 0);
+  db.close();
+  const reopened = new Database(file);
+  try {
+    new AnalyticsRollups(reopened);
+    assert.equal(reopened.prepare('SELECT count(*) FROM analytics_stale').pluck().get(), 0);
+    const tiered = new AnalyticsQueries(reopened);
+    const minutes = new AnalyticsQueries(reopened, [TIERS[0]!]);
+    const q = { groupBy: 'spanName' as const, from: ns(T0 - 24 * HOUR_MS), to: ns(T0 + 48 * HOUR_MS) };
+    assert.equal(tiered.latency(q).groups[0]!.count, 600);
+    assert.deepEqual(tiered.latency(q), minutes.latency(q));
+    assert.ok((reopened.prepare('SELECT count(*) FROM analytics_days').pluck().get() as number) > 0);
+  } finally {
+    reopened.close();
   }
 });
 

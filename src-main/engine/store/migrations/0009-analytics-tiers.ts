@@ -30,6 +30,14 @@ export const migration0009: Migration = {
   sql: `
     ${tierTable('analytics_hours', 'hour', 'unix hour')}
     ${tierTable('analytics_days', 'day', 'unix day (UTC)')}
+    -- Hours and days are written behind compaction (analytics-rollups.ts): a period marked here may
+    -- lack minutes compacted since its last write, and is rebuilt from them after a crash.
+    CREATE TABLE analytics_stale (
+      tier   INTEGER NOT NULL,  -- 0 analytics_hours, 1 analytics_days
+      dim    INTEGER NOT NULL,
+      period INTEGER NOT NULL,  -- the hour or the day
+      PRIMARY KEY (tier, dim, period)
+    ) STRICT, WITHOUT ROWID;
 
     -- sort=cost / sort=tokens: most first, traces without usage last (as -1), keyset-paged on
     -- (value, trace_id). The 0004 partial indexes served only minCostUsd/minTokens, which read
