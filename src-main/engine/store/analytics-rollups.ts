@@ -6,7 +6,7 @@
  * through a registered function, so an upsert is one statement.
  *
  * Hours and days are written behind: each batch's minutes merge into in-memory deltas per
- * (tier, dim, period, key), written out every WRITE_BEHIND_MS, before every analytics read
+ * (dim, hour, key), written out (the days' summed from them) every WRITE_BEHIND_MS, before every analytics read
  * (writeBehind) and at close. Writing them with every batch cost a merge of a large hour or day
  * sketch per group and batch: rollups 1.5–7× slower, ingest ~30 % (bench/genai-cost.ts). So that a
  * crash or a rolled-back batch never leaves an hour or day short of its minutes, a period's first
@@ -38,9 +38,8 @@ export const WRITE_BEHIND_MS = 2000;
 /** Deltas held before they are written anyway (a backfill of old data touches many periods). */
 const MAX_DELTAS = 20_000;
 
-/** Not yet written to an hour or day row: the sums of minutes compacted since the last write. */
+/** Not yet written to an hour (or day) row: the sums of minutes compacted since the last write. */
 interface Delta {
-  tier: number;
   dim: number;
   period: number;
   key: string;
@@ -77,13 +76,24 @@ function nanosOf(ns: string): number {
   return Number(ns.length > 9 ? ns.slice(-9) : ns);
 }
 
+/** Adds the sums and the sketch of `from` into `to`. */
+function addTo(to: Omit<Delta, 'dim' | 'period' | 'key'>, from: Omit<Delta, 'dim' | 'period' | 'key'>): void {
+  to.spans += from.spans;
+  to.errors += from.errors;
+  to.input += from.input;
+  to.output += from.output;
+  to.total += from.total;
+  to.cost += from.cost;
+  to.sketch.merge(from.sketch);
+}
+
 export class AnalyticsRollups {
   private readonly stmts;
   /** Per dim: minute → key → accumulator, for the batch being compacted. */
   private pending: Array<Map<number, Map<string, Acc>>> = ANALYTICS_DIMS.map(() => new Map());
   /** `${dim}:${minute}` → the keys stored or pending for it (insertion-ordered for eviction). */
   private readonly keysOf = new Map<string, Set<string>>();
-  /** `${tier}:${dim}:${period}:${key}` → its delta (see the file's comment). */
+  /** `${dim}:${hour}:${key}` → its delta (see the file's comment). */
   private deltas = new Map<string, Delta>();
   /** `${tier}:${dim}:${period}` marked in analytics_stale since the last write. */
   private readonly marked = new Set<string>();
@@ -210,31 +220,32 @@ export class AnalyticsRollups {
     for (const a of accs) {
       this.stmts.upsertMinute.run(a.dim, a.minute, a.key, a.spans, a.errors, a.input, a.output, a.total, a.cost, Buffer.from(a.sketch.encode()));
     }
-    this.stmts.coarse.forEach((tier, t) => {
-      for (const a of accs) {
-        const period = Math.floor(a.minute / tier.minutes);
-        const at = `${t}:${a.dim}:${period}`;
-        if (!this.marked.has(at)) {
-          this.stmts.mark.run(t, a.dim, period);
-          this.marked.add(at);
-        }
-        const id = `${at}:${a.key}`;
-        let d = this.deltas.get(id);
-        if (d === undefined) {
-          d = { tier: t, dim: a.dim, period, key: a.key, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() };
-          this.deltas.set(id, d);
-        }
-        d.spans += a.spans;
-        d.errors += a.errors;
-        d.input += a.input;
-        d.output += a.output;
-        d.total += a.total;
-        d.cost += a.cost;
-        d.sketch.merge(a.sketch);
+    // Into the hours only: a day's delta is summed from its hours' when written (half the merges).
+    const hourMinutes = this.stmts.coarse[0]!.minutes;
+    for (const a of accs) {
+      const hour = Math.floor(a.minute / hourMinutes);
+      const id = `${a.dim}:${hour}:${a.key}`;
+      let d = this.deltas.get(id);
+      if (d === undefined) {
+        this.markStale(a.dim, a.minute);
+        d = { dim: a.dim, period: hour, key: a.key, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() };
+        this.deltas.set(id, d);
       }
-    });
+      addTo(d, a);
+    }
     this.clearPending();
     if (this.deltas.size > MAX_DELTAS || performance.now() - this.lastWrite >= WRITE_BEHIND_MS) this.writeDeltas();
+  }
+
+  /** Marks the hour and the day of `minute` in analytics_stale, once until the next write. */
+  private markStale(dim: number, minute: number): void {
+    this.stmts.coarse.forEach((tier, t) => {
+      const period = Math.floor(minute / tier.minutes);
+      const at = `${t}:${dim}:${period}`;
+      if (this.marked.has(at)) return;
+      this.stmts.mark.run(t, dim, period);
+      this.marked.add(at);
+    });
   }
 
   /** Writes the hour and day deltas now, in a transaction of their own or the caller's (before a read, at close). */
@@ -243,8 +254,20 @@ export class AnalyticsRollups {
   }
 
   private writeDeltas(): void {
-    for (const d of this.deltas.values()) {
-      this.stmts.coarse[d.tier]!.upsert.run(d.dim, d.period, d.key, d.spans, d.errors, d.input, d.output, d.total, d.cost, Buffer.from(d.sketch.encode()));
+    const [hours, ...coarser] = this.stmts.coarse;
+    const write = (stmt: BetterSqlite3.Statement, d: Delta) =>
+      stmt.run(d.dim, d.period, d.key, d.spans, d.errors, d.input, d.output, d.total, d.cost, Buffer.from(d.sketch.encode()));
+    for (const d of this.deltas.values()) write(hours!.upsert, d);
+    for (const tier of coarser) {
+      const sums = new Map<string, Delta>();
+      for (const h of this.deltas.values()) {
+        const period = Math.floor((h.period * hours!.minutes) / tier.minutes);
+        const id = `${h.dim}:${period}:${h.key}`;
+        let d = sums.get(id);
+        if (d === undefined) sums.set(id, (d = { ...h, period, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() }));
+        addTo(d, h);
+      }
+      for (const d of sums.values()) write(tier.upsert, d);
     }
     // Only the marks of these deltas: a mark a failed repair left stays for the next one.
     for (const at of this.marked) this.stmts.unmark.run(...at.split(':').map(Number));
