@@ -13,7 +13,7 @@ import {
   type AnalyticsTimeseries,
   type AnalyticsTimeseriesQuery,
 } from '../../../src-shared/contract';
-import { DDSketch } from '../../../src-shared/ddsketch';
+import { SketchMerger } from '../../../src-shared/ddsketch';
 import { ArgumentError } from '../../../src-shared/validate';
 import { ANALYTICS_DIMS } from './analytics-rollups';
 import { coverMinutes, TIERS, tierForBuckets, type Tier, type TierRange } from './analytics-tiers';
@@ -79,10 +79,10 @@ export class AnalyticsQueries {
 
   latency(query: AnalyticsLatencyQuery): AnalyticsLatency {
     const [lo, hi] = this.minutes(query.from, query.to);
-    const groups = new Map<string, { count: number; errors: number; tokens: number; cost: number; sketch: DDSketch }>();
+    const groups = new Map<string, { count: number; errors: number; tokens: number; cost: number; sketch: SketchMerger }>();
     for (const r of this.read(ANALYTICS_DIMS.indexOf(query.groupBy), coverMinutes(lo, hi, this.tiers), true)) {
       let g = groups.get(r.key);
-      if (!g) groups.set(r.key, (g = { count: 0, errors: 0, tokens: 0, cost: 0, sketch: new DDSketch() }));
+      if (!g) groups.set(r.key, (g = { count: 0, errors: 0, tokens: 0, cost: 0, sketch: new SketchMerger() }));
       g.count += r.spans;
       g.errors += r.errors;
       g.tokens += r.total_tokens;
@@ -143,14 +143,14 @@ export class AnalyticsQueries {
     }
     const named = new Set([...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_SERIES).map(([k]) => k));
     const sums: Array<Map<string, number>> = Array.from({ length: count }, () => new Map());
-    const sketches: Array<Map<string, DDSketch>> = withSketch ? Array.from({ length: count }, () => new Map()) : [];
+    const sketches: Array<Map<string, SketchMerger>> = withSketch ? Array.from({ length: count }, () => new Map()) : [];
     for (const r of rows) {
       const raw = query.groupBy === undefined ? 'all' : r.key;
       const key = named.has(raw) ? raw : ANALYTICS_OTHER;
       const i = Math.floor((r.minute - first) / width);
       if (withSketch) {
         let s = sketches[i]!.get(key);
-        if (!s) sketches[i]!.set(key, (s = new DDSketch()));
+        if (!s) sketches[i]!.set(key, (s = new SketchMerger()));
         s.mergeEncoded(r.sketch);
       } else {
         sums[i]!.set(key, (sums[i]!.get(key) ?? 0) + valueOf(r));
