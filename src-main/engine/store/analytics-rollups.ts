@@ -99,45 +99,34 @@ export class AnalyticsRollups {
   private readonly marked = new Set<string>();
   private lastWrite = performance.now();
 
-  constructor(db: BetterSqlite3.Database) {
+  constructor(private readonly db: BetterSqlite3.Database) {
     db.function('ddsketch_merge', { deterministic: true }, (a: unknown, b: unknown) => {
       const s = DDSketch.decode(a as Uint8Array);
       s.mergeEncoded(b as Uint8Array);
       return Buffer.from(s.encode());
     });
-    const [minutes, ...coarser] = TIERS;
-    this.stmts = {
-      upsertMinute: db.prepare(`
-        INSERT INTO ${minutes!.table} (dim, minute, key, spans, errors, input_tokens, output_tokens, total_tokens, cost_usd, sketch)
+    const upsertInto = (table: string, column: string) =>
+      db.prepare(`
+        INSERT INTO ${table} (dim, ${column}, key, spans, errors, input_tokens, output_tokens, total_tokens, cost_usd, sketch)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (dim, minute, key) DO UPDATE SET
+        ON CONFLICT (dim, ${column}, key) DO UPDATE SET
           spans = spans + excluded.spans, errors = errors + excluded.errors,
           input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
           total_tokens = total_tokens + excluded.total_tokens, cost_usd = cost_usd + excluded.cost_usd,
-          sketch = ddsketch_merge(sketch, excluded.sketch)`),
-      coarse: coarser.map((t) => ({
-        minutes: t.minutes,
-        upsert: db.prepare(`
-          INSERT INTO ${t.table} (dim, ${t.column}, key, spans, errors, input_tokens, output_tokens, total_tokens, cost_usd, sketch)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          ON CONFLICT (dim, ${t.column}, key) DO UPDATE SET
-            spans = spans + excluded.spans, errors = errors + excluded.errors,
-            input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
-            total_tokens = total_tokens + excluded.total_tokens, cost_usd = cost_usd + excluded.cost_usd,
-            sketch = ddsketch_merge(sketch, excluded.sketch)`),
-      })),
+          sketch = ddsketch_merge(sketch, excluded.sketch)`);
+    const [minutes, ...coarser] = TIERS;
+    this.stmts = {
+      upsertMinute: upsertInto(minutes!.table, minutes!.column),
+      coarse: coarser.map((t) => ({ minutes: t.minutes, upsert: upsertInto(t.table, t.column) })),
       mark: db.prepare('INSERT OR IGNORE INTO analytics_stale (tier, dim, period) VALUES (?, ?, ?)'),
       unmark: db.prepare('DELETE FROM analytics_stale WHERE tier = ? AND dim = ? AND period = ?'),
       unmarkAll: db.prepare('DELETE FROM analytics_stale'),
       stale: db.prepare('SELECT tier, dim, period FROM analytics_stale ORDER BY tier, dim, period'),
       keys: db.prepare('SELECT key FROM analytics_minutes WHERE dim = ? AND minute = ?').pluck(),
     };
-    this.db = db;
     // Marks left by a crash: those periods lack minutes compacted before it.
     this.repairStale();
   }
-
-  private readonly db: BetterSqlite3.Database;
 
   /** One inserted span (duplicates are not passed: the compactor stores a span once). */
   add(span: SpanRecord, genai: GenAiSpan | null): void {
