@@ -4,7 +4,8 @@
  * into a migrated database file; their start times spread over --hours (default 24: ~700 spans a
  * minute), with 6 models, 4 agents, 12 tools, 5 services and 60 span names, durations log-normal.
  * The rollups' size depends on minutes × groups, not on spans, so this is the dashboard's load at
- * that span count whatever else the store holds. Times each query --runs times (p50, p95).
+ * that span count whatever else the store holds. Times each query --runs times (p50, p95), over the
+ * dashboard's windows ending now (1 h, 24 h, 7 d, 30 d, up to the first one covering --hours).
  *
  *   node --import tsx bench/analytics-queries.ts [--spans 1000000] [--hours 24] [--runs 20]
  */
@@ -79,21 +80,34 @@ try {
       rollups.flush();
     })();
   }
+  // The hours and days held behind compaction, as the store writes them before a read.
+  rollups.writeBehind();
   const loadMs = performance.now() - t0;
   const rows = db.prepare('SELECT count(*) FROM analytics_minutes').pluck().get() as number;
   const bytes = db.prepare('SELECT sum(length(sketch)) FROM analytics_minutes').pluck().get() as number;
   console.log(`${SPANS.toLocaleString()} spans over ${HOURS} h through AnalyticsRollups in ${(loadMs / 1000).toFixed(1)} s (${Math.round(SPANS / (loadMs / 1000)).toLocaleString()} spans/s, rollups alone, one thread)`);
   console.log(`analytics_minutes: ${rows.toLocaleString()} rows, sketches ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+  for (const table of ['analytics_hours', 'analytics_days']) {
+    const exists = db.prepare('SELECT 1 FROM sqlite_schema WHERE name = ?').pluck().get(table) !== undefined;
+    if (exists) console.log(`${table}: ${(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number).toLocaleString()} rows`);
+  }
   const queries = new AnalyticsQueries(db);
   const ns = (ms: number) => (BigInt(Math.floor(ms)) * 1_000_000n).toString();
-  const full = { from: ns(startMs), to: ns(endMs) };
-  const lastHour = { from: ns(endMs - 3_600_000), to: ns(endMs) };
-  const cases: Array<[string, () => unknown]> = [
-    ...(['model', 'agent', 'tool', 'service', 'spanName'] as const).map((groupBy): [string, () => unknown] => [`latency ${groupBy}, ${HOURS} h`, () => queries.latency({ groupBy, ...full } as AnalyticsLatencyQuery)]),
-    ['latency spanName, last hour', () => queries.latency({ groupBy: 'spanName', ...lastHour })],
-    ...(['spans', 'tokens', 'cost', 'p95Ms'] as const).map((metric): [string, () => unknown] => [`timeseries ${metric} by model, ${HOURS} h`, () => queries.timeseries({ metric, groupBy: 'model', ...full } as AnalyticsTimeseriesQuery)]),
-    ['timeseries p95Ms by spanName, ' + HOURS + ' h', () => queries.timeseries({ metric: 'p95Ms', groupBy: 'spanName', ...full })],
-  ];
+  // The dashboard's windows, each ending now (its ragged ends fall wherever the clock is).
+  const WINDOWS: Array<[string, number]> = [['1h', 1], ['24h', 24], ['7d', 168], ['30d', 720]];
+  const windows = WINDOWS.filter(([, h]) => h <= HOURS || h === WINDOWS.find(([, x]) => x >= HOURS)![1]);
+  const win = (h: number) => ({ from: ns(endMs - h * 3_600_000), to: ns(endMs) });
+  const dims = ['model', 'agent', 'tool', 'service', 'spanName'] as const;
+  const cases: Array<[string, () => unknown]> = [];
+  for (const [label, h] of windows) {
+    for (const groupBy of dims) cases.push([`latency ${groupBy}, ${label}`, () => queries.latency({ groupBy, ...win(h) } as AnalyticsLatencyQuery)]);
+  }
+  for (const [label, h] of windows) {
+    for (const metric of ['spans', 'tokens', 'cost', 'p95Ms'] as const) {
+      cases.push([`timeseries ${metric} by model, ${label}`, () => queries.timeseries({ metric, groupBy: 'model', ...win(h) } as AnalyticsTimeseriesQuery)]);
+    }
+    cases.push([`timeseries p95Ms by spanName, ${label}`, () => queries.timeseries({ metric: 'p95Ms', groupBy: 'spanName', ...win(h) })]);
+  }
   console.log(`query (${RUNS} runs)                          p50        p95`);
   for (const [name, run] of cases) {
     run();

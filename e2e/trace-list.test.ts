@@ -193,7 +193,7 @@ test('an internal trace (no GenAI, from a service that sends GenAI) is left out 
   await expectRows(page, ALL());
 });
 
-test('clicking the Start and Duration headers sorts the list, and aria-sort says how', async () => {
+test('clicking the Start, Duration and Cost headers sorts the list, and aria-sort says how', async () => {
   const { page } = ui;
   const order = async (sort: string) => (await api<TraceListPage>(`/traces?sort=${sort}`)).traces.map((t: TraceSummary) => t.traceId);
   const start = page.getByTestId('sort-start');
@@ -220,6 +220,19 @@ test('clicking the Start and Duration headers sorts the list, and aria-sort says
   await page.locator('[data-testid="sort-start"][aria-sort="ascending"]').waitFor();
   await expectOrder(page, await order('oldest'));
   await start.getByRole('button').click();
+  await page.locator('[data-testid="sort-start"][aria-sort="descending"]').waitFor();
+  await expectOrder(page, await order('newest'));
+
+  // Cost: most expensive first (one direction); a second click goes back to newest.
+  const cost = page.getByTestId('sort-cost');
+  await cost.getByRole('button').click();
+  await page.locator('[data-testid="sort-cost"][aria-sort="descending"]').waitFor();
+  const priciest = await order('cost');
+  await expectOrder(page, priciest);
+  const listed = (await api<TraceListPage>('/traces?limit=100')).traces;
+  const costOf = (id: string) => listed.find((t) => t.traceId === id)?.genai?.costUsd ?? -1;
+  for (let i = 1; i < priciest.length; i++) assert.ok(costOf(priciest[i - 1]!) >= costOf(priciest[i]!), `cost order at ${i}`);
+  await cost.getByRole('button').click();
   await page.locator('[data-testid="sort-start"][aria-sort="descending"]').waitFor();
   await expectOrder(page, await order('newest'));
 });

@@ -1,10 +1,11 @@
 /**
  * Writes the README's screenshots (docs/screenshot-list.png, docs/screenshot-trace-light.png and
- * -dark.png, docs/screenshot-session.png, -search.png, -memory.png, -compare.png): a real `flowtrace serve` (with
+ * -dark.png, docs/screenshot-session.png, -search.png, -memory.png, -compare.png, -dashboard.png): a real `flowtrace serve` (with
  * its memory), believable agent runs recorded
  * with the real SDK and sent by the real exporter (the trace page shows the multi-agent run of
  * test/support/agent-run.ts; the session page a real Claude Code run, its captured telemetry
- * replayed as sent), and the UI in Chromium. Run after a build: `node --import tsx scripts/screenshots.ts`.
+ * replayed as sent; the dashboard a day of runs on three models), and the UI in Chromium.
+ * Run after a build: `node --import tsx scripts/screenshots.ts [--only dashboard]`.
  */
 import { mkdirSync } from 'node:fs';
 import type { SearchAnswer, SessionListPage } from '../src-shared/contract';
@@ -21,8 +22,18 @@ import { launchBrowser, openWatchedPage, spanRow, traceRow } from '../e2e/suppor
 
 const COMPARE_ANSWER = 'Your trip: TP 553 on 16 May and 3 nights at Casa do Principe. Expect sun, around 24 °C. Total about 787 EUR for two.';
 
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only !== undefined && only !== 'dashboard') throw new Error(`--only takes "dashboard", not "${only}"`);
+
 const browser = await launchBrowser();
 try {
+  if (only === undefined) await shootPages();
+  await shootDashboard();
+} finally {
+  await browser.close();
+}
+
+async function shootPages(): Promise<void> {
   // Its own server, so the pictures show only believable runs, not this file's test fixtures.
   const demo = await startServe({ args: ['--embedder', 'local'] });
   const shot = await openWatchedPage(browser, demo.api, { width: 1440, height: 900 });
@@ -114,15 +125,61 @@ try {
     await shot.page.context().close();
     await demo.stop();
   }
-} finally {
-  await browser.close();
+}
+
+/** A day of runs (three models, a few failures), on a server of its own: the dashboard over 24 hours. */
+async function shootDashboard(): Promise<void> {
+  const demo = await startServe();
+  const shot = await openWatchedPage(browser, demo.api, { width: 1440, height: 900 });
+  try {
+    const now = Date.now();
+    const models = ['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4-5'];
+    const agents: Array<[string, string, string[]]> = [
+      ['support-bot', 'triage', ['lookup_order']],
+      ['research-agent', 'summarizer', ['web_search', 'fetch_page', 'fetch_page']],
+      ['travel-agent', 'planner', ['search_flights', 'search_hotels']],
+      ['support-bot', 'triage', ['lookup_order', 'refund']],
+    ];
+    // Each model its own pace, so the percentiles differ as they would.
+    const pace: Record<string, number> = { 'gpt-4o-mini': 0.55, 'gpt-4o': 1, 'claude-sonnet-4-5': 1.35 };
+    const runs = Array.from({ length: 144 }, (_, i) => {
+      const [serviceName, agent, tools] = agents[i % agents.length]!;
+      const at = now - 24 * 3_600_000 + i * 10 * 60_000 + ((i * 7919) % 300_000);
+      const model = models[(i * 5 + (i >> 3)) % models.length]!;
+      const scale = 1 + ((i * 37) % 9) / 3;
+      return recordDemoRun({ serviceName, agent, at, tools, model, failFirst: i % 11 === 3, scale, pace: pace[model]! * (0.7 + ((i * 53) % 10) / 10) });
+    });
+    for (let i = 0; i < runs.length; i += 12) await exportSpans(demo.otlpHttp, 'protobuf', runs.slice(i, i + 12).flatMap((r) => r.spans));
+    const { page } = shot;
+    await page.goto(`${demo.api.replace(/\/$/, '')}/#/dashboard?groupBy=model&range=24h&metric=cost`);
+    await page.getByTestId('latency-table').waitFor();
+    await page.getByTestId('expensive-traces').waitFor();
+    await page.getByTestId('dashboard-chart').locator('canvas').waitFor();
+    await page.waitForTimeout(500);
+    mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-dashboard.png') });
+  } finally {
+    await shot.page.context().close();
+    await demo.stop();
+  }
 }
 
 /**
  * An agent run with realistic, explicit timings (hundreds of ms per model call), recorded with the
  * real SDK. The shared fixture runs in well under a millisecond, which makes a flat waterfall.
  */
-function recordDemoRun(o: { serviceName: string; agent: string; at: number; tools: string[]; failFirst?: boolean }): {
+function recordDemoRun(o: {
+  serviceName: string;
+  agent: string;
+  at: number;
+  tools: string[];
+  failFirst?: boolean;
+  model?: string;
+  /** Usage (and time) of the model calls, times this. */
+  scale?: number;
+  /** The model calls' time, times this besides. */
+  pace?: number;
+}): {
   traceId: string;
   spans: ReadableSpan[];
 } {
@@ -139,16 +196,20 @@ function recordDemoRun(o: { serviceName: string; agent: string; at: number; tool
   });
   const inRoot = trace.setSpan(context.active(), root);
   let clock = 15;
+  const model = o.model ?? 'gpt-4o-mini';
+  const scale = o.scale ?? 1;
   const chat = (ms: number, inputTokens: number) => {
+    ms = Math.round(ms * scale * (o.pace ?? 1));
+    inputTokens = Math.round(inputTokens * scale);
     const span = tracer.startSpan(
-      'chat gpt-4o-mini',
+      `chat ${model}`,
       {
         kind: SpanKind.CLIENT,
         startTime: t(clock),
         attributes: {
           'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': 'openai',
-          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.provider.name': model.startsWith('claude') ? 'anthropic' : 'openai',
+          'gen_ai.request.model': model,
           'gen_ai.usage.input_tokens': inputTokens,
           'gen_ai.usage.output_tokens': 48,
         },

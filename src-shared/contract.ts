@@ -274,7 +274,8 @@ export interface TraceSummary {
   feedback?: FeedbackSummary;
 }
 
-export type TraceSort = 'newest' | 'oldest' | 'longest' | 'shortest';
+/** cost and tokens: the trace's GenAI usage, most first; traces without it last. */
+export type TraceSort = 'newest' | 'oldest' | 'longest' | 'shortest' | 'cost' | 'tokens';
 
 /** Every field is optional; all given filters must hold (AND). */
 export interface TraceListQuery {

@@ -54,7 +54,7 @@ function optionalString(obj: Record<string, unknown>, key: string, max: number):
 }
 
 const SPAN_ID = /^[0-9a-f]{16}$/;
-const SORTS: readonly TraceSort[] = ['newest', 'oldest', 'longest', 'shortest'];
+const SORTS: readonly TraceSort[] = ['newest', 'oldest', 'longest', 'shortest', 'cost', 'tokens'];
 const QUERY_FIELDS = new Set([
   'limit', 'cursor', 'sort', 'service', 'q', 'rootName', 'spanName', 'status',
   'minDurationMs', 'maxDurationMs', 'startFrom', 'startTo', 'attributes',

@@ -48,6 +48,16 @@ function listCheck(expected: number | null, each?: (t: TraceListPage['traces'][n
   };
 }
 
+/** A non-empty page in descending `value` order. */
+function descending(value: (t: TraceListPage['traces'][number]) => number, what: string): Check {
+  return (r) => {
+    const page = r as TraceListPage;
+    if (page.traces.length === 0) return 'empty page';
+    for (let i = 1; i < page.traces.length; i++) if (value(page.traces[i]!) > value(page.traces[i - 1]!)) return `not in descending ${what}`;
+    return null;
+  };
+}
+
 function listCase(name: string, query: TraceListQuery, target: number, check: Check): QueryCase {
   return {
     name,
@@ -84,6 +94,10 @@ function casesOf(m: DatasetManifest, secondPage: string | null): QueryCase[] {
       return null;
     }),
     listCase('sort = oldest', { sort: 'oldest' }, 5, listCheck(m.totalTraces)),
+    listCase('sort = cost', { sort: 'cost' }, 5, descending((t) => t.genai?.costUsd ?? -1, 'cost')),
+    // The dashboard's "most expensive traces": priced ones of a window, most first.
+    listCase('sort = cost, minCostUsd = 0, 1% window', { sort: 'cost', minCostUsd: 0, startFrom: f.window.startFrom, startTo: f.window.startTo }, 5, descending((t) => t.genai?.costUsd ?? -1, 'cost')),
+    listCase('sort = tokens', { sort: 'tokens' }, 5, descending((t) => t.genai?.totalTokens ?? -1, 'tokens')),
     listCase(`service + status = error`, { service: f.service.value, status: 'error' }, 5, listCheck(null, (t) => (t.errorCount > 0 && t.serviceName === f.service.value ? null : 'wrong trace'))),
     listCase(`q = ${f.common.word} (${((f.common.traces / m.totalTraces) * 100).toFixed(1)}% of traces)`, { q: f.common.word }, 50, listCheck(f.common.traces)),
     listCase(`q = ${f.rare.word} (${f.rare.traces} traces)`, { q: f.rare.word }, 50, listCheck(f.rare.traces)),

@@ -25,7 +25,7 @@ export async function listTraces(api: ApiClient, query: TraceListQuery, limit: n
   }
 }
 
-const SORTS = ['newest', 'oldest', 'longest', 'shortest'] as const;
+const SORTS = ['newest', 'oldest', 'longest', 'shortest', 'cost', 'tokens'] as const;
 
 export const tracesCommand: Command = {
   name: 'traces',
@@ -40,7 +40,7 @@ Filters:
 ${FILTER_USAGE}
 Options:
   --limit N        at most N traces (default 20; more than 500 are read page by page)
-  --sort ORDER     newest (default), oldest, longest or shortest
+  --sort ORDER     newest (default), oldest, longest, shortest, cost or tokens (most first)
 ${URL_USAGE}
 Examples:
   flowtrace traces --status error --since 2h

@@ -105,7 +105,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
     description: 'Every filter must hold (AND). Internal traces (no GenAI span, from a service that sent GenAI spans) are left out unless `internal=true` or the query searches.',
     parameters: [
       ...page(500, 50),
-      query('sort', '`newest` (default, by start), `oldest`, `longest`, `shortest`.', { type: 'string', enum: ['newest', 'oldest', 'longest', 'shortest'] }),
+      query('sort', '`newest` (default, by start), `oldest`, `longest`, `shortest`, `cost` or `tokens` (the GenAI usage, most first; traces without it last).', {
+        type: 'string', enum: ['newest', 'oldest', 'longest', 'shortest', 'cost', 'tokens'],
+      }),
       query('service', 'Exact `service.name` of the root span.'),
       query('q', 'Full text: every word (a prefix, any case) occurs in the trace.'),
       query('rootName', 'Exact name of the root span.'),

@@ -59,7 +59,7 @@ const collection = z.string().describe('Collection name: 1-64 letters, digits, "
 const listTracesShape = {
   limit: z.number().int().min(1).max(500).optional().describe('Traces per page, 1-500 (default 20).'),
   cursor: z.string().optional().describe('The cursor the previous page ended with, to read the next one (same filters and sort).'),
-  sort: z.enum(['newest', 'oldest', 'longest', 'shortest']).optional().describe('newest (default) or oldest by start time; longest or shortest by duration.'),
+  sort: z.enum(['newest', 'oldest', 'longest', 'shortest', 'cost', 'tokens']).optional().describe('newest (default) or oldest by start time; longest or shortest by duration; cost or tokens, most first.'),
   q: z.string().optional().describe('Full text: every word occurs (as a prefix, any case) somewhere in the trace: span names, attribute values, status messages, event text.'),
   service: z.string().optional().describe('Exact service.name of the root span.'),
   rootName: z.string().optional().describe('Exact name of the root span.'),

@@ -117,6 +117,11 @@ test('clearing keeps the sort; header clicks toggle direction and say it in aria
   assert.equal(nextSort('shortest', 'start'), 'newest');
   assert.deepEqual([ariaSort(undefined, 'start'), ariaSort(undefined, 'duration')], ['descending', 'none']);
   assert.deepEqual([ariaSort('shortest', 'start'), ariaSort('shortest', 'duration')], ['none', 'ascending']);
+  // Cost sorts one way (most expensive first); a second click goes back to newest.
+  assert.equal(nextSort('longest', 'cost'), 'cost');
+  assert.equal(nextSort('cost', 'cost'), 'newest');
+  assert.equal(nextSort('cost', 'duration'), 'longest');
+  assert.deepEqual([ariaSort('cost', 'cost'), ariaSort('cost', 'start'), ariaSort('newest', 'cost')], ['descending', 'none', 'none']);
 });
 
 const row = (id: string) => ({ traceId: id }) as TraceSummary;

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DDSketch, SKETCH_RELATIVE_ACCURACY } from '../../src-shared/ddsketch';
+import { DDSketch, SketchMerger, SKETCH_RELATIVE_ACCURACY } from '../../src-shared/ddsketch';
 
 /** A seeded generator (mulberry32), so a failure reproduces. */
 function random(seed: number): () => number {
@@ -55,13 +55,18 @@ for (const [name, draw] of Object.entries(distributions)) {
     assertAccurate(DDSketch.decode(whole.encode()), values, `${name} decoded`);
     // Per-minute pieces merged the way the query path merges them (encoded).
     const merged = new DDSketch();
+    const dense = new SketchMerger();
     for (let m = 0; m < 60; m++) {
       const piece = new DDSketch();
       for (let i = m; i < values.length; i += 60) piece.add(values[i]!);
       merged.mergeEncoded(piece.encode());
+      dense.mergeEncoded(piece.encode());
     }
     assert.equal(merged.count, values.length);
     assertAccurate(merged, values, `${name} merged`);
+    // The read path's dense merger answers exactly what the sketch answers.
+    assert.equal(dense.count, values.length);
+    for (const q of QUANTILES) assert.equal(dense.quantile(q), merged.quantile(q), `${name} dense q=${q}`);
   });
 }
 

@@ -1,7 +1,9 @@
 /**
- * The dashboard's reads (getAnalyticsLatency, getAnalyticsTimeseries) over analytics_minutes: one
- * range read of a dimension's rows, (dim, minute) being the primary key's prefix, merged in JS.
- * Times are read at minute resolution: a range covers every minute it touches.
+ * The dashboard's reads (getAnalyticsLatency, getAnalyticsTimeseries) over the rollup tiers
+ * (analytics-tiers.ts): range reads of a dimension's rows, (dim, period) being each primary key's
+ * prefix, merged in JS. Latency reads whole days, whole hours, then minutes at the ragged ends; a
+ * time series reads the coarsest tier that tiles its buckets. Times are read at minute resolution:
+ * a range covers every minute it touches.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import {
@@ -11,9 +13,10 @@ import {
   type AnalyticsTimeseries,
   type AnalyticsTimeseriesQuery,
 } from '../../../src-shared/contract';
-import { DDSketch } from '../../../src-shared/ddsketch';
+import { SketchMerger } from '../../../src-shared/ddsketch';
 import { ArgumentError } from '../../../src-shared/validate';
 import { ANALYTICS_DIMS } from './analytics-rollups';
+import { coverMinutes, TIERS, tierForBuckets, type Tier, type TierRange } from './analytics-tiers';
 
 const NS_PER_MINUTE = 60_000_000_000n;
 /** Series shown by name in a time series; the rest are summed (or merged) into ANALYTICS_OTHER. */
@@ -22,6 +25,11 @@ export const MAX_SERIES = 10;
 const DEFAULT_BUCKETS = 60;
 export const MAX_BUCKETS = 2000;
 const NICE_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080];
+/**
+ * A default width is widened to an hour or a day when the range still gets this many buckets: 24 h
+ * in hours (24 rows per group, not 1,440 minutes), 30 d in days (30, not 720 hours).
+ */
+const MIN_TIER_BUCKETS = 24;
 
 interface Row {
   minute: number;
@@ -41,13 +49,26 @@ function round(v: number, digits = 3): number {
 export class AnalyticsQueries {
   private readonly stmts;
 
-  constructor(db: BetterSqlite3.Database) {
-    const cols = 'minute, key, spans, errors, total_tokens, cost_usd';
+  /** `tiers`: finest first; tests compare the default with minutes alone. */
+  constructor(
+    db: BetterSqlite3.Database,
+    private readonly tiers: readonly Tier[] = TIERS,
+  ) {
+    const cols = (t: Tier) => `${t.column} * ${t.minutes} AS minute, key, spans, errors, total_tokens, cost_usd`;
+    const where = (t: Tier) => `FROM ${t.table} WHERE dim = ? AND ${t.column} BETWEEN ? AND ?`;
     this.stmts = {
-      rows: db.prepare(`SELECT ${cols}, sketch FROM analytics_minutes WHERE dim = ? AND minute BETWEEN ? AND ?`),
-      rowsNoSketch: db.prepare(`SELECT ${cols} FROM analytics_minutes WHERE dim = ? AND minute BETWEEN ? AND ?`),
+      rows: new Map(tiers.map((t) => [t, db.prepare(`SELECT ${cols(t)}, sketch ${where(t)}`)])),
+      rowsNoSketch: new Map(tiers.map((t) => [t, db.prepare(`SELECT ${cols(t)} ${where(t)}`)])),
       bounds: db.prepare('SELECT min(minute) AS lo, max(minute) AS hi FROM analytics_minutes WHERE dim = ?'),
     };
+  }
+
+  /** Every row of `dim` over the tier ranges, with or without sketches. */
+  private *read(dim: number, ranges: TierRange[], withSketch: boolean): Generator<Row> {
+    for (const r of ranges) {
+      const stmt = (withSketch ? this.stmts.rows : this.stmts.rowsNoSketch).get(r.tier)!;
+      yield* stmt.iterate(dim, r.from, r.to) as IterableIterator<Row>;
+    }
   }
 
   private minutes(from: string | undefined, to: string | undefined): [number, number] {
@@ -58,10 +79,10 @@ export class AnalyticsQueries {
 
   latency(query: AnalyticsLatencyQuery): AnalyticsLatency {
     const [lo, hi] = this.minutes(query.from, query.to);
-    const groups = new Map<string, { count: number; errors: number; tokens: number; cost: number; sketch: DDSketch }>();
-    for (const r of this.stmts.rows.iterate(ANALYTICS_DIMS.indexOf(query.groupBy), lo, hi) as IterableIterator<Row>) {
+    const groups = new Map<string, { count: number; errors: number; tokens: number; cost: number; sketch: SketchMerger }>();
+    for (const r of this.read(ANALYTICS_DIMS.indexOf(query.groupBy), coverMinutes(lo, hi, this.tiers), true)) {
       let g = groups.get(r.key);
-      if (!g) groups.set(r.key, (g = { count: 0, errors: 0, tokens: 0, cost: 0, sketch: new DDSketch() }));
+      if (!g) groups.set(r.key, (g = { count: 0, errors: 0, tokens: 0, cost: 0, sketch: new SketchMerger() }));
       g.count += r.spans;
       g.errors += r.errors;
       g.tokens += r.total_tokens;
@@ -101,13 +122,17 @@ export class AnalyticsQueries {
     } else {
       const want = span / DEFAULT_BUCKETS;
       width = NICE_MINUTES.find((m) => m >= want) ?? Math.ceil(want / 1440) * 1440;
+      for (const t of this.tiers) if (t.minutes > width && span / t.minutes >= MIN_TIER_BUCKETS) width = t.minutes;
     }
-    // Buckets aligned to multiples of the width, so the same bucket reads the same from any range.
+    // Buckets aligned to multiples of the width, each read whole (also where the range starts or
+    // ends inside one), so the same bucket reads the same from any range and from any tier.
     const first = Math.floor(lo / width) * width;
     const count = Math.floor((hi - first) / width) + 1;
+    const tier = tierForBuckets(width, this.tiers);
     const metric = query.metric;
     const withSketch = metric === 'p95Ms';
-    const rows = (withSketch ? this.stmts.rows : this.stmts.rowsNoSketch).all(dim, lo, hi) as Row[];
+    const range = { tier, from: first / tier.minutes, to: (first + count * width) / tier.minutes - 1 };
+    const rows = [...this.read(dim, [range], withSketch)];
     const valueOf = (r: Row): number =>
       metric === 'spans' ? r.spans : metric === 'errors' ? r.errors : metric === 'tokens' ? r.total_tokens : metric === 'cost' ? r.cost_usd : r.spans;
     // The series named: the keys with the largest totals (span counts for p95Ms).
@@ -118,14 +143,14 @@ export class AnalyticsQueries {
     }
     const named = new Set([...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_SERIES).map(([k]) => k));
     const sums: Array<Map<string, number>> = Array.from({ length: count }, () => new Map());
-    const sketches: Array<Map<string, DDSketch>> = withSketch ? Array.from({ length: count }, () => new Map()) : [];
+    const sketches: Array<Map<string, SketchMerger>> = withSketch ? Array.from({ length: count }, () => new Map()) : [];
     for (const r of rows) {
       const raw = query.groupBy === undefined ? 'all' : r.key;
       const key = named.has(raw) ? raw : ANALYTICS_OTHER;
       const i = Math.floor((r.minute - first) / width);
       if (withSketch) {
         let s = sketches[i]!.get(key);
-        if (!s) sketches[i]!.set(key, (s = new DDSketch()));
+        if (!s) sketches[i]!.set(key, (s = new SketchMerger()));
         s.mergeEncoded(r.sketch);
       } else {
         sums[i]!.set(key, (sums[i]!.get(key) ?? 0) + valueOf(r));

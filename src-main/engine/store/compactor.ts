@@ -407,6 +407,11 @@ export class Compactor {
     return rollupColumns(state.rollup());
   }
 
+  /** Writes the hour and day rollups held behind compaction (analytics-rollups.ts): before a read of them, at close. */
+  writeAnalytics(): void {
+    this.analytics?.writeBehind();
+  }
+
   /** After retention deleted traces: a kept state may include spans that are gone. */
   forgetRollups(): void {
     this.rollups.clear();

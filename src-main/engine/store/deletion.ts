@@ -21,7 +21,7 @@ const TRACE_CHUNK = 200;
  */
 const CLEARED_TABLES = [
   'annotations', 'span_events', 'span_links', 'search_docs', 'spans', 'traces', 'logs', 'metric_points', 'sessions',
-  'genai_services', 'analytics_minutes', 'resources', 'scopes', 'attribute_keys',
+  'genai_services', 'analytics_minutes', 'analytics_hours', 'analytics_days', 'analytics_stale', 'resources', 'scopes', 'attribute_keys',
 ] as const;
 
 const NOTHING: DeletedCounts = { traces: 0, spans: 0, logs: 0, metricPoints: 0 };

@@ -10,15 +10,21 @@ import { migration0004 } from './migrations/0004-genai';
 import { migration0005 } from './migrations/0005-sessions';
 import { migration0006 } from './migrations/0006-annotations';
 import { migration0007 } from './migrations/0007-analytics';
+import { migration0009 } from './migrations/0009-analytics-tiers';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Data to carry over that SQL alone cannot compute (sketch merges); runs after `sql`, in its transaction. */
+  data?: (db: BetterSqlite3.Database) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
-export const SCHEMA_VERSION = MIGRATIONS.length;
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0009,
+];
+/** The last migration's version (not the list's length: version numbers are reserved across branches). */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 export class NewerSchemaError extends Error {
   override name = 'NewerSchemaError';
@@ -36,6 +42,7 @@ export function migrate(db: BetterSqlite3.Database, file: string, upTo = SCHEMA_
     if (m.version <= current || m.version > upTo) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.data?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

@@ -39,7 +39,8 @@ export interface TraceListRow extends TraceRollupRow {
   error_count: bigint;
   /** FEEDBACK_COLUMN (annotations.ts). */
   feedback: string | null;
-  sort_value: bigint;
+  /** bigint for times and tokens, number for cost (a REAL). */
+  sort_value: bigint | number;
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { ANALYTICS_DIMS } from './analytics-rollups';
+import { TIERS } from './analytics-tiers';
+import { mergeTier } from './analytics-tier-merge';
 
 export interface RetentionSettings {
   /** Traces last written to longer ago than this are deleted. Default 30 days. */
@@ -30,6 +32,8 @@ export interface RetentionResult {
   deletedSpans: number;
   deletedLogs: number;
   deletedMetricPoints: number;
+  /** Rollup minutes went, and the hour and day holding the cutoff were merged again (the compactor's copies are stale). */
+  rebuiltRollups: boolean;
 }
 
 type Family = 'traces' | 'logs' | 'metric_points';
@@ -78,9 +82,11 @@ export class Retention {
       expiredPoints: db.prepare(
         'DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE received_at < ? ORDER BY received_at LIMIT ?)',
       ),
-      // Rollup minutes (migration 0007) by the spans' start minute under the age limit; per dim, the
-      // primary key's prefix. Not under the size limit: a few hundred bytes per group and minute.
-      expiredMinutes: db.prepare('DELETE FROM analytics_minutes WHERE dim = ? AND minute < ?'),
+      // Rollup rows (migrations 0007, 0009) by the spans' start under the age limit; per dim, the
+      // primary key's prefix. An hour or a day goes once it ends before the cutoff; the one holding
+      // the cutoff is rebuilt from what its finer tier kept (expireRollups).
+      // Not under the size limit: a few hundred bytes per group and period.
+      expiredRollups: TIERS.map((t) => ({ minutes: t.minutes, stmt: db.prepare(`DELETE FROM ${t.table} WHERE dim = ? AND ${t.column} < ?`) })),
       oldestLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY received_at LIMIT ?)'),
       oldestPoints: db.prepare('DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points ORDER BY received_at LIMIT ?)'),
       // A sessions row goes with the last log record or metric point naming it (migration 0005): two
@@ -114,7 +120,7 @@ export class Retention {
 
   /** Deletes until both limits hold (or nothing is left). */
   enforce(settings: RetentionSettings, now = Date.now()): RetentionResult {
-    const total: RetentionResult = { deletedTraces: 0, deletedSpans: 0, deletedLogs: 0, deletedMetricPoints: 0 };
+    const total: RetentionResult = { deletedTraces: 0, deletedSpans: 0, deletedLogs: 0, deletedMetricPoints: 0, rebuiltRollups: false };
     const cutoff = now - settings.maxAgeMs;
     for (;;) {
       const ids = this.stmts.expired.all(cutoff, CHUNK) as Buffer[];
@@ -123,7 +129,7 @@ export class Retention {
     }
     total.deletedLogs += deleteInChunks(this.stmts.expiredLogs, cutoff);
     total.deletedMetricPoints += deleteInChunks(this.stmts.expiredPoints, cutoff);
-    for (let dim = 0; dim < ANALYTICS_DIMS.length; dim++) this.stmts.expiredMinutes.run(dim, Math.floor(cutoff / 60_000));
+    total.rebuiltRollups = this.expireRollups(Math.floor(cutoff / 60_000));
     // Over the size limit: whichever family holds the data received longest ago gives up a chunk.
     // A chunk whose rows shared pages with rows still kept may free no page yet; when a chunk freed
     // nothing, this round stops rather than deleting on until the newest data is gone too (seen
@@ -143,6 +149,26 @@ export class Retention {
     }
     if (total.deletedTraces + total.deletedLogs + total.deletedMetricPoints > 0) this.stmts.orphanSessions.run();
     return total;
+  }
+
+  /**
+   * Deletes rollup rows before the cutoff minute in every tier; where minutes went, the hour and the
+   * day holding the cutoff are merged again from the tier below, so each stays the merge of its minutes.
+   */
+  private expireRollups(cutoffMinute: number): boolean {
+    const [minutes, ...coarser] = this.stmts.expiredRollups;
+    let rebuilt = false;
+    for (let dim = 0; dim < ANALYTICS_DIMS.length; dim++) {
+      this.db.transaction(() => {
+        const deleted = minutes!.stmt.run(dim, cutoffMinute).changes;
+        rebuilt ||= deleted > 0;
+        coarser.forEach(({ minutes: width, stmt }, i) => {
+          stmt.run(dim, Math.floor(cutoffMinute / width));
+          if (deleted > 0) mergeTier(this.db, TIERS[i]!, TIERS[i + 1]!, { dim, period: Math.floor(cutoffMinute / width) });
+        });
+      })();
+    }
+    return rebuilt;
   }
 
   private oldestFamily(): Family | null {

@@ -19,28 +19,42 @@ interface SortSpec {
   desc: boolean;
 }
 
+/**
+ * cost and tokens: most first, traces without usage last (as -1, never a real value); the
+ * expressions are those of migration 0009's indexes, which serve both the order and the minimums.
+ */
+const COST = 'coalesce(t.cost_usd, -1.0)';
+const TOKENS = 'coalesce(t.total_tokens, -1)';
+
 const SORTS: Record<TraceSort, SortSpec> = {
   newest: { key: 't.start_ns', desc: true },
   oldest: { key: 't.start_ns', desc: false },
   longest: { key: '(t.end_ns - t.start_ns)', desc: true },
   shortest: { key: '(t.end_ns - t.start_ns)', desc: false },
+  cost: { key: COST, desc: true },
+  tokens: { key: TOKENS, desc: true },
 };
 
 export interface Cursor {
   sort: TraceSort;
-  value: bigint;
+  /** An integer (times, tokens) or a float (cost), as SQLite returned it. */
+  value: bigint | number;
   traceId: Buffer;
 }
 
 export function encodeCursor(c: Cursor): string {
+  // A float's shortest decimal text parses back to the same double, so the keyset comparison is exact.
   return Buffer.from(`${c.sort}:${c.value}:${c.traceId.toString('hex')}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string, sort: TraceSort): Cursor {
-  const m = /^(newest|oldest|longest|shortest):(-?\d{1,20}):([0-9a-f]{32})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const m = /^(newest|oldest|longest|shortest|cost|tokens):([-+.e\d]{1,32}):([0-9a-f]{32})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) throw new ArgumentError('cursor is not one this server issued');
   if (m[1] !== sort) throw new ArgumentError('cursor belongs to a different sort order');
-  return { sort: m[1] as TraceSort, value: BigInt(m[2]!), traceId: Buffer.from(m[3]!, 'hex') };
+  const text = m[2]!;
+  const value = sort === 'cost' ? Number(text) : /^-?\d{1,20}$/.test(text) ? BigInt(text) : NaN;
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new ArgumentError('cursor is not one this server issued');
+  return { sort: m[1] as TraceSort, value, traceId: Buffer.from(m[3]!, 'hex') };
 }
 
 /**
@@ -94,8 +108,9 @@ export function planTraceList(query: TraceListQuery, limit: number): PlannedQuer
     const value = query[facet];
     if (value !== undefined) add(`t.trace_id IN (${MATCHING_TRACES})`, `kv : ${kvToken(FACET[facet], value)}`);
   }
-  if (query.minTokens !== undefined) add('t.total_tokens >= ?', query.minTokens);
-  if (query.minCostUsd !== undefined) add('t.cost_usd >= ?', query.minCostUsd);
+  // Through the sort expressions, so migration 0009's indexes serve the minimums too (a minimum is ≥ 0).
+  if (query.minTokens !== undefined) add(`${TOKENS} >= ?`, query.minTokens);
+  if (query.minCostUsd !== undefined) add(`${COST} >= ?`, query.minCostUsd);
   if (query.minDurationMs !== undefined) add('(t.end_ns - t.start_ns) >= ?', BigInt(Math.ceil(query.minDurationMs * 1e6)));
   if (query.maxDurationMs !== undefined) add('(t.end_ns - t.start_ns) <= ?', BigInt(Math.floor(query.maxDurationMs * 1e6)));
   if (query.startFrom !== undefined) add('t.start_ns >= ?', BigInt(query.startFrom));

@@ -277,9 +277,12 @@ class StoreWorker {
         return this.telemetryQueries.listMetricPoints(req.query);
       case 'listMetricNames':
         return this.telemetryQueries.listMetricNames();
+      // The hour and day rollups are written behind compaction: out with them before reading.
       case 'analyticsLatency':
+        this.compactor.writeAnalytics();
         return this.analyticsQueries.latency(req.query);
       case 'analyticsTimeseries':
+        this.compactor.writeAnalytics();
         return this.analyticsQueries.timeseries(req.query);
       case 'counters':
         return this.queries.counters();
@@ -313,6 +316,7 @@ class StoreWorker {
         if (this.holdTimer) clearTimeout(this.holdTimer);
         this.flushIngest(true);
         this.drainMemtable();
+        this.compactor.writeAnalytics();
         this.spanDecoder?.close();
         this.db.pragma('wal_checkpoint(TRUNCATE)');
         this.db.close();
@@ -654,9 +658,10 @@ class StoreWorker {
   private runRetention(): void {
     try {
       this.compact(Infinity, true);
+      this.compactor.writeAnalytics();
       const result = this.retention.enforce(this.retentionSettings);
       // afterDelete, not only forgetRollups: retention may take the newest spans when over the size limit.
-      if (result.deletedTraces > 0) this.compactor.afterDelete();
+      if (result.deletedTraces > 0 || result.rebuiltRollups) this.compactor.afterDelete();
       if (result.deletedTraces > 0) {
         this.emit({ event: 'log', line: `retention deleted ${result.deletedTraces} trace(s), ${result.deletedSpans} span(s)` });
         this.emit({ event: 'retained', deletedTraces: result.deletedTraces, deletedSpans: result.deletedSpans });

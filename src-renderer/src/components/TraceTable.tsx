@@ -1,12 +1,12 @@
 // The trace table: one DOM row per visible trace (fixed-height rows windowed by useVirtualRows),
-// a sticky header whose Start and Duration columns sort, and the keyboard highlight kept in view.
+// a sticky header whose Start, Duration and Cost columns sort, and the keyboard highlight kept in view.
 // Rows arriving above the ones being read (a live refresh) keep the read rows where they are.
 // The whole row opens the trace; the name is also a real link (new tab, keyboard).
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
 import type { TraceSort, TraceSummary } from '../../../src-shared/contract';
 import { formatCost, formatModels, formatTokens, NO_PRICE, NONE, tokensTitle } from '../lib/list/format';
 import { revealScrollTop } from '../lib/list/keyboard';
-import { ariaSort, nextSort } from '../lib/list/query';
+import { ariaSort, nextSort, type SortColumn } from '../lib/list/query';
 import { formatRoute } from '../lib/route';
 import { feedbackCell, feedbackTitle } from '../lib/feedback';
 import './feedback/feedback.css';
@@ -42,10 +42,12 @@ interface Props {
   footer?: ReactNode;
 }
 
-function SortHeader({ column, label, sort, onSort }: { column: 'start' | 'duration'; label: string; sort: TraceSort | undefined; onSort: (s: TraceSort) => void }) {
+const HEADER_CLASS: Record<SortColumn, string> = { start: 'col-start', duration: 'num col-duration', cost: 'num col-cost' };
+
+function SortHeader({ column, label, sort, onSort }: { column: SortColumn; label: string; sort: TraceSort | undefined; onSort: (s: TraceSort) => void }) {
   const state = ariaSort(sort, column);
   return (
-    <th className={column === 'duration' ? 'num col-duration' : 'col-start'} aria-sort={state} data-testid={`sort-${column}`}>
+    <th className={HEADER_CLASS[column]} aria-sort={state} data-testid={`sort-${column}`}>
       <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, column))}>
         {label}
         <span className={state === 'none' ? 'sort-mark idle' : 'sort-mark'} aria-hidden="true">
@@ -136,7 +138,7 @@ export function TraceTable({ traces, scroller, listKey, stale, sort, onSort, hig
             <th className="num">Errors</th>
             <th>Models</th>
             <th className="num">Tokens</th>
-            <th className="num">Cost</th>
+            <SortHeader column="cost" label="Cost" sort={sort} onSort={onSort} />
             <th>Feedback</th>
           </tr>
         </thead>

@@ -1,10 +1,20 @@
 // The dashboard (#/dashboard): over the range, by model, agent, tool, service or span name, the
 // latency table (p50/p90/p95/p99 from the rollups' sketches), one metric over time, the slowest
-// traces, and the daily budget notice. Group and metric live in the URL, beside the app's time
-// range (lib/time-range.ts); answers are
-// reloaded on ingest ticks. Everything reads the per-minute rollups, never spans.
+// and the most expensive traces, and the daily budget notice. Group and metric live in the URL,
+// beside the app's time range (lib/time-range.ts); answers are reloaded on ingest ticks. The table
+// and chart read the rollups (minutes, hours, days), never spans; the trace lists are the trace
+// list's own sorts over the range.
 import { useEffect, useMemo, useState } from 'react';
-import { ANALYTICS_GROUPS, ANALYTICS_METRICS, type AnalyticsGroupBy, type AnalyticsLatency, type AnalyticsMetric, type AnalyticsTimeseries, type TraceListPage } from '../../../../src-shared/contract';
+import {
+  ANALYTICS_GROUPS,
+  ANALYTICS_METRICS,
+  type AnalyticsGroupBy,
+  type AnalyticsLatency,
+  type AnalyticsMetric,
+  type AnalyticsTimeseries,
+  type TraceListPage,
+  type TraceSummary,
+} from '../../../../src-shared/contract';
 import { formatDuration, formatTokens, formatUsd } from '../../../../src-shared/format';
 import { api, errorMessage } from '../../api';
 import { formatRoute, type DashboardRoute } from '../../lib/route';
@@ -20,6 +30,7 @@ interface Answers {
   latency: AnalyticsLatency;
   series: AnalyticsTimeseries;
   slowest: TraceListPage;
+  priciest: TraceListPage;
   todayUsd: number;
 }
 
@@ -37,11 +48,14 @@ function useDashboard(route: DashboardRoute): Loaded {
       api.getAnalyticsLatency({ groupBy: route.groupBy, ...bounds }),
       api.getAnalyticsTimeseries({ metric: route.metric, groupBy: route.groupBy, ...bounds }),
       api.listTraces({ sort: 'longest', ...(bounds.from !== undefined ? { startFrom: bounds.from } : {}), startTo: bounds.to, limit: 10 }),
+      // Priced traces only: the cost sort lists the unpriced last, and they are not "expensive".
+      api.listTraces({ sort: 'cost', minCostUsd: 0, ...(bounds.from !== undefined ? { startFrom: bounds.from } : {}), startTo: bounds.to, limit: 10 }),
       // Today's cost, whatever range is shown.
       api.getAnalyticsTimeseries({ metric: 'cost', bucket: 86_400, from: utcDayStart(now), to: rangeBounds(ALL_TIME, now).to }),
     ]).then(
-      ([latency, series, slowest, today]) =>
-        live && setLoaded({ state: 'ready', data: { latency, series, slowest, todayUsd: today.buckets.reduce((s, b) => s + (b.values.all ?? 0), 0) } }),
+      ([latency, series, slowest, priciest, today]) =>
+        live &&
+        setLoaded({ state: 'ready', data: { latency, series, slowest, priciest, todayUsd: today.buckets.reduce((s, b) => s + (b.values.all ?? 0), 0) } }),
       (err: unknown) => live && setLoaded({ state: 'error', message: errorMessage(err) }),
     );
     return () => {
@@ -50,6 +64,32 @@ function useDashboard(route: DashboardRoute): Loaded {
     // `range` is read through its key: the same range parsed again is not a new query.
   }, [route.groupBy, rangeKey(range), route.metric, tick]);
   return loaded;
+}
+
+/** A ranked list of traces, each linking to its trace view; `detail` is what the list ranks by. */
+function TraceRanking(props: { title: string; testId: string; linkTestId: string; traces: TraceSummary[]; detail: (t: TraceSummary) => string }) {
+  const { title, testId, linkTestId, traces, detail } = props;
+  return (
+    <div className="dashboard-ranking">
+      <h2>{title}</h2>
+      {traces.length === 0 ? (
+        <p className="muted">None in this range.</p>
+      ) : (
+        <ol className="dashboard-traces" data-testid={testId}>
+          {traces.map((t) => (
+            <li key={t.traceId}>
+              <a href={formatRoute({ view: 'trace', traceId: t.traceId, spanId: null })} data-testid={linkTestId}>
+                {t.rootName}
+              </a>{' '}
+              <span className="muted">
+                {t.serviceName} · {detail(t)}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
 }
 
 function BudgetControl({ budget, onChange }: { budget: number | null; onChange: (usd: number | null) => void }) {
@@ -157,20 +197,22 @@ export function DashboardView({ route }: { route: DashboardRoute }) {
             ))}
           </div>
           {columns && columns.keys.length > 0 ? <TimeChart keys={columns.keys} data={columns.data} format={format} /> : <p className="muted">No data to chart.</p>}
-          <h2>Slowest traces</h2>
-          <ol className="dashboard-traces" data-testid="slowest-traces">
-            {loaded.data.slowest.traces.map((t) => (
-              <li key={t.traceId}>
-                <a href={formatRoute({ view: 'trace', traceId: t.traceId, spanId: null })} data-testid="slow-trace-link">
-                  {t.rootName}
-                </a>{' '}
-                <span className="muted">
-                  {t.serviceName} · {formatDuration(t.durationMs)}
-                  {t.genai?.costUsd != null ? ` · ${formatUsd(t.genai.costUsd)}` : ''}
-                </span>
-              </li>
-            ))}
-          </ol>
+          <div className="dashboard-rankings">
+            <TraceRanking
+              title="Slowest traces"
+              testId="slowest-traces"
+              linkTestId="slow-trace-link"
+              traces={loaded.data.slowest.traces}
+              detail={(t) => formatDuration(t.durationMs) + (t.genai?.costUsd != null ? ` · ${formatUsd(t.genai.costUsd)}` : '')}
+            />
+            <TraceRanking
+              title="Most expensive traces"
+              testId="expensive-traces"
+              linkTestId="expensive-trace-link"
+              traces={loaded.data.priciest.traces}
+              detail={(t) => `${formatUsd(t.genai?.costUsd ?? 0)} · ${formatTokens(t.genai?.totalTokens ?? 0)} tokens · ${formatDuration(t.durationMs)}`}
+            />
+          </div>
         </>
       )}
     </section>

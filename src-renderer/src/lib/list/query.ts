@@ -132,16 +132,23 @@ export function clearedFilters(f: FilterInput): FilterInput {
   };
 }
 
-/** Clicking a sortable header: a second click on the active column flips its direction. */
-export function nextSort(current: TraceSort | undefined, column: 'start' | 'duration'): TraceSort {
+export type SortColumn = 'start' | 'duration' | 'cost';
+
+/**
+ * Clicking a sortable header: a second click on the active column flips its direction. Cost sorts
+ * one way only (most expensive first), as the engine does; a second click goes back to newest.
+ */
+export function nextSort(current: TraceSort | undefined, column: SortColumn): TraceSort {
   const sort = current ?? 'newest';
   if (column === 'start') return sort === 'newest' ? 'oldest' : 'newest';
+  if (column === 'cost') return sort === 'cost' ? 'newest' : 'cost';
   return sort === 'longest' ? 'shortest' : 'longest';
 }
 
 /** The header's aria-sort for a column under `sort`. */
-export function ariaSort(sort: TraceSort | undefined, column: 'start' | 'duration'): 'ascending' | 'descending' | 'none' {
+export function ariaSort(sort: TraceSort | undefined, column: SortColumn): 'ascending' | 'descending' | 'none' {
   const s = sort ?? 'newest';
   if (column === 'start') return s === 'newest' ? 'descending' : s === 'oldest' ? 'ascending' : 'none';
+  if (column === 'cost') return s === 'cost' ? 'descending' : 'none';
   return s === 'longest' ? 'descending' : s === 'shortest' ? 'ascending' : 'none';
 }
