@@ -31,6 +31,7 @@ test('every filter round-trips through the URL, the range beside them', () => {
   assert.deepEqual(parseRoute(hash), list(filters));
   assert.deepEqual(parseRouteRange(hash), range);
   assert.equal(formatRoute(list({ service: 'shop', status: 'ok' })), '#/?service=shop&status=ok');
+  for (const sort of ['cost', 'tokens'] as const) assert.deepEqual(parseRoute(formatRoute(list({ sort }))), list({ sort }), `sort=${sort} survives the URL`);
 });
 
 test('defaults stay out of the URL: no filters is the bare list', () => {

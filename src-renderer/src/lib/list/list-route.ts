@@ -13,7 +13,7 @@ export type ListRouteFilters = Partial<Omit<FilterInput, 'range' | 'from' | 'to'
 
 const TEXT_FIELDS = ['q', 'service', 'model', 'agent', 'tool', 'label', 'minDurationMs', 'maxDurationMs', 'minTokens', 'minCostUsd'] as const;
 const STATUSES: readonly StatusFilter[] = ['error', 'ok'];
-const SORTS: readonly TraceSort[] = ['oldest', 'longest', 'shortest'];
+const SORTS: readonly TraceSort[] = ['oldest', 'longest', 'shortest', 'cost', 'tokens'];
 /** Longer text is not a filter anyone typed: a mangled or hostile link. */
 const MAX_TEXT = 1000;
 
