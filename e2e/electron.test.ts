@@ -279,6 +279,15 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
     await app.evaluate(() => (globalThis as unknown as E2eGlobal).__flowtraceE2E.window()?.close());
     await eventually(visible, (v) => v !== null && !v.visible && !v.destroyed, 'window after close');
     assert.ok(existsSync(join(tmp, 'user-data', 'window-state.json')), 'the window remembers its place');
+    // Closed to the tray, Flowtrace keeps receiving: a trace sent now is counted by the tray.
+    const before = spansInTooltip(await app.evaluate(() => (globalThis as unknown as E2eGlobal).__flowtraceE2E.tray()?.tooltip() ?? ''));
+    const hiddenInfo: EngineInfo = await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.getInfo());
+    const whileHidden = await sendAgentTrace(hiddenInfo.otlpHttpEndpoint, 'protobuf');
+    await eventually(
+      () => app.evaluate(() => (globalThis as unknown as E2eGlobal).__flowtraceE2E.tray()?.tooltip() ?? ''),
+      (tooltip) => spansInTooltip(tooltip) >= before + whileHidden.spanIds.length,
+      'tray count while the window is closed',
+    );
     await app.evaluate(() => {
       (globalThis as unknown as E2eGlobal).__flowtraceE2E.tray()?.menu().items.find((i) => i.label === 'Open Flowtrace')?.click();
     });
