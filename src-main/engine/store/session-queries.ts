@@ -10,6 +10,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SessionDetail, SessionListPage, SessionListQuery } from '../../../src-shared/contract';
 import { ArgumentError, DEFAULT_PAGE, MAX_SESSION_TRACES } from '../../../src-shared/validate';
 import { readAgentEvent, type AgentEvent } from '../genai/agent-events';
+import { userIdOf } from '../genai/user-id';
 import { buildSession, type SessionInputs, type SessionTrace } from '../genai/session-turns';
 import type { NormalizeOptions } from '../genai/normalize';
 import { costAt, findPrice } from '../genai/prices';
@@ -69,7 +70,7 @@ export class SessionQueries {
         GROUP BY session_id`).safeIntegers(true),
       tracesOfSession: db.prepare('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_ns, trace_id LIMIT ?').pluck(),
       trace: db.prepare(`SELECT ${TRACE_SUMMARY_COLUMNS}, 0 AS sort_value FROM traces t WHERE t.trace_id = ?`).safeIntegers(true),
-      genAiSpans: db.prepare(`SELECT lower(hex(span_id)) AS span_id, start_ns, end_ns, genai FROM spans
+      genAiSpans: db.prepare(`SELECT lower(hex(span_id)) AS span_id, start_ns, end_ns, genai, status_code = 2 AS error FROM spans
         WHERE trace_id = ? AND genai IS NOT NULL ORDER BY start_ns, id`).safeIntegers(true),
       costPoints: db.prepare(`SELECT value, temporality, attrs FROM metric_points
         WHERE session_id = ? AND name IN (${REPORTED_COST_METRICS.map(() => '?').join(', ')}) ORDER BY time_ns, id`),
@@ -100,8 +101,11 @@ export class SessionQueries {
     const sessionId = row.session_id;
     const logs = this.telemetry.logsOfSession(sessionId, MAX_SESSION_LOGS);
     const events: AgentEvent[] = [];
+    const users = new Set<string>();
     let serviceName: string | null = null;
     for (const log of logs) {
+      const user = userIdOf(log.attributes, log.resource.attributes);
+      if (user !== null) users.add(user);
       const e = readAgentEvent(log);
       if (e === null) continue;
       events.push(e);
@@ -120,13 +124,14 @@ export class SessionQueries {
       if (!t) continue;
       rows.push(t);
       serviceName ??= t.service_name;
-      const spans = (this.stmts.genAiSpans.all(id) as Array<{ span_id: string; start_ns: bigint; end_ns: bigint; genai: string }>).map((s) => ({
+      const spans = (this.stmts.genAiSpans.all(id) as Array<{ span_id: string; start_ns: bigint; end_ns: bigint; genai: string; error: bigint }>).map((s) => ({
         spanId: s.span_id,
         startNs: s.start_ns,
         endNs: s.end_ns,
         genai: readStoredGenAi(s.genai),
+        error: s.error === 1n,
       }));
-      traces.push({ traceId: hex, startNs: t.start_ns, endNs: t.end_ns, spans });
+      traces.push({ traceId: hex, startNs: t.start_ns, endNs: t.end_ns, spans, errorSpans: Number(t.error_count) });
     }
     rows.sort((a, b) => (a.start_ns < b.start_ns ? -1 : a.start_ns > b.start_ns ? 1 : 0));
     const inputs: SessionInputs = {
@@ -136,6 +141,7 @@ export class SessionQueries {
       serviceName,
       traces,
       events,
+      users,
       reportedCostUsd: this.reportedCost(sessionId),
       price: (model, usage) => {
         const match = findPrice([model], this.normalizeOptions);
