@@ -10,6 +10,7 @@ import { migration0004 } from './migrations/0004-genai';
 import { migration0005 } from './migrations/0005-sessions';
 import { migration0006 } from './migrations/0006-annotations';
 import { migration0007 } from './migrations/0007-analytics';
+import { migration0008 } from './migrations/0008-session-summaries';
 
 export interface Migration {
   version: number;
@@ -17,7 +18,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class NewerSchemaError extends Error {
