@@ -1,6 +1,6 @@
 /**
  * The end user a log record or metric point names: `user.id`, else `enduser.id` (general OTel
- * attributes; Claude Code and Gemini CLI put `user.id` on every event), on the record first, then on
+ * attributes; Claude Code puts `user.id` on every event), on the record first, then on
  * its resource. Spans get theirs from their GenAI reading (normalize.ts `userId`), which also knows
  * each dialect's own keys. Pure.
  */
