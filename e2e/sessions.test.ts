@@ -2,7 +2,8 @@
  * Issue 15 in Chromium: the sessions list (#/sessions) and one session (#/sessions/{id}) load from
  * their URLs and show what a real OTel SDK exporter sent to `flowtrace serve` (two turns of one
  * conversation, the second with a failed tool call, and a conversation of its own), with the
- * errors and users columns; a turn links through to its trace, and a reload keeps the session.
+ * errors and users columns; a turn links through to its trace, a reload keeps the session, and
+ * sessions past the first page of 200 come on request.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,5 +77,25 @@ test('a session loads from its URL, marks the failed turn, links through to its 
   assert.equal(new URL(page.url()).hash, `#/traces/${turn2.traceId}`);
   assert.deepEqual(ui.pageErrors, []);
   assert.deepEqual(await ui.cspViolations(), []);
+  await page.context().close();
+});
+
+test('past a page of 200 sessions, "Show older sessions" brings the rest', async () => {
+  const t0 = Date.now() - 3_600_000;
+  const spans = Array.from({ length: 200 }, (_, i) =>
+    recordGenAiTurn({ serviceName: 'bulk', sessionId: `conv-old-${String(i).padStart(3, '0')}`, startMs: t0 + i * 1000 }).spans,
+  ).flat();
+  await exportSpans(server!.otlpHttp, 'protobuf', spans);
+  const ui = await openWatchedPage(browser!, `${server!.api}/#/sessions`, { width: 1400, height: 900 });
+  const { page } = ui;
+  const rows = page.getByTestId('session-row');
+  await waitOrExplain(ui, rows.nth(199), 'the first page of 200 sessions');
+  assert.equal(await rows.count(), 200);
+  await page.getByTestId('sessions-more').click();
+  await waitOrExplain(ui, rows.nth(201), 'the older sessions');
+  assert.equal(await rows.count(), 202);
+  assert.equal(await page.getByTestId('sessions-more').count(), 0, 'nothing older is left');
+  assert.deepEqual((await rows.nth(201).locator('td').first().textContent())?.trim(), 'conv-old-000');
+  assert.deepEqual(ui.pageErrors, []);
   await page.context().close();
 });

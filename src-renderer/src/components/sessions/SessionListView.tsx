@@ -1,12 +1,14 @@
 // The session list (#/sessions): newest activity first, each with its turns, duration, calls, tokens,
 // cost, errors, models and users.
-// Deliberately simple; the full sessions page (filters, paging, live tail) is a later issue's.
+// Pages of 200, older ones on request; filters are a later issue's.
+import { useState } from 'react';
 import { formatRoute } from '../../lib/route';
 import { formatCount, formatNames, formatSessionCost, formatSessionDuration, formatSessionErrors } from './session-format';
 import { useSessionList } from './use-session-data';
 
 export function SessionListView() {
-  const loaded = useSessionList();
+  const [pages, setPages] = useState(1);
+  const loaded = useSessionList(pages);
   if (loaded.state === 'loading') return <p className="muted session-view">Loading sessions…</p>;
   if (loaded.state === 'error') return <p className="session-view" role="alert">Could not load sessions: {loaded.message}</p>;
   const sessions = loaded.data.sessions;
@@ -57,6 +59,13 @@ export function SessionListView() {
           </tbody>
         </table>
       )}
+      {loaded.data.nextCursor !== null ? (
+        <div className="load-more">
+          <button type="button" onClick={() => setPages(pages + 1)} data-testid="sessions-more">
+            Show older sessions
+          </button>
+        </div>
+      ) : null}
     </section>
   );
 }
