@@ -254,9 +254,9 @@ export class Compactor {
             if (applied.start < b.first) b.first = applied.start;
             if (applied.end > b.last) b.last = applied.end;
           }
-        } else {
-          this.sessions.touchSessionsLoggedIn(delta.traceId);
         }
+        // Sessions whose log events name this trace hold it too, whatever session its spans name.
+        this.sessions.touchSessionsLoggedIn(delta.traceId);
         // A late root can name another session than the spans before it did.
         if (applied.previousSessionId !== null && applied.previousSessionId !== applied.sessionId) movedFrom.add(applied.previousSessionId);
         // Only a new GenAI service costs a statement: one per trace was ~8 % of ingest.

@@ -46,7 +46,6 @@ type Family = 'traces' | 'logs' | 'metric_points';
  */
 export const SPAN_ROW_FLOOR = 'span_row_floor';
 
-
 export class Retention {
   private readonly stmts;
 

@@ -44,8 +44,9 @@ export class SessionSummaries {
   }
 
   /**
-   * A trace that names no session arrived: the sessions whose log records were logged inside it
-   * (a coding agent's events carry the trace id) include it, so their summaries are stale.
+   * Spans of this trace arrived: the sessions whose log records were logged inside it (a coding
+   * agent's events carry the trace id) include it, so their summaries are stale. One index probe
+   * (logs_by_trace), nothing found for an app that sends no log records.
    */
   touchSessionsLoggedIn(traceId: Buffer): void {
     for (const id of this.stmts.sessionsOfTraceLogs.all(traceId) as string[]) this.stmts.markStale.run(id);
