@@ -369,6 +369,18 @@ export interface SessionSummary {
   toolCalls: number;
   /** Distinct models, sorted. */
   models: string[];
+  /**
+   * Distinct end users, sorted: the user id its GenAI spans name (`user.id`, `enduser.id`, and each
+   * dialect's own: genai-normalization.md) and its log records' `user.id` / `enduser.id`.
+   */
+  users: string[];
+  /**
+   * Error spans in its traces, plus failed tool calls (`success: false`) that no error span already
+   * counts (a coding agent's tool results arrive as log events).
+   */
+  errors: number;
+  /** Turns with at least one error. */
+  failedTurns: number;
   /** USD; null when nothing could be priced. */
   costUsd: number | null;
   costSource: CostSource;
@@ -426,6 +438,8 @@ export interface SessionTurn {
   llmCalls: SessionModelCall[];
   toolCalls: SessionToolCall[];
   costUsd: number | null;
+  /** Error spans in its traces plus failed tool calls no error span counts (SessionSummary.errors). */
+  errors: number;
 }
 
 export interface SessionListQuery {

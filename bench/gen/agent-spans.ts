@@ -233,6 +233,11 @@ export interface GeneratorOptions {
   startTimeMs?: number;
   /** Mean gap between consecutive trace starts, ms. Default 400 (100k traces ≈ 11 hours). */
   traceIntervalMs?: number;
+  /**
+   * Runs share their `session.id` among this many sessions (picked at random per run), as a chat
+   * app's turns do. Default: every run a session of its own.
+   */
+  sessions?: number;
 }
 
 /** Collects finished spans synchronously, in end order (what a BatchSpanProcessor would queue). */
@@ -276,6 +281,7 @@ export class AgentSpanGenerator {
   private readonly tracers = new Map<string, Tracer>();
   private nextStartUs: number;
   private readonly intervalUs: number;
+  private readonly sessions: number | undefined;
   private traceCount = 0;
   /** Totals over everything generated so far. */
   readonly totals = { traces: 0, spans: 0, attributes: 0, events: 0 };
@@ -284,6 +290,7 @@ export class AgentSpanGenerator {
     this.rng = new Rng(options.seed ?? 42);
     this.nextStartUs = (options.startTimeMs ?? Date.UTC(2025, 5, 2, 8, 0, 0)) * 1000;
     this.intervalUs = (options.traceIntervalMs ?? 400) * 1000;
+    this.sessions = options.sessions;
     const rng = this.rng;
     const idGenerator: IdGenerator = {
       generateTraceId: () => rng.hex(16),
@@ -342,6 +349,13 @@ export class AgentSpanGenerator {
     }, 'orchestrator');
   }
 
+  /** A run's conversation and session ids: its own, or (options.sessions) one of the pool's, the same in both. */
+  private sessionIds(): Record<'gen_ai.conversation.id' | 'session.id', string> {
+    if (this.sessions === undefined) return { 'gen_ai.conversation.id': `conv_${this.rng.hex(8)}`, 'session.id': `sess_${this.rng.hex(6)}` };
+    const n = this.rng.int(1, this.sessions);
+    return { 'gen_ai.conversation.id': `sess_${n}`, 'session.id': `sess_${n}` };
+  }
+
   private advanceClock(): number {
     const startUs = this.nextStartUs;
     // Exponential gaps: Poisson arrivals around the mean interval, at whole microseconds.
@@ -385,9 +399,8 @@ export class AgentSpanGenerator {
       'gen_ai.agent.id': `asst_${this.rng.hex(6)}`,
       'gen_ai.provider.name': modelInfo(model).provider,
       'gen_ai.request.model': model,
-      'gen_ai.conversation.id': `conv_${this.rng.hex(8)}`,
+      ...this.sessionIds(),
       'user.id': facts.userId,
-      'session.id': `sess_${this.rng.hex(6)}`,
       'gen_ai.agent.description': `${agent} agent of ${service.name}`,
     });
     facts.traceId = root.spanContext().traceId;

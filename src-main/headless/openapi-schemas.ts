@@ -466,6 +466,9 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     llmCalls: int(),
     toolCalls: int(),
     models: list(str()),
+    users: list(str(), 'Distinct end users (user.id, enduser.id and each GenAI dialect\'s own), sorted.'),
+    errors: int('Error spans in its traces, plus failed tool calls no error span counts.'),
+    failedTurns: int('Turns with at least one error.'),
     costUsd: usd,
     costSource: oneOfEnum(['reported', 'prices', 'mixed', 'none']),
     serviceName: nullable(str()),
@@ -510,6 +513,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     llmCalls: list(ref('SessionModelCall')),
     toolCalls: list(ref('SessionToolCall')),
     costUsd: usd,
+    errors: int('Error spans in its traces, plus failed tool calls no error span counts.'),
   }),
   SessionDetail: object<SessionDetail>('One session: totals, turns and traces.', {
     sessionId: str(),

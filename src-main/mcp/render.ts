@@ -200,7 +200,9 @@ export function renderSpan(span: SpanRecord, logs: LogListPage | null, options: 
 function sessionFacts(s: SessionSummary): string {
   const bits = [plural(s.turns, 'turn'), plural(s.llmCalls, 'llm call'), plural(s.toolCalls, 'tool call'), `${formatTokens(s.totalTokens)} tok`];
   if (s.costUsd !== null) bits.push(`${formatUsd(s.costUsd)}${s.costSource === 'reported' ? ' (reported)' : ''}`);
+  if (s.errors > 0) bits.push(`${plural(s.errors, 'error')} in ${plural(s.failedTurns, 'turn')}`);
   if (s.models.length > 0) bits.push(`models ${s.models.join(', ')}`);
+  if (s.users.length > 0) bits.push(`${s.users.length === 1 ? 'user' : 'users'} ${s.users.join(', ')}`);
   return bits.join(' · ');
 }
 
@@ -220,7 +222,8 @@ export function renderSession(detail: SessionDetail, maxTurns: number): string {
     const start = BigInt(turn.startTimeUnixNano);
     const end = BigInt(turn.endTimeUnixNano);
     const traces = turn.traceIds.length > 0 ? ` · trace ${turn.traceIds[0]}${turn.traceIds.length > 1 ? ` (+${turn.traceIds.length - 1})` : ''}` : ' · from log events';
-    lines.push(`turn ${turn.index} · ${isoOfNanos(turn.startTimeUnixNano)} · ${formatDuration(end > start ? Number(end - start) / 1e6 : 0)}${turn.costUsd !== null ? ` · ${formatUsd(turn.costUsd)}` : ''}${traces}`);
+    const errors = turn.errors > 0 ? ` · ${plural(turn.errors, 'error')}` : '';
+    lines.push(`turn ${turn.index} · ${isoOfNanos(turn.startTimeUnixNano)} · ${formatDuration(end > start ? Number(end - start) / 1e6 : 0)}${turn.costUsd !== null ? ` · ${formatUsd(turn.costUsd)}` : ''}${errors}${traces}`);
     if (turn.prompt !== null) lines.push(`  prompt: ${cut(turn.prompt, 500)}`);
     if (turn.answer !== null) lines.push(`  answer: ${cut(turn.answer, 500)}`);
     if (turn.llmCalls.length > 0) {

@@ -209,7 +209,7 @@ export const TOOLS = [
     name: 'list_sessions',
     title: 'List sessions',
     description:
-      'The sessions (multi-turn conversations of an agent or a coding CLI such as Claude Code, Codex or Gemini CLI), most recent activity first: session id, service, turns, LLM and tool calls, tokens, cost, models, first and last activity.',
+      'The sessions (multi-turn conversations of an agent or a coding CLI such as Claude Code, Codex or Gemini CLI), most recent activity first: session id, service, turns, LLM and tool calls, tokens, cost, errors (and in how many turns), models, users, first and last activity.',
     inputSchema: listSessionsShape,
     annotations: READ_ONLY,
     run: async (api, args) => renderSessionList(await api.listSessions({ limit: args.limit ?? 20, ...(args.cursor !== undefined ? { cursor: args.cursor } : {}) })),

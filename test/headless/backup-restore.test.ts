@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startServe, tempDataDir } from '../support/serve-process';
-import { sendAgentTrace, type SentTrace } from '../support/otel';
+import { exportSpans, sendAgentTrace, type SentTrace } from '../support/otel';
+import { recordGenAiTurn } from '../support/otel-genai';
+import { eventually } from '../support/engine';
+import type { SessionDetail, SessionListPage } from '../../src-shared/contract';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/flowtrace.mjs'), ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -50,6 +53,44 @@ test('an online backup taken under ingest restores every trace acknowledged befo
       assert.equal(res.status, 200, `trace ${sent.traceId} acked before the backup is in it`);
       assert.equal(((await res.json()) as { spans: unknown[] }).spans.length, sent.spanIds.length);
     }
+  } finally {
+    await second.stop();
+  }
+});
+
+test('a backup carries the session summaries: the restored list equals the sessions as their pages build them', async () => {
+  const dataDir = tempDataDir();
+  const backupFile = join(tempDataDir('flowtrace-backup-'), 'sessions.sqlite');
+  const server = await startServe({ dataDir });
+  const t0 = Date.now() - 60_000;
+  let before: SessionListPage;
+  try {
+    for (const [i, session] of ['conv-1', 'conv-2', 'conv-1'].entries()) {
+      const turn = recordGenAiTurn({ serviceName: 'backed-up', sessionId: session, startMs: t0 + i * 1000, userId: `user-${i}`, toolFails: i === 2 });
+      await exportSpans(server.otlpHttp, 'protobuf', turn.spans);
+    }
+    before = await eventually(async () => {
+      const page = (await (await fetch(`${server.api}/api/v1/sessions`)).json()) as SessionListPage;
+      return page.sessions.length === 2 ? page : null;
+    }, 10_000);
+    assert.equal(cli('backup', backupFile, '--data-dir', dataDir).status, 0);
+  } finally {
+    await server.stop();
+  }
+  const restoredDir = tempDataDir();
+  assert.equal(cli('restore', backupFile, '--data-dir', restoredDir).status, 0);
+  const second = await startServe({ dataDir: restoredDir });
+  try {
+    const after = (await (await fetch(`${second.api}/api/v1/sessions`)).json()) as SessionListPage;
+    assert.deepEqual(after, before);
+    for (const s of after.sessions) {
+      const detail = (await (await fetch(`${second.api}/api/v1/sessions/${s.sessionId}`)).json()) as SessionDetail;
+      assert.deepEqual(detail.summary, s);
+    }
+    assert.deepEqual(after.sessions.map((s) => [s.sessionId, s.turns, s.errors, s.users]), [
+      ['conv-1', 2, 1, ['user-0', 'user-2']],
+      ['conv-2', 1, 0, ['user-1']],
+    ]);
   } finally {
     await second.stop();
   }

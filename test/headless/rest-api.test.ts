@@ -67,7 +67,7 @@ describe('REST API', () => {
 
   test('GenAI: genai in span and trace JSON, the list filters as query parameters, sessions list and detail', async () => {
     const t0 = Date.now() - 30_000;
-    const turn1 = recordGenAiTurn({ serviceName: 'rest-genai', sessionId: 'rest conv/1', startMs: t0 });
+    const turn1 = recordGenAiTurn({ serviceName: 'rest-genai', sessionId: 'rest conv/1', startMs: t0, userId: 'alice@example.com' });
     const turn2 = recordGenAiTurn({ serviceName: 'rest-genai', sessionId: 'rest conv/1', startMs: t0 + 1000, agentName: 'booker', toolFails: true });
     const plain = recordPlainTrace('rest-genai');
     for (const sent of [turn1, turn2, plain]) await exportSpans(engine.info.otlpHttpEndpoint, 'protobuf', sent.spans);
@@ -123,6 +123,9 @@ describe('REST API', () => {
       llmCalls: (mine as { llmCalls: number }).llmCalls,
       toolCalls: (mine as { toolCalls: number }).toolCalls,
       models: ['gpt-4o-mini'],
+      users: ['alice@example.com'],
+      errors: 1,
+      failedTurns: 1,
       costUsd: cost,
       costSource: 'prices',
       serviceName: (mine as { serviceName: string }).serviceName,

@@ -17,6 +17,8 @@ export interface GenAiTurnOptions {
   toolName?: string;
   /** The tool call fails (status error). */
   toolFails?: boolean;
+  /** The end user (`user.id` on the agent span). */
+  userId?: string;
   /** Unix ms the turn starts at; each span starts 10 ms after the previous one. */
   startMs?: number;
   /**
@@ -46,7 +48,13 @@ export function recordGenAiTurn(options: GenAiTurnOptions): SentTrace {
   const root = tracer.startSpan(`invoke_agent ${agent}`, {
     kind: SpanKind.INTERNAL,
     startTime: at(0),
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent, 'gen_ai.provider.name': 'openai', ...session },
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': agent,
+      'gen_ai.provider.name': 'openai',
+      ...session,
+      ...(options.userId === undefined ? {} : { 'user.id': options.userId }),
+    },
   });
   const inRoot = trace.setSpan(context.active(), root);
   const chat = (i: number, usage: { input: number; output: number }, finish: string) => {

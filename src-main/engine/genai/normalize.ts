@@ -42,7 +42,7 @@ export interface NormalizeOptions extends PriceOptions {
 /** The fields an `index` reading has: rollupTrace's and the list filters' inputs. */
 export const INDEX_FIELDS = [
   'kind', 'requestModel', 'responseModel', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'totalTokens', 'costUsd',
-  'agentName', 'toolName', 'sessionId', 'handoffFrom', 'handoffTo',
+  'agentName', 'toolName', 'sessionId', 'handoffFrom', 'handoffTo', 'userId',
 ] as const satisfies ReadonlyArray<keyof GenAiSpan>;
 
 /**
@@ -204,9 +204,10 @@ function normalize(span: SpanRecord, logs: readonly LogRecordView[], options: No
   if (handoffFrom !== undefined) out.handoffFrom = handoffFrom;
   const handoffTo = read(c, 'handoffTo');
   if (handoffTo !== undefined) out.handoffTo = handoffTo;
-  if (!full) return out;
+  // Indexed too: the sessions list shows each session's users from its stored readings (session-turns.ts).
   const userId = read(c, 'userId');
   if (userId !== undefined) out.userId = userId;
+  if (!full) return out;
   const finishReasons = read(c, 'finishReasons');
   if (finishReasons !== undefined) out.finishReasons = finishReasons;
 

@@ -35,6 +35,8 @@ export interface SessionSpan {
   startNs: bigint;
   endNs: bigint;
   genai: GenAiSpan;
+  /** Its status is error. */
+  error: boolean;
 }
 
 export interface SessionTrace {
@@ -43,6 +45,8 @@ export interface SessionTrace {
   endNs: bigint;
   /** The trace's GenAI spans (its other spans play no part in turns). */
   spans: SessionSpan[];
+  /** Error spans of the trace, GenAI or not (a failed HTTP call under a tool counts). */
+  errorSpans: number;
 }
 
 export interface SessionInputs {
@@ -53,6 +57,8 @@ export interface SessionInputs {
   traces: SessionTrace[];
   /** In time order. */
   events: AgentEvent[];
+  /** End users its log records name (user-id.ts); its spans' come from their GenAI readings. */
+  users: Iterable<string>;
   /** Sum of the session's reported-cost metric points, when the tool sends one. */
   reportedCostUsd: number | null;
   /** The price table (with the user's overrides): USD, null when the model has no price. */
@@ -190,6 +196,8 @@ interface TimedTool {
   call: SessionToolCall;
   start: bigint;
   end: bigint;
+  /** Failed (`success: false`) with no error span to count it already. */
+  uncountedFailure: boolean;
 }
 
 function toolCall(span: { traceId: string; s: SessionSpan } | null, ev: { at: bigint; call: ToolCallReading } | null): TimedTool {
@@ -201,6 +209,7 @@ function toolCall(span: { traceId: string; s: SessionSpan } | null, ev: { at: bi
   return {
     start,
     end,
+    uncountedFailure: ev?.call.success === false && span?.s.error !== true,
     call: {
       name,
       callId: ev?.call.callId ?? g?.toolCallId ?? null,
@@ -276,6 +285,7 @@ function buildTurn(g: Group, index: number, price: SessionInputs['price']): Sess
     llmCalls,
     toolCalls: tools.map((t) => t.call),
     costUsd: priced.length === 0 ? null : priced.reduce((s, c) => s + c.costUsd!, 0),
+    errors: g.traces.reduce((n, t) => n + t.errorSpans, 0) + tools.filter((t) => t.uncountedFailure).length,
   };
 }
 
@@ -294,6 +304,11 @@ export function buildSession(inputs: SessionInputs): { summary: SessionSummary; 
   const inputTokens = sum((c) => c.inputTokens);
   const outputTokens = sum((c) => c.outputTokens);
   const models = [...new Set(calls.flatMap((c) => (c.model === null ? [] : [c.model])))].sort();
+  const users = new Set(inputs.users);
+  for (const t of inputs.traces) for (const s of t.spans) if (s.genai.userId !== undefined) users.add(s.genai.userId);
+  // Every trace's error spans count, in a turn or not; a turn's failed tool calls only when no span did.
+  const inTurns = new Set(turns.flatMap((t) => t.traceIds));
+  const errorsOutsideTurns = inputs.traces.reduce((n, t) => n + (inTurns.has(t.traceId) ? 0 : t.errorSpans), 0);
   let first = inputs.firstNs;
   let last = inputs.lastNs;
   for (const t of turns) {
@@ -314,6 +329,9 @@ export function buildSession(inputs: SessionInputs): { summary: SessionSummary; 
       llmCalls: calls.length,
       toolCalls: turns.reduce((s, t) => s + t.toolCalls.filter((c) => !c.nested).length, 0),
       models,
+      users: [...users].sort(),
+      errors: errorsOutsideTurns + turns.reduce((n, t) => n + t.errors, 0),
+      failedTurns: turns.filter((t) => t.errors > 0).length,
       costUsd,
       costSource,
       serviceName: inputs.serviceName,

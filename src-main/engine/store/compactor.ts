@@ -8,6 +8,8 @@
  * and its GenAiSpan stored as JSON (without message content: genai-facets.ts); the
  * trace's rollup columns and filter tokens are kept current as its spans arrive, batch after batch.
  * The dashboard's per-minute rollups (analytics-rollups.ts) are accumulated per batch and written once per group.
+ * Every session a trace of the slice names (or logged events inside) has its summary marked stale,
+ * with its bounds widened, in the same transaction (session-summaries.ts).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { GenAiSpan, GenAiTraceRollup, SpanRecord } from '../../../src-shared/contract';
@@ -21,6 +23,7 @@ import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './gena
 import type { ReadGenAi } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
 import { AnalyticsRollups } from './analytics-rollups';
+import type { SessionSummaries } from './session-summaries';
 
 /** A span's place in the trace tree and its GenAI reading, for the trace's rollup state. */
 interface GenAiItem extends RollupItem {
@@ -133,6 +136,7 @@ export class Compactor {
     private readonly db: BetterSqlite3.Database,
     private readonly keys: AttributeKeys,
     private readonly resourceScopes: ResourceScopes,
+    private readonly sessions: SessionSummaries,
     /** span-decoding.ts ingestNormalizeOptions; null: store spans without their GenAI reading. */
     normalizeOptions: NormalizeOptions | null,
     analytics = true,
@@ -237,10 +241,24 @@ export class Compactor {
         }
       }
       let newTraces = 0;
+      // One upsert per session the slice touched, not one per trace: a session's runs arrive together.
+      const sessions = new Map<string, { first: bigint; last: bigint }>();
+      const movedFrom = new Set<string>();
       for (const delta of deltas.values()) {
         const applied = this.applyTraceDelta(delta);
         if (applied.isNew) newTraces++;
-        // A trace's session needs no row of its own: the traces table holds it (session-queries.ts).
+        if (applied.sessionId !== null) {
+          const b = sessions.get(applied.sessionId);
+          if (!b) sessions.set(applied.sessionId, { first: applied.start, last: applied.end });
+          else {
+            if (applied.start < b.first) b.first = applied.start;
+            if (applied.end > b.last) b.last = applied.end;
+          }
+        }
+        // Sessions whose log events name this trace hold it too, whatever session its spans name.
+        this.sessions.touchSessionsLoggedIn(delta.traceId);
+        // A late root can name another session than the spans before it did.
+        if (applied.previousSessionId !== null && applied.previousSessionId !== applied.sessionId) movedFrom.add(applied.previousSessionId);
         // Only a new GenAI service costs a statement: one per trace was ~8 % of ingest.
         if (applied.hasGenai && !this.genAiServices.has(applied.serviceName)) {
           this.stmts.genAiService.run(applied.serviceName);
@@ -250,6 +268,8 @@ export class Compactor {
         const docId = this.stmts.insertDoc.run(delta.traceId).lastInsertRowid;
         this.stmts.insertSearch.run(docId, doc.name, doc.text, doc.kv);
       }
+      for (const [id, b] of sessions) this.sessions.touch(id, b.first, b.last);
+      this.sessions.reconcile(movedFrom);
       this.analytics?.flush();
       this.stmts.addCounter.run(inserted, 'spans');
       this.stmts.addCounter.run(newTraces, 'traces');
@@ -339,7 +359,15 @@ export class Compactor {
    * Merges a batch's delta into the trace row; says whether the trace is new, and what the compactor
    * records beside it (the GenAI services).
    */
-  private applyTraceDelta(d: TraceDelta): { isNew: boolean; hasGenai: boolean; serviceName: string } {
+  private applyTraceDelta(d: TraceDelta): {
+    isNew: boolean;
+    hasGenai: boolean;
+    serviceName: string;
+    sessionId: string | null;
+    previousSessionId: string | null;
+    start: bigint;
+    end: bigint;
+  } {
     const row = this.stmts.getTrace.get(d.traceId) as TraceRow | undefined;
     let root = d.root!;
     let start = d.start;
@@ -365,7 +393,16 @@ export class Compactor {
       d.traceId, root.spanId, root.name, root.orphan ? 1 : 0, root.start, root.serviceName,
       start, end, spans, errors, d.receivedAt, ...rollup,
     );
-    return { isNew: !row, hasGenai: Number(rollup[0]) === 1, serviceName: root.serviceName };
+    const sessionId = rollup[9];
+    return {
+      isNew: !row,
+      hasGenai: Number(rollup[0]) === 1,
+      serviceName: root.serviceName,
+      sessionId: typeof sessionId === 'string' ? sessionId : null,
+      previousSessionId: row?.session_id ?? null,
+      start,
+      end,
+    };
   }
 
   /**

@@ -4,11 +4,13 @@
  * the span row floor), so a delete leaves the tables as retention does; beyond that a deleted trace
  * takes the log records logged inside it, a deleted session its own log records and metric points,
  * and every `sessions` row those touched is recomputed from what is left (or dropped with its last
- * record). The worker then tells the compactor, and the engine the memory and the views.
+ * record), as is the session summary of every session a deleted trace or record belonged to
+ * (session-summaries.ts). The worker then tells the compactor, and the engine the memory and the views.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DeletedCounts } from '../../../src-shared/contract';
 import type { Retention } from './retention';
+import type { SessionSummaries } from './session-summaries';
 
 /** Traces per Retention.deleteTraces call inside a session's transaction (its statements loop per trace). */
 const TRACE_CHUNK = 200;
@@ -21,7 +23,7 @@ const TRACE_CHUNK = 200;
  */
 const CLEARED_TABLES = [
   'annotations', 'span_events', 'span_links', 'search_docs', 'spans', 'traces', 'logs', 'metric_points', 'sessions',
-  'genai_services', 'analytics_minutes', 'analytics_hours', 'analytics_days', 'analytics_stale', 'resources', 'scopes', 'attribute_keys',
+  'session_summaries', 'genai_services', 'analytics_minutes', 'analytics_hours', 'analytics_days', 'analytics_stale', 'resources', 'scopes', 'attribute_keys',
 ] as const;
 
 const NOTHING: DeletedCounts = { traces: 0, spans: 0, logs: 0, metricPoints: 0 };
@@ -32,6 +34,7 @@ export class Deletion {
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly retention: Retention,
+    private readonly summaries: SessionSummaries,
   ) {
     this.stmts = {
       traceExists: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
@@ -44,6 +47,7 @@ export class Deletion {
         UNION SELECT t.trace_id FROM logs l JOIN traces t ON t.trace_id = l.trace_id
           WHERE l.session_id = @id AND (t.session_id IS NULL OR t.session_id = @id)`).pluck(),
       sessionsOfTraceLogs: db.prepare('SELECT DISTINCT session_id FROM logs WHERE trace_id = ? AND session_id IS NOT NULL').pluck(),
+      sessionOfTrace: db.prepare('SELECT session_id FROM traces WHERE trace_id = ? AND session_id IS NOT NULL').pluck(),
       deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
       deleteSessionLogs: db.prepare('DELETE FROM logs WHERE session_id = ?'),
       deleteSessionPoints: db.prepare('DELETE FROM metric_points WHERE session_id = ?'),
@@ -106,6 +110,8 @@ export class Deletion {
   private deleteTracesWithLogs(ids: Buffer[], counts: DeletedCounts, touchedSessions: Set<string>): void {
     for (const id of ids) {
       for (const s of this.stmts.sessionsOfTraceLogs.all(id) as string[]) touchedSessions.add(s);
+      const own = this.stmts.sessionOfTrace.get(id) as string | undefined;
+      if (own !== undefined) touchedSessions.add(own);
       counts.logs += this.stmts.deleteTraceLogs.run(id).changes;
     }
     const r = this.retention.deleteTraces(ids);
@@ -113,9 +119,10 @@ export class Deletion {
     counts.spans += r.deletedSpans;
   }
 
-  private refreshSessions(ids: Iterable<string>): void {
+  private refreshSessions(ids: ReadonlySet<string>): void {
     for (const id of ids) {
       if (this.stmts.dropSessionIfEmpty.run({ id }).changes === 0) this.stmts.refreshSession.run({ id });
     }
+    this.summaries.reconcile(ids);
   }
 }

@@ -10,6 +10,7 @@ import { migration0004 } from './migrations/0004-genai';
 import { migration0005 } from './migrations/0005-sessions';
 import { migration0006 } from './migrations/0006-annotations';
 import { migration0007 } from './migrations/0007-analytics';
+import { migration0008 } from './migrations/0008-session-summaries';
 import { migration0009 } from './migrations/0009-analytics-tiers';
 
 export interface Migration {
@@ -21,9 +22,9 @@ export interface Migration {
 }
 
 export const MIGRATIONS: readonly Migration[] = [
-  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0009,
+  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009,
 ];
-/** The last migration's version (not the list's length: version numbers are reserved across branches). */
+/** The last migration's version; every version from 1 to it is in the list, in order. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 export class NewerSchemaError extends Error {

@@ -2,11 +2,14 @@
  * Retention: whole traces, log records and metric points go, oldest `received_at` first, when they
  * are older than the age limit or while the database uses more than the size limit. Deleted pages
  * stay in the file and are reused by new data, so "size" here is the bytes in use, not the file's length.
+ * The sessions whose data went get their summaries' bounds recomputed, or lose their row with the
+ * last of it (session-summaries.ts), in the pass that deleted it.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { ANALYTICS_DIMS } from './analytics-rollups';
 import { TIERS } from './analytics-tiers';
 import { mergeTier } from './analytics-tier-merge';
+import type { SessionSummaries } from './session-summaries';
 
 export interface RetentionSettings {
   /** Traces last written to longer ago than this are deleted. Default 30 days. */
@@ -47,20 +50,13 @@ type Family = 'traces' | 'logs' | 'metric_points';
  */
 export const SPAN_ROW_FLOOR = 'span_row_floor';
 
-/** Runs a chunked `DELETE … LIMIT` until it deletes less than a chunk; returns the rows deleted. */
-function deleteInChunks(stmt: BetterSqlite3.Statement, cutoff: number): number {
-  let total = 0;
-  for (;;) {
-    const n = stmt.run(cutoff, ROW_CHUNK).changes;
-    total += n;
-    if (n < ROW_CHUNK) return total;
-  }
-}
-
 export class Retention {
   private readonly stmts;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly summaries: SessionSummaries,
+  ) {
     this.stmts = {
       expired: db.prepare('SELECT trace_id FROM traces WHERE last_received_at < ? ORDER BY last_received_at LIMIT ?').pluck(),
       oldest: db.prepare('SELECT trace_id FROM traces ORDER BY last_received_at LIMIT ?').pluck(),
@@ -78,17 +74,22 @@ export class Retention {
       // See SPAN_ROW_FLOOR: kept as the highest row id a delete ever took, never lowered.
       keepSpanRowFloor: db.prepare(`INSERT INTO counters (name, value) VALUES ('${SPAN_ROW_FLOOR}', ?)
         ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`),
-      expiredLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE received_at < ? ORDER BY received_at LIMIT ?)'),
-      expiredPoints: db.prepare(
-        'DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE received_at < ? ORDER BY received_at LIMIT ?)',
-      ),
+      expiredLogs: db
+        .prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE received_at < ? ORDER BY received_at LIMIT ?) RETURNING session_id')
+        .pluck(),
+      expiredPoints: db
+        .prepare('DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE received_at < ? ORDER BY received_at LIMIT ?) RETURNING session_id')
+        .pluck(),
       // Rollup rows (migrations 0007, 0009) by the spans' start under the age limit; per dim, the
       // primary key's prefix. An hour or a day goes once it ends before the cutoff; the one holding
       // the cutoff is rebuilt from what its finer tier kept (expireRollups).
       // Not under the size limit: a few hundred bytes per group and period.
       expiredRollups: TIERS.map((t) => ({ minutes: t.minutes, stmt: db.prepare(`DELETE FROM ${t.table} WHERE dim = ? AND ${t.column} < ?`) })),
-      oldestLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY received_at LIMIT ?)'),
-      oldestPoints: db.prepare('DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points ORDER BY received_at LIMIT ?)'),
+      oldestLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY received_at LIMIT ?) RETURNING session_id').pluck(),
+      oldestPoints: db
+        .prepare('DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points ORDER BY received_at LIMIT ?) RETURNING session_id')
+        .pluck(),
+      sessionOfTrace: db.prepare('SELECT session_id FROM traces WHERE trace_id = ? AND session_id IS NOT NULL').pluck(),
       // A sessions row goes with the last log record or metric point naming it (migration 0005): two
       // index probes per row, and only after a pass that deleted something.
       orphanSessions: db.prepare(`DELETE FROM sessions WHERE session_id IN (SELECT s.session_id FROM sessions s
@@ -122,13 +123,14 @@ export class Retention {
   enforce(settings: RetentionSettings, now = Date.now()): RetentionResult {
     const total: RetentionResult = { deletedTraces: 0, deletedSpans: 0, deletedLogs: 0, deletedMetricPoints: 0, rebuiltRollups: false };
     const cutoff = now - settings.maxAgeMs;
+    const touched = new Set<string>();
     for (;;) {
       const ids = this.stmts.expired.all(cutoff, CHUNK) as Buffer[];
       if (ids.length === 0) break;
-      this.add(total, this.deleteTraces(ids));
+      this.add(total, this.deleteTraces(ids, touched));
     }
-    total.deletedLogs += deleteInChunks(this.stmts.expiredLogs, cutoff);
-    total.deletedMetricPoints += deleteInChunks(this.stmts.expiredPoints, cutoff);
+    total.deletedLogs += this.deleteInChunks(this.stmts.expiredLogs, cutoff, touched);
+    total.deletedMetricPoints += this.deleteInChunks(this.stmts.expiredPoints, cutoff, touched);
     total.rebuiltRollups = this.expireRollups(Math.floor(cutoff / 60_000));
     // Over the size limit: whichever family holds the data received longest ago gives up a chunk.
     // A chunk whose rows shared pages with rows still kept may free no page yet; when a chunk freed
@@ -140,14 +142,19 @@ export class Retention {
       const family = this.oldestFamily();
       if (family === null) break;
       if (family === 'traces') {
-        this.add(total, this.deleteTraces(this.stmts.oldest.all(CHUNK) as Buffer[]));
+        this.add(total, this.deleteTraces(this.stmts.oldest.all(CHUNK) as Buffer[], touched));
       } else if (family === 'logs') {
-        total.deletedLogs += this.stmts.oldestLogs.run(SIZE_ROW_CHUNK).changes;
+        total.deletedLogs += this.deleteNaming(this.stmts.oldestLogs, [SIZE_ROW_CHUNK], touched);
       } else {
-        total.deletedMetricPoints += this.stmts.oldestPoints.run(SIZE_ROW_CHUNK).changes;
+        total.deletedMetricPoints += this.deleteNaming(this.stmts.oldestPoints, [SIZE_ROW_CHUNK], touched);
       }
     }
-    if (total.deletedTraces + total.deletedLogs + total.deletedMetricPoints > 0) this.stmts.orphanSessions.run();
+    if (total.deletedTraces + total.deletedLogs + total.deletedMetricPoints > 0) {
+      this.db.transaction(() => {
+        this.stmts.orphanSessions.run();
+        this.summaries.reconcile(touched);
+      })();
+    }
     return total;
   }
 
@@ -171,6 +178,30 @@ export class Retention {
     return rebuilt;
   }
 
+  /**
+   * A `DELETE … RETURNING session_id`, and the summaries of the sessions it named reconciled in the
+   * same transaction; those sessions are added to `touched` for the pass's last reconcile.
+   */
+  private deleteNaming(stmt: BetterSqlite3.Statement, params: unknown[], touched: Set<string>): number {
+    return this.db.transaction(() => {
+      const rows = stmt.all(...params) as Array<string | null>;
+      const named = new Set(rows.filter((s): s is string => s !== null));
+      this.summaries.reconcile(named);
+      for (const s of named) touched.add(s);
+      return rows.length;
+    })();
+  }
+
+  /** Runs a chunked `DELETE … LIMIT … RETURNING session_id` until it deletes less than a chunk; returns the rows deleted. */
+  private deleteInChunks(stmt: BetterSqlite3.Statement, cutoff: number, touched: Set<string>): number {
+    let total = 0;
+    for (;;) {
+      const n = this.deleteNaming(stmt, [cutoff, ROW_CHUNK], touched);
+      total += n;
+      if (n < ROW_CHUNK) return total;
+    }
+  }
+
   private oldestFamily(): Family | null {
     let best: { family: Family; at: number } | null = null;
     for (const row of this.stmts.firstReceived.all() as Array<{ family: Family; at: number | null }>) {
@@ -192,12 +223,18 @@ export class Retention {
   /**
    * Deletes whole traces (spans, events, links, full text, annotations, counters) in one transaction: retention's
    * chunks, and deletes asked for by the user (deletion.ts). The traces' log records are not touched.
+   * The summaries of the sessions the traces belonged to (named, or logged events inside) are
+   * reconciled in the same transaction, and those sessions added to `touchedSessions`.
    */
-  deleteTraces(ids: Buffer[]): Pick<RetentionResult, 'deletedTraces' | 'deletedSpans'> {
+  deleteTraces(ids: Buffer[], touchedSessions?: Set<string>): Pick<RetentionResult, 'deletedTraces' | 'deletedSpans'> {
     return this.db.transaction(() => {
       const top = this.stmts.maxSpanRow.get() as number;
       let spans = 0;
+      const sessions = new Set<string>();
       for (const id of ids) {
+        const own = this.stmts.sessionOfTrace.get(id) as string | undefined;
+        if (own !== undefined) sessions.add(own);
+        for (const s of this.summaries.sessionsLoggedIn(id)) sessions.add(s);
         this.stmts.deleteSearch.run(id);
         this.stmts.deleteDocs.run(id);
         for (const row of this.stmts.spanRows.all(id) as number[]) {
@@ -211,6 +248,8 @@ export class Retention {
       if ((this.stmts.maxSpanRow.get() as number) < top) this.stmts.keepSpanRowFloor.run(top);
       this.stmts.addCounter.run(-spans, 'spans');
       this.stmts.addCounter.run(-ids.length, 'traces');
+      this.summaries.reconcile(sessions);
+      for (const s of sessions) touchedSessions?.add(s);
       return { deletedTraces: ids.length, deletedSpans: spans };
     })();
   }

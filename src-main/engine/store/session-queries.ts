@@ -1,15 +1,17 @@
 /**
- * Sessions: the list from the traces that name a session and the `sessions` table (what log records
- * and metric points named, migration 0005), newest activity first; one session's turns
- * and totals built at read time (genai/session-turns.ts) from its traces' stored GenAI readings and
- * its log records read as coding-agent events (genai/agent-events.ts). Built per read rather than
- * stored: a turn merges spans and events that arrive in any order, in different requests, and a
- * stored total would have to be recomputed whenever either half arrives.
+ * Sessions: one session's turns and totals built (genai/session-turns.ts) from its traces' stored
+ * GenAI readings and its log records read as coding-agent events (genai/agent-events.ts); the list
+ * from `session_summaries` (migration 0008), newest activity first, where each row holds that same
+ * build's summary. A turn merges spans and events that arrive in any order, in different requests,
+ * so a summary is rebuilt whole, never added to: compaction marks it stale (session-summaries.ts),
+ * refreshStale rebuilds it between compactions, and a read meeting a stale row builds it itself.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SessionDetail, SessionListPage, SessionListQuery } from '../../../src-shared/contract';
 import { ArgumentError, DEFAULT_PAGE, MAX_SESSION_TRACES } from '../../../src-shared/validate';
+import type { SessionSummary } from '../../../src-shared/contract';
 import { readAgentEvent, type AgentEvent } from '../genai/agent-events';
+import { userIdOf } from '../genai/user-id';
 import { buildSession, type SessionInputs, type SessionTrace } from '../genai/session-turns';
 import type { NormalizeOptions } from '../genai/normalize';
 import { costAt, findPrice } from '../genai/prices';
@@ -21,6 +23,9 @@ import { TRACE_SUMMARY_COLUMNS } from './trace-list-sql';
 /** Log records of one session read to build its turns; a longer session shows its first ones. */
 const MAX_SESSION_LOGS = 20_000;
 
+/** Stale rows read per refreshStale call (it stops earlier when its time is up). */
+const REFRESH_PICK = 64;
+
 /** Metrics whose points are the session's cost as the tool reported it (USD). */
 const REPORTED_COST_METRICS = ['claude_code.cost.usage'];
 
@@ -28,6 +33,11 @@ interface SessionRow {
   session_id: string;
   first_ns: bigint;
   last_ns: bigint;
+}
+
+interface SummaryRow extends SessionRow {
+  /** SessionSummary JSON; null while stale. */
+  summary: string | null;
 }
 
 function encodeCursor(lastNs: bigint, sessionId: string): string {
@@ -53,23 +63,26 @@ export class SessionQueries {
     db: BetterSqlite3.Database,
     private readonly telemetry: TelemetryQueries,
     private readonly normalizeOptions: NormalizeOptions,
+    /** session-summaries.ts pricingKey of normalizeOptions' prices, stored beside each summary. */
+    private readonly pricedWith: number,
   ) {
     this.stmts = {
-      // A session's bounds over its traces (the traces table names them; no row of their own, so
-      // ingest pays nothing for a new conversation) and what its log records and metric points
-      // named (the sessions table). Aggregated per read, as the list was before migration 0005.
-      page: db.prepare(`SELECT session_id, min(first_ns) AS first_ns, max(last_ns) AS last_ns FROM (
-          SELECT session_id, start_ns AS first_ns, end_ns AS last_ns FROM traces WHERE session_id IS NOT NULL
-          UNION ALL SELECT session_id, first_ns, last_ns FROM sessions)
-        GROUP BY session_id HAVING ? IS NULL OR (max(last_ns), session_id) < (?, ?)
+      // An index range on session_summaries_by_last either way (two statements: an `? IS NULL OR`
+      // in one would make SQLite scan).
+      firstPage: db.prepare(`SELECT session_id, first_ns, last_ns, summary FROM session_summaries
         ORDER BY last_ns DESC, session_id DESC LIMIT ?`).safeIntegers(true),
+      pageAfter: db.prepare(`SELECT session_id, first_ns, last_ns, summary FROM session_summaries
+        WHERE last_ns < @lastNs OR (last_ns = @lastNs AND session_id < @sessionId)
+        ORDER BY last_ns DESC, session_id DESC LIMIT @limit`).safeIntegers(true),
+      stale: db.prepare('SELECT session_id, first_ns, last_ns, NULL AS summary FROM session_summaries WHERE summary IS NULL LIMIT ?').safeIntegers(true),
+      store: db.prepare('UPDATE session_summaries SET summary = ?, priced_with = ? WHERE session_id = ?'),
       one: db.prepare(`SELECT session_id, min(first_ns) AS first_ns, max(last_ns) AS last_ns FROM (
           SELECT session_id, start_ns AS first_ns, end_ns AS last_ns FROM traces WHERE session_id = ?
           UNION ALL SELECT session_id, first_ns, last_ns FROM sessions WHERE session_id = ?)
         GROUP BY session_id`).safeIntegers(true),
       tracesOfSession: db.prepare('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_ns, trace_id LIMIT ?').pluck(),
       trace: db.prepare(`SELECT ${TRACE_SUMMARY_COLUMNS}, 0 AS sort_value FROM traces t WHERE t.trace_id = ?`).safeIntegers(true),
-      genAiSpans: db.prepare(`SELECT lower(hex(span_id)) AS span_id, start_ns, end_ns, genai FROM spans
+      genAiSpans: db.prepare(`SELECT lower(hex(span_id)) AS span_id, start_ns, end_ns, genai, status_code = 2 AS error FROM spans
         WHERE trace_id = ? AND genai IS NOT NULL ORDER BY start_ns, id`).safeIntegers(true),
       costPoints: db.prepare(`SELECT value, temporality, attrs FROM metric_points
         WHERE session_id = ? AND name IN (${REPORTED_COST_METRICS.map(() => '?').join(', ')}) ORDER BY time_ns, id`),
@@ -79,14 +92,33 @@ export class SessionQueries {
   listSessions(query: SessionListQuery): SessionListPage {
     const limit = query.limit ?? DEFAULT_PAGE;
     const c = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    const rows = this.stmts.page.all(c === null ? null : 1, c?.lastNs ?? null, c?.sessionId ?? null, limit + 1) as SessionRow[];
+    const rows = (
+      c === null ? this.stmts.firstPage.all(limit + 1) : this.stmts.pageAfter.all({ lastNs: c.lastNs, sessionId: c.sessionId, limit: limit + 1 })
+    ) as SummaryRow[];
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
     return {
-      sessions: page.map((r) => this.build(r).summary),
+      sessions: page.map((r) => (r.summary === null ? this.build(r).summary : (JSON.parse(r.summary) as SessionSummary))),
       nextCursor: more && last ? encodeCursor(last.last_ns, last.session_id) : null,
     };
+  }
+
+  /**
+   * Rebuilds stale summaries until `budgetMs` is spent; says whether any stale one is left. Call
+   * inside a write transaction, so each summary and its flag change together. Not inside
+   * compaction's: a summary is rebuilt whole, once however many slices touched its session meanwhile.
+   */
+  refreshStale(budgetMs: number): boolean {
+    const until = performance.now() + budgetMs;
+    const rows = this.stmts.stale.all(REFRESH_PICK) as SummaryRow[];
+    let done = 0;
+    for (const r of rows) {
+      this.stmts.store.run(JSON.stringify(this.build(r).summary), this.pricedWith, r.session_id);
+      done++;
+      if (performance.now() >= until) break;
+    }
+    return done < rows.length || rows.length === REFRESH_PICK;
   }
 
   getSession(sessionId: string): SessionDetail | null {
@@ -100,8 +132,11 @@ export class SessionQueries {
     const sessionId = row.session_id;
     const logs = this.telemetry.logsOfSession(sessionId, MAX_SESSION_LOGS);
     const events: AgentEvent[] = [];
+    const users = new Set<string>();
     let serviceName: string | null = null;
     for (const log of logs) {
+      const user = userIdOf(log.attributes, log.resource.attributes);
+      if (user !== null) users.add(user);
       const e = readAgentEvent(log);
       if (e === null) continue;
       events.push(e);
@@ -120,13 +155,14 @@ export class SessionQueries {
       if (!t) continue;
       rows.push(t);
       serviceName ??= t.service_name;
-      const spans = (this.stmts.genAiSpans.all(id) as Array<{ span_id: string; start_ns: bigint; end_ns: bigint; genai: string }>).map((s) => ({
+      const spans = (this.stmts.genAiSpans.all(id) as Array<{ span_id: string; start_ns: bigint; end_ns: bigint; genai: string; error: bigint }>).map((s) => ({
         spanId: s.span_id,
         startNs: s.start_ns,
         endNs: s.end_ns,
         genai: readStoredGenAi(s.genai),
+        error: s.error === 1n,
       }));
-      traces.push({ traceId: hex, startNs: t.start_ns, endNs: t.end_ns, spans });
+      traces.push({ traceId: hex, startNs: t.start_ns, endNs: t.end_ns, spans, errorSpans: Number(t.error_count) });
     }
     rows.sort((a, b) => (a.start_ns < b.start_ns ? -1 : a.start_ns > b.start_ns ? 1 : 0));
     const inputs: SessionInputs = {
@@ -136,6 +172,7 @@ export class SessionQueries {
       serviceName,
       traces,
       events,
+      users,
       reportedCostUsd: this.reportedCost(sessionId),
       price: (model, usage) => {
         const match = findPrice([model], this.normalizeOptions);

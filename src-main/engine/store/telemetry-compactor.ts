@@ -10,6 +10,7 @@ import { METRIC_TYPE_FIELDS, TEMPORALITIES } from '../otlp/decode-metrics';
 import type { AttributeKeys } from './attribute-codec';
 import type { ResourceScopes } from './resource-scopes';
 import { sessionIdOf } from '../genai/session-id';
+import type { SessionSummaries } from './session-summaries';
 
 /** One accepted logs or metrics request, decoded. */
 export interface AcceptedTelemetry {
@@ -45,7 +46,7 @@ export function valueParam(v: MetricNumber | null): bigint | number | null {
 
 /**
  * Log records or metric points named the session (session_id, first ns, last ns, received at): the
- * row is created or its bounds widened (sessions, migration 0005).
+ * row is created or its bounds widened (sessions, migration 0005), and its summary marked stale (0008).
  */
 const SESSION_UPSERT = `INSERT INTO sessions (session_id, first_ns, last_ns, last_received_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (session_id) DO UPDATE SET first_ns = min(first_ns, excluded.first_ns), last_ns = max(last_ns, excluded.last_ns),
@@ -74,6 +75,7 @@ export class TelemetryCompactor {
     db: BetterSqlite3.Database,
     private readonly keys: AttributeKeys,
     private readonly resourceScopes: ResourceScopes,
+    private readonly summaries: SessionSummaries,
   ) {
     this.stmts = {
       insertLog: db.prepare(`
@@ -100,7 +102,10 @@ export class TelemetryCompactor {
       out.insertedLogs += batch.logs.length;
       out.insertedMetricPoints += batch.points.length;
     }
-    for (const [id, b] of sessions) this.stmts.touchSession.run(id, b.first, b.last, b.receivedAt);
+    for (const [id, b] of sessions) {
+      this.stmts.touchSession.run(id, b.first, b.last, b.receivedAt);
+      this.summaries.touch(id, b.first, b.last);
+    }
     return out;
   }
 

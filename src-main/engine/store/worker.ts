@@ -29,6 +29,8 @@ import { TelemetryCompactor, type AcceptedTelemetry, type TelemetryInserted } fr
 import { TelemetryQueries } from './telemetry-queries';
 import { AnalyticsQueries } from './analytics-queries';
 import { SessionQueries } from './session-queries';
+import { pricingKey, SessionSummaries } from './session-summaries';
+import { SessionRefresh } from './session-refresh';
 import { FunnelQueries } from './funnel-queries';
 import { Retention, type RetentionSettings } from './retention';
 import { Deletion } from './deletion';
@@ -102,6 +104,7 @@ class StoreWorker {
   private readonly telemetryQueries: TelemetryQueries;
   private readonly analyticsQueries: AnalyticsQueries;
   private readonly sessionQueries: SessionQueries;
+  private readonly sessionRefresh: SessionRefresh;
   private readonly funnelQueries: FunnelQueries;
   private readonly appendLog: BetterSqlite3.Statement;
   private pendingIngest: PendingIngest[] = [];
@@ -165,7 +168,8 @@ class StoreWorker {
     // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
     // the user's overrides travel here.
     const normalizeOptions = data.genaiPriceOverrides ? { overrides: data.genaiPriceOverrides } : {};
-    this.compactor = new Compactor(this.db, keys, resourceScopes, ingestNormalizeOptions(data.genaiPriceOverrides, data.genaiAtIngest), data.analytics);
+    const summaries = new SessionSummaries(this.db);
+    this.compactor = new Compactor(this.db, keys, resourceScopes, summaries, ingestNormalizeOptions(data.genaiPriceOverrides, data.genaiAtIngest), data.analytics);
     this.spanDecoder = data.spanDecodeWorker
       ? new SpanDecoder(
           { priceOverrides: data.genaiPriceOverrides, genaiAtIngest: data.genaiAtIngest },
@@ -173,15 +177,18 @@ class StoreWorker {
           (reason) => this.decoderLost(reason),
         )
       : null;
-    this.telemetryCompactor = new TelemetryCompactor(this.db, keys, resourceScopes);
+    this.telemetryCompactor = new TelemetryCompactor(this.db, keys, resourceScopes, summaries);
     this.queries = new Queries(this.db, keys, normalizeOptions);
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
     this.queries.genAiLogs = this.telemetryQueries;
-    this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions);
+    const pricedWith = pricingKey(data.genaiPriceOverrides);
+    summaries.markMispriced(pricedWith);
+    this.sessionQueries = new SessionQueries(this.db, this.telemetryQueries, normalizeOptions, pricedWith);
+    this.sessionRefresh = new SessionRefresh(this.db, this.sessionQueries, () => this.memtable.length > 0, (line) => this.emit({ event: 'log', line }));
     this.funnelQueries = new FunnelQueries(this.db);
     this.analyticsQueries = new AnalyticsQueries(this.db);
-    this.retention = new Retention(this.db);
-    this.deletion = new Deletion(this.db, this.retention);
+    this.retention = new Retention(this.db, summaries);
+    this.deletion = new Deletion(this.db, this.retention, summaries);
     this.annotations = new Annotations(this.db);
     this.retentionSettings = data.retention;
     if (data.hardLimitBytes !== undefined) {
@@ -192,6 +199,8 @@ class StoreWorker {
     this.appendLog = this.db.prepare('INSERT INTO log (received_at, encoding, payload, checksum) VALUES (?, ?, ?, ?)');
     this.lastReceivedAt = this.retention.newestReceivedAt();
     const recovered = this.recover();
+    // Summaries left stale by a crash, a migration (0008 carries sessions over stale) or new prices.
+    this.sessionRefresh.schedule(0);
     const counts = this.queries.counters();
     this.emit({ event: 'ready', recovered, notices: opened.notices, ...counts });
   }
@@ -312,6 +321,7 @@ class StoreWorker {
         return null;
       case 'close':
         clearInterval(this.retentionTimer);
+        this.sessionRefresh.close();
         if (this.compactionRetry) clearTimeout(this.compactionRetry);
         if (this.holdTimer) clearTimeout(this.holdTimer);
         this.flushIngest(true);
@@ -624,6 +634,7 @@ class StoreWorker {
         this.memtableSpans -= e.itemCount;
       }
       this.emit({ event: 'compacted', ...result });
+      this.sessionRefresh.schedule();
       // Appends held for the backlog (holdForDecoder) may go on now.
       if (this.pendingIngest.length > 0) this.scheduleFlush();
     } catch (err) {
@@ -662,6 +673,7 @@ class StoreWorker {
       const result = this.retention.enforce(this.retentionSettings);
       // afterDelete, not only forgetRollups: retention may take the newest spans when over the size limit.
       if (result.deletedTraces > 0 || result.rebuiltRollups) this.compactor.afterDelete();
+      this.sessionRefresh.schedule();
       if (result.deletedTraces > 0) {
         this.emit({ event: 'log', line: `retention deleted ${result.deletedTraces} trace(s), ${result.deletedSpans} span(s)` });
         this.emit({ event: 'retained', deletedTraces: result.deletedTraces, deletedSpans: result.deletedSpans });
@@ -681,6 +693,7 @@ class StoreWorker {
   private deleted(what: string, counts: DeletedCounts | null): DeletedCounts | null {
     if (counts === null) return null;
     this.compactor.afterDelete();
+    this.sessionRefresh.schedule();
     this.emit({
       event: 'log',
       line: `deleted ${what}: ${counts.traces} trace(s), ${counts.spans} span(s), ${counts.logs} log record(s), ${counts.metricPoints} metric point(s)`,

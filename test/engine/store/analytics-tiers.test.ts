@@ -16,6 +16,7 @@ import { migrate } from '../../../src-main/engine/store/migrate';
 import { AnalyticsQueries } from '../../../src-main/engine/store/analytics-queries';
 import { coverMinutes, TIERS } from '../../../src-main/engine/store/analytics-tiers';
 import { Retention } from '../../../src-main/engine/store/retention';
+import { SessionSummaries } from '../../../src-main/engine/store/session-summaries';
 import { AnalyticsRollups } from '../../../src-main/engine/store/analytics-rollups';
 import type { SpanRecord } from '../../../src-shared/contract';
 import { DDSketch } from '../../../src-shared/ddsketch';
@@ -151,7 +152,7 @@ test('retention keeps each hour and day the merge of the minutes it kept', async
   try {
     // A cutoff inside an hour inside the first day: 23:31 on 2026-11-03.
     const cutoff = Date.UTC(2026, 10, 3, 23, 31);
-    new Retention(db).enforce({ maxAgeMs: 1000, maxBytes: Number.MAX_SAFE_INTEGER }, cutoff + 1000);
+    new Retention(db, new SessionSummaries(db)).enforce({ maxAgeMs: 1000, maxBytes: Number.MAX_SAFE_INTEGER }, cutoff + 1000);
     const tiered = new AnalyticsQueries(db);
     const minutes = new AnalyticsQueries(db, [TIERS[0]!]);
     for (const groupBy of ['service', 'spanName'] as const) {

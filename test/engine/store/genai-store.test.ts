@@ -194,11 +194,11 @@ describe('GenAI in the store', () => {
     });
   });
 
-  test('sessions: turns grouped by session id, newest activity first, each in time order', async () => {
+  test('sessions: turns grouped by session id, newest activity first, each in time order, with their users and errors', async () => {
     const t0 = Date.now() - 60_000;
-    const a1 = await send({ serviceName: 'genai-sessions', sessionId: 'conv-A', startMs: t0 });
+    const a1 = await send({ serviceName: 'genai-sessions', sessionId: 'conv-A', startMs: t0, userId: 'user-7' });
     const b1 = await send({ serviceName: 'genai-sessions', sessionId: 'conv-B', startMs: t0 + 1000, model: 'claude-3-5-haiku' });
-    const a2 = await send({ serviceName: 'genai-sessions', sessionId: 'conv-A', startMs: t0 + 2000 });
+    const a2 = await send({ serviceName: 'genai-sessions', sessionId: 'conv-A', startMs: t0 + 2000, userId: 'user-3', toolFails: true });
     const page = await engine.listSessions({ limit: 500 });
     const mine = page.sessions.filter((s) => s.sessionId === 'conv-A' || s.sessionId === 'conv-B');
     assert.deepEqual(mine.map((s) => s.sessionId), ['conv-A', 'conv-B']);
@@ -216,6 +216,9 @@ describe('GenAI in the store', () => {
       llmCalls: 4,
       toolCalls: 2,
       models: ['gpt-4o-mini'],
+      users: ['user-3', 'user-7'],
+      errors: 1,
+      failedTurns: 1,
       costUsd: 2 * MINI_TURN_USD,
       costSource: 'prices',
       serviceName: 'genai-sessions',
@@ -226,10 +229,11 @@ describe('GenAI in the store', () => {
     const detail = await engine.getSession('conv-A');
     assert.deepEqual(detail?.traces.map((t) => t.traceId), [a1.traceId, a2.traceId]);
     // No log events: each trace is a turn, read from its spans.
-    assert.deepEqual(detail?.turns.map((t) => [t.traceIds, t.source, t.llmCalls.length, t.toolCalls.length]), [
-      [[a1.traceId], 'spans', 2, 1],
-      [[a2.traceId], 'spans', 2, 1],
+    assert.deepEqual(detail?.turns.map((t) => [t.traceIds, t.source, t.llmCalls.length, t.toolCalls.length, t.errors]), [
+      [[a1.traceId], 'spans', 2, 1, 0],
+      [[a2.traceId], 'spans', 2, 1, 1],
     ]);
+    assert.deepEqual(detail?.summary, mine[0], 'the list shows the summary the session page builds');
     assert.equal(detail?.truncated, false);
     assert.equal(detail?.traces[0]?.genai?.sessionId, 'conv-A');
     assert.equal(await engine.getSession('conv-none'), null);

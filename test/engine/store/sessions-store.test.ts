@@ -21,6 +21,8 @@ test('a Claude Code session sent as log events and metrics only is a session wit
     const s = page.sessions[0]!;
     assert.equal(s.sessionId, f.logs[0]!.attributes['session.id']);
     assert.equal(s.serviceName, 'claude-code');
+    assert.deepEqual(s.users, [f.logs[0]!.attributes['user.id']], 'the user.id Claude Code puts on every event');
+    assert.deepEqual([s.errors, s.failedTurns], [0, 0]);
     const detail = (await engine.getSession(s.sessionId))!;
     assert.equal(detail.traces.length, 0, 'no traces: the turn comes from log events');
     assert.deepEqual(detail.turns.map((t) => [t.source, t.llmCalls.length, t.toolCalls.map((c) => c.name), t.answer]), [

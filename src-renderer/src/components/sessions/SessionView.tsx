@@ -3,7 +3,15 @@
 // turn's trace where one exists. Turns built from log events alone (Claude Code's default) have none.
 import type { SessionModelCall, SessionToolCall, SessionTurn } from '../../../../src-shared/contract';
 import { formatRoute } from '../../lib/route';
-import { formatCallCost, formatCallTokens, formatCount, formatSessionCost, formatToolInput } from './session-format';
+import {
+  formatCallCost,
+  formatCallTokens,
+  formatCount,
+  formatSessionCost,
+  formatSessionDuration,
+  formatSessionErrors,
+  formatToolInput,
+} from './session-format';
 import { useSession } from './use-session-data';
 import { DeleteSessionButton } from '../data/DeleteButton';
 
@@ -26,12 +34,18 @@ export function SessionView({ sessionId }: { sessionId: string }) {
       <dl className="session-totals" data-testid="session-totals">
         <dt>Turns</dt>
         <dd>{s.turns}</dd>
+        <dt>Duration</dt>
+        <dd>{formatSessionDuration(s)}</dd>
         <dt>Model calls</dt>
         <dd data-testid="session-llm-calls">{s.llmCalls}</dd>
         <dt>Tool calls</dt>
         <dd data-testid="session-tool-calls">{s.toolCalls}</dd>
         <dt>Models</dt>
         <dd>{s.models.join(', ') || '—'}</dd>
+        <dt>Users</dt>
+        <dd data-testid="session-users" className="mono">{s.users.join(', ') || '—'}</dd>
+        <dt>Errors</dt>
+        <dd data-testid="session-errors">{formatSessionErrors(s)}</dd>
         <dt>Tokens</dt>
         <dd>{formatCallTokens(s)}</dd>
         <dt>Cost</dt>
@@ -53,6 +67,12 @@ function Turn({ turn }: { turn: SessionTurn }) {
       <header>
         <strong>Turn {turn.index}</strong>
         <span className="muted"> · from {turn.source === 'spans' ? 'spans' : 'log events'}</span>
+        {turn.errors > 0 ? (
+          <span className="session-errors" data-testid="turn-errors">
+            {' '}
+            · {turn.errors} {turn.errors === 1 ? 'error' : 'errors'}
+          </span>
+        ) : null}
         {traceId ? (
           <a className="session-trace-link" data-testid="turn-trace-link" href={formatRoute({ view: 'trace', traceId, spanId: null })}>
             Open trace

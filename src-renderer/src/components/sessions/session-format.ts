@@ -1,7 +1,7 @@
 // Pure text for the session views: token splits, a cost with where it came from, a tool input in one
 // line. Kept apart from the components so it is tested without React.
 import type { AttributeValue, CostSource, SessionModelCall, SessionSummary } from '../../../../src-shared/contract';
-import { formatUsd } from '../../lib/format';
+import { formatDuration, formatUsd } from '../../lib/format';
 import { NONE, NO_PRICE } from '../../lib/list/format';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -21,6 +21,24 @@ export function formatCount(n: number | null): string {
 export function formatSessionCost(s: Pick<SessionSummary, 'costUsd' | 'costSource'>): string {
   if (s.costUsd === null) return s.costSource === 'none' ? NO_PRICE : NONE;
   return `${formatUsd(s.costUsd)} (${COST_SOURCE_LABELS[s.costSource]})`;
+}
+
+/** First to last activity: "4.21 s", "12m 03s". */
+export function formatSessionDuration(s: Pick<SessionSummary, 'firstActivityUnixNano' | 'lastActivityUnixNano'>): string {
+  return formatDuration(Number(BigInt(s.lastActivityUnixNano) - BigInt(s.firstActivityUnixNano)) / 1e6);
+}
+
+/** "—", "1 in 1 turn", "3 in 2 turns". */
+export function formatSessionErrors(s: Pick<SessionSummary, 'errors' | 'failedTurns'>): string {
+  if (s.errors === 0) return NONE;
+  return `${integer.format(s.errors)} in ${integer.format(s.failedTurns)} ${s.failedTurns === 1 ? 'turn' : 'turns'}`;
+}
+
+/** A list cell: the first `max` names, then "+N" for the rest ("—" when none). */
+export function formatNames(names: readonly string[], max = 2): string {
+  if (names.length === 0) return NONE;
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown} +${names.length - max}` : shown;
 }
 
 export function formatCallCost(c: SessionModelCall): string {

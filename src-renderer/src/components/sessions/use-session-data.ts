@@ -1,10 +1,11 @@
 // Loads a session (or the session list) and loads it again when ingest reports new data, so a view
 // stays current while a coding agent works. The list of sessions is small server data with no
-// cache of its own yet (the sessions page of a later issue brings one).
+// cache of its own yet: each reload reads the pages shown so far again (session-pages.ts).
 import { useEffect, useState } from 'react';
 import type { SessionDetail, SessionListPage } from '../../../../src-shared/contract';
 import { api, errorMessage } from '../../api';
 import { useDataStore } from '../../state/data-store';
+import { loadSessionPages } from './session-pages';
 
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: T };
 
@@ -29,6 +30,7 @@ export function useSession(sessionId: string): Loaded<SessionDetail | null> {
   return useLoaded(() => api.getSession(sessionId), sessionId);
 }
 
-export function useSessionList(): Loaded<SessionListPage> {
-  return useLoaded(() => api.listSessions({ limit: 200 }), 'list');
+/** The first `pages` pages of the list, most recent activity first. */
+export function useSessionList(pages: number): Loaded<SessionListPage> {
+  return useLoaded(() => loadSessionPages((q) => api.listSessions(q), pages), `list:${pages}`);
 }
