@@ -116,8 +116,9 @@ test('clicking a trace opens its span tree, with the failing tool call marked', 
   assert.equal(new URL(page.url()).hash, `#/traces/${protoTrace.traceId}?span=${toolSpanId}`);
 
   // The LLM span's event shows in its detail.
-  const chatRow = page.getByTestId('span-row').filter({ hasText: 'chat gpt-4o-mini' }).first();
-  const chatSpanId = await chatRow.getAttribute('data-span-id');
+  // By id: the two chat spans can start within the same instant, and then their order is the ids'.
+  const chatSpanId = protoTrace.spans.find((sp) => sp.name === 'chat gpt-4o-mini' && sp.events.length > 0)!.spanContext().spanId;
+  const chatRow = spanRow(page, chatSpanId);
   // A row list re-rendered by a live refresh right under the pointer can swallow a click, as it
   // would a person's: click again until the selection is the chat span.
   for (let attempt = 0; ; attempt++) {
