@@ -101,7 +101,12 @@ export function navigate(route: Route, mode: 'push' | 'replace' = 'push'): void 
 
 function goTo(hash: string, mode: 'push' | 'replace'): void {
   if (mode === 'push') {
-    if (location.hash !== hash) location.hash = hash; // fires hashchange → store
+    if (location.hash === hash) return;
+    // The store follows at once, so a control bound to it (a checkbox, a select) shows the change on
+    // this click, not a task later when hashchange would fire. pushState fires no hashchange, so
+    // nothing is adopted twice; Back and Forward still do fire it.
+    history.pushState(history.state, '', hash);
+    adoptHash(hash);
     return;
   }
   history.replaceState(history.state, '', hash);
