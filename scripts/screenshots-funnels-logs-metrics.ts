@@ -24,6 +24,7 @@ import { exportSpans } from '../test/support/otel';
 import { exportOnce } from '../test/support/otel-signals';
 import { recordFunnelRuns, type FunnelRunSpec } from '../test/support/funnel-runs';
 import { launchBrowser, openWatchedPage } from '../e2e/support/browser';
+import { seededRandom as prng } from '../test/support/seeded-random';
 
 const SERVICE = 'travel-agent';
 const RUNS = 60;
@@ -32,18 +33,6 @@ const STEPS = [
   { type: 'tool', value: 'search_hotels' },
   { type: 'tool', value: 'book_hotel' },
 ];
-
-/** A fixed PRNG (mulberry32), so the pictures come out the same each time. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs a minute apart: most plan and search, about half book, some bookings fail, a few search first. */
 function travelRuns(now: number, random: () => number): FunnelRunSpec[] {

@@ -14,6 +14,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { exportSpans, recordAgentTrace } from '../support/otel';
 import { startTestEngine } from '../support/engine';
 import type { Engine } from '../../src-main/engine';
+import { seededRandom as prng } from '../support/seeded-random';
 
 const SEED = 0x5eed_f10d;
 const HTTP_REQUESTS = 10_000;
@@ -26,18 +27,6 @@ const GRPC_SERVICES = {
   logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
   metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
 } as const;
-
-/** mulberry32: tiny, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   private readonly next: () => number;

@@ -17,6 +17,7 @@ import { exportSpans } from '../../support/otel';
 import { recordGenAiTurn } from '../../support/otel-genai';
 import { eventually } from '../../support/engine';
 import { tempDataDir } from '../../support/serve-process';
+import { seededRandom as random } from '../../support/seeded-random';
 
 const MINUTE_MS = 60_000;
 /** A fixed minute-aligned past, so bucket boundaries are known. */
@@ -24,18 +25,6 @@ const T0 = Date.UTC(2026, 10, 3, 9, 0, 0);
 
 function start(options: { analytics?: boolean } = {}): Promise<Engine> {
   return startEngine({ memory: false, dataDir: tempDataDir(), otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, ...options });
-}
-
-/** Seeded (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Spans of service `svc` named `name`, with the given durations (ms, sub-ms precise), one trace per 50, spread over `minutes`. */

@@ -23,6 +23,7 @@ import { DDSketch } from '../../../src-shared/ddsketch';
 import { ANALYTICS_GROUPS } from '../../../src-shared/contract';
 import { exportSpans } from '../../support/otel';
 import { tempDataDir } from '../../support/serve-process';
+import { seededRandom as random } from '../../support/seeded-random';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -30,17 +31,6 @@ const HOUR_MS = 60 * MINUTE_MS;
 const T0 = Date.UTC(2026, 10, 3, 20, 7, 0);
 const SPREAD_MS = 30 * HOUR_MS;
 const ns = (ms: number) => (BigInt(Math.floor(ms)) * 1_000_000n).toString();
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` root spans over SPREAD_MS from T0, two services, four names, log-normal durations; returns them and their durations by name. */
 function recordSpread(n: number): { spans: ReadableSpan[]; durations: Array<{ startMs: number; name: string; ms: number }> } {

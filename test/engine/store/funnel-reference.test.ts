@@ -12,18 +12,7 @@ import { recordFunnelRuns, type FunnelRunSpec, type FunnelSpan } from '../../sup
 import { referenceProgress, type ReferenceRun } from '../../support/funnel-reference';
 import type { Engine } from '../../../src-main/engine';
 import type { FunnelMode, FunnelResult, FunnelRun, FunnelStep, GenAiKind, SpanRecord } from '../../../src-shared/contract';
-
-/** mulberry32: a seeded PRNG, so a failure names the seed that reproduces it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../support/seeded-random';
 
 const SERVICE = 'funnel-random';
 const AGENTS = ['planner', 'booker'];
