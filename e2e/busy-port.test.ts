@@ -8,11 +8,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import type { Browser } from 'playwright-core';
 import type { ReceiverStatus } from '../src-shared/contract';
 import { exportSpans, recordAgentTrace } from '../test/support/otel';
+import { occupyPort, type HeldPort } from '../test/support/ports';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
 import { launchBrowser, openWatchedPage, traceRow, waitOrExplain, type WatchedPage } from './support/browser';
 
@@ -22,31 +22,20 @@ const OTLP_HTTP_DEFAULT = 4318;
 let server: ServeProcess | undefined;
 let browser: Browser | undefined;
 let ui: WatchedPage;
-let httpBlocker: Server;
-let grpcBlocker: Server;
+let httpBlocker: HeldPort;
+let grpcBlocker: HeldPort;
 let httpPort: number;
 let grpcPort: number;
 
-async function occupy(port: number): Promise<Server> {
-  const blocker = createServer();
-  await new Promise<void>((resolve, reject) => {
-    blocker.once('error', reject);
-    blocker.listen(port, '127.0.0.1', resolve);
-  });
-  return blocker;
-}
-
-const portOf = (s: Server) => (s.address() as { port: number }).port;
-
 before(async () => {
   // 4318 itself when this machine has it free; else (a real collector runs here) any port will do.
-  httpBlocker = await occupy(OTLP_HTTP_DEFAULT).catch(() => {
+  httpBlocker = await occupyPort(OTLP_HTTP_DEFAULT).catch(() => {
     process.stdout.write(`# busy-port e2e: ${OTLP_HTTP_DEFAULT} is already taken on this machine; blocking an ephemeral port instead\n`);
-    return occupy(0);
+    return occupyPort();
   });
-  grpcBlocker = await occupy(0);
-  httpPort = portOf(httpBlocker);
-  grpcPort = portOf(grpcBlocker);
+  grpcBlocker = await occupyPort();
+  httpPort = httpBlocker.port;
+  grpcPort = grpcBlocker.port;
   server = await startServe({ otlpHttpPort: httpPort, otlpGrpcPort: grpcPort });
   browser = await launchBrowser();
   ui = await openWatchedPage(browser, server.api);
@@ -55,8 +44,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
-  httpBlocker?.close();
-  grpcBlocker?.close();
+  await httpBlocker?.release();
+  await grpcBlocker?.release();
 });
 
 const holder = () => `${readFileSync('/proc/self/comm', 'utf8').trim()} (pid ${process.pid})`;
@@ -87,7 +76,7 @@ test('the banner says which port is busy and by whom; the empty state does not o
 
 test('freed, "Retry" binds the port: the banner goes, the endpoint shows, and an exporter is stored', async () => {
   const { page } = ui;
-  await new Promise<void>((resolve) => httpBlocker.close(() => resolve()));
+  await httpBlocker.release();
   const banner = page.locator('[data-testid="receiver-banner"][data-receiver="otlp-http"]');
   await banner.getByTestId('receiver-retry').click();
   await banner.waitFor({ state: 'detached' });

@@ -6,24 +6,16 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { exportSpans, recordAgentTrace } from '../test/support/otel';
 import { startServe, tempDataDir, type ServeProcess } from '../test/support/serve-process';
 import { launchBrowser, openWatchedPage, traceRow, waitOrExplain, type WatchedPage } from './support/browser';
+import { freePort } from '../test/support/ports';
 
 let server: ServeProcess | undefined;
 let browser: Browser | undefined;
 let ui: WatchedPage;
 const dataDir = tempDataDir('flowtrace-settings-');
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 async function openSettings(): Promise<Page> {
   ui = await openWatchedPage(browser!, `${server!.api.replace(/\/$/, '')}/#/settings`);

@@ -4,8 +4,8 @@
  * OTLP/HTTP port), from a real `flowtrace serve` in Chromium. Run after a build:
  * `node --import tsx scripts/screenshots-settings.ts`.
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { occupyPort } from '../test/support/ports';
 import { REPO_ROOT, startServe } from '../test/support/serve-process';
 import { launchBrowser } from '../e2e/support/browser';
 
@@ -30,9 +30,8 @@ try {
     await server.stop();
   }
 
-  const blocker = createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-  const busy = await startServe({ otlpHttpPort: (blocker.address() as { port: number }).port });
+  const blocker = await occupyPort();
+  const busy = await startServe({ otlpHttpPort: blocker.port });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 520 } });
     await page.goto(busy.api);
@@ -40,7 +39,7 @@ try {
     await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-busy-port.png') });
   } finally {
     await busy.stop();
-    blocker.close();
+    await blocker.release();
   }
 } finally {
   await browser.close();

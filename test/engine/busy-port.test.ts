@@ -4,22 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { exportSpans, recordAgentTrace } from '../support/otel';
 import { eventually, startTestEngine } from '../support/engine';
-
-async function occupy(port = 0): Promise<Server & { port: number }> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return Object.assign(server, { port: (server.address() as { port: number }).port });
-}
-
-const release = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+import { freePort, occupyPort } from '../support/ports';
 
 async function exportGrpc(url: string, spans: ReadableSpan[]): Promise<void> {
   const exporter = new GrpcTraceExporter({ url, timeoutMillis: 5000 });
@@ -33,7 +22,7 @@ async function exportGrpc(url: string, spans: ReadableSpan[]): Promise<void> {
 }
 
 test('a busy gRPC port: the engine starts, HTTP ingests, the busy receiver names the port and its holder; freed and retried, gRPC ingests', async () => {
-  const blocker = await occupy();
+  const blocker = await occupyPort();
   const engine = await startTestEngine(undefined, { otlpGrpcPort: blocker.port });
   try {
     const grpc = engine.info.receivers.find((r) => r.kind === 'otlp-grpc');
@@ -53,7 +42,7 @@ test('a busy gRPC port: the engine starts, HTTP ingests, the busy receiver names
     const still = await engine.retryReceiver('otlp-grpc');
     assert.equal(still.state, 'busy');
 
-    await release(blocker);
+    await blocker.release();
     const now = await engine.retryReceiver('otlp-grpc');
     assert.equal(now.state, 'listening');
     assert.equal(now.port, blocker.port);
@@ -63,14 +52,14 @@ test('a busy gRPC port: the engine starts, HTTP ingests, the busy receiver names
     assert.ok(await eventually(() => engine.getTrace(viaGrpc.traceId)));
   } finally {
     await engine.close();
-    blocker.close();
+    await blocker.release();
   }
 });
 
 test('"use another port": a busy HTTP receiver binds the first free port above, and exporters pointed there are stored', async () => {
-  const blocker = await occupy();
+  const blocker = await occupyPort();
   // The port right above may be taken too: then the one after it.
-  const above = await occupy(blocker.port + 1).catch(() => null);
+  const above = await occupyPort(blocker.port + 1).catch(() => null);
   const engine = await startTestEngine(undefined, { otlpHttpPort: blocker.port });
   try {
     assert.equal(engine.info.receivers.find((r) => r.kind === 'otlp-http')?.state, 'busy');
@@ -83,13 +72,13 @@ test('"use another port": a busy HTTP receiver binds the first free port above, 
     assert.ok(await engine.getTrace(sent.traceId));
   } finally {
     await engine.close();
-    blocker.close();
-    above?.close();
+    await blocker.release();
+    await above?.release();
   }
 });
 
 test('moving a listening receiver onto a busy port fails and leaves it listening where it was', async () => {
-  const blocker = await occupy();
+  const blocker = await occupyPort();
   const engine = await startTestEngine();
   try {
     const before = engine.info.otlpHttpEndpoint;
@@ -105,15 +94,13 @@ test('moving a listening receiver onto a busy port fails and leaves it listening
     assert.ok(await engine.getTrace(sent.traceId));
   } finally {
     await engine.close();
-    blocker.close();
+    await blocker.release();
   }
 });
 
 test('a moved receiver no longer answers on its old port', async () => {
   const engine = await startTestEngine();
-  const free = await occupy();
-  const target = free.port;
-  await release(free);
+  const target = await freePort();
   try {
     const old = engine.info.otlpHttpEndpoint;
     const moved = await engine.retryReceiver('otlp-http', { port: target });

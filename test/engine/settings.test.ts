@@ -5,21 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, SettingsError } from '../../src-shared/settings';
 import { SETTINGS_FILE } from '../../src-main/engine/settings/settings-file';
 import { exportSpans, recordAgentTrace } from '../support/otel';
 import { eventually, startTestEngine } from '../support/engine';
 import { tempDataDir } from '../support/serve-process';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+import { freePort, occupyPort } from '../support/ports';
 
 function fieldsOf(err: unknown): Record<string, string> {
   assert.ok(err instanceof SettingsError, `a SettingsError, not ${String(err)}`);
@@ -80,19 +72,18 @@ test('changing the OTLP/HTTP port rebinds at once: an exporter on the new port i
 });
 
 test('a port another program holds refuses the edit with who holds it, and the receiver stays', async () => {
-  const blocker = createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const blocker = await occupyPort();
   const engine = await startTestEngine();
   try {
     const before = engine.info.otlpHttpEndpoint;
-    const busy = (blocker.address() as { port: number }).port;
+    const busy = blocker.port;
     const fields = fieldsOf(await engine.updateSettings({ otlpHttpPort: busy }).catch((e: unknown) => e));
     assert.match(fields.otlpHttpPort!, new RegExp(`port ${busy} on 127\\.0\\.0\\.1 is in use`));
     assert.equal(engine.info.otlpHttpEndpoint, before);
     assert.equal((await engine.getSettings()).settings.otlpHttpPort, DEFAULT_SETTINGS.otlpHttpPort);
   } finally {
     await engine.close();
-    blocker.close();
+    await blocker.release();
   }
 });
 

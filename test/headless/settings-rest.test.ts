@@ -3,18 +3,10 @@
 // says otherwise for that run, which the settings then name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { SettingsView } from '../../src-shared/settings';
 import { exportSpans, recordAgentTrace } from '../support/otel';
 import { startServe, tempDataDir } from '../support/serve-process';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../support/ports';
 
 async function settings(api: string, patch?: object): Promise<SettingsView> {
   const res = await fetch(`${api}/api/v1/settings`, patch ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) } : {});
