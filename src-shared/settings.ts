@@ -3,6 +3,7 @@
  * start, and the check of an edit, field by field, with a message a person can act on. Shared so
  * the settings page says the same as the engine that enforces it.
  */
+import { isLoopbackAddress } from './loopback';
 
 export type ThemeSetting = 'system' | 'light' | 'dark';
 export type DurabilitySetting = 'normal' | 'full';
@@ -91,11 +92,6 @@ export class SettingsError extends Error {
   }
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
 /**
  * The settings after the edit, or SettingsError naming every wrong field. `tokenSet`: whether a
  * token is saved already (a non-loopback host needs one, saved or in this edit).
@@ -132,7 +128,7 @@ export function applySettingsPatch(current: Settings, patch: unknown, tokenSet: 
     else token = v;
   }
   const willHaveToken = token === undefined ? tokenSet : token !== null;
-  if (!errors.otlpHost && !isLoopbackHost(next.otlpHost) && !willHaveToken) {
+  if (!errors.otlpHost && !isLoopbackAddress(next.otlpHost) && !willHaveToken) {
     errors.otlpHost = `${next.otlpHost} lets the network reach the receivers: set an OTLP token first`;
   }
   const positive = (key: 'retentionDays' | 'retentionGb', max: number, what: string) => {
@@ -205,7 +201,7 @@ export function readSavedSettings(value: unknown): { settings: Settings; token: 
     }
   }
   const token = typeof obj.otlpToken === 'string' && obj.otlpToken.length >= MIN_TOKEN_LENGTH ? obj.otlpToken : null;
-  if (!isLoopbackHost(settings.otlpHost) && token === null) {
+  if (!isLoopbackAddress(settings.otlpHost) && token === null) {
     settings = { ...settings, otlpHost: DEFAULT_SETTINGS.otlpHost };
     dropped.push('otlpHost');
   }

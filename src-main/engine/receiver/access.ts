@@ -18,11 +18,8 @@ export interface AccessPolicy {
 export const OPEN_LOOPBACK_POLICY: AccessPolicy = { token: undefined, allowedOrigins: [], loopbackOnly: true };
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', 'localhost']);
 
-export function isLoopbackAddress(host: string): boolean {
-  return LOOPBACK_ADDRESSES.has(host.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+export { isLoopbackAddress } from '../../../src-shared/loopback';
 
 /** A Host header naming this machine's loopback interface (with or without a port). */
 export function isLoopbackHostHeader(hostHeader: string | undefined): boolean {
