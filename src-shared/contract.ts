@@ -486,6 +486,8 @@ export interface Stats {
 
 export type ReceiverKind = 'otlp-http' | 'otlp-grpc';
 export const RECEIVER_KINDS: readonly ReceiverKind[] = ['otlp-http', 'otlp-grpc'];
+/** How a receiver is named to people (logs, banners, the tray). */
+export const RECEIVER_LABELS: Readonly<Record<ReceiverKind, string>> = { 'otlp-http': 'OTLP/HTTP', 'otlp-grpc': 'OTLP/gRPC' };
 
 /** One OTLP receiver: listening, or why not. A busy port never stops Flowtrace. */
 export interface ReceiverStatus {

@@ -2,7 +2,7 @@
  * The tray's tooltip, as text: the span count and the rate it grows at, whether ingest is paused,
  * a receiver whose port is busy, and where the API is. Pure, so it is tested without a tray.
  */
-import type { ReceiverStatus } from '../../src-shared/contract';
+import { RECEIVER_LABELS, type ReceiverStatus } from '../../src-shared/contract';
 
 export interface TrayStatus {
   spans: number;
@@ -14,12 +14,11 @@ export interface TrayStatus {
 }
 
 const count = new Intl.NumberFormat('en-US');
-const LABEL: Record<ReceiverStatus['kind'], string> = { 'otlp-http': 'OTLP/HTTP', 'otlp-grpc': 'OTLP/gRPC' };
 
 export function trayTooltip(s: TrayStatus): string {
   const rate = s.spansPerSecond !== null && s.spansPerSecond > 0 ? ` · ${count.format(Math.round(s.spansPerSecond))}/s` : '';
   const lines = [`Flowtrace: ${count.format(s.spans)} spans${rate}${s.paused ? ' (ingest paused)' : ''}`];
-  for (const r of s.receivers) if (r.state !== 'listening') lines.push(`${LABEL[r.kind]} not receiving: port ${r.port} ${r.state}`);
+  for (const r of s.receivers) if (r.state !== 'listening') lines.push(`${RECEIVER_LABELS[r.kind]} not receiving: port ${r.port} ${r.state}`);
   lines.push(s.apiUrl ? `API ${s.apiUrl}` : 'API off');
   return lines.join('\n');
 }

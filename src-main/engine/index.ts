@@ -144,6 +144,9 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     if (result.status === 'accepted') requestsAccepted++;
     return result;
   };
+  // One object, kept current as receivers rebind, so every holder of `engine.info` (a shell that
+  // wrapped the engine included) reads where the receivers listen now.
+  const info: EngineInfo = { version: VERSION, otlpHttpEndpoint: '', otlpGrpcEndpoint: null, receivers: [], dataDir: options.dataDir };
   const receivers = new OtlpReceivers(
     host,
     {
@@ -178,31 +181,23 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       },
     },
     log,
+    () => {
+      info.otlpHttpEndpoint = receivers.endpoint('otlp-http');
+      info.otlpGrpcEndpoint = receivers.endpoint('otlp-grpc');
+      info.receivers = receivers.statuses();
+    },
   );
   // A busy port never stops Flowtrace: the receiver reports it (health, info, the UI's banner) and
   // binds when retried.
   await receivers.start();
-  // One object, kept current as receivers rebind, so every holder of `engine.info` (a shell that
-  // wrapped the engine included) reads where the receivers listen now.
-  const info: EngineInfo = { version: VERSION, otlpHttpEndpoint: '', otlpGrpcEndpoint: null, receivers: [], dataDir: options.dataDir };
-  const refreshInfo = () => {
-    info.otlpHttpEndpoint = receivers.endpoint('otlp-http');
-    info.otlpGrpcEndpoint = receivers.endpoint('otlp-grpc');
-    info.receivers = receivers.statuses();
-  };
-  refreshInfo();
   const settings = new SettingsService(
     options.dataDir,
     { otlpHost: host, durability: options.durability ?? 'normal', embedder: embedderSettingOf(options.memory), token: access.token ?? null },
     options.settingsOverridden ?? [],
     {
       moveReceiver: async (kind, port) => {
-        try {
-          const now = await receivers.retry(kind, port);
-          if (now.state !== 'listening') throw new Error(now.error ?? `the receiver is ${now.state}`);
-        } finally {
-          refreshInfo();
-        }
+        const now = await receivers.retry(kind, port);
+        if (now.state !== 'listening') throw new Error(now.error ?? `the receiver is ${now.state}`);
       },
       setRetention: async (retention) => {
         await store.request({ op: 'setRetention', retention });
@@ -281,13 +276,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     getSettings: async () => settings.view(),
     onSettingsChanged: (listener) => settings.onChange(listener),
     updateSettings: (patch) => settings.update(patch),
-    retryReceiver: async (kind, retry) => {
-      try {
-        return await receivers.retry(parseReceiverKind(kind), parseReceiverRetry(retry).port);
-      } finally {
-        refreshInfo();
-      }
-    },
+    retryReceiver: async (kind, retry) => receivers.retry(parseReceiverKind(kind), parseReceiverRetry(retry).port),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {

@@ -3,7 +3,7 @@
  * receiver is marked busy (with who holds the port, when the system says), the rest of the app
  * runs, and `retry` binds it later, on the same port once it is free or on another.
  */
-import type { ReceiverKind, ReceiverStatus } from '../../../src-shared/contract';
+import { RECEIVER_LABELS, type ReceiverKind, type ReceiverStatus } from '../../../src-shared/contract';
 import { portHolder } from './port-holder';
 
 /** A bound receiver, whatever its protocol. */
@@ -17,7 +17,6 @@ export type BindReceiver = (port: number) => Promise<BoundReceiver>;
 /** "Use another port" tries this many ports above the one asked for. */
 const NEXT_PORT_TRIES = 20;
 
-const LABEL: Record<ReceiverKind, string> = { 'otlp-http': 'OTLP/HTTP', 'otlp-grpc': 'OTLP/gRPC' };
 const FLAG: Record<ReceiverKind, string> = { 'otlp-http': '--otlp-http-port', 'otlp-grpc': '--otlp-grpc-port' };
 
 interface BindFailure {
@@ -39,10 +38,12 @@ export class OtlpReceivers {
   private readonly slots: Record<ReceiverKind, Slot>;
   private closed = false;
 
+  /** `onChange`: after every bind attempt, so whoever shows where the receivers listen can follow. */
   constructor(
     private readonly host: string,
     receivers: Record<ReceiverKind, { bind: BindReceiver; port: number }>,
     private readonly log: (line: string) => void,
+    private readonly onChange: () => void = () => {},
   ) {
     const slot = (r: { bind: BindReceiver; port: number }): Slot => ({ bind: r.bind, port: r.port, bound: null, error: null, queue: Promise.resolve() });
     this.slots = { 'otlp-http': slot(receivers['otlp-http']), 'otlp-grpc': slot(receivers['otlp-grpc']) };
@@ -51,6 +52,7 @@ export class OtlpReceivers {
   /** Binds both; a port that cannot be bound is reported, not thrown. */
   async start(): Promise<void> {
     await Promise.all((Object.keys(this.slots) as ReceiverKind[]).map((kind) => this.bindSlot(kind, this.slots[kind].port)));
+    this.onChange();
   }
 
   statuses(): ReceiverStatus[] {
@@ -81,8 +83,9 @@ export class OtlpReceivers {
     const run = slot.queue.then(async () => {
       if (this.closed) throw new Error('Flowtrace is shutting down');
       const outcome = port === 'next' ? await this.bindNextFree(kind) : await this.bindSlot(kind, port ?? slot.port);
+      this.onChange();
       if (outcome !== null && slot.bound) {
-        throw Object.assign(new Error(`${LABEL[kind]} stays on port ${slot.bound.port}: ${outcome.message}`), { code: outcome.busy ? 'EADDRINUSE' : 'EBIND' });
+        throw Object.assign(new Error(`${RECEIVER_LABELS[kind]} stays on port ${slot.bound.port}: ${outcome.message}`), { code: outcome.busy ? 'EADDRINUSE' : 'EBIND' });
       }
       return this.status(kind);
     });
@@ -123,7 +126,7 @@ export class OtlpReceivers {
       slot.port = port;
       slot.error = null;
       await previous?.close();
-      if (previous) this.log(`${LABEL[kind]} moved from port ${previous.port} to ${bound.port}`);
+      if (previous) this.log(`${RECEIVER_LABELS[kind]} moved from port ${previous.port} to ${bound.port}`);
       return null;
     } catch (err) {
       const busy = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -135,7 +138,7 @@ export class OtlpReceivers {
         slot.port = port;
         slot.error = { message, busy, holder };
       }
-      this.log(`${LABEL[kind]} ${message}`);
+      this.log(`${RECEIVER_LABELS[kind]} ${message}`);
       return { message, busy };
     }
   }

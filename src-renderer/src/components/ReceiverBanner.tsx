@@ -3,12 +3,11 @@
 // when the engine can tell, and binds it again in one click: the same port once freed, or the
 // first free one above. After a move it says where exporters must now point.
 import { useState } from 'react';
-import type { ReceiverRetry, ReceiverStatus } from '../../../src-shared/contract';
+import { RECEIVER_LABELS, type ReceiverRetry, type ReceiverStatus } from '../../../src-shared/contract';
 import { api, errorMessage } from '../api';
-import { loadInfo } from '../state/loaders';
+import { loadInfo, noteReceiverMoved } from '../state/loaders';
 import { useDataStore } from '../state/data-store';
 
-const LABEL: Record<ReceiverStatus['kind'], string> = { 'otlp-http': 'OTLP/HTTP', 'otlp-grpc': 'OTLP/gRPC' };
 
 function ReceiverDown({ receiver }: { receiver: ReceiverStatus }) {
   const [busy, setBusy] = useState(false);
@@ -19,7 +18,7 @@ function ReceiverDown({ receiver }: { receiver: ReceiverStatus }) {
     try {
       const now = await api.retryReceiver(receiver.kind, options);
       if (now.state !== 'listening') setError(now.error ?? `still ${now.state}`);
-      else if (now.port !== receiver.port) useDataStore.setState((s) => ({ movedReceivers: { ...s.movedReceivers, [now.kind]: now.endpoint } }));
+      else if (now.port !== receiver.port) noteReceiverMoved(now.kind, now.endpoint);
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -34,7 +33,7 @@ function ReceiverDown({ receiver }: { receiver: ReceiverStatus }) {
           !
         </span>
         <p className="notice-message" data-testid="receiver-banner-message">
-          {LABEL[receiver.kind]} is not receiving: {receiver.error ?? receiver.state}. Everything else works.
+          {RECEIVER_LABELS[receiver.kind]} is not receiving: {receiver.error ?? receiver.state}. Everything else works.
         </p>
         <button type="button" className="notice-more" disabled={busy} data-testid="receiver-retry" onClick={() => void retry({})}>
           Retry port {receiver.port}
@@ -53,7 +52,7 @@ function ReceiverDown({ receiver }: { receiver: ReceiverStatus }) {
 }
 
 function ReceiverMoved({ kind, endpoint }: { kind: ReceiverStatus['kind']; endpoint: string }) {
-  const dismiss = () => useDataStore.setState((s) => ({ movedReceivers: { ...s.movedReceivers, [kind]: null } }));
+  const dismiss = () => noteReceiverMoved(kind, null);
   const protocol = kind === 'otlp-grpc' ? ' with OTEL_EXPORTER_OTLP_PROTOCOL=grpc' : '';
   return (
     <section className="store-notice is-warning" role="status" data-testid="receiver-moved" data-receiver={kind}>
@@ -62,7 +61,7 @@ function ReceiverMoved({ kind, endpoint }: { kind: ReceiverStatus['kind']; endpo
           i
         </span>
         <p className="notice-message">
-          {LABEL[kind]} now listens on <code>{endpoint}</code>: point exporters there (OTEL_EXPORTER_OTLP_ENDPOINT={endpoint}
+          {RECEIVER_LABELS[kind]} now listens on <code>{endpoint}</code>: point exporters there (OTEL_EXPORTER_OTLP_ENDPOINT={endpoint}
           {protocol}). It is back on the usual port after a restart once that port is free.
         </p>
         <button type="button" className="notice-dismiss" aria-label="Dismiss" title="Dismiss" onClick={dismiss}>

@@ -1,6 +1,6 @@
 // Everything that pulls from the engine and writes the data store. Views never poll: they pull
 // once, then again when an ingest tick says something they show may have changed.
-import type { IngestTick } from '../../../src-shared/contract';
+import type { IngestTick, ReceiverKind } from '../../../src-shared/contract';
 import { api, errorMessage } from '../api';
 import { coalesce } from '../lib/coalesce';
 import { readNotices, sameNotices } from '../lib/notices';
@@ -168,6 +168,11 @@ const statsRefresh = coalesce(async () => {
 /** Size and store notices are not in ticks, so they are pulled on load and after each tick. */
 export function loadStats(): Promise<void> {
   return statsRefresh.trigger();
+}
+
+/** A receiver this window moved off a busy port: its new endpoint, shown until dismissed (null). */
+export function noteReceiverMoved(kind: ReceiverKind, endpoint: string | null): void {
+  useDataStore.setState((s) => ({ movedReceivers: { ...s.movedReceivers, [kind]: endpoint } }));
 }
 
 export async function loadInfo(): Promise<void> {
