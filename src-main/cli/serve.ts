@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../engine/version';
-import type { ReceiverStatus } from '../../src-shared/contract';
+import { RECEIVER_LABELS, type ReceiverStatus } from '../../src-shared/contract';
 import type { EmbedderSetting, SettingKey } from '../../src-shared/settings';
 import { readSettingsFile } from '../engine/settings/settings-file';
 import type { EmbedderConfig } from '../engine/memory/memory-protocol';
@@ -163,7 +163,7 @@ Example:
     const embedder = embedderFlagged ? embedderConfig(values.embedder, values['embedder-url'], values['embedder-model']) : savedEmbedder(saved.settings.embedder);
     const [{ startEngine }, { retentionOf }, { readPriceOverrides }, { startApiOnFirstFreePort }] = await Promise.all([
       import('../engine'),
-      import('../engine/settings/settings-service'),
+      import('../engine/store/retention'),
       import('../engine/genai/price-overrides-file'),
       import('../headless/api-listen'),
     ]);
@@ -230,7 +230,7 @@ Example:
 
 /** The startup line of one receiver: where to point exporters, or that its port is busy and how to retry. */
 function receiverLine(r: ReceiverStatus, apiUrl: string): string {
-  const label = r.kind === 'otlp-http' ? 'OTLP/HTTP' : 'OTLP/gRPC';
+  const label = RECEIVER_LABELS[r.kind];
   if (r.state !== 'listening' || r.endpoint === null) {
     return `  ${label}  NOT LISTENING: ${r.error ?? r.state}; the UI's banner retries it, or POST ${apiUrl.replace(/\/$/, '')}/api/v1/receivers/${r.kind}/retry\n`;
   }

@@ -24,7 +24,7 @@ import { LOCAL_MODEL } from '../engine/memory/model-dir';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createTray, type AppTray } from './tray';
 import { readSettingsFile } from '../engine/settings/settings-file';
-import { retentionOf } from '../engine/settings/settings-service';
+import { retentionOf } from '../engine/store/retention';
 import type { EmbedderSetting, SettingKey } from '../../src-shared/settings';
 import type { MemoryOptions } from '../engine/engine-types';
 import { createMainWindow, hardenContents, restrictPermissions, revealWindow } from './window';

@@ -11,14 +11,8 @@ import {
   type SettingsView,
 } from '../../../src-shared/settings';
 import type { ReceiverKind } from '../../../src-shared/contract';
-import type { RetentionSettings } from '../store/retention';
+import { retentionOf, type RetentionSettings } from '../store/retention';
 import { readSettingsFile, writeSettingsFile } from './settings-file';
-
-const DAY_MS = 24 * 3600 * 1000;
-
-export function retentionOf(settings: Pick<Settings, 'retentionDays' | 'retentionGb'>): RetentionSettings {
-  return { maxAgeMs: settings.retentionDays * DAY_MS, maxBytes: settings.retentionGb * 1024 ** 3 };
-}
 
 /** What this run actually uses, to tell which saved values are not in effect yet. */
 export interface RunningSettings {

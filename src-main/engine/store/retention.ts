@@ -6,6 +6,7 @@
  * last of it (session-summaries.ts), in the pass that deleted it.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src-shared/settings';
 import { ANALYTICS_DIMS } from './analytics-rollups';
 import { TIERS } from './analytics-tiers';
 import { mergeTier } from './analytics-tier-merge';
@@ -18,7 +19,14 @@ export interface RetentionSettings {
   maxBytes: number;
 }
 
-export const DEFAULT_RETENTION: RetentionSettings = { maxAgeMs: 30 * 24 * 3600 * 1000, maxBytes: 10 * 1024 ** 3 };
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The limits the settings' days and GB stand for. */
+export function retentionOf(settings: Pick<Settings, 'retentionDays' | 'retentionGb'>): RetentionSettings {
+  return { maxAgeMs: settings.retentionDays * DAY_MS, maxBytes: settings.retentionGb * 1024 ** 3 };
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = retentionOf(DEFAULT_SETTINGS);
 
 /** Traces deleted per transaction, so retention never holds the writer for long. */
 const CHUNK = 200;
