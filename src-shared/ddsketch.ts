@@ -118,21 +118,12 @@ export class DDSketch {
 
   /** Adds an encoded sketch without building it first (the query path merges thousands). */
   mergeEncoded(bytes: Uint8Array): void {
-    const pos = { at: 0 };
-    if (readVarint(bytes, pos) !== VERSION) throw new Error('unknown sketch version');
-    const zero = readVarint(bytes, pos);
-    this.zeroCount += zero;
-    this.count += zero;
-    const n = readVarint(bytes, pos);
-    let prev = 0;
-    for (let k = 0; k < n; k++) {
-      const z = readVarint(bytes, pos);
-      const i = prev + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-      const c = readVarint(bytes, pos);
+    const zero = readEncoded(bytes, (i, c) => {
       this.bump(i, c);
       this.count += c;
-      prev = i;
-    }
+    });
+    this.zeroCount += zero;
+    this.count += zero;
     if (this.bins.size > MAX_BINS) this.collapse();
   }
 }
@@ -143,6 +134,22 @@ function writeVarint(out: number[], n: number): void {
     n = Math.floor(n / 0x80);
   }
   out.push(n);
+}
+
+/** Reads an encoded sketch: `bin` for each bin (index and count, in index order); answers its zero count. */
+function readEncoded(bytes: Uint8Array, bin: (index: number, count: number) => void): number {
+  const pos = { at: 0 };
+  if (readVarint(bytes, pos) !== VERSION) throw new Error('unknown sketch version');
+  const zero = readVarint(bytes, pos);
+  const n = readVarint(bytes, pos);
+  let prev = 0;
+  for (let k = 0; k < n; k++) {
+    const z = readVarint(bytes, pos);
+    const i = prev + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+    bin(i, readVarint(bytes, pos));
+    prev = i;
+  }
+  return zero;
 }
 
 function readVarint(bytes: Uint8Array, pos: { at: number }): number {
@@ -170,21 +177,12 @@ export class SketchMerger {
   count = 0;
 
   mergeEncoded(bytes: Uint8Array): void {
-    const pos = { at: 0 };
-    if (readVarint(bytes, pos) !== VERSION) throw new Error('unknown sketch version');
-    const zero = readVarint(bytes, pos);
-    this.zeroCount += zero;
-    this.count += zero;
-    const n = readVarint(bytes, pos);
-    let prev = 0;
-    for (let k = 0; k < n; k++) {
-      const z = readVarint(bytes, pos);
-      const i = prev + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-      const c = readVarint(bytes, pos);
+    const zero = readEncoded(bytes, (i, c) => {
       this.add(i, c);
       this.count += c;
-      prev = i;
-    }
+    });
+    this.zeroCount += zero;
+    this.count += zero;
   }
 
   private add(i: number, c: number): void {
