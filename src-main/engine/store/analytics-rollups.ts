@@ -38,10 +38,9 @@ export const WRITE_BEHIND_MS = 2000;
 /** Deltas held before they are written anyway (a backfill of old data touches many periods). */
 const MAX_DELTAS = 20_000;
 
-/** Not yet written to an hour (or day) row: the sums of minutes compacted since the last write. */
-interface Delta {
+/** One group's sums over a period: what a rollup row holds. */
+interface Sums {
   dim: number;
-  period: number;
   key: string;
   spans: number;
   errors: number;
@@ -52,17 +51,13 @@ interface Delta {
   sketch: DDSketch;
 }
 
-interface Acc {
-  dim: number;
+/** Not yet written to an hour (or day) row: the sums of minutes compacted since the last write. */
+interface Delta extends Sums {
+  period: number;
+}
+
+interface Acc extends Sums {
   minute: number;
-  key: string;
-  spans: number;
-  errors: number;
-  input: number;
-  output: number;
-  total: number;
-  cost: number;
-  sketch: DDSketch;
 }
 
 /**
