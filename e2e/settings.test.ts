@@ -126,3 +126,46 @@ test('every field survives a restart; what waits for one says so', async () => {
   assert.equal(await page.getByTestId('setting-durability-restart').count(), 0, 'in effect now: nothing waits');
   assert.deepEqual(ui.pageErrors, []);
 });
+
+test('model prices: a wrong price is named on its row, a file fills the table, saved prices survive a restart, reset drops them', async () => {
+  let page = await openSettings();
+  const savePrices = async (): Promise<string> => {
+    await page.getByTestId('prices-save').click();
+    const status = page.getByTestId('prices-status');
+    await status.filter({ hasNotText: 'Saving' }).waitFor();
+    return (await status.textContent()) ?? '';
+  };
+  await page.getByTestId('prices-empty').waitFor();
+  await page.getByTestId('price-add').click();
+  await page.getByTestId('price-model').fill('my-model');
+  await page.getByTestId('price-input').fill('cheap');
+  await page.getByTestId('price-output').fill('2');
+  assert.match(await savePrices(), /nothing was saved/);
+  assert.match((await page.getByTestId('price-error').textContent()) ?? '', /input must be a number of USD per million tokens/);
+  await page.getByTestId('price-input').fill('0.5');
+  assert.match(await savePrices(), /^Saved\. They price spans stored after a restart/);
+  await page.getByTestId('prices-restart').waitFor();
+
+  const table = { date: '2026-12-01', source: 'our team', models: { 'team-model': { input: 3, output: 4, cacheRead: 0.3 } } };
+  await page.getByTestId('prices-file').setInputFiles({ name: 'team.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(table)) });
+  await page.getByTestId('prices-status').filter({ hasText: 'Read 1 price(s) from team.json' }).waitFor();
+  assert.equal(await page.getByTestId('price-row').count(), 2);
+  assert.match(await savePrices(), /^Saved\./);
+
+  await server!.stop();
+  server = await startServe({ dataDir, otlpHttpPort: null });
+  page = await openSettings();
+  await page.getByTestId('price-row').nth(1).waitFor();
+  const values = (testId: string) => Promise.all([0, 1].map((n) => page.getByTestId(testId).nth(n).inputValue()));
+  assert.deepEqual(await values('price-model'), ['my-model', 'team-model']);
+  assert.deepEqual(await values('price-cacheRead'), ['', '0.3']);
+  assert.equal(await page.getByTestId('prices-restart').count(), 0, 'in effect now: nothing waits');
+
+  await page.getByTestId('prices-reset').click();
+  await page.getByTestId('prices-reset-yes').click();
+  await page.getByTestId('prices-empty').waitFor();
+  await page.getByTestId('prices-restart').waitFor();
+  const saved = (await (await fetch(`${server!.api}/api/v1/settings/prices`)).json()) as { yours: object };
+  assert.deepEqual(saved.yours, {});
+  assert.deepEqual(ui.pageErrors, []);
+});

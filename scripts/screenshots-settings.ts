@@ -1,6 +1,6 @@
 /**
  * Writes docs/screenshot-settings.png (the settings page with a refused field and a change waiting
- * for a restart) and docs/screenshot-busy-port.png (the banner when another program holds the
+ * for a restart), docs/screenshot-prices.png (your model prices with a refused row) and docs/screenshot-busy-port.png (the banner when another program holds the
  * OTLP/HTTP port), from a real `flowtrace serve` in Chromium. Run after a build:
  * `node --import tsx scripts/screenshots-settings.ts`.
  */
@@ -26,6 +26,22 @@ try {
     await page.getByTestId('setting-retentionGb-error').waitFor();
     await page.evaluate('document.querySelector(".main")?.scrollTo(0, 0); window.scrollTo(0, 0)');
     await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-settings.png') });
+
+    await fetch(`${server.api}/api/v1/settings/prices`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ 'gpt-4o-mini': { input: 0.12, output: 0.5, cacheRead: 0.06 }, 'our-finetune-v2': { input: 3, output: 12 } }),
+    });
+    await page.reload();
+    const prices = page.getByTestId('prices');
+    await prices.getByTestId('price-row').nth(1).waitFor();
+    await page.getByTestId('price-add').click();
+    await page.getByTestId('price-model').nth(2).fill('claude-haiku-4-5');
+    await page.getByTestId('price-input').nth(2).fill('one');
+    await page.getByTestId('price-output').nth(2).fill('5');
+    await page.getByTestId('prices-save').click();
+    await page.getByTestId('price-error').waitFor();
+    await prices.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-prices.png') });
   } finally {
     await server.stop();
   }

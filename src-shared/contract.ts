@@ -6,6 +6,7 @@
  */
 
 import type { TraceOutline } from './trace-outline';
+import type { PriceList, PricesView } from './prices';
 import type { SettingsPatch, SettingsView } from './settings';
 
 export type HexId = string;
@@ -1154,11 +1155,20 @@ export interface FlowtraceApi {
    * once (ports rebind, retention runs), saves, and answers as getSettings.
    */
   updateSettings(patch: SettingsPatch): Promise<SettingsView>;
+  /** Your model prices beside the shipped table, and whether a saved change waits for a restart. */
+  getPrices(): Promise<PricesView>;
+  /**
+   * Replaces your model prices with this list (SettingsError names each wrong model and nothing is
+   * saved); they price spans stored after the next start.
+   */
+  updatePrices(prices: PriceList): Promise<PricesView>;
+  /** Drops your model prices: the shipped table alone prices from the next start. */
+  resetPrices(): Promise<PricesView>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings', 'getPrices', 'updatePrices', 'resetPrices'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

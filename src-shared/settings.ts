@@ -92,6 +92,26 @@ export class SettingsError extends Error {
   }
 }
 
+const FIELDS_MARK = 'flowtrace-settings-fields:';
+
+/** Electron's IPC hands the page only an error's message, so a refusal's fields travel inside it. */
+export function settingsErrorAsMessage(err: SettingsError): string {
+  return `${FIELDS_MARK}${JSON.stringify(err.fields)}`;
+}
+
+/** The SettingsError inside an IPC error's message ("Error invoking remote method …: Error: …"), if any. */
+export function settingsErrorInMessage(message: string): SettingsError | null {
+  const at = message.indexOf(FIELDS_MARK);
+  if (at < 0) return null;
+  try {
+    const fields = JSON.parse(message.slice(at + FIELDS_MARK.length)) as unknown;
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return null;
+    return new SettingsError(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The settings after the edit, or SettingsError naming every wrong field. `tokenSet`: whether a
  * token is saved already (a non-loopback host needs one, saved or in this edit).

@@ -5,6 +5,7 @@
  * contract allows is not the preload we built. Pure: no electron import.
  */
 import type { ApiHandlers, ApiMethod } from '../../src-shared/contract';
+import type { PriceList } from '../../src-shared/prices';
 import type { SettingsPatch } from '../../src-shared/settings';
 import {
   ArgumentError,
@@ -176,5 +177,18 @@ export const ARG_PARSERS = {
   updateSettings(args) {
     arity('updateSettings', args, 1, 1);
     return [args[0] as SettingsPatch];
+  },
+  getPrices(args) {
+    arity('getPrices', args, 0, 0);
+    return [];
+  },
+  // The engine checks the list model by model (SettingsError); here only its arity.
+  updatePrices(args) {
+    arity('updatePrices', args, 1, 1);
+    return [args[0] as PriceList];
+  },
+  resetPrices(args) {
+    arity('resetPrices', args, 0, 0);
+    return [];
   },
 } satisfies ArgParsers;

@@ -6,6 +6,7 @@
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { API_METHODS, channelOf, type ApiHandlers, type ApiMethod, type Unsubscribe } from '../../src-shared/contract';
+import { SettingsError, settingsErrorAsMessage } from '../../src-shared/settings';
 import type { Engine } from '../engine/engine-types';
 import type { OriginPolicy } from './app-url';
 import { ARG_PARSERS } from './ipc-args';
@@ -76,6 +77,9 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     retryReceiver: (kind, retry) => engine.retryReceiver(kind, retry),
     getSettings: () => engine.getSettings(),
     updateSettings: (patch) => engine.updateSettings(patch),
+    getPrices: () => engine.getPrices(),
+    updatePrices: (prices) => engine.updatePrices(prices),
+    resetPrices: () => engine.resetPrices(),
   } satisfies ApiHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.
@@ -92,7 +96,9 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
         log(`flowtrace: IPC ${name} refused: ${problem}`);
         throw new UntrustedSenderError(`${name} refused: ${problem}`);
       }
-      return call(name, args);
+      return Promise.resolve(call(name, args)).catch((err: unknown) => {
+        throw err instanceof SettingsError ? new Error(settingsErrorAsMessage(err)) : err;
+      });
     });
   }
 

@@ -42,6 +42,7 @@ import { startOtlpHttpReceiver } from './receiver/otlp-http';
 import { isLoopbackAddress, type AccessPolicy } from './receiver/access';
 import { startOtlpGrpcReceiver } from './receiver/otlp-grpc';
 import { OtlpReceivers } from './receiver/receivers';
+import { PricesService } from './settings/prices-service';
 import { SettingsService } from './settings/settings-service';
 import type { EmbedderSetting } from '../../src-shared/settings';
 import type { OtlpEncoding, OtlpSignal } from './otlp/responses';
@@ -79,6 +80,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
   const host = options.host ?? '127.0.0.1';
   const access = accessPolicy(host, options);
   const priceOverrides = options.genaiPriceOverrides ?? readDataDirPriceOverrides(join(options.dataDir, PRICE_OVERRIDES_FILE));
+  // Options are caller-made: malformed entries are dropped here rather than mispricing in the worker.
+  const runningPrices = parsePrices(priceOverrides ?? {});
   const log = options.log ?? ((line: string) => process.stderr.write(`flowtrace: ${line}\n`));
   const ticks = new TickCoalescer();
   const notices: StoreNotice[] = [];
@@ -100,8 +103,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     ...(options.retentionIntervalMs !== undefined ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
     ...(options.hardLimitBytes !== undefined ? { hardLimitBytes: options.hardLimitBytes } : {}),
     ...(options.compactionBacklogLimit !== undefined ? { compactionBacklogLimit: options.compactionBacklogLimit } : {}),
-    // Settings are user-edited: malformed entries are dropped here rather than mispricing in the worker.
-    ...(priceOverrides !== undefined ? { genaiPriceOverrides: parsePrices(priceOverrides) } : {}),
+    ...(priceOverrides !== undefined ? { genaiPriceOverrides: runningPrices } : {}),
     ...(options.genaiAtIngest === false ? { genaiAtIngest: false } : {}),
     ...(options.analytics === false ? { analytics: false } : {}),
     ...(options.spanDecodeWorker !== undefined ? { spanDecodeWorker: options.spanDecodeWorker } : {}),
@@ -206,6 +208,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     log,
   );
 
+  const prices = new PricesService(join(options.dataDir, PRICE_OVERRIDES_FILE), runningPrices, options.genaiPriceOverrides !== undefined, log);
+
   let closing: Promise<void> | null = null;
   return {
     info,
@@ -276,6 +280,9 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     getSettings: async () => settings.view(),
     onSettingsChanged: (listener) => settings.onChange(listener),
     updateSettings: (patch) => settings.update(patch),
+    getPrices: async () => prices.view(),
+    updatePrices: async (list) => prices.update(list),
+    resetPrices: async () => prices.reset(),
     retryReceiver: async (kind, retry) => receivers.retry(parseReceiverKind(kind), parseReceiverRetry(retry).port),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {

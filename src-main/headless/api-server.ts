@@ -9,6 +9,7 @@ import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, ReceiverKind, ReceiverRetry, SearchQuery } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
+import type { PriceList } from '../../src-shared/prices';
 import { SettingsError, type SettingsPatch } from '../../src-shared/settings';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
@@ -138,6 +139,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       if (body === undefined) return;
       return sendJson(res, 200, await api.updateSettings(body as SettingsPatch));
     }
+    if (path === '/api/v1/settings/prices' && req.method === 'PUT') {
+      const body = await readJsonBody(req, res);
+      if (body === undefined) return;
+      return sendJson(res, 200, await api.updatePrices(body as PriceList));
+    }
+    if (path === '/api/v1/settings/prices' && req.method === 'DELETE') return sendJson(res, 200, await api.resetPrices());
     if (req.method === 'DELETE' && path.startsWith('/api/')) return dataDelete(req, res, path, url.searchParams);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -152,6 +159,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     }
     if (path === '/api/v1/stats') return sendJson(res, 200, await api.getStats());
     if (path === '/api/v1/settings') return sendJson(res, 200, await api.getSettings());
+    if (path === '/api/v1/settings/prices') return sendJson(res, 200, await api.getPrices());
     if (path === '/api/v1/openapi.json') return sendJson(res, 200, openApiDocument(VERSION));
     if (path === '/api/v1/ws') {
       res.setHeader('upgrade', 'websocket');

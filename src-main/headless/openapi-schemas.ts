@@ -76,6 +76,7 @@ import type {
 } from '../../src-shared/contract';
 import { ANNOTATION_NAMES, GENAI_KINDS, RECEIVER_KINDS } from '../../src-shared/contract';
 import type { TraceOutline } from '../../src-shared/trace-outline';
+import type { ModelPrice, PricesView } from '../../src-shared/prices';
 import type { NotificationSettings, Settings, SettingsView } from '../../src-shared/settings';
 
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
@@ -240,6 +241,22 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     description: 'Any subset of Settings; `otlpToken` (at least 16 characters, no spaces; null removes it) is written but never read back.',
     properties: { otlpToken: { type: ['string', 'null'] } },
   },
+  ModelPrice: object<ModelPrice>('USD per million tokens.', {
+    input: { type: 'number', minimum: 0 },
+    output: { type: 'number', minimum: 0 },
+    cacheRead: optional(nullable({ type: 'number', minimum: 0, description: 'Cached input; null or absent: priced as input.' })),
+  }),
+  PriceList: { type: 'object', additionalProperties: ref('ModelPrice'), description: 'Model name → its price.' },
+  PricesView: object<PricesView>('Your model prices beside the shipped table.', {
+    shipped: object<PricesView['shipped']>('The table that ships with Flowtrace.', {
+      date: str('When its prices were read (YYYY-MM-DD).'),
+      source: str('Where they were read.'),
+      models: ref('PriceList'),
+    }),
+    yours: ref('PriceList'),
+    restartNeeded: bool('Your saved prices differ from the ones this run prices with; they apply after a restart.'),
+    overridden: bool('A --prices flag sets this run\'s prices; yours are kept for a run without it.'),
+  }),
   SettingsRefusal: object<{ error: string; fields: Record<string, string> }>('A refused edit: nothing was saved.', {
     error: str('Every wrong field, in one line.'),
     fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'One message per wrong field, by its name.' },

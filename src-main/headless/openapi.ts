@@ -87,6 +87,25 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   {
+    method: 'get', path: '/api/v1/settings/prices', operationId: 'getPrices', tag: 'status', summary: 'Your model prices beside the shipped table',
+    responses: { 200: ok('PricesView') },
+  },
+  {
+    method: 'put', path: '/api/v1/settings/prices', operationId: 'updatePrices', tag: 'status', summary: 'Replace your model prices',
+    description: `The whole list, replacing the saved one (an empty object drops it). Checks every model (400 names each wrong one, and nothing is saved). Costs are worked out as spans are stored, so saved prices price spans stored after the next start (\`restartNeeded\`). ${WRITE_NOTE}`,
+    requestBody: { description: 'Model name → USD per million tokens.', schema: ref('PriceList') },
+    responses: {
+      200: ok('PricesView', 'Saved.'),
+      400: { description: 'A model is wrong; `fields` says which (by model name) and why.', schema: ref('SettingsRefusal') },
+      403: FOREIGN, 413: TOO_LARGE, 415: NOT_JSON,
+    },
+  },
+  {
+    method: 'delete', path: '/api/v1/settings/prices', operationId: 'resetPrices', tag: 'status', summary: 'Drop your model prices (the shipped table alone, from the next start)',
+    description: WRITE_NOTE,
+    responses: { 200: ok('PricesView', 'Dropped.'), 403: FOREIGN },
+  },
+  {
     method: 'post', path: '/api/v1/receivers/{kind}/retry', operationId: 'retryReceiver', tag: 'status', summary: 'Bind an OTLP receiver again, on its port or another',
     description: `For a receiver whose port was busy (health and info say which): its port once freed, a given port, or the first free one above. A listening receiver moves only once the new port is bound. ${WRITE_NOTE}`,
     parameters: [path('kind', 'Which receiver.', { type: 'string', enum: ['otlp-http', 'otlp-grpc'] })],

@@ -142,6 +142,9 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     retryReceiver: (kind, retry = {}) => json('POST', `/receivers/${seg(kind)}/retry`, retry),
     getSettings: () => json('GET', '/settings'),
     updateSettings: (patch) => json('PUT', '/settings', patch),
+    getPrices: () => json('GET', '/settings/prices'),
+    updatePrices: (prices) => json('PUT', '/settings/prices', prices),
+    resetPrices: () => json('DELETE', '/settings/prices'),
   } satisfies ApiHandlers;
   return handlers;
 }

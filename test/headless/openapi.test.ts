@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { API_ROUTES, matchesTemplate, openApiDocument, routeMethods } from '../../src-main/headless/openapi';
+import type { PricesView } from '../../src-shared/prices';
 import type { SettingsView } from '../../src-shared/settings';
 import type { DeletedCounts, MemoryStatus, ReceiverStatus, SessionListPage, TraceListPage } from '../../src-shared/contract';
 import { recordAgentRun, type AgentRun } from '../support/agent-run';
@@ -370,6 +371,24 @@ describe('every route answers what the document says, with real data', () => {
     await call('/api/v1/settings', 403, put({ theme: 'light' }, FOREIGN));
     await call('/api/v1/settings', 415, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '{}' });
     assert.equal((await call<SettingsView>('/api/v1/settings', 200)).settings.theme, 'dark');
+  });
+
+  test('prices: read, replace, a refused list names its models, reset; writes refuse foreign pages', async () => {
+    const put = (b: unknown, headers: Record<string, string> = {}) => ({ method: 'PUT' as const, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(b) });
+    const before = await call<PricesView>('/api/v1/settings/prices', 200);
+    assert.ok(Object.keys(before.shipped.models).length > 10);
+    assert.deepEqual([before.yours, before.restartNeeded], [{}, false]);
+    const saved = await call<PricesView>('/api/v1/settings/prices', 200, put({ 'my-model': { input: 1, output: 2 } }));
+    assert.deepEqual([saved.yours, saved.restartNeeded], [{ 'my-model': { input: 1, output: 2, cacheRead: null } }, true]);
+    const refused = await call<{ fields: Record<string, string> }>('/api/v1/settings/prices', 400, put({ a: { input: 'x', output: 1 }, b: { input: 1, output: 1 } }));
+    assert.deepEqual(Object.keys(refused.fields), ['a']);
+    await call('/api/v1/settings/prices', 400, put([1, 2]));
+    await call('/api/v1/settings/prices', 403, put({}, FOREIGN));
+    await call('/api/v1/settings/prices', 403, { method: 'DELETE', headers: FOREIGN });
+    await call('/api/v1/settings/prices', 415, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    assert.deepEqual((await call<PricesView>('/api/v1/settings/prices', 200)).yours, saved.yours, 'refused writes changed nothing');
+    const reset = await call<PricesView>('/api/v1/settings/prices', 200, { method: 'DELETE' });
+    assert.deepEqual([reset.yours, reset.restartNeeded], [{}, false]);
   });
 
   test('the WebSocket pushes ingest messages; a plain GET is 426; a foreign page is refused', async () => {

@@ -5,14 +5,10 @@
  * a `-` boundary wins. User overrides are a second table that wins ties. Pure.
  */
 import shippedTable from '../../../resources/genai-prices.json';
+import type { ModelPrice } from '../../../src-shared/prices';
 import { isObject } from './values';
 
-/** USD per million tokens. cacheRead null: cached input is priced as input. */
-export interface ModelPrice {
-  input: number;
-  output: number;
-  cacheRead?: number | null;
-}
+export type { ModelPrice };
 
 export interface PriceTable {
   /** When the prices were read (YYYY-MM-DD). */

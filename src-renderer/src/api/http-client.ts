@@ -1,6 +1,7 @@
 // FlowtraceApi over the headless server's REST routes (same origin as the page). Responses are
 // shape-checked just enough that a server bug surfaces as a clear message, not as a blank view.
 import type { TraceOutline } from '../../../src-shared/trace-outline';
+import type { PriceList, PricesView } from '../../../src-shared/prices';
 import { SettingsError, type SettingsPatch, type SettingsView } from '../../../src-shared/settings';
 import type {
   AgentGraph,
@@ -97,6 +98,19 @@ async function send(method: 'POST' | 'DELETE', path: string, body?: unknown): Pr
   if (!res.ok && res.status !== 404) throw await errorFrom(res);
   if (res.status === 204 || res.status === 404) return { status: res.status, body: null };
   return { status: res.status, body: await res.json() };
+}
+
+/** An edit of the settings or prices: a refusal names each wrong field, so the page can show each message beside its field. */
+async function sendSettingsEdit(method: 'PUT' | 'DELETE', path: string, edit?: unknown): Promise<unknown> {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: edit === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: edit === undefined ? undefined : JSON.stringify(edit),
+  });
+  const body = (await res.json().catch(() => null)) as { error?: string; fields?: Record<string, string> } | null;
+  if (res.status === 400 && body?.fields) throw new SettingsError(body.fields);
+  if (!res.ok) throw new Error(body?.error ?? `${method} ${BASE}${path} answered ${res.status}`);
+  return body;
 }
 
 const memoryPath = (collection: CollectionName) => `/memory/${encodeURIComponent(collection)}`;
@@ -330,16 +344,19 @@ export function createHttpApi(): FlowtraceApi {
       return expectObject(await getJson('/settings'), '/settings', ['settings', 'restartNeeded']) as unknown as SettingsView;
     },
     async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
-      const res = await fetch(`${BASE}/settings`, {
-        method: 'PUT',
-        headers: { accept: 'application/json', 'content-type': 'application/json' },
-        body: JSON.stringify(patch),
-      });
-      const body = (await res.json().catch(() => null)) as { error?: string; fields?: Record<string, string> } | null;
-      // A refused edit names each wrong field: the page shows each message beside its field.
-      if (res.status === 400 && body?.fields) throw new SettingsError(body.fields);
-      if (!res.ok) throw new Error(body?.error ?? `PUT ${BASE}/settings answered ${res.status}`);
+      const body = await sendSettingsEdit('PUT', '/settings', patch);
       return expectObject(body, '/settings', ['settings', 'restartNeeded']) as unknown as SettingsView;
+    },
+    async getPrices(): Promise<PricesView> {
+      return expectObject(await getJson('/settings/prices'), '/settings/prices', ['shipped', 'yours', 'restartNeeded']) as unknown as PricesView;
+    },
+    async updatePrices(prices: PriceList): Promise<PricesView> {
+      const body = await sendSettingsEdit('PUT', '/settings/prices', prices);
+      return expectObject(body, '/settings/prices', ['shipped', 'yours', 'restartNeeded']) as unknown as PricesView;
+    },
+    async resetPrices(): Promise<PricesView> {
+      const body = await sendSettingsEdit('DELETE', '/settings/prices');
+      return expectObject(body, '/settings/prices', ['shipped', 'yours', 'restartNeeded']) as unknown as PricesView;
     },
     onIngest(listener) {
       return socket.subscribe(listener);

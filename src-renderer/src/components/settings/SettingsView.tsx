@@ -8,6 +8,7 @@ import { api, errorMessage } from '../../api';
 import { formOf, patchOf, type SettingsForm } from '../../lib/settings-form';
 import { applyTheme } from '../../lib/theme';
 import { loadInfo } from '../../state/loaders';
+import { PricesSection } from './PricesSection';
 import './settings.css';
 
 type FieldKey = SettingKey | 'otlpToken';
@@ -213,6 +214,7 @@ export function SettingsView() {
           )}
         </div>
       </form>
+      <PricesSection />
     </section>
   );
 }
