@@ -15,6 +15,7 @@ import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import type { BrowserWindow } from 'electron';
 import { API_EVENTS, API_METHODS, type EngineInfo, type FlowtraceApi, type IngestTick, type Stats } from '../src-shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../src-main/electron/app-url';
+import { settingsErrorInMessage } from '../src-shared/settings';
 import type { AppTray } from '../src-main/electron/tray';
 import type { Alert } from '../src-main/electron/alerts';
 import { REPO_ROOT, builtBinaryName, electronAbi, electronBuildDir, findElectron, nativeModules } from '../native/electron.mjs';
@@ -246,7 +247,21 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
         (e: Error) => e.message,
       ),
     );
-    assert.match(refused, /retentionGb: GB is a number above 0/);
+    // IPC hands the page only the message; the renderer's api reads the fields back out of it.
+    assert.match(settingsErrorInMessage(refused)?.fields.retentionGb ?? refused, /GB is a number above 0/);
+  });
+
+  test('prices over IPC: a list is saved and waits for a restart, a wrong price is refused naming its model', async () => {
+    const view = await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.updatePrices({ 'my-model': { input: 1, output: 2 } }));
+    assert.deepEqual([view.yours['my-model']?.output, view.restartNeeded], [2, true]);
+    const refused = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobal).flowtrace.updatePrices({ 'my-model': { input: -1, output: 2 } }).then(
+        () => 'saved',
+        (e: Error) => e.message,
+      ),
+    );
+    assert.match(settingsErrorInMessage(refused)?.fields['my-model'] ?? refused, /input must be a number/);
+    assert.deepEqual((await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.resetPrices())).yours, {});
   });
 
   test('a burst of agent errors raises a notification', async () => {
