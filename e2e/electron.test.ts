@@ -264,6 +264,18 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
     assert.deepEqual((await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.resetPrices())).yours, {});
   });
 
+  test('the memory runs in a utilityProcess of the app (the runAsNode fuse can stay off) and becomes ready', async () => {
+    const utilities = await app.evaluate(({ app: electronApp }) => electronApp.getAppMetrics().filter((m) => m.type === 'Utility').map((m) => m.serviceName ?? ''));
+    assert.ok(utilities.includes('Flowtrace memory'), `utility processes: ${utilities.join(', ')}`);
+    const status = await eventually(
+      () => page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.getMemoryStatus()),
+      (s) => s.embedder !== null && s.lastError === null,
+      'the memory ready, with its embedder',
+      60_000,
+    );
+    assert.equal(status.enabled, true);
+  });
+
   test('a burst of agent errors raises a notification', async () => {
     const info: EngineInfo = await page.evaluate(() => (globalThis as unknown as PageGlobal).flowtrace.getInfo());
     // Each run fails its tool call: 30 failed spans of 120, well over the burst's share.

@@ -27,6 +27,7 @@ import { readSettingsFile } from '../engine/settings/settings-file';
 import { retentionOf } from '../engine/store/retention';
 import type { EmbedderSetting, SettingKey } from '../../src-shared/settings';
 import type { MemoryOptions } from '../engine/engine-types';
+import { utilityProcessMemoryChild } from './memory-utility-process';
 import { createMainWindow, hardenContents, restrictPermissions, revealWindow } from './window';
 import { startAlertLoop } from './alert-loop';
 import type { Alert } from './alerts';
@@ -120,9 +121,10 @@ async function quit(exitCode = 0): Promise<void> {
 function memoryOf(embedder: EmbedderSetting, appRoot: string): MemoryOptions | false {
   if (embedder.kind === 'off') return false;
   // onnxruntime opens the model file itself, outside Electron's asar reading: installers unpack it.
-  if (embedder.kind === 'local') return { embedder: { kind: 'local', modelDir: join(appRoot.replace(/\.asar$/, '.asar.unpacked'), 'resources', 'embedder', LOCAL_MODEL) } };
+  const launch = utilityProcessMemoryChild;
+  if (embedder.kind === 'local') return { launch, embedder: { kind: 'local', modelDir: join(appRoot.replace(/\.asar$/, '.asar.unpacked'), 'resources', 'embedder', LOCAL_MODEL) } };
   const apiKey = process.env.FLOWTRACE_EMBEDDER_API_KEY;
-  return { embedder: { kind: 'openai', baseUrl: embedder.url, model: embedder.model, ...(apiKey ? { apiKey } : {}) } };
+  return { launch, embedder: { kind: 'openai', baseUrl: embedder.url, model: embedder.model, ...(apiKey ? { apiKey } : {}) } };
 }
 
 async function start(): Promise<void> {

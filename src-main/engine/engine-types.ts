@@ -8,6 +8,7 @@ import type { RetentionSettings } from './store/retention';
 import type { OtlpHttpTimeouts } from './receiver/otlp-http';
 import type { OtlpGrpcTimeouts } from './receiver/otlp-grpc';
 import type { ModelPrice } from './genai/prices';
+import type { MemoryChildLauncher } from './memory/memory-child';
 import type { EmbedderConfig } from './memory/memory-protocol';
 import type { SettingKey, SettingsView } from '../../src-shared/settings';
 
@@ -19,6 +20,8 @@ export interface MemoryOptions {
   backlogMaxRows?: number;
   /** Run the memory at the lowest CPU priority (default true), so it never slows ingest. */
   lowPriority?: boolean;
+  /** How its process is started: a Node child process by default; the desktop app uses utilityProcess. */
+  launch?: MemoryChildLauncher;
 }
 
 export interface EngineOptions {

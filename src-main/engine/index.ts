@@ -134,6 +134,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
           },
           store,
           log,
+          memoryOptions.launch,
         );
   memory?.start();
   ticks.setTotals(ready.spans, ready.traces);

@@ -45,14 +45,14 @@ test('what the app loads from disk is packed, and what native code opens is outs
   assert.match(pkg.scripts.dist ?? '', /electron-builder@\d+\.\d+\.\d+ --config electron-builder\.json/);
 });
 
-test('fuses: no Node inspector or NODE_OPTIONS, the asar checked and the only app source', () => {
+test('fuses: the app binary never runs as Node, no Node inspector or NODE_OPTIONS, the asar checked and the only app source', () => {
   assert.equal(config.electronFuses.enableNodeCliInspectArguments, false);
   assert.equal(config.electronFuses.enableNodeOptionsEnvironmentVariable, false);
   assert.equal(config.electronFuses.enableEmbeddedAsarIntegrityValidation, true);
   assert.equal(config.electronFuses.onlyLoadAppFromAsar, true);
-  // Kept on, and said why in the config: the memory's child process runs as Node.
-  assert.equal(config.electronFuses.runAsNode, true);
-  assert.match(readFileSync(join(REPO_ROOT, 'src-main/engine/memory/memory-service.ts'), 'utf8'), /ELECTRON_RUN_AS_NODE/);
+  assert.equal(config.electronFuses.runAsNode, false);
+  // Which the desktop app can afford because its memory process is a utilityProcess, not the binary run as Node.
+  assert.match(readFileSync(join(REPO_ROOT, 'src-main/electron/main.ts'), 'utf8'), /launch = utilityProcessMemoryChild/);
 });
 
 test('flowtrace:// links are registered with the OS by the installers', () => {

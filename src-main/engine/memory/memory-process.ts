@@ -7,9 +7,22 @@ import { setPriority } from 'node:os';
 import type { FromMemory, ToMemory } from './memory-protocol';
 import { MemoryRuntime } from './memory-runtime';
 
+/** Electron's utilityProcess gives its child a parentPort; a Node child process has process.send. */
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+
 const send = (msg: FromMemory) => {
-  if (process.connected) process.send!(msg);
+  if (parentPort) parentPort.postMessage(msg);
+  else if (process.connected) process.send!(msg);
 };
+
+function onMessage(listener: (msg: ToMemory) => void): void {
+  if (parentPort) parentPort.on('message', (e) => listener(e.data as ToMemory));
+  else process.on('message', listener);
+}
 
 /**
  * Niceness 19 for every thread of this process. On Linux a priority belongs to a thread, and V8's
@@ -36,7 +49,7 @@ function lowerPriority(): void {
 let runtime: MemoryRuntime | null = null;
 const early: ToMemory[] = [];
 
-process.on('message', (msg: ToMemory) => {
+onMessage((msg) => {
   if (msg.type === 'init') {
     if (msg.config.lowPriority) lowerPriority();
     MemoryRuntime.open(msg.config, send).then(

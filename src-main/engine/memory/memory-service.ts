@@ -3,11 +3,10 @@
  * what it asks of the store, forwards the API's memory calls, and restarts it if it dies. Ingest
  * never waits on any of this; a memory that is down only makes memory calls fail with a clear error.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { MemoryStatus } from '../../../src-shared/contract';
 import { ArgumentError } from '../../../src-shared/validate';
 import type { StoreClient } from '../store/client';
+import { forkMemoryChild, memoryProcessEntry, type MemoryChild, type MemoryChildLauncher } from './memory-child';
 import type { FromMemory, MemoryOp, MemoryOps, MemoryProcessConfig, ToMemory } from './memory-protocol';
 
 /** A call waits this long for a starting (or restarting) memory before it fails. */
@@ -23,7 +22,7 @@ interface Pending {
 }
 
 export class MemoryService {
-  private child: ChildProcess | null = null;
+  private child: MemoryChild | null = null;
   private ready = false;
   private closing = false;
   private nextId = 1;
@@ -41,16 +40,19 @@ export class MemoryService {
     private readonly config: MemoryProcessConfig,
     private readonly store: StoreClient,
     private readonly log: (line: string) => void,
+    private readonly launch: MemoryChildLauncher = forkMemoryChild,
   ) {}
 
   start(): void {
     if (this.closing) return;
-    const child = startMemoryProcess();
+    // The events name the child they came from: one that was replaced by a restart is ignored.
+    const child: MemoryChild = this.launch(memoryProcessEntry(), {
+      message: (msg) => this.onMessage(child, msg),
+      exit: (why) => this.onExit(child, why),
+      error: (err) => this.log(`memory process: ${err.message}`),
+    });
     this.child = child;
     this.ready = false;
-    child.on('message', (msg: FromMemory) => this.onMessage(child, msg));
-    child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    child.on('error', (err) => this.log(`memory process: ${err.message}`));
     child.send({ type: 'init', config: this.config } satisfies ToMemory);
   }
 
@@ -60,7 +62,10 @@ export class MemoryService {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      child.send({ type: 'request', id, op, args } as ToMemory);
+      if (!child.send({ type: 'request', id, op, args } as ToMemory)) {
+        this.pending.delete(id);
+        reject(new Error('memory is not available: its process is exiting'));
+      }
     });
   }
 
@@ -95,18 +100,18 @@ export class MemoryService {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.nudgeTimer) clearTimeout(this.nudgeTimer);
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
+    if (!child || child.exited) return;
+    // It saves its index and closes SQLite on `close`; one that cannot be told, or takes too long, is killed.
+    if (!child.send({ type: 'close' })) child.kill();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        child.kill();
         resolve();
       }, CLOSE_WAIT_MS);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (!this.sendTo(child, { type: 'close' })) child.kill('SIGTERM');
     });
+    await Promise.race([child.exit, late]);
+    clearTimeout(timer);
   }
 
   private whenReady(): Promise<void> {
@@ -127,7 +132,7 @@ export class MemoryService {
     });
   }
 
-  private onMessage(child: ChildProcess, msg: FromMemory): void {
+  private onMessage(child: MemoryChild, msg: FromMemory): void {
     if (child !== this.child) return;
     switch (msg.type) {
       case 'ready':
@@ -153,14 +158,14 @@ export class MemoryService {
       }
       case 'feed-request':
         this.store.request({ op: 'memoryFeed', afterRowId: msg.afterRowId, limit: msg.limit }).then(
-          (batch) => this.sendTo(child, { type: 'feed', id: msg.id, batch }),
-          (err: unknown) => this.sendTo(child, { type: 'feed', id: msg.id, batch: null, error: (err as Error).message }),
+          (batch) => child.send({ type: 'feed', id: msg.id, batch }),
+          (err: unknown) => child.send({ type: 'feed', id: msg.id, batch: null, error: (err as Error).message }),
         );
         return;
       case 'traces-exist-request':
         this.store.request({ op: 'tracesExist', traceIds: msg.traceIds }).then(
-          (existing) => this.sendTo(child, { type: 'traces-exist', id: msg.id, existing }),
-          (err: unknown) => this.sendTo(child, { type: 'traces-exist', id: msg.id, existing: null, error: (err as Error).message }),
+          (existing) => child.send({ type: 'traces-exist', id: msg.id, existing }),
+          (err: unknown) => child.send({ type: 'traces-exist', id: msg.id, existing: null, error: (err as Error).message }),
         );
         return;
       case 'log':
@@ -171,11 +176,11 @@ export class MemoryService {
     }
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(child: MemoryChild, how: string): void {
     if (child !== this.child) return;
     this.child = null;
     this.ready = false;
-    const why = `memory process exited (${signal ?? `code ${code}`})`;
+    const why = `memory process exited (${how})`;
     for (const p of this.pending.values()) p.reject(new Error(why));
     this.pending.clear();
     if (this.closing || this.failed) return;
@@ -190,31 +195,6 @@ export class MemoryService {
   }
 
   private send(msg: ToMemory): void {
-    if (this.child) this.sendTo(this.child, msg);
+    this.child?.send(msg);
   }
-
-  private sendTo(child: ChildProcess, msg: ToMemory): boolean {
-    if (!child.connected) return false;
-    try {
-      child.send(msg);
-      return true;
-    } catch {
-      return false; // it is exiting; onExit handles the rest
-    }
-  }
-}
-
-/**
- * Under tsx (tests) the process runs from source with tsx loaded; in the built app the entry sits
- * in out/main beside this chunk (electron.vite.config.ts). Electron runs it as plain Node.
- */
-function startMemoryProcess(): ChildProcess {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(fromSource ? './memory-process.ts' : './memory-process.js', import.meta.url));
-  return fork(entry, [], {
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
 }
