@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
-import { statfsSync, statSync } from 'node:fs';
+import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { decodeTraceRequest } from '../otlp/decode-protobuf';
@@ -39,8 +39,10 @@ import type { AgentGraph, AgentGraphOptions, DeletedCounts, SpanRecord, StoreNot
 import { encodeTraceRequestJson } from '../otlp/encode-json';
 import { buildAgentGraph, collapseRepeats } from '../genai/graph';
 import { SpanDecoder } from './span-decoder';
-import { ingestNormalizeOptions, type DecodeOutcome, type ReadGenAi } from './span-decoding';
-import type { IngestResult, StoreMetrics, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
+import { ingestNormalizeOptions, type DecodeOutcome } from './span-decoding';
+import { Memtable, type MemtableEntry } from './memtable';
+import { currentMetrics, newWorkCounters } from './store-metrics';
+import type { IngestResult, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
 /** Indexed rows plus the log row take a few times a request's bytes; 8× is a safe bound. */
 const ROOM_PER_PAYLOAD_BYTE = 8;
@@ -67,27 +69,6 @@ function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
   return encoding === 'protobuf' ? decodeTraceRequest(body) : decodeTraceRequestJson(body);
 }
 
-/**
- * An acknowledged request awaiting compaction: protobuf traces are decoded by the span-decode worker
- * (or during compaction, when it has not answered or is gone); JSON traces, logs and metrics
- * already were (null only for entries replayed at start).
- */
-interface MemtableEntry {
-  seq: number;
-  receivedAt: number;
-  signal: OtlpSignal;
-  encoding: OtlpEncoding;
-  body: Uint8Array;
-  spans: SpanRecord[] | null;
-  /** The spans' GenAI readings, when the span-decode worker took them with the spans. */
-  genai: ReadGenAi | null;
-  /** Sent to the span-decode worker, answer not yet in: compaction waits for it, reads do not. */
-  decoding: boolean;
-  telemetry: DecodedTelemetry | null;
-  /** Spans, log records or data points: what the backlog bound counts. */
-  itemCount: number;
-}
-
 interface PendingIngest {
   id: number;
   signal: OtlpSignal;
@@ -109,16 +90,11 @@ class StoreWorker {
   private readonly appendLog: BetterSqlite3.Statement;
   private pendingIngest: PendingIngest[] = [];
   private flushScheduled = false;
-  /** Acknowledged but not yet compacted: the memtable. Drained before any read. */
-  private memtable: MemtableEntry[] = [];
-  /** Items (spans, log records, data points) in the memtable; named for the spans that dominate it. */
-  private memtableSpans = 0;
+  /** Acknowledged but not yet compacted. Drained before any read. */
+  private readonly memtable: Memtable;
   private compactionScheduled = false;
   /** null: decoding stays on this thread (StoreWorkerData.spanDecodeWorker). */
   private readonly spanDecoder: SpanDecoder | null;
-  /** Memtable entries the span-decode worker has not answered yet, by log sequence number (ascending). */
-  private readonly decoding = new Map<number, MemtableEntry>();
-  private lastAppendedSeq = 0;
   /** The newest received_at stored (receivedNow). */
   private lastReceivedAt: number;
   /** Reads waiting for the span-decode worker, in arrival order; afterSeq: the last request acknowledged before each came. */
@@ -127,19 +103,8 @@ class StoreWorker {
   /** Appends held for the span-decode worker (holdForDecoder): since when, and the timer that ends it. */
   private holdingSince = 0;
   private holdTimer: NodeJS.Timeout | null = null;
-  private readonly metrics: Omit<StoreMetrics, 'memtableSpans' | 'dbBytes' | 'spanDecodeWorker'> = {
-    scanMs: 0,
-    decodedSpans: 0,
-    decodeMs: 0,
-    workerDecodedSpans: 0,
-    appendedRequests: 0,
-    appendedSpans: 0,
-    appendMs: 0,
-    compactedSpans: 0,
-    compactMs: 0,
-  };
+  private readonly metrics = newWorkCounters();
 
-  private readonly walPath: string;
   private readonly dbPath: string;
   private damageReported = false;
   private readonly backlogLimit: number;
@@ -156,7 +121,6 @@ class StoreWorker {
   private compactionRetry: NodeJS.Timeout | null = null;
 
   constructor(private readonly port: NonNullable<typeof parentPort>, data: StoreWorkerData) {
-    this.walPath = `${data.dbPath}-wal`;
     this.dbPath = data.dbPath;
     this.backlogLimit = data.compactionBacklogLimit;
     this.dataDir = dirname(data.dbPath);
@@ -177,6 +141,7 @@ class StoreWorker {
           (reason) => this.decoderLost(reason),
         )
       : null;
+    this.memtable = new Memtable(this.spanDecoder, this.metrics);
     this.telemetryCompactor = new TelemetryCompactor(this.db, keys, resourceScopes, summaries);
     this.queries = new Queries(this.db, keys, normalizeOptions);
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
@@ -217,7 +182,7 @@ class StoreWorker {
     if (req.op === 'metrics' || req.op === 'memoryFeed' || req.op === 'tracesExist') return this.serve(id, req);
     // Queries see every acknowledged span: a read waits (briefly) for the span-decode worker to
     // answer for every request acknowledged before it, rather than decoding them a second time here.
-    this.waitingReads.push({ id, req, afterSeq: this.lastAppendedSeq });
+    this.waitingReads.push({ id, req, afterSeq: this.memtable.lastAppendedSeq });
     this.serveWaitingReads();
   }
 
@@ -225,8 +190,8 @@ class StoreWorker {
   private serveWaitingReads(force = false): void {
     while (this.waitingReads.length > 0) {
       const next = this.waitingReads[0]!;
-      const firstDecoding = this.decoding.keys().next();
-      const ready = force || next.req.op === 'close' || firstDecoding.done || firstDecoding.value > next.afterSeq;
+      const firstDecoding = this.memtable.firstDecodingSeq();
+      const ready = force || next.req.op === 'close' || firstDecoding === undefined || firstDecoding > next.afterSeq;
       if (!ready) {
         this.readWaitTimer ??= setTimeout(() => {
           this.readWaitTimer = null;
@@ -300,7 +265,7 @@ class StoreWorker {
       case 'tracesExist':
         return this.queries.tracesExist(req.traceIds);
       case 'metrics':
-        return this.currentMetrics();
+        return currentMetrics(this.db, this.dbPath, this.metrics, { memtableSpans: this.memtable.itemCount, spanDecodeWorker: this.spanDecoder?.status ?? 'off' });
       case 'deleteTrace':
         return this.deleted(`trace ${req.traceId}`, this.deletion.deleteTrace(req.traceId));
       case 'deleteSession':
@@ -384,7 +349,7 @@ class StoreWorker {
    * Held at most HOLD_LIMIT_MS at a time; then the backlog bound decides, as without the worker.
    */
   private holdForDecoder(): boolean {
-    if (this.decoding.size === 0 || this.memtableSpans < this.backlogLimit * HOLD_AT_BACKLOG) {
+    if (!this.memtable.awaitingDecoder || this.memtable.itemCount < this.backlogLimit * HOLD_AT_BACKLOG) {
       this.holdingSince = 0;
       return false;
     }
@@ -425,7 +390,7 @@ class StoreWorker {
 
     // Compaction is behind: taking more would only queue it in memory and delay every read.
     // Counted per request, so one large group cannot overshoot the bound.
-    let backlog = this.memtableSpans;
+    let backlog = this.memtable.itemCount;
     const admitted = checked.filter(({ job, result }) => {
       if (backlog > 0 && backlog + result.count > this.backlogLimit) {
         const message = `compaction is ${backlog} spans behind; retry later`;
@@ -484,37 +449,18 @@ class StoreWorker {
         warnings: result.warnings,
       } satisfies IngestResult);
     }
-    for (const e of accepted) {
-      this.lastAppendedSeq = e.seq;
-      if (e.signal === 'traces' && e.spans === null && this.spanDecoder?.submit({ seq: e.seq, body: e.body })) {
-        e.decoding = true;
-        this.decoding.set(e.seq, e);
-      }
-    }
-    this.memtable.push(...accepted);
-    for (const e of accepted) this.memtableSpans += e.itemCount;
+    this.memtable.add(accepted);
     this.scheduleCompaction();
   }
 
   /** The span-decode worker's answer; ignored when a read already had the entry decoded here. */
   private decoded(outcome: DecodeOutcome): void {
-    const entry = this.decoding.get(outcome.seq);
-    if (!entry) return;
-    this.decoding.delete(outcome.seq);
-    entry.decoding = false;
-    // A failure leaves the spans to compaction, which decodes again and reports the request.
-    if (outcome.ok) {
-      entry.spans = outcome.spans;
-      entry.genai = outcome.genai;
-      this.metrics.workerDecodedSpans += outcome.spans.length;
-    }
-    this.afterDecoderProgress();
+    if (this.memtable.decoded(outcome)) this.afterDecoderProgress();
   }
 
   private decoderLost(reason: string): void {
     this.emit({ event: 'log', line: `${reason}; spans are decoded on the store thread from now on` });
-    for (const entry of this.decoding.values()) entry.decoding = false;
-    this.decoding.clear();
+    this.memtable.decoderLost();
     this.afterDecoderProgress();
   }
 
@@ -536,7 +482,7 @@ class StoreWorker {
       this.compactionScheduled = false;
       // What the span-decode worker is done with; its next answer schedules the next slice.
       this.compact(COMPACTION_SLICE, true);
-      if (this.readyPrefix(1) > 0 && !this.compactionRetry) this.scheduleCompaction();
+      if (this.memtable.readyPrefix(1) > 0 && !this.compactionRetry) this.scheduleCompaction();
     });
   }
 
@@ -598,13 +544,6 @@ class StoreWorker {
     }
   }
 
-  /** How many entries (at most max) at the head of the memtable the span-decode worker is done with. */
-  private readyPrefix(max: number): number {
-    let n = 0;
-    while (n < this.memtable.length && n < max && !this.memtable[n]!.decoding) n++;
-    return n;
-  }
-
   /** Everything acknowledged becomes visible, decoded here if need be: shutdown and retries call this. */
   private drainMemtable(): void {
     this.compact(Infinity, false);
@@ -616,23 +555,14 @@ class StoreWorker {
    * decoded here and the worker's later answer is ignored.
    */
   private compact(maxEntries: number, waitForDecoder: boolean): void {
-    const n = waitForDecoder ? this.readyPrefix(maxEntries) : Math.min(maxEntries, this.memtable.length);
+    const n = waitForDecoder ? this.memtable.readyPrefix(maxEntries) : Math.min(maxEntries, this.memtable.length);
     if (n === 0) return;
-    const entries = this.memtable.slice(0, n);
-    this.memtable = this.memtable.slice(n);
-    for (const e of entries) {
-      if (!e.decoding) continue;
-      e.decoding = false;
-      this.decoding.delete(e.seq);
-    }
+    const entries = this.memtable.take(n);
     try {
       const start = performance.now();
       const result = this.compactEntries(entries);
       this.metrics.compactMs += performance.now() - start;
-      for (const e of entries) {
-        if (e.signal === 'traces') this.metrics.compactedSpans += e.itemCount;
-        this.memtableSpans -= e.itemCount;
-      }
+      for (const e of entries) if (e.signal === 'traces') this.metrics.compactedSpans += e.itemCount;
       this.emit({ event: 'compacted', ...result });
       this.sessionRefresh.schedule();
       // Appends held for the backlog (holdForDecoder) may go on now.
@@ -640,7 +570,7 @@ class StoreWorker {
     } catch (err) {
       // The entries stay in the memtable and their log rows above the watermark: retried soon,
       // and replayed at the next start if it never succeeds.
-      this.memtable = entries.concat(this.memtable);
+      this.memtable.putBack(entries);
       this.emit({ event: 'log', line: `compaction failed, retrying in 1 s: ${(err as Error).message}` });
       this.compactionRetry ??= setTimeout(() => {
         this.compactionRetry = null;
@@ -767,23 +697,6 @@ class StoreWorker {
     if (spans.length === 0) return { traceId, nodes: [], edges: [], externalLinks: [] };
     const graph = buildAgentGraph(spans);
     return options.collapse ? collapseRepeats(graph, options.collapse) : graph;
-  }
-
-  private currentMetrics(): StoreMetrics {
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    let walBytes = 0;
-    try {
-      walBytes = statSync(this.walPath).size;
-    } catch {
-      // no WAL right now
-    }
-    return {
-      ...this.metrics,
-      memtableSpans: this.memtableSpans,
-      spanDecodeWorker: this.spanDecoder?.status ?? 'off',
-      dbBytes: pageSize * pages + walBytes,
-    };
   }
 
   private reply(id: number, value: unknown): void {
