@@ -8,15 +8,11 @@
  * acknowledged span, log record and metric point. See docs/adr/0005-span-decode-worker.md.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { crc32 } from 'node:zlib';
-import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { decodeTraceRequest } from '../otlp/decode-protobuf';
 import { decodeTraceRequestJson } from '../otlp/decode-json';
-import { scanTraceRequest } from '../otlp/scan-protobuf';
-import { DecodeError } from '../otlp/wire';
-import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
+import type { OtlpEncoding } from '../otlp/responses';
 import type { SpanBatch } from '../otlp/span-batch';
 import { ArgumentError } from '../../../src-shared/validate';
 import { isCorruption, markClean, markDamaged, openDatabase } from './database';
@@ -24,7 +20,7 @@ import { Compactor, type AcceptedBatch, type CompactionResult } from './compacto
 import { Queries } from './queries';
 import { AttributeKeys } from './attribute-codec';
 import { ResourceScopes } from './resource-scopes';
-import { decodeTelemetry, LOG_ENCODING_CODES, logEncodingOf, type DecodedTelemetry } from './log-codes';
+import { decodeTelemetry } from './log-codes';
 import { TelemetryCompactor, type AcceptedTelemetry, type TelemetryInserted } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
 import { AnalyticsQueries } from './analytics-queries';
@@ -35,21 +31,16 @@ import { FunnelQueries } from './funnel-queries';
 import { Retention, type RetentionSettings } from './retention';
 import { Deletion } from './deletion';
 import { Annotations } from './annotations';
-import type { AgentGraph, AgentGraphOptions, DeletedCounts, SpanRecord, StoreNotice } from '../../../src-shared/contract';
+import type { AgentGraph, AgentGraphOptions, DeletedCounts, StoreNotice } from '../../../src-shared/contract';
 import { encodeTraceRequestJson } from '../otlp/encode-json';
 import { buildAgentGraph, collapseRepeats } from '../genai/graph';
 import { SpanDecoder } from './span-decoder';
 import { ingestNormalizeOptions, type DecodeOutcome } from './span-decoding';
 import { Memtable, type MemtableEntry } from './memtable';
+import { AppendLog } from './append-log';
 import { currentMetrics, newWorkCounters } from './store-metrics';
-import type { IngestResult, StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
+import type { StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
-/** Indexed rows plus the log row take a few times a request's bytes; 8× is a safe bound. */
-const ROOM_PER_PAYLOAD_BYTE = 8;
-const HARD_LIMIT_RESERVE = 64 * 1024;
-/** Free space always left on the filesystem, so SQLite itself never meets ENOSPC mid-transaction. */
-const DISK_RESERVE = 64 * 1024 * 1024;
-const RECOVERY_CHUNK = 64;
 /** Requests compacted per slice between appends (~4k spans at the usual 512 per request). */
 const COMPACTION_SLICE = 8;
 /**
@@ -59,21 +50,9 @@ const COMPACTION_SLICE = 8;
  * only bounds a read when the worker is starved or stuck.
  */
 const READ_WAIT_LIMIT_MS = 5000;
-/** Appends wait for the span-decode worker once the backlog is this share of its bound… */
-const HOLD_AT_BACKLOG = 0.5;
-/** …for at most this long at a time. */
-const HOLD_LIMIT_MS = 1000;
-
 
 function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
   return encoding === 'protobuf' ? decodeTraceRequest(body) : decodeTraceRequestJson(body);
-}
-
-interface PendingIngest {
-  id: number;
-  signal: OtlpSignal;
-  encoding: OtlpEncoding;
-  body: Uint8Array;
 }
 
 class StoreWorker {
@@ -87,44 +66,29 @@ class StoreWorker {
   private readonly sessionQueries: SessionQueries;
   private readonly sessionRefresh: SessionRefresh;
   private readonly funnelQueries: FunnelQueries;
-  private readonly appendLog: BetterSqlite3.Statement;
-  private pendingIngest: PendingIngest[] = [];
-  private flushScheduled = false;
+  private readonly appendLog: AppendLog;
   /** Acknowledged but not yet compacted. Drained before any read. */
   private readonly memtable: Memtable;
   private compactionScheduled = false;
   /** null: decoding stays on this thread (StoreWorkerData.spanDecodeWorker). */
   private readonly spanDecoder: SpanDecoder | null;
-  /** The newest received_at stored (receivedNow). */
-  private lastReceivedAt: number;
   /** Reads waiting for the span-decode worker, in arrival order; afterSeq: the last request acknowledged before each came. */
   private waitingReads: Array<{ id: number; req: Exclude<StoreRequest, { op: 'ingest' | 'metrics' }>; afterSeq: number }> = [];
   private readWaitTimer: NodeJS.Timeout | null = null;
-  /** Appends held for the span-decode worker (holdForDecoder): since when, and the timer that ends it. */
-  private holdingSince = 0;
-  private holdTimer: NodeJS.Timeout | null = null;
   private readonly metrics = newWorkCounters();
 
   private readonly dbPath: string;
   private damageReported = false;
-  private readonly backlogLimit: number;
-  private readonly dataDir: string;
-  private readonly hardLimitBytes: number | undefined;
   private readonly retention: Retention;
   private readonly deletion: Deletion;
   private readonly annotations: Annotations;
   private readonly resourceScopes: ResourceScopes;
   private retentionSettings: RetentionSettings;
   private readonly retentionTimer: NodeJS.Timeout;
-  /** While set, appends are failing for lack of space; cleared by the next successful append. */
-  private diskFull = false;
   private compactionRetry: NodeJS.Timeout | null = null;
 
   constructor(private readonly port: NonNullable<typeof parentPort>, data: StoreWorkerData) {
     this.dbPath = data.dbPath;
-    this.backlogLimit = data.compactionBacklogLimit;
-    this.dataDir = dirname(data.dbPath);
-    this.hardLimitBytes = data.hardLimitBytes;
     const opened = openDatabase(data.dbPath, data.nativeBinding, data.durability);
     this.db = opened.db;
     const keys = (this.keys = new AttributeKeys(this.db));
@@ -161,9 +125,21 @@ class StoreWorker {
       this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(data.hardLimitBytes / pageSize))}`);
     }
     this.retentionTimer = setInterval(() => this.runRetention(), data.retentionIntervalMs);
-    this.appendLog = this.db.prepare('INSERT INTO log (received_at, encoding, payload, checksum) VALUES (?, ?, ?, ?)');
-    this.lastReceivedAt = this.retention.newestReceivedAt();
-    const recovered = this.recover();
+    this.appendLog = new AppendLog(
+      this.db,
+      this.memtable,
+      this.retention,
+      this.metrics,
+      { backlogLimit: data.compactionBacklogLimit, hardLimitBytes: data.hardLimitBytes, dataDir: dirname(data.dbPath) },
+      {
+        answer: (id, result) => this.reply(id, result),
+        notice: (level, message) => this.notice(level, message),
+        log: (line) => this.emit({ event: 'log', line }),
+        storageFull: () => this.runRetention(),
+        appended: () => this.scheduleCompaction(),
+      },
+    );
+    const recovered = this.appendLog.replay(this.compactor.watermark(), (entries) => this.compactEntries(entries));
     // Summaries left stale by a crash, a migration (0008 carries sessions over stale) or new prices.
     this.sessionRefresh.schedule(0);
     const counts = this.queries.counters();
@@ -172,8 +148,7 @@ class StoreWorker {
 
   handle(id: number, req: StoreRequest): void {
     if (req.op === 'ingest') {
-      this.pendingIngest.push({ id, signal: req.signal, encoding: req.encoding, body: req.body });
-      this.scheduleFlush();
+      this.appendLog.enqueue(id, req);
       return;
     }
     // Metrics only observe, and must not wait or change what they measure. The memory follows
@@ -288,8 +263,7 @@ class StoreWorker {
         clearInterval(this.retentionTimer);
         this.sessionRefresh.close();
         if (this.compactionRetry) clearTimeout(this.compactionRetry);
-        if (this.holdTimer) clearTimeout(this.holdTimer);
-        this.flushIngest(true);
+        this.appendLog.close();
         this.drainMemtable();
         this.compactor.writeAnalytics();
         this.spanDecoder?.close();
@@ -298,159 +272,6 @@ class StoreWorker {
         markClean(this.dbPath);
         return null;
     }
-  }
-
-  /**
-   * Protobuf requests are only scanned here (framing, ids, nesting: everything that could make the
-   * later decode fail) and decoded during compaction; JSON has to be parsed to be checked at all,
-   * so its decoded spans ride along in the memtable. Logs and metrics are low-volume: decoded whole
-   * here (no scanner to keep in step with a second decoder), and ride along too.
-   */
-  private check(job: PendingIngest): {
-    spans: SpanRecord[] | null;
-    telemetry: DecodedTelemetry | null;
-    count: number;
-    rejected: number;
-    rejectReasons: string[];
-    warnings: string[];
-  } {
-    if (job.signal !== 'traces') {
-      const t = decodeTelemetry(job.signal, job.encoding, job.body);
-      return { spans: null, telemetry: t, count: t.count, rejected: t.rejected, rejectReasons: t.rejectReasons, warnings: t.warnings };
-    }
-    if (job.encoding === 'protobuf') {
-      const scan = scanTraceRequest(job.body);
-      return { spans: null, telemetry: null, count: scan.spans, rejected: scan.rejected, rejectReasons: scan.rejectReasons, warnings: scan.warnings };
-    }
-    const batch = decodeTraceRequestJson(job.body);
-    return { spans: batch.spans, telemetry: null, count: batch.spans.length, rejected: batch.rejected, rejectReasons: batch.rejectReasons, warnings: batch.warnings };
-  }
-
-  /**
-   * Wall-clock time for a new log record, never before the previous one's. Retention deletes the
-   * data received longest ago first and the list sorts by it; a VM's clock stepped back (seen in
-   * CI: a trace kept while the 200 sent after it were deleted) would otherwise reorder arrival.
-   */
-  private receivedNow(): number {
-    this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt);
-    return this.lastReceivedAt;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flushIngest());
-  }
-
-  /**
-   * Flow control while the span-decode worker is behind: appending at log speed would fill the
-   * backlog, and each exporter turned away waits RETRY_AFTER (5 s) idle. Answering later instead
-   * makes each exporter's next request wait for this one, so the inflow slows to what is indexed.
-   * Held at most HOLD_LIMIT_MS at a time; then the backlog bound decides, as without the worker.
-   */
-  private holdForDecoder(): boolean {
-    if (!this.memtable.awaitingDecoder || this.memtable.itemCount < this.backlogLimit * HOLD_AT_BACKLOG) {
-      this.holdingSince = 0;
-      return false;
-    }
-    const now = performance.now();
-    if (this.holdingSince === 0) this.holdingSince = now;
-    const left = HOLD_LIMIT_MS - (now - this.holdingSince);
-    if (left <= 0) {
-      this.holdingSince = 0;
-      return false;
-    }
-    this.holdTimer ??= setTimeout(() => {
-      this.holdTimer = null;
-      this.scheduleFlush();
-    }, left);
-    return true;
-  }
-
-  /** One transaction for every request that is waiting; each is answered after COMMIT returns. */
-  private flushIngest(force = false): void {
-    this.flushScheduled = false;
-    const jobs = this.pendingIngest;
-    if (jobs.length === 0) return;
-    if (!force && this.holdForDecoder()) return;
-    this.pendingIngest = [];
-
-    let checked: Array<{ job: PendingIngest; result: ReturnType<StoreWorker['check']> }> = [];
-    const scanStart = performance.now();
-    for (const job of jobs) {
-      try {
-        checked.push({ job, result: this.check(job) });
-      } catch (err) {
-        const message = err instanceof DecodeError ? err.message : `could not decode request: ${(err as Error).message}`;
-        this.reply(job.id, { status: 'invalid', message } satisfies IngestResult);
-      }
-    }
-    this.metrics.scanMs += performance.now() - scanStart;
-    if (checked.length === 0) return;
-
-    // Compaction is behind: taking more would only queue it in memory and delay every read.
-    // Counted per request, so one large group cannot overshoot the bound.
-    let backlog = this.memtable.itemCount;
-    const admitted = checked.filter(({ job, result }) => {
-      if (backlog > 0 && backlog + result.count > this.backlogLimit) {
-        const message = `compaction is ${backlog} spans behind; retry later`;
-        this.reply(job.id, { status: 'unavailable', message } satisfies IngestResult);
-        return false;
-      }
-      backlog += result.count;
-      return true;
-    });
-    if (admitted.length === 0) return;
-    checked = admitted;
-
-    const appendStart = performance.now();
-    const receivedAt = this.receivedNow();
-    let accepted: MemtableEntry[];
-    try {
-      const payloadBytes = checked.reduce((n, d) => n + d.job.body.length, 0);
-      if (!this.hasRoomFor(payloadBytes)) throw Object.assign(new Error('no room left for compaction'), { code: 'SQLITE_FULL' });
-      accepted = this.db.transaction(() =>
-        checked.map(({ job, result }) => {
-          const info = this.appendLog.run(receivedAt, LOG_ENCODING_CODES[job.signal][job.encoding], job.body, crc32(job.body));
-          const entry: MemtableEntry = {
-            seq: Number(info.lastInsertRowid), receivedAt, signal: job.signal, encoding: job.encoding, body: job.body,
-            spans: result.spans, genai: null, decoding: false, telemetry: result.telemetry, itemCount: result.count,
-          };
-          return entry;
-        }),
-      )();
-    } catch (err) {
-      // Nothing was committed (disk full, I/O error): the exporter must retry, not lose data.
-      const full = (err as { code?: string }).code === 'SQLITE_FULL';
-      const message = full
-        ? 'the disk (or the storage limit) is full; retry later'
-        : `store unavailable: ${(err as Error).message}`;
-      if (full && !this.diskFull) {
-        this.diskFull = true;
-        this.notice('error', 'Storage is full: exporters are being told to retry (503). Ingest resumes by itself when space is freed; nothing stored was touched.');
-        this.runRetention();
-      } else if (!full) this.emit({ event: 'log', line: message });
-      for (const { job } of checked) this.reply(job.id, { status: 'unavailable', message } satisfies IngestResult);
-      return;
-    }
-    if (this.diskFull) {
-      this.diskFull = false;
-      this.notice('warning', 'Storage has room again: ingest resumed.');
-    }
-    this.metrics.appendMs += performance.now() - appendStart;
-    this.metrics.appendedRequests += accepted.length;
-    for (const { job, result } of checked) if (job.signal === 'traces') this.metrics.appendedSpans += result.count;
-    for (const { job, result } of checked) {
-      this.reply(job.id, {
-        status: 'accepted',
-        accepted: result.count,
-        rejected: result.rejected,
-        rejectReasons: result.rejectReasons,
-        warnings: result.warnings,
-      } satisfies IngestResult);
-    }
-    this.memtable.add(accepted);
-    this.scheduleCompaction();
   }
 
   /** The span-decode worker's answer; ignored when a read already had the entry decoded here. */
@@ -468,7 +289,7 @@ class StoreWorker {
   private afterDecoderProgress(): void {
     this.serveWaitingReads();
     this.scheduleCompaction();
-    if (this.pendingIngest.length > 0) this.scheduleFlush();
+    this.appendLog.resume();
   }
 
   /**
@@ -566,7 +387,7 @@ class StoreWorker {
       this.emit({ event: 'compacted', ...result });
       this.sessionRefresh.schedule();
       // Appends held for the backlog (holdForDecoder) may go on now.
-      if (this.pendingIngest.length > 0) this.scheduleFlush();
+      this.appendLog.resume();
     } catch (err) {
       // The entries stay in the memtable and their log rows above the watermark: retried soon,
       // and replayed at the next start if it never succeeds.
@@ -577,23 +398,6 @@ class StoreWorker {
         this.drainMemtable();
       }, 1000);
     }
-  }
-
-  /**
-   * Accept only what can also be compacted: an appended request whose compaction then fails for
-   * lack of space would be acknowledged yet invisible. Indexed rows take a few times the request's
-   * bytes; a fixed reserve keeps the filesystem itself from ever reaching ENOSPC.
-   */
-  private hasRoomFor(payloadBytes: number): boolean {
-    const need = ROOM_PER_PAYLOAD_BYTE * payloadBytes;
-    if (this.hardLimitBytes !== undefined && this.retention.usedBytes() + need + HARD_LIMIT_RESERVE > this.hardLimitBytes) return false;
-    try {
-      const fs = statfsSync(this.dataDir);
-      if (fs.bavail * fs.bsize < need + DISK_RESERVE) return false;
-    } catch {
-      // statfs unsupported here: rely on SQLITE_FULL alone
-    }
-    return true;
   }
 
   private runRetention(): void {
@@ -656,38 +460,6 @@ class StoreWorker {
 
   private notice(level: StoreNotice['level'], message: string): void {
     this.emit({ event: 'notice', notice: { level, message, at: Date.now() } });
-  }
-
-  /**
-   * Replays every log record above the watermark (acknowledged before a crash, not yet compacted),
-   * a page at a time: a crash under heavy ingest can leave a long backlog.
-   */
-  private recover(): number {
-    const page = this.db.prepare('SELECT seq, received_at, encoding, payload, checksum FROM log WHERE seq > ? ORDER BY seq LIMIT ?');
-    let after = this.compactor.watermark();
-    let replayed = 0;
-    for (;;) {
-      const rows = page.all(after, RECOVERY_CHUNK) as Array<{ seq: number; received_at: number; encoding: number; payload: Buffer; checksum: number }>;
-      if (rows.length === 0) return replayed;
-      const entries: MemtableEntry[] = [];
-      for (const row of rows) {
-        if (crc32(row.payload) !== row.checksum) {
-          this.notice('error', `Log record ${row.seq} fails its checksum and was skipped.`);
-          continue;
-        }
-        const kind = logEncodingOf(row.encoding);
-        if (!kind) {
-          this.notice('error', `Log record ${row.seq} has an unknown encoding (${row.encoding}) and was skipped.`);
-          continue;
-        }
-        entries.push({
-          seq: row.seq, receivedAt: row.received_at, ...kind, body: row.payload, spans: null, genai: null, decoding: false, telemetry: null, itemCount: 0,
-        });
-      }
-      if (entries.length) this.compactEntries(entries);
-      replayed += entries.length;
-      after = rows[rows.length - 1]!.seq;
-    }
   }
 
   /** Built here, next to the spans, so only the graph (not the whole trace) crosses to the engine thread. */
