@@ -10,18 +10,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { decodeTraceRequest } from '../otlp/decode-protobuf';
-import { decodeTraceRequestJson } from '../otlp/decode-json';
-import type { OtlpEncoding } from '../otlp/responses';
-import type { SpanBatch } from '../otlp/span-batch';
 import { ArgumentError } from '../../../src-shared/validate';
 import { isCorruption, markClean, markDamaged, openDatabase } from './database';
-import { Compactor, type AcceptedBatch, type CompactionResult } from './compactor';
+import { Compactor } from './compactor';
 import { Queries } from './queries';
 import { AttributeKeys } from './attribute-codec';
 import { ResourceScopes } from './resource-scopes';
-import { decodeTelemetry } from './log-codes';
-import { TelemetryCompactor, type AcceptedTelemetry, type TelemetryInserted } from './telemetry-compactor';
+import { TelemetryCompactor } from './telemetry-compactor';
 import { TelemetryQueries } from './telemetry-queries';
 import { AnalyticsQueries } from './analytics-queries';
 import { SessionQueries } from './session-queries';
@@ -36,13 +31,12 @@ import { encodeTraceRequestJson } from '../otlp/encode-json';
 import { buildAgentGraph, collapseRepeats } from '../genai/graph';
 import { SpanDecoder } from './span-decoder';
 import { ingestNormalizeOptions, type DecodeOutcome } from './span-decoding';
-import { Memtable, type MemtableEntry } from './memtable';
+import { Memtable } from './memtable';
+import { CompactionScheduler } from './compaction-scheduler';
 import { AppendLog } from './append-log';
 import { currentMetrics, newWorkCounters } from './store-metrics';
 import type { StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
-/** Requests compacted per slice between appends (~4k spans at the usual 512 per request). */
-const COMPACTION_SLICE = 8;
 /**
  * How long a read waits for the span-decode worker before the store thread decodes the rest itself.
  * A read normally waits for up to the whole backlog (compactionBacklogLimit, ~1 s of decoding):
@@ -51,15 +45,11 @@ const COMPACTION_SLICE = 8;
  */
 const READ_WAIT_LIMIT_MS = 5000;
 
-function decode(encoding: OtlpEncoding, body: Uint8Array): SpanBatch {
-  return encoding === 'protobuf' ? decodeTraceRequest(body) : decodeTraceRequestJson(body);
-}
-
 class StoreWorker {
   private readonly db: BetterSqlite3.Database;
   private readonly keys: AttributeKeys;
   private readonly compactor: Compactor;
-  private readonly telemetryCompactor: TelemetryCompactor;
+  private readonly compaction: CompactionScheduler;
   private readonly queries: Queries;
   private readonly telemetryQueries: TelemetryQueries;
   private readonly analyticsQueries: AnalyticsQueries;
@@ -69,7 +59,6 @@ class StoreWorker {
   private readonly appendLog: AppendLog;
   /** Acknowledged but not yet compacted. Drained before any read. */
   private readonly memtable: Memtable;
-  private compactionScheduled = false;
   /** null: decoding stays on this thread (StoreWorkerData.spanDecodeWorker). */
   private readonly spanDecoder: SpanDecoder | null;
   /** Reads waiting for the span-decode worker, in arrival order; afterSeq: the last request acknowledged before each came. */
@@ -85,7 +74,6 @@ class StoreWorker {
   private readonly resourceScopes: ResourceScopes;
   private retentionSettings: RetentionSettings;
   private readonly retentionTimer: NodeJS.Timeout;
-  private compactionRetry: NodeJS.Timeout | null = null;
 
   constructor(private readonly port: NonNullable<typeof parentPort>, data: StoreWorkerData) {
     this.dbPath = data.dbPath;
@@ -106,7 +94,16 @@ class StoreWorker {
         )
       : null;
     this.memtable = new Memtable(this.spanDecoder, this.metrics);
-    this.telemetryCompactor = new TelemetryCompactor(this.db, keys, resourceScopes, summaries);
+    this.compaction = new CompactionScheduler(this.db, keys, this.compactor, new TelemetryCompactor(this.db, keys, resourceScopes, summaries), this.memtable, this.metrics, {
+      compacted: (result) => {
+        this.emit({ event: 'compacted', ...result });
+        this.sessionRefresh.schedule();
+        // Appends held for the backlog (holdForDecoder) may go on now.
+        this.appendLog.resume();
+      },
+      notice: (level, message) => this.notice(level, message),
+      log: (line) => this.emit({ event: 'log', line }),
+    });
     this.queries = new Queries(this.db, keys, normalizeOptions);
     this.telemetryQueries = new TelemetryQueries(this.db, keys, this.queries);
     this.queries.genAiLogs = this.telemetryQueries;
@@ -136,10 +133,10 @@ class StoreWorker {
         notice: (level, message) => this.notice(level, message),
         log: (line) => this.emit({ event: 'log', line }),
         storageFull: () => this.runRetention(),
-        appended: () => this.scheduleCompaction(),
+        appended: () => this.compaction.schedule(),
       },
     );
-    const recovered = this.appendLog.replay(this.compactor.watermark(), (entries) => this.compactEntries(entries));
+    const recovered = this.appendLog.replay(this.compactor.watermark(), (entries) => this.compaction.compactEntries(entries));
     // Summaries left stale by a crash, a migration (0008 carries sessions over stale) or new prices.
     this.sessionRefresh.schedule(0);
     const counts = this.queries.counters();
@@ -176,7 +173,7 @@ class StoreWorker {
       }
       this.waitingReads.shift();
       // A read that had to wait too long (or shutdown) decodes what the worker still has, here.
-      this.compact(Infinity, !(force || next.req.op === 'close'));
+      this.compaction.compact(Infinity, !(force || next.req.op === 'close'));
       this.serve(next.id, next.req);
     }
     if (this.readWaitTimer) {
@@ -262,9 +259,9 @@ class StoreWorker {
       case 'close':
         clearInterval(this.retentionTimer);
         this.sessionRefresh.close();
-        if (this.compactionRetry) clearTimeout(this.compactionRetry);
+        this.compaction.stop();
         this.appendLog.close();
-        this.drainMemtable();
+        this.compaction.drain();
         this.compactor.writeAnalytics();
         this.spanDecoder?.close();
         this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -288,121 +285,13 @@ class StoreWorker {
   /** Entries became ready: reads waiting for them, compaction and held appends can go on. */
   private afterDecoderProgress(): void {
     this.serveWaitingReads();
-    this.scheduleCompaction();
+    this.compaction.schedule();
     this.appendLog.resume();
-  }
-
-  /**
-   * Compaction runs in slices between appends, so acknowledgements keep log speed during a burst
-   * instead of waiting for everything before them to be indexed.
-   */
-  private scheduleCompaction(): void {
-    if (this.compactionScheduled) return;
-    this.compactionScheduled = true;
-    setImmediate(() => {
-      this.compactionScheduled = false;
-      // What the span-decode worker is done with; its next answer schedules the next slice.
-      this.compact(COMPACTION_SLICE, true);
-      if (this.memtable.readyPrefix(1) > 0 && !this.compactionRetry) this.scheduleCompaction();
-    });
-  }
-
-  /**
-   * Decodes what was only scanned (or replayed); a request that fails here (it never should) is
-   * reported, not retried forever. Every entry yields a span batch, empty for logs and metrics, so
-   * the span compactor's watermark moves past all of them.
-   */
-  private toBatches(entries: readonly MemtableEntry[]): { spans: AcceptedBatch[]; telemetry: AcceptedTelemetry[] } {
-    const start = performance.now();
-    const batches: AcceptedBatch[] = [];
-    const telemetry: AcceptedTelemetry[] = [];
-    for (const e of entries) {
-      if (e.signal !== 'traces') {
-        let t = e.telemetry;
-        if (t === null) {
-          try {
-            t = decodeTelemetry(e.signal, e.encoding, e.body);
-          } catch (err) {
-            this.notice('error', `Log record ${e.seq} could not be decoded and was skipped: ${(err as Error).message}`);
-          }
-        }
-        if (t) telemetry.push({ receivedAt: e.receivedAt, logs: t.logs, points: t.points });
-        batches.push({ seq: e.seq, receivedAt: e.receivedAt, spans: [] });
-        continue;
-      }
-      let spans = e.spans;
-      if (spans === null) {
-        try {
-          spans = decode(e.encoding, e.body).spans;
-          this.metrics.decodedSpans += spans.length;
-        } catch (err) {
-          this.notice('error', `Log record ${e.seq} could not be decoded and was skipped: ${(err as Error).message}`);
-          spans = [];
-        }
-      }
-      batches.push({ seq: e.seq, receivedAt: e.receivedAt, spans, genai: e.genai });
-    }
-    this.metrics.decodeMs += performance.now() - start;
-    return { spans: batches, telemetry };
-  }
-
-  /**
-   * One transaction for a slice of the log: logs and metric points first, then the span compactor,
-   * whose own transaction nests (a savepoint) and advances the watermark past the whole slice.
-   */
-  private compactEntries(entries: readonly MemtableEntry[]): CompactionResult & TelemetryInserted {
-    const batches = this.toBatches(entries);
-    if (batches.telemetry.length === 0) return { ...this.compactor.compact(batches.spans), insertedLogs: 0, insertedMetricPoints: 0 };
-    const keysBefore = this.keys.maxId();
-    try {
-      return this.db.transaction(() => {
-        const telemetry = this.telemetryCompactor.insert(batches.telemetry);
-        return { ...this.compactor.compact(batches.spans), ...telemetry };
-      })();
-    } catch (err) {
-      this.keys.forgetAbove(keysBefore);
-      throw err;
-    }
-  }
-
-  /** Everything acknowledged becomes visible, decoded here if need be: shutdown and retries call this. */
-  private drainMemtable(): void {
-    this.compact(Infinity, false);
-  }
-
-  /**
-   * Compacts up to maxEntries from the head of the memtable, in log order. With waitForDecoder it
-   * stops at the first entry the span-decode worker still has; without (reads), such entries are
-   * decoded here and the worker's later answer is ignored.
-   */
-  private compact(maxEntries: number, waitForDecoder: boolean): void {
-    const n = waitForDecoder ? this.memtable.readyPrefix(maxEntries) : Math.min(maxEntries, this.memtable.length);
-    if (n === 0) return;
-    const entries = this.memtable.take(n);
-    try {
-      const start = performance.now();
-      const result = this.compactEntries(entries);
-      this.metrics.compactMs += performance.now() - start;
-      for (const e of entries) if (e.signal === 'traces') this.metrics.compactedSpans += e.itemCount;
-      this.emit({ event: 'compacted', ...result });
-      this.sessionRefresh.schedule();
-      // Appends held for the backlog (holdForDecoder) may go on now.
-      this.appendLog.resume();
-    } catch (err) {
-      // The entries stay in the memtable and their log rows above the watermark: retried soon,
-      // and replayed at the next start if it never succeeds.
-      this.memtable.putBack(entries);
-      this.emit({ event: 'log', line: `compaction failed, retrying in 1 s: ${(err as Error).message}` });
-      this.compactionRetry ??= setTimeout(() => {
-        this.compactionRetry = null;
-        this.drainMemtable();
-      }, 1000);
-    }
   }
 
   private runRetention(): void {
     try {
-      this.compact(Infinity, true);
+      this.compaction.compact(Infinity, true);
       this.compactor.writeAnalytics();
       const result = this.retention.enforce(this.retentionSettings);
       // afterDelete, not only forgetRollups: retention may take the newest spans when over the size limit.
