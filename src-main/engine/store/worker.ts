@@ -33,17 +33,10 @@ import { SpanDecoder } from './span-decoder';
 import { ingestNormalizeOptions, type DecodeOutcome } from './span-decoding';
 import { Memtable } from './memtable';
 import { CompactionScheduler } from './compaction-scheduler';
+import { ReadGate } from './read-gate';
 import { AppendLog } from './append-log';
 import { currentMetrics, newWorkCounters } from './store-metrics';
 import type { StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
-
-/**
- * How long a read waits for the span-decode worker before the store thread decodes the rest itself.
- * A read normally waits for up to the whole backlog (compactionBacklogLimit, ~1 s of decoding):
- * decoding it here instead would not be faster, and the worker would decode it all again. This
- * only bounds a read when the worker is starved or stuck.
- */
-const READ_WAIT_LIMIT_MS = 5000;
 
 class StoreWorker {
   private readonly db: BetterSqlite3.Database;
@@ -62,8 +55,7 @@ class StoreWorker {
   /** null: decoding stays on this thread (StoreWorkerData.spanDecodeWorker). */
   private readonly spanDecoder: SpanDecoder | null;
   /** Reads waiting for the span-decode worker, in arrival order; afterSeq: the last request acknowledged before each came. */
-  private waitingReads: Array<{ id: number; req: Exclude<StoreRequest, { op: 'ingest' | 'metrics' }>; afterSeq: number }> = [];
-  private readWaitTimer: NodeJS.Timeout | null = null;
+  private readonly gate: ReadGate;
   private readonly metrics = newWorkCounters();
 
   private readonly dbPath: string;
@@ -136,6 +128,7 @@ class StoreWorker {
         appended: () => this.compaction.schedule(),
       },
     );
+    this.gate = new ReadGate(this.memtable, this.compaction);
     const recovered = this.appendLog.replay(this.compactor.watermark(), (entries) => this.compaction.compactEntries(entries));
     // Summaries left stale by a crash, a migration (0008 carries sessions over stale) or new prices.
     this.sessionRefresh.schedule(0);
@@ -154,32 +147,7 @@ class StoreWorker {
     if (req.op === 'metrics' || req.op === 'memoryFeed' || req.op === 'tracesExist') return this.serve(id, req);
     // Queries see every acknowledged span: a read waits (briefly) for the span-decode worker to
     // answer for every request acknowledged before it, rather than decoding them a second time here.
-    this.waitingReads.push({ id, req, afterSeq: this.memtable.lastAppendedSeq });
-    this.serveWaitingReads();
-  }
-
-  /** Serves, in arrival order, every waiting read whose acknowledged requests are all decoded. */
-  private serveWaitingReads(force = false): void {
-    while (this.waitingReads.length > 0) {
-      const next = this.waitingReads[0]!;
-      const firstDecoding = this.memtable.firstDecodingSeq();
-      const ready = force || next.req.op === 'close' || firstDecoding === undefined || firstDecoding > next.afterSeq;
-      if (!ready) {
-        this.readWaitTimer ??= setTimeout(() => {
-          this.readWaitTimer = null;
-          this.serveWaitingReads(true);
-        }, READ_WAIT_LIMIT_MS);
-        return;
-      }
-      this.waitingReads.shift();
-      // A read that had to wait too long (or shutdown) decodes what the worker still has, here.
-      this.compaction.compact(Infinity, !(force || next.req.op === 'close'));
-      this.serve(next.id, next.req);
-    }
-    if (this.readWaitTimer) {
-      clearTimeout(this.readWaitTimer);
-      this.readWaitTimer = null;
-    }
+    this.gate.enter(() => this.serve(id, req), req.op === 'close');
   }
 
   private serve(id: number, req: Exclude<StoreRequest, { op: 'ingest' }>): void {
@@ -284,7 +252,7 @@ class StoreWorker {
 
   /** Entries became ready: reads waiting for them, compaction and held appends can go on. */
   private afterDecoderProgress(): void {
-    this.serveWaitingReads();
+    this.gate.serveWaiting();
     this.compaction.schedule();
     this.appendLog.resume();
   }
