@@ -97,7 +97,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     compacted: (result) => {
       emit({ event: 'compacted', ...result });
       sessionRefresh.schedule();
-      // Appends held for the backlog (holdForDecoder) may go on now.
+      // Appends held while the span-decode worker was behind (append-log.ts) may go on now.
       appendLog.resume();
     },
     notice,
