@@ -235,8 +235,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     listLogs: async (query) => store.request({ op: 'listLogs', query: parseLogListQuery(query) }),
     listMetricPoints: async (query) => store.request({ op: 'listMetricPoints', query: parseMetricPointQuery(query) }),
     listMetricNames: async () => store.request({ op: 'listMetricNames' }),
-    getAnalyticsLatency: async (query) => store.request({ op: 'analyticsLatency', query: parseAnalyticsLatencyQuery(query) }),
-    getAnalyticsTimeseries: async (query) => store.request({ op: 'analyticsTimeseries', query: parseAnalyticsTimeseriesQuery(query) }),
+    getAnalyticsLatency: async (query) => store.request({ op: 'getAnalyticsLatency', query: parseAnalyticsLatencyQuery(query) }),
+    getAnalyticsTimeseries: async (query) => store.request({ op: 'getAnalyticsTimeseries', query: parseAnalyticsTimeseriesQuery(query) }),
     exportTraceOtlp: async (traceId) => store.request({ op: 'exportTraceOtlp', traceId: parseTraceId(traceId) }),
     search: async (query) => memoryOn().call('search', parseSearchQuery(query)),
     listMemoryCollections: async () => memoryOn().call('listCollections'),
@@ -254,7 +254,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     deleteSession: async (sessionId) => store.request({ op: 'deleteSession', sessionId: parseSessionId(sessionId) }),
     clearAllData: async (confirm) => {
       parseClearAllConfirmation(confirm);
-      return store.request({ op: 'clearAll' });
+      return store.request({ op: 'clearAllData' });
     },
     // Two full reads (messages included) and a pure alignment here rather than a store op: the
     // worker already answers getTrace, and the alignment needs nothing it alone has.

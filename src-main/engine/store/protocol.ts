@@ -17,6 +17,7 @@ import type {
   AnalyticsLatencyQuery,
   AnalyticsTimeseries,
   AnalyticsTimeseriesQuery,
+  ApiMethod,
   SessionDetail,
   SessionListPage,
   SessionListQuery,
@@ -53,6 +54,11 @@ export interface StoreWorkerData {
   analytics: boolean;
 }
 
+/**
+ * The store's operations. One the contract has (src-shared/contract.ts API_METHODS) carries its
+ * name; the others exist only between the engine and its store (checked below). The store thread
+ * answers each through one table (handlers.ts), so a new op without a handler does not compile.
+ */
 export type StoreRequest =
   | { op: 'ingest'; signal: OtlpSignal; encoding: OtlpEncoding; body: Uint8Array }
   | { op: 'listTraces'; query: TraceListQuery }
@@ -66,15 +72,15 @@ export type StoreRequest =
   | { op: 'listLogs'; query: LogListQuery }
   | { op: 'listMetricPoints'; query: MetricPointQuery }
   | { op: 'listMetricNames' }
-  | { op: 'analyticsLatency'; query: AnalyticsLatencyQuery }
-  | { op: 'analyticsTimeseries'; query: AnalyticsTimeseriesQuery }
+  | { op: 'getAnalyticsLatency'; query: AnalyticsLatencyQuery }
+  | { op: 'getAnalyticsTimeseries'; query: AnalyticsTimeseriesQuery }
   | { op: 'counters' }
   | { op: 'memoryFeed'; afterRowId: number; limit: number }
   | { op: 'tracesExist'; traceIds: string[] }
   | { op: 'metrics' }
   | { op: 'deleteTrace'; traceId: string }
   | { op: 'deleteSession'; sessionId: string }
-  | { op: 'clearAll' }
+  | { op: 'clearAllData' }
   | { op: 'annotate'; input: AnnotationInput }
   | { op: 'listAnnotations'; traceId: string }
   | { op: 'deleteAnnotation'; id: string }
@@ -82,6 +88,11 @@ export type StoreRequest =
   /** New age and size limits (the settings page); retention runs at once with them. */
   | { op: 'setRetention'; retention: RetentionSettings }
   | { op: 'close' };
+
+/** Ops that are not methods of the contract: ingest, the engine's own reads, settings, shutdown. */
+type StoreOnlyOp = 'ingest' | 'counters' | 'memoryFeed' | 'tracesExist' | 'metrics' | 'setRetention' | 'close';
+type Assert<T extends true> = T;
+export type _OpsNamedAsContract = Assert<Exclude<StoreRequest['op'], StoreOnlyOp> extends ApiMethod ? true : false>;
 
 export type IngestResult =
   | { status: 'accepted'; accepted: number; rejected: number; rejectReasons: string[]; warnings: string[] }
@@ -102,8 +113,8 @@ export interface StoreResponses {
   listLogs: LogListPage;
   listMetricPoints: MetricPointPage;
   listMetricNames: MetricNameInfo[];
-  analyticsLatency: AnalyticsLatency;
-  analyticsTimeseries: AnalyticsTimeseries;
+  getAnalyticsLatency: AnalyticsLatency;
+  getAnalyticsTimeseries: AnalyticsTimeseries;
   counters: { spans: number; traces: number };
   memoryFeed: MemoryFeedBatch;
   /** The given trace ids that are stored. */
@@ -112,7 +123,7 @@ export interface StoreResponses {
   /** null: no such trace / session (deletion.ts). */
   deleteTrace: DeletedCounts | null;
   deleteSession: DeletedCounts | null;
-  clearAll: DeletedCounts;
+  clearAllData: DeletedCounts;
   /** null: no such trace or span (annotations.ts). */
   annotate: Annotation | null;
   listAnnotations: Annotation[];

@@ -1,0 +1,113 @@
+/**
+ * One table from store operation to handler, its keys the protocol's request union: an operation
+ * added to protocol.ts without a handler here does not compile, and a handler's answer is checked
+ * against StoreResponses. Each entry also says how the operation meets the rest of the store thread:
+ *   - append: ingest, answered by the append log after COMMIT (append-log.ts);
+ *   - observe: served at once, without waiting for compaction (metrics; the memory's reads, which
+ *     follow compaction by row id, so forcing one would only break its slices under heavy ingest);
+ *   - read / write: behind the read gate (read-gate.ts), so they see every acknowledged request;
+ *   - shutdown: behind the gate too, without waiting for the span-decode worker.
+ * Reads get a ReadHandle (query objects only) and writes a WriteHandle: a read cannot reach a
+ * statement that writes, a distinction the compiler keeps.
+ */
+import type { AgentGraph, AgentGraphOptions, DeletedCounts } from '../../../src-shared/contract';
+import { buildAgentGraph, collapseRepeats } from '../genai/graph';
+import { encodeTraceRequestJson } from '../otlp/encode-json';
+import type { AnalyticsQueries } from './analytics-queries';
+import type { Annotations } from './annotations';
+import type { FunnelQueries } from './funnel-queries';
+import type { StoreMetrics, StoreRequest, StoreResponses } from './protocol';
+import type { Queries } from './queries';
+import type { RetentionSettings } from './retention';
+import type { SessionQueries } from './session-queries';
+import type { TelemetryQueries } from './telemetry-queries';
+
+export interface ReadHandle {
+  readonly traces: Pick<Queries, 'listTraces' | 'getTrace' | 'getTraceOutline' | 'getSpan' | 'agentGraphSpans' | 'counters' | 'memoryFeed' | 'tracesExist'>;
+  readonly sessions: Pick<SessionQueries, 'listSessions' | 'getSession'>;
+  readonly telemetry: Pick<TelemetryQueries, 'listLogs' | 'listMetricPoints' | 'listMetricNames'>;
+  /** The hour and day rollups they read are written behind compaction; the handle brings them up to date first. */
+  readonly analytics: Pick<AnalyticsQueries, 'latency' | 'timeseries'>;
+  readonly funnels: Pick<FunnelQueries, 'runFunnel'>;
+  readonly annotations: Pick<Annotations, 'list'>;
+  metrics(): StoreMetrics;
+}
+
+/** Every write but ingest: the user's deletes and feedback, and the retention settings. */
+export interface WriteHandle {
+  deleteTrace(traceId: string): DeletedCounts | null;
+  deleteSession(sessionId: string): DeletedCounts | null;
+  clearAll(): DeletedCounts;
+  readonly annotations: Pick<Annotations, 'annotate' | 'delete'>;
+  /** New age and size limits; retention runs at once with them. */
+  setRetention(settings: RetentionSettings): void;
+}
+
+export interface ShutdownHandle {
+  /** Everything acknowledged compacted, the file checkpointed, closed and marked clean. */
+  close(): void;
+}
+
+export type StoreOp = StoreRequest['op'];
+export type RequestOf<Op extends StoreOp> = Extract<StoreRequest, { op: Op }>;
+
+/** Method syntax on purpose: the dispatcher calls every entry through the widest request type. */
+export type Handler<Op extends StoreOp> =
+  | { kind: 'append' }
+  | { kind: 'observe' | 'read'; run(h: ReadHandle, req: RequestOf<Op>): StoreResponses[Op] }
+  | { kind: 'write'; run(h: WriteHandle, req: RequestOf<Op>): StoreResponses[Op] }
+  | { kind: 'shutdown'; run(h: ShutdownHandle, req: RequestOf<Op>): StoreResponses[Op] };
+
+export type Handlers = { [Op in StoreOp]: Handler<Op> };
+
+export const handlers = {
+  ingest: { kind: 'append' },
+  listTraces: { kind: 'read', run: (h, req) => h.traces.listTraces(req.query) },
+  getTrace: { kind: 'read', run: (h, req) => h.traces.getTrace(req.traceId) },
+  getTraceOutline: { kind: 'read', run: (h, req) => h.traces.getTraceOutline(req.traceId) },
+  exportTraceOtlp: { kind: 'read', run: (h, req) => exportTraceOtlp(h, req.traceId) },
+  getAgentGraph: { kind: 'read', run: (h, req) => agentGraph(h, req.traceId, req.options) },
+  getSpan: { kind: 'read', run: (h, req) => h.traces.getSpan(req.traceId, req.spanId) },
+  listSessions: { kind: 'read', run: (h, req) => h.sessions.listSessions(req.query) },
+  getSession: { kind: 'read', run: (h, req) => h.sessions.getSession(req.sessionId) },
+  listLogs: { kind: 'read', run: (h, req) => h.telemetry.listLogs(req.query) },
+  listMetricPoints: { kind: 'read', run: (h, req) => h.telemetry.listMetricPoints(req.query) },
+  listMetricNames: { kind: 'read', run: (h) => h.telemetry.listMetricNames() },
+  getAnalyticsLatency: { kind: 'read', run: (h, req) => h.analytics.latency(req.query) },
+  getAnalyticsTimeseries: { kind: 'read', run: (h, req) => h.analytics.timeseries(req.query) },
+  counters: { kind: 'read', run: (h) => h.traces.counters() },
+  memoryFeed: { kind: 'observe', run: (h, req) => h.traces.memoryFeed(req.afterRowId, req.limit) },
+  tracesExist: { kind: 'observe', run: (h, req) => h.traces.tracesExist(req.traceIds) },
+  metrics: { kind: 'observe', run: (h) => h.metrics() },
+  deleteTrace: { kind: 'write', run: (h, req) => h.deleteTrace(req.traceId) },
+  deleteSession: { kind: 'write', run: (h, req) => h.deleteSession(req.sessionId) },
+  clearAllData: { kind: 'write', run: (h) => h.clearAll() },
+  annotate: { kind: 'write', run: (h, req) => h.annotations.annotate(req.input) },
+  listAnnotations: { kind: 'read', run: (h, req) => h.annotations.list(req.traceId) },
+  deleteAnnotation: { kind: 'write', run: (h, req) => h.annotations.delete(req.id) },
+  runFunnel: { kind: 'read', run: (h, req) => h.funnels.runFunnel(req.query) },
+  setRetention: { kind: 'write', run: (h, req) => (h.setRetention(req.retention), null) },
+  close: { kind: 'shutdown', run: (h) => (h.close(), null) },
+} satisfies Handlers;
+
+/**
+ * Feedback travels beside resourceSpans as `annotations` (README "Feedback"): OTLP/JSON receivers
+ * ignore unknown fields, so the file still imports anywhere. Rejected: span events, which would
+ * change the spans themselves and come back as telemetry on re-import.
+ */
+function exportTraceOtlp(h: ReadHandle, traceId: string): string | null {
+  const trace = h.traces.getTrace(traceId);
+  if (!trace) return null;
+  const annotations = h.annotations.list(traceId);
+  const request = encodeTraceRequestJson(trace.spans);
+  return JSON.stringify(annotations.length > 0 ? { ...request, annotations } : request);
+}
+
+/** Built here, next to the spans, so only the graph (not the whole trace) crosses to the engine thread. */
+function agentGraph(h: ReadHandle, traceId: string, options: AgentGraphOptions): AgentGraph | null {
+  const spans = h.traces.agentGraphSpans(traceId);
+  if (!spans) return null;
+  if (spans.length === 0) return { traceId, nodes: [], edges: [], externalLinks: [] };
+  const graph = buildAgentGraph(spans);
+  return options.collapse ? collapseRepeats(graph, options.collapse) : graph;
+}
