@@ -199,6 +199,13 @@ describe('Electron desktop shell', { skip, timeout: 300_000 }, () => {
       (tooltip) => spansInTooltip(tooltip) >= sent.spanIds.length,
       'tray tooltip span count',
     );
+    // The day's counts follow within seconds: the run failed its tool call.
+    await eventually(
+      () => app.evaluate(() => (globalThis as unknown as E2eGlobal).__flowtraceE2E.tray()?.tooltip() ?? ''),
+      (tooltip) => /\nToday: [1-9][\d,]* traces?, [1-9][\d,]* failed\n/.test(tooltip),
+      "tray tooltip: today's traces and failures",
+      15_000,
+    );
   });
 
   test('the trace page works over IPC: graph, timeline, a failing tool span\'s detail, OTLP export', async () => {

@@ -1,6 +1,7 @@
 /**
  * The tray icon: where the app lives while its window is closed. Tooltip shows the live span count
- * (driven by the engine's coalesced ingest ticks, never by polling) and where the REST API is; the
+ * (driven by the engine's coalesced ingest ticks, never by polling), the day's traces and failures
+ * (one indexed count, read every few seconds while spans arrive) and where the REST API is; the
  * menu opens the window, opens the UI in a browser, pauses ingest, copies the OTLP endpoint and the
  * API URL, and quits. The menu is rebuilt, not mutated, when its
  * state changes, because Linux trays do not pick up mutations of an installed menu.
@@ -8,7 +9,10 @@
 import { clipboard, Menu, nativeImage, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine-types';
-import { SpanRate, trayTooltip } from './tray-status';
+import { localMidnightNs, SpanRate, trayTooltip, type TrayStatus } from './tray-status';
+
+/** How often the day's counts are read again while spans arrive. */
+const TODAY_EVERY_MS = 5_000;
 
 export interface TrayOptions {
   resourcesDir: string;
@@ -42,9 +46,33 @@ export function createTray({ resourcesDir, engine, apiUrl, onOpen, onQuit }: Tra
 
   const rate = new SpanRate();
   let spansPerSecond: number | null = null;
+  let today: TrayStatus['today'] = null;
   const updateTooltip = (): void => {
-    tooltip = trayTooltip({ spans, spansPerSecond, paused: engine.isIngestPaused(), receivers: engine.info.receivers, apiUrl });
+    tooltip = trayTooltip({ spans, spansPerSecond, paused: engine.isIngestPaused(), receivers: engine.info.receivers, apiUrl, today });
     tray.setToolTip(tooltip);
+  };
+
+  // Read at start, then at most every TODAY_EVERY_MS while spans arrive (and at the first tick after
+  // midnight): a quiet app reads nothing.
+  let todayReadAt = 0;
+  let reading = false;
+  let destroyed = false;
+  const readToday = (): void => {
+    const now = Date.now();
+    if (reading || now - todayReadAt < TODAY_EVERY_MS) return;
+    reading = true;
+    todayReadAt = now;
+    engine.countTracesSince(localMidnightNs(now)).then(
+      (counts) => {
+        reading = false;
+        if (destroyed) return;
+        today = counts;
+        updateTooltip();
+      },
+      () => {
+        reading = false; // the store is closing; the next tick tries again
+      },
+    );
   };
 
   // Rebuilt only when the pause state changes, not on every tick: replacing an open menu closes it.
@@ -88,6 +116,7 @@ export function createTray({ resourcesDir, engine, apiUrl, onOpen, onQuit }: Tra
   tray.on('click', onOpen);
   buildMenu();
   updateTooltip();
+  readToday();
 
   return {
     tray,
@@ -97,7 +126,11 @@ export function createTray({ resourcesDir, engine, apiUrl, onOpen, onQuit }: Tra
       spansPerSecond = rate.add(count, Date.now());
       spans = count;
       updateTooltip();
+      readToday();
     },
-    destroy: () => tray.destroy(),
+    destroy: () => {
+      destroyed = true;
+      tray.destroy();
+    },
   };
 }

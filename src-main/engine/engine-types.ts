@@ -9,6 +9,7 @@ import type { OtlpHttpTimeouts } from './receiver/otlp-http';
 import type { OtlpGrpcTimeouts } from './receiver/otlp-grpc';
 import type { ModelPrice } from './genai/prices';
 import type { MemoryChildLauncher } from './memory/memory-child';
+import type { TraceCounts } from './store/protocol';
 import type { EmbedderConfig } from './memory/memory-protocol';
 import type { SettingKey, SettingsView } from '../../src-shared/settings';
 
@@ -100,6 +101,8 @@ export interface Engine extends FlowtraceApi {
   /** While paused, OTLP requests get 503 + Retry-After, so exporters keep their data and retry. */
   setIngestPaused(paused: boolean): void;
   isIngestPaused(): boolean;
+  /** Traces that started at or after fromNs, and how many of them failed, as the trace list counts them (the tray's "today"). */
+  countTracesSince(fromNs: string): Promise<TraceCounts>;
   /** After every saved settings edit, from any window, REST or IPC. */
   onSettingsChanged(listener: (view: SettingsView) => void): () => void;
   /** Stops the receivers, finishes pending commits and compaction, closes the store. */

@@ -218,6 +218,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       paused = p;
     },
     isIngestPaused: () => paused,
+    countTracesSince: async (fromNs) => store.request({ op: 'countTracesSince', fromNs }),
     listTraces: async (query: TraceListQuery): Promise<TraceListPage> => store.request({ op: 'listTraces', query: parseTraceListQuery(query) }),
     getTrace: async (traceId: string): Promise<TraceDetail | null> => store.request({ op: 'getTrace', traceId: parseTraceId(traceId) }),
     getTraceOutline: async (traceId) => store.request({ op: 'getTraceOutline', traceId: parseTraceId(traceId) }),

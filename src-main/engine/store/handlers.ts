@@ -23,7 +23,7 @@ import type { SessionQueries } from './session-queries';
 import type { TelemetryQueries } from './telemetry-queries';
 
 export interface ReadHandle {
-  readonly traces: Pick<Queries, 'listTraces' | 'getTrace' | 'getTraceOutline' | 'getSpan' | 'agentGraphSpans' | 'counters' | 'memoryFeed' | 'tracesExist'>;
+  readonly traces: Pick<Queries, 'listTraces' | 'getTrace' | 'getTraceOutline' | 'getSpan' | 'agentGraphSpans' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist'>;
   readonly sessions: Pick<SessionQueries, 'listSessions' | 'getSession'>;
   readonly telemetry: Pick<TelemetryQueries, 'listLogs' | 'listMetricPoints' | 'listMetricNames'>;
   /** The hour and day rollups they read are written behind compaction; the handle brings them up to date first. */
@@ -76,6 +76,7 @@ export const handlers = {
   getAnalyticsLatency: { kind: 'read', run: (h, req) => h.analytics.latency(req.query) },
   getAnalyticsTimeseries: { kind: 'read', run: (h, req) => h.analytics.timeseries(req.query) },
   counters: { kind: 'read', run: (h) => h.traces.counters() },
+  countTracesSince: { kind: 'read', run: (h, req) => h.traces.countTracesSince(req.fromNs) },
   memoryFeed: { kind: 'observe', run: (h, req) => h.traces.memoryFeed(req.afterRowId, req.limit) },
   tracesExist: { kind: 'observe', run: (h, req) => h.traces.tracesExist(req.traceIds) },
   metrics: { kind: 'observe', run: (h) => h.metrics() },

@@ -75,6 +75,8 @@ export type StoreRequest =
   | { op: 'getAnalyticsLatency'; query: AnalyticsLatencyQuery }
   | { op: 'getAnalyticsTimeseries'; query: AnalyticsTimeseriesQuery }
   | { op: 'counters' }
+  /** Traces that started at or after fromNs, as the trace list counts them (internal ones aside). */
+  | { op: 'countTracesSince'; fromNs: string }
   | { op: 'memoryFeed'; afterRowId: number; limit: number }
   | { op: 'tracesExist'; traceIds: string[] }
   | { op: 'metrics' }
@@ -90,9 +92,15 @@ export type StoreRequest =
   | { op: 'close' };
 
 /** Ops that are not methods of the contract: ingest, the engine's own reads, settings, shutdown. */
-type StoreOnlyOp = 'ingest' | 'counters' | 'memoryFeed' | 'tracesExist' | 'metrics' | 'setRetention' | 'close';
+type StoreOnlyOp = 'ingest' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist' | 'metrics' | 'setRetention' | 'close';
 type Assert<T extends true> = T;
 export type _OpsNamedAsContract = Assert<Exclude<StoreRequest['op'], StoreOnlyOp> extends ApiMethod ? true : false>;
+
+/** Traces, and of them the ones with a failed span. */
+export interface TraceCounts {
+  traces: number;
+  failed: number;
+}
 
 export type IngestResult =
   | { status: 'accepted'; accepted: number; rejected: number; rejectReasons: string[]; warnings: string[] }
@@ -116,6 +124,7 @@ export interface StoreResponses {
   getAnalyticsLatency: AnalyticsLatency;
   getAnalyticsTimeseries: AnalyticsTimeseries;
   counters: { spans: number; traces: number };
+  countTracesSince: TraceCounts;
   memoryFeed: MemoryFeedBatch;
   /** The given trace ids that are stored. */
   tracesExist: string[];

@@ -22,10 +22,10 @@ import { kindName, statusName } from '../otlp/span-batch';
 import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { GraphSpan } from '../genai/graph';
 import type { AttributeKeys } from './attribute-codec';
-import { encodeCursor, planTraceList } from './trace-list-sql';
+import { encodeCursor, NOT_INTERNAL_TRACE, planTraceList } from './trace-list-sql';
 import { feedbackOf } from './annotations';
 import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
-import type { MemoryFeedBatch } from './protocol';
+import type { MemoryFeedBatch, TraceCounts } from './protocol';
 import { buildTraceOutline, type OutlineSpan, type TraceOutline } from '../../../src-shared/trace-outline';
 
 /** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
@@ -201,6 +201,9 @@ export class Queries {
       resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
       scope: db.prepare('SELECT name, version, attributes, dropped_attributes_count FROM scopes WHERE id = ?'),
       counters: db.prepare('SELECT name, value FROM counters'),
+      tracesSince: db.prepare(
+        `SELECT count(*) AS traces, count(*) FILTER (WHERE t.error_count > 0) AS failed FROM traces t WHERE t.start_ns >= ? AND ${NOT_INTERNAL_TRACE}`,
+      ),
       // The memory feed walks a window of rows at a time, so a store of spans it does not remember
       // costs each poll one window, not a scan to the end.
       memoryFeed: db.prepare(`${SPAN_COLUMNS} WHERE s.id > ? AND s.id <= ? AND (s.genai IS NOT NULL OR s.status_code = 2) ORDER BY s.id LIMIT ?`),
@@ -373,6 +376,11 @@ export class Queries {
 
   tracesExist(traceIds: readonly string[]): string[] {
     return traceIds.filter((id) => /^[0-9a-f]{32}$/.test(id) && this.stmts.traceExists.get(Buffer.from(id, 'hex')) !== undefined);
+  }
+
+  /** Traces that started at or after fromNs (an index range on start), as the default list shows them. */
+  countTracesSince(fromNs: string): TraceCounts {
+    return this.stmts.tracesSince.get(BigInt(fromNs)) as TraceCounts;
   }
 
   counters(): { spans: number; traces: number } {

@@ -79,6 +79,14 @@ export interface PlannedQuery {
   sort: TraceSort;
 }
 
+/**
+ * The noise rule (issue 19), over the traces table as `t`: a trace without a GenAI span from a
+ * service that sends GenAI spans is internal (Codex CLI's auth, config and file-system traces): not
+ * a run, so not listed unless asked for or searched for. A service that never sent GenAI spans keeps
+ * every trace listed.
+ */
+export const NOT_INTERNAL_TRACE = 'NOT (t.has_genai = 0 AND t.service_name IN (SELECT service_name FROM genai_services))';
+
 export function planTraceList(query: TraceListQuery, limit: number): PlannedQuery {
   const sort = query.sort ?? 'newest';
   const spec = SORTS[sort];
@@ -89,11 +97,8 @@ export function planTraceList(query: TraceListQuery, limit: number): PlannedQuer
     params.push(...p);
   };
   if (query.service !== undefined) add('t.service_name = ?', query.service);
-  // The noise rule (issue 19): a trace without a GenAI span from a service that sends GenAI spans is
-  // internal (Codex CLI's auth, config and file-system traces): not a run, so not listed unless
-  // asked for or searched for. A service that never sent GenAI spans keeps every trace listed.
   const searching = query.q !== undefined || query.spanName !== undefined || query.rootName !== undefined || query.attributes !== undefined;
-  if (query.internal !== true && !searching) add('NOT (t.has_genai = 0 AND t.service_name IN (SELECT service_name FROM genai_services))');
+  if (query.internal !== true && !searching) add(NOT_INTERNAL_TRACE);
   if (query.rootName !== undefined) add('t.root_name = ?', query.rootName);
   // hasError is status under another name (validation refuses the two disagreeing).
   const status = query.status ?? (query.hasError === undefined ? undefined : query.hasError ? 'error' : 'ok');
