@@ -11,6 +11,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Rng } from '../gen/agent-spans';
 import { HttpClient } from '../lib/http';
 import { sleep } from '../lib/report';
 import { REPO_ROOT } from '../lib/serve';
@@ -131,18 +132,6 @@ function spansInV3Answer(text: string): number {
   return n;
 }
 
-/** A small seeded PRNG (mulberry32): the same sample of traces for every Jaeger run of a session. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function startJaeger(o: JaegerOptions): Promise<RunningSystem> {
   mkdirSync(o.workDir, { recursive: true });
   const ports = { otlpHttp: await freePort(), queryHttp: await freePort(), queryGrpc: await freePort() };
@@ -211,7 +200,9 @@ export async function startJaeger(o: JaegerOptions): Promise<RunningSystem> {
     async stored(ctx: StoredContext): Promise<StoredCount> {
       const sends = ctx.ackedSends;
       if (sends.length === 0) return { spans: 0, exact: true, note: 'nothing acknowledged' };
-      const random = rng(ctx.seed);
+      // Seeded: the same sample positions for every Jaeger run of a session.
+      const rng = new Rng(ctx.seed);
+      const random = (): number => rng.float();
       let expected = 0;
       let found = 0;
       let complete = 0;
