@@ -23,7 +23,7 @@ import { runPhase } from '../lib/load-driver';
 import { gitCommit, machineMeta } from '../lib/meta';
 import { RequestPool } from '../lib/otlp-requests';
 import { httpTransport } from '../lib/otlp-transports';
-import { ProcSampler } from '../lib/proc-sample';
+import { processTree, ProcSampler } from '../lib/proc-sample';
 import { errorMessage, formatNumber, percentile } from '../lib/report';
 import { REPO_ROOT } from '../lib/serve';
 import { cpuTimes, stealPercent } from '../lib/steal';
@@ -156,7 +156,12 @@ export interface Row {
   /** Measured phase start → drained. */
   drainS: number | null;
   drained: boolean | null;
+  /** The system's process and its descendants (Flowtrace's memory process, for one), summed. */
   peakRssMiB: number | null;
+  /** The system's main process alone. */
+  peakRssMainMiB: number | null;
+  /** Processes in the system's tree when the load ended. */
+  processes: number | null;
   cpuSeconds: number | null;
   cpuSecondsPer1kSpans: number | null;
   ackP50Ms: number | null;
@@ -181,7 +186,7 @@ export interface Ratio {
 function emptyRow(system: SystemName, status: Row['status'], reason: string | null): Row {
   return {
     system, label: SYSTEMS[system].label, status, reason, readyMs: null, ackedSpansPerS: null, ackedSpans: null, ackedTotal: null, stored: null,
-    storedExact: null, storedNote: null, storedPercent: null, drainS: null, drained: null, peakRssMiB: null, cpuSeconds: null, cpuSecondsPer1kSpans: null,
+    storedExact: null, storedNote: null, storedPercent: null, drainS: null, drained: null, peakRssMiB: null, peakRssMainMiB: null, processes: null, cpuSeconds: null, cpuSecondsPer1kSpans: null,
     ackP50Ms: null, ackP99Ms: null, answers: {}, stealPercent: null, setAside: false, bigTrace: null,
   };
 }
@@ -210,7 +215,7 @@ async function measureBigTrace(sys: RunningSystem, big: { traceId: string; chunk
     result.sendS = (acked - t0) / 1000;
     if (!(await sys.waitForTrace(big.traceId, spans, 300_000))) return { ...result, error: `the ${spans}-span trace was not whole within 300 s of the last ack` };
     result.readableS = (performance.now() - acked) / 1000;
-    const sampler = new ProcSampler(sys.pid, 100);
+    const sampler = new ProcSampler(sys.pid, 100, { tree: true });
     const http = new HttpClient(1);
     try {
       for (const r of sys.bigTraceRoutes(big.traceId)) {
@@ -265,13 +270,17 @@ async function runSystem(name: SystemName, o: Options, so: SystemOptions, pool: 
       const w = await phase(o.warmupS);
       if (w.ackedRequests === 0) throw new Error(`nothing acknowledged in the warm-up; answers: ${JSON.stringify(Object.fromEntries(w.statuses))} ${JSON.stringify(Object.fromEntries(w.details))}`);
     }
-    const sampler = new ProcSampler(sys.pid, 250);
+    const sampler = new ProcSampler(sys.pid, 250, { tree: true });
+    const mainSampler = new ProcSampler(sys.pid, 250);
     const from = sampler.mark();
     const stats = await phase(o.durationS);
+    row.processes = processTree(sys.pid).length;
     const ctx: StoredContext = { pool, ackedSends, ackedSpans: ackedTotal, sampleTraces: o.sampleTraces, seed: o.seed };
     row.drained = await sys.drain(ctx, o.drainTimeoutS * 1000);
     const to = sampler.sample();
     sampler.stop();
+    row.peakRssMainMiB = mainSampler.peakRssSince(null);
+    mainSampler.stop();
     row.stealPercent = stealPercent(steal0, cpuTimes());
     row.setAside = row.stealPercent !== null && row.stealPercent > o.stealMax;
     const wallS = (stats.endedAt - stats.startedAt) / 1000;
@@ -295,7 +304,7 @@ async function runSystem(name: SystemName, o: Options, so: SystemOptions, pool: 
     console.log(
       `  acked ${formatNumber(row.ackedSpansPerS)} spans/s (${stats.ackedSpans.toLocaleString('en-US')} in ${wallS.toFixed(1)} s; answers ${JSON.stringify(row.answers)}); ` +
         `stored ${stored.spans === null ? 'n/a' : stored.spans.toLocaleString('en-US')} of ${ackedTotal.toLocaleString('en-US')} acked incl. warm-up (${stored.note})` +
-        `${row.drained ? '' : `; NOT drained within ${o.drainTimeoutS} s`}; steal ${row.stealPercent === null ? 'n/a' : row.stealPercent.toFixed(1)} %${row.setAside ? ' → SET ASIDE' : ''}`,
+        `${row.drained ? '' : `; NOT drained within ${o.drainTimeoutS} s`}; peak RSS ${show(row.peakRssMiB)} MiB in ${row.processes} process(es), main process ${show(row.peakRssMainMiB)} MiB; steal ${row.stealPercent === null ? 'n/a' : row.stealPercent.toFixed(1)} %${row.setAside ? ' → SET ASIDE' : ''}`,
     );
     if (big) {
       console.log(`  big trace: sending ${big.chunks.reduce((n, c) => n + c.spans, 0).toLocaleString('en-US')} spans, then ${o.bigTraceRuns} read(s) per route`);
