@@ -1,7 +1,7 @@
 /**
  * Jaeger v2 for the side-by-side: finds or builds the binary (bench/peers/build-jaeger.sh, cached
  * outside the repo), writes a config per run (OTLP/HTTP, query HTTP and gRPC on free loopback ports;
- * no health-check, pprof or metrics listener, so nothing lands on Jaeger's fixed ports), and counts
+ * no health-check, pprof or metrics listener and no self-tracing, so nothing touches fixed ports), and counts
  * stored spans through the v3 query API. Storage: `memory` (Jaeger keeps the newest `max_traces`
  * traces) or `badger` on disk in the run's own directory (`ephemeral: false`, Badger's default of
  * no sync per write, as Jaeger ships it).
@@ -102,6 +102,9 @@ function configYaml(o: JaegerOptions, ports: { otlpHttp: number; queryHttp: numb
       level: warn
 extensions:
   jaeger_query:
+    # On by default in Jaeger v2: it would export its own query spans to 127.0.0.1:4317, where
+    # another OTLP receiver (a Flowtrace at its default port) may be listening.
+    enable_tracing: false
     storage:
       traces: bench_store
     http:
