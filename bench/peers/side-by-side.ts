@@ -14,7 +14,7 @@
  * --steal-max is set aside (shown, marked, and its ratios flagged).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { encodeSpans } from '../gen/agent-spans';
 import { intArg } from '../lib/args';
@@ -26,7 +26,7 @@ import { httpTransport } from '../lib/otlp-transports';
 import { processTree, ProcSampler } from '../lib/proc-sample';
 import { errorMessage, formatNumber, percentile } from '../lib/report';
 import { REPO_ROOT } from '../lib/serve';
-import { cpuTimes, stealPercent } from '../lib/steal';
+import { busyCores, cpuTimes, stealPercent } from '../lib/steal';
 import { BigTraceRecorder } from '../ui/big-trace';
 import { OtlpSender } from '../ui/send';
 import { SYSTEM_NAMES, SYSTEMS, type RunningSystem, type StoredContext, type SystemName, type SystemOptions } from './systems';
@@ -168,6 +168,11 @@ export interface Row {
   ackP99Ms: number | null;
   answers: Record<string, number>;
   stealPercent: number | null;
+  /**
+   * CPU everything else on the machine used from the load's start until drained (neither this
+   * system nor the load generator), in % of all cores: other work sharing the machine.
+   */
+  othersPercent: number | null;
   setAside: boolean;
   bigTrace: BigTraceResult | null;
 }
@@ -179,6 +184,9 @@ export interface Ratio {
   stored: number | null;
   peakRss: number | null;
   cpuPer1kSpans: number | null;
+  /** --big-trace: Flowtrace's full read (and its outline) over the peer's full read, medians. */
+  bigTraceRead: number | null;
+  bigTraceOutline: number | null;
   /** Either run was set aside for steal. */
   setAside: boolean;
 }
@@ -187,7 +195,7 @@ function emptyRow(system: SystemName, status: Row['status'], reason: string | nu
   return {
     system, label: SYSTEMS[system].label, status, reason, readyMs: null, ackedSpansPerS: null, ackedSpans: null, ackedTotal: null, stored: null,
     storedExact: null, storedNote: null, storedPercent: null, drainS: null, drained: null, peakRssMiB: null, peakRssMainMiB: null, processes: null, cpuSeconds: null, cpuSecondsPer1kSpans: null,
-    ackP50Ms: null, ackP99Ms: null, answers: {}, stealPercent: null, setAside: false, bigTrace: null,
+    ackP50Ms: null, ackP99Ms: null, answers: {}, stealPercent: null, othersPercent: null, setAside: false, bigTrace: null,
   };
 }
 
@@ -273,11 +281,15 @@ async function runSystem(name: SystemName, o: Options, so: SystemOptions, pool: 
     const sampler = new ProcSampler(sys.pid, 250, { tree: true });
     const mainSampler = new ProcSampler(sys.pid, 250);
     const from = sampler.mark();
+    const machine0 = cpuTimes();
+    const client0 = process.cpuUsage();
     const stats = await phase(o.durationS);
     row.processes = processTree(sys.pid).length;
     const ctx: StoredContext = { pool, ackedSends, ackedSpans: ackedTotal, sampleTraces: o.sampleTraces, seed: o.seed };
     row.drained = await sys.drain(ctx, o.drainTimeoutS * 1000);
     const to = sampler.sample();
+    const client = process.cpuUsage(client0);
+    const machineBusy = busyCores(machine0, cpuTimes(), cpus().length);
     sampler.stop();
     row.peakRssMainMiB = mainSampler.peakRssSince(null);
     mainSampler.stop();
@@ -294,6 +306,10 @@ async function runSystem(name: SystemName, o: Options, so: SystemOptions, pool: 
       row.drainS = (to.t - from.t) / 1000;
       row.cpuSeconds = to.cpuSeconds - from.cpuSeconds;
       row.cpuSecondsPer1kSpans = stats.ackedSpans > 0 ? row.cpuSeconds / (stats.ackedSpans / 1000) : null;
+      if (machineBusy !== null && row.drainS > 0) {
+        const ours = (row.cpuSeconds + (client.user + client.system) / 1e6) / row.drainS;
+        row.othersPercent = Math.max(0, (100 * (machineBusy - ours)) / cpus().length);
+      }
     }
     row.peakRssMiB = sampler.peakRssSince(from);
     const stored = await sys.stored(ctx);
@@ -306,7 +322,9 @@ async function runSystem(name: SystemName, o: Options, so: SystemOptions, pool: 
         `stored ${stored.spans === null ? 'n/a' : stored.spans.toLocaleString('en-US')} of ${ackedTotal.toLocaleString('en-US')} acked incl. warm-up (${stored.note})` +
         `${row.drained ? '' : `; NOT drained within ${o.drainTimeoutS} s`}; peak RSS ${show(row.peakRssMiB)} MiB in ${row.processes} process(es), main process ${show(row.peakRssMainMiB)} MiB; steal ${row.stealPercent === null ? 'n/a' : row.stealPercent.toFixed(1)} %${row.setAside ? ' → SET ASIDE' : ''}`,
     );
-    if (big) {
+    if (big && !sys.bigTraceRoutes) {
+      row.bigTrace = { spans: 0, sendS: 0, readableS: null, routes: [], peakRssMiB: null, error: 'keeps no traces' };
+    } else if (big) {
       console.log(`  big trace: sending ${big.chunks.reduce((n, c) => n + c.spans, 0).toLocaleString('en-US')} spans, then ${o.bigTraceRuns} read(s) per route`);
       row.bigTrace = await measureBigTrace(sys, big, o.bigTraceRuns);
       const b = row.bigTrace;
@@ -331,6 +349,12 @@ function ratio(a: number | null, b: number | null): number | null {
   return a === null || b === null || b === 0 ? null : a / b;
 }
 
+/** Median ms of a big-trace read: `route` of the row's, or its first (a peer's full read). */
+function bigRead(row: Row, route?: string): number | null {
+  const routes = row.bigTrace?.error ? [] : (row.bigTrace?.routes ?? []);
+  return (route ? routes.find((r) => r.route === route) : routes[0])?.medianMs ?? null;
+}
+
 export function ratiosOf(rows: Row[]): Ratio[] {
   const ft = rows.find((r) => r.system === 'flowtrace' && r.status === 'ok');
   if (!ft) return [];
@@ -342,6 +366,8 @@ export function ratiosOf(rows: Row[]): Ratio[] {
       stored: ratio(ft.stored, r.stored),
       peakRss: ratio(ft.peakRssMiB, r.peakRssMiB),
       cpuPer1kSpans: ratio(ft.cpuSecondsPer1kSpans, r.cpuSecondsPer1kSpans),
+      bigTraceRead: ratio(bigRead(ft, '/api/v1/traces/{id}'), bigRead(r)),
+      bigTraceOutline: ratio(bigRead(ft, '/api/v1/traces/{id}/outline'), bigRead(r)),
       setAside: ft.setAside || r.setAside,
     }));
 }
@@ -349,13 +375,14 @@ export function ratiosOf(rows: Row[]): Ratio[] {
 const show = (v: number | null, suffix = ''): string => (v === null ? 'n/a' : `${formatNumber(v)}${suffix}`);
 
 function printTable(rows: Row[], ratios: Ratio[], o: Options): void {
-  const head = ['system', 'acked spans/s', 'stored spans', 'stored/acked', 'peak RSS MiB', 'CPU s/1k spans', 'ack p99 ms', 'steal %', ''];
+  const head = ['system', 'acked spans/s', 'stored spans', 'stored/acked', 'peak RSS MiB', 'CPU s/1k spans', 'ack p99 ms', 'steal %', 'others %', ''];
   const lines = rows.map((r) =>
     r.status !== 'ok'
       ? [r.label, `${r.status}: ${r.reason ?? ''}`]
       : [
           r.label, show(r.ackedSpansPerS), r.stored === null ? 'n/a' : `${r.storedExact ? '' : '≈'}${formatNumber(r.stored)}`, show(r.storedPercent, ' %'),
-          show(r.peakRssMiB), show(r.cpuSecondsPer1kSpans), show(r.ackP99Ms), r.stealPercent === null ? 'n/a' : r.stealPercent.toFixed(1), r.setAside ? `SET ASIDE (steal > ${o.stealMax} %)` : '',
+          show(r.peakRssMiB), show(r.cpuSecondsPer1kSpans), show(r.ackP99Ms), r.stealPercent === null ? 'n/a' : r.stealPercent.toFixed(1),
+          r.othersPercent === null ? 'n/a' : r.othersPercent.toFixed(0), r.setAside ? `SET ASIDE (steal > ${o.stealMax} %)` : '',
         ],
   );
   const widths = head.map((h, i) => Math.max(h.length, ...lines.filter((l) => l.length > 2).map((l) => (l[i] ?? '').length)));
@@ -381,6 +408,10 @@ function printTable(rows: Row[], ratios: Ratio[], o: Options): void {
         console.log(
           `  ${r.label.padEnd(20)} ${b.routes.map((x) => `${x.route} ${formatNumber(x.medianMs)} ms, ${(x.bytes / 1e6).toFixed(1)} MB`).join('; ')}; peak RSS serving it ${show(b.peakRssMiB)} MiB; sent in ${b.sendS.toFixed(1)} s, whole ${show(b.readableS)} s after`,
         );
+    }
+    for (const r of ratios.filter((x) => x.bigTraceRead !== null)) {
+      const other = rows.find((x) => `flowtrace/${x.system}` === r.pair)!;
+      console.log(`  Flowtrace / ${other.label.padEnd(18)} full read ${show(r.bigTraceRead, '×')}, Flowtrace's outline / its full read ${show(r.bigTraceOutline, '×')} (lower is better for Flowtrace)`);
     }
   }
 }
@@ -419,7 +450,10 @@ async function main(): Promise<void> {
   const ordered = o.systems.map((n) => rows.get(n)!);
   const ratios = ratiosOf(ordered);
   printTable(ordered, ratios, o);
-  console.log('\nThe load generator shares the machine with each system: compare ratios from one session, not absolutes across machines.');
+  console.log(
+    '\nThe load generator shares the machine with each system: compare ratios from one session, not absolutes across machines.\n' +
+      '"others %": CPU that neither the system nor the load generator used while it ran (other work on the machine), in % of all cores.',
+  );
 
   const file = o.json ?? join(REPO_ROOT, 'bench/results', `side-by-side-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(file), { recursive: true });
