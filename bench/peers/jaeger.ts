@@ -58,8 +58,8 @@ export function ensureJaegerBinary(given: string | null, log: (line: string) => 
   return cached;
 }
 
-/** A port free on 127.0.0.1 right now (Jaeger binds it a moment later). */
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (the peer binds it a moment later). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -2,8 +2,9 @@
  * Flowtrace beside its peers (issue 17). See bench/README.md, "Side by side with the peers".
  *
  *   node --import tsx bench/peers/side-by-side.ts [--duration S] [--warmup S] [--connections N] [--batch N]
- *        [--systems null,flowtrace,jaeger-memory,jaeger-badger,otel-desktop-viewer] [--steal-max PCT]
- *        [--big-trace] [--big-trace-spans N] [--big-trace-runs N] [--jaeger-bin PATH] [--jaeger-max-traces N]
+ *        [--systems null,flowtrace,jaeger-memory,jaeger-badger,otel-desktop-viewer,otel-desktop-viewer-memory]
+ *        [--steal-max PCT] [--big-trace] [--big-trace-spans N] [--big-trace-runs N] [--jaeger-bin PATH]
+ *        [--jaeger-max-traces N] [--odv-bin PATH] [--odv-src DIR]
  *        [--sample-traces N] [--drain-timeout S] [--serve-build bench|out] [--serve-arg ARG]... [--seed N]
  *        [--json FILE] [--keep]
  *
@@ -43,6 +44,8 @@ interface Options {
   bigTraceRuns: number;
   jaegerBin: string | null;
   jaegerMaxTraces: number;
+  odvBin: string | null;
+  odvSrc: string | null;
   sampleTraces: number;
   drainTimeoutS: number;
   serveBuild: 'bench' | 'out';
@@ -57,7 +60,7 @@ function usage(message?: string): never {
   console.error(
     'usage: node --import tsx bench/peers/side-by-side.ts [--duration S] [--warmup S] [--connections N] [--batch N]\n' +
       `       [--systems ${SYSTEM_NAMES.join(',')}] [--steal-max PCT] [--big-trace] [--big-trace-spans N] [--big-trace-runs N]\n` +
-      '       [--jaeger-bin PATH] [--jaeger-max-traces N] [--sample-traces N] [--drain-timeout S]\n' +
+      '       [--jaeger-bin PATH] [--jaeger-max-traces N] [--odv-bin PATH] [--odv-src DIR] [--sample-traces N] [--drain-timeout S]\n' +
       '       [--serve-build bench|out] [--serve-arg ARG]... [--seed N] [--json FILE] [--keep]',
   );
   process.exit(2);
@@ -66,7 +69,7 @@ function usage(message?: string): never {
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     durationS: 20, warmupS: 3, connections: 8, batch: 512, systems: [...SYSTEM_NAMES], stealMax: 15, bigTrace: false, bigTraceSpans: 100_000,
-    bigTraceRuns: 3, jaegerBin: null, jaegerMaxTraces: 100_000, sampleTraces: 1000, drainTimeoutS: 120, serveBuild: 'bench', serveArgs: [], seed: 42,
+    bigTraceRuns: 3, jaegerBin: null, jaegerMaxTraces: 100_000, odvBin: null, odvSrc: null, sampleTraces: 1000, drainTimeoutS: 120, serveBuild: 'bench', serveArgs: [], seed: 42,
     json: null, keep: false,
   };
   const int = intArg(usage);
@@ -95,6 +98,8 @@ function parseArgs(argv: string[]): Options {
       case '--big-trace-spans': o.bigTraceSpans = int(a, value(), 100, 2_000_000); o.bigTrace = true; break;
       case '--big-trace-runs': o.bigTraceRuns = int(a, value(), 1, 100); break;
       case '--jaeger-bin': o.jaegerBin = value(); break;
+      case '--odv-bin': o.odvBin = value(); break;
+      case '--odv-src': o.odvSrc = value(); break;
       case '--jaeger-max-traces': o.jaegerMaxTraces = int(a, value(), 1, 100_000_000); break;
       case '--sample-traces': o.sampleTraces = int(a, value(), 1, 1_000_000); break;
       case '--drain-timeout': o.drainTimeoutS = int(a, value(), 1, 3600); break;
@@ -232,7 +237,9 @@ async function measureBigTrace(sys: RunningSystem, big: { traceId: string; chunk
         let found: number | null = null;
         for (let i = 0; i < runs; i++) {
           const t = performance.now();
-          const res = await http.send(r.url, 'GET', undefined, undefined, 300_000);
+          const res = r.body === undefined
+            ? await http.send(r.url, 'GET', undefined, undefined, 300_000)
+            : await http.send(r.url, 'POST', Buffer.from(r.body), 'application/json', 300_000);
           times.push(performance.now() - t);
           if (res.status !== 200) throw new Error(`GET ${r.route} answered ${res.status}: ${res.body.toString('utf8').slice(0, 160)}`);
           bytes = res.body.length;
@@ -420,7 +427,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const started = new Date();
   const log = (line: string): void => console.log(`  · ${line}`);
-  const so: SystemOptions = { serveBuild: o.serveBuild, serveArgs: o.serveArgs, jaegerBin: o.jaegerBin, jaegerMaxTraces: o.jaegerMaxTraces, startTimeoutMs: 60_000, log };
+  const so: SystemOptions = { serveBuild: o.serveBuild, serveArgs: o.serveArgs, jaegerBin: o.jaegerBin, jaegerMaxTraces: o.jaegerMaxTraces, odvBin: o.odvBin, odvSrc: o.odvSrc, startTimeoutMs: 60_000, log };
   console.log(`Side by side: ${o.systems.join(', ')}; ${o.connections} connections × ${o.batch} spans/request, OTLP/HTTP protobuf, warm-up ${o.warmupS} s, load ${o.durationS} s each`);
 
   // Builds first, so none overlaps a measured run.

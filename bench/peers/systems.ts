@@ -13,8 +13,9 @@ import { sleep } from '../lib/report';
 import { serveBuildDir, spawnServe } from '../lib/serve';
 import { storedSpans } from '../ui/send';
 import { ensureJaegerBinary, startJaeger, type JaegerStorage } from './jaeger';
+import { ensureOdvBinary, startOdv } from './otel-desktop-viewer';
 
-export const SYSTEM_NAMES = ['null', 'flowtrace', 'jaeger-memory', 'jaeger-badger', 'otel-desktop-viewer'] as const;
+export const SYSTEM_NAMES = ['null', 'flowtrace', 'jaeger-memory', 'jaeger-badger', 'otel-desktop-viewer', 'otel-desktop-viewer-memory'] as const;
 export type SystemName = (typeof SYSTEM_NAMES)[number];
 
 /** What a system needs to know to count what it stored. */
@@ -41,6 +42,8 @@ export interface StoredCount {
 export interface TraceRoute {
   route: string;
   url: string;
+  /** A JSON body to POST (a JSON-RPC call); a GET without. */
+  body?: string;
   count?: (body: string) => number;
 }
 
@@ -64,6 +67,8 @@ export interface SystemOptions {
   serveArgs: string[];
   jaegerBin: string | null;
   jaegerMaxTraces: number;
+  odvBin: string | null;
+  odvSrc: string | null;
   startTimeoutMs: number;
   log: (line: string) => void;
 }
@@ -167,22 +172,32 @@ function jaeger(storage: JaegerStorage): SystemSpec {
   };
 }
 
-const otelDesktopViewer: SystemSpec = {
-  name: 'otel-desktop-viewer',
-  label: 'otel-desktop-viewer',
-  prepare() {
-    // Optional (issue 17: "where it installs"). The module proxy answers 403 for
-    // github.com/CtrlSpice/otel-desktop-viewer at every version, so `go install`/`go mod download`
-    // cannot fetch it; it builds only from a source checkout (CGO_ENABLED=1, DuckDB, ~12 min).
-    throw new Error('not built here: the Go module proxy refuses github.com/CtrlSpice/otel-desktop-viewer (403), and it builds only from a source checkout of v0.4.1 (cgo + DuckDB); not automated yet');
-  },
-  start: () => Promise.reject(new Error('not prepared')),
-};
+let odvBinary: { path: string } | { error: string } | null = null;
+
+function otelDesktopViewer(disk: boolean): SystemSpec {
+  return {
+    name: disk ? 'otel-desktop-viewer' : 'otel-desktop-viewer-memory',
+    label: disk ? 'otel-desktop-viewer' : 'otel-desktop-viewer mem',
+    // Optional (issue 17: "where it installs"): skipped with the reason when there is no binary.
+    prepare(o) {
+      if (odvBinary === null) {
+        try {
+          odvBinary = { path: ensureOdvBinary(o.odvBin, o.odvSrc, o.log) };
+        } catch (err) {
+          odvBinary = { error: err instanceof Error ? err.message : String(err) };
+        }
+      }
+      if ('error' in odvBinary) throw new Error(odvBinary.error);
+    },
+    start: (o, workDir) => startOdv({ binary: (odvBinary as { path: string }).path, disk, workDir, startTimeoutMs: o.startTimeoutMs }),
+  };
+}
 
 export const SYSTEMS: Record<SystemName, SystemSpec> = {
   null: nullSink,
   flowtrace,
   'jaeger-memory': jaeger('memory'),
   'jaeger-badger': jaeger('badger'),
-  'otel-desktop-viewer': otelDesktopViewer,
+  'otel-desktop-viewer': otelDesktopViewer(true),
+  'otel-desktop-viewer-memory': otelDesktopViewer(false),
 };
