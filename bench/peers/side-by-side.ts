@@ -23,7 +23,7 @@ import { HttpClient } from '../lib/http';
 import { runPhase } from '../lib/load-driver';
 import { gitCommit, machineMeta } from '../lib/meta';
 import { RequestPool } from '../lib/otlp-requests';
-import { httpTransport } from '../lib/otlp-transports';
+import { httpTransport, type Transport } from '../lib/otlp-transports';
 import { processTree, ProcSampler } from '../lib/proc-sample';
 import { errorMessage, formatNumber, percentile } from '../lib/report';
 import { REPO_ROOT } from '../lib/serve';
@@ -241,7 +241,7 @@ async function measureBigTrace(sys: RunningSystem, big: { traceId: string; chunk
             ? await http.send(r.url, 'GET', undefined, undefined, 300_000)
             : await http.send(r.url, 'POST', Buffer.from(r.body), 'application/json', 300_000);
           times.push(performance.now() - t);
-          if (res.status !== 200) throw new Error(`GET ${r.route} answered ${res.status}: ${res.body.toString('utf8').slice(0, 160)}`);
+          if (res.status !== 200) throw new Error(`${r.body === undefined ? 'GET' : 'POST'} ${r.route} answered ${res.status}: ${res.body.toString('utf8').slice(0, 160)}`);
           bytes = res.body.length;
           if (i === 0 && r.count) found = r.count(res.body.toString('utf8'));
         }
@@ -265,14 +265,13 @@ async function runSystem(name: SystemName, o: Options, so: SystemOptions, pool: 
   const workDir = mkdtempSync(join(tmpdir(), `flowtrace-peers-${name}-`));
   const row = emptyRow(name, 'ok', null);
   let sys: RunningSystem | null = null;
-  const transportBox: { close: () => void }[] = [];
+  let transport: Transport | null = null;
   try {
     const steal0 = cpuTimes();
     sys = await spec.start(so, workDir);
     row.readyMs = sys.readyMs;
     console.log(`  ${sys.describe}; ready in ${sys.readyMs.toFixed(0)} ms`);
-    const transport = httpTransport(sys.otlpHttp, 'protobuf', o.connections);
-    transportBox.push(transport);
+    const t = (transport = httpTransport(sys.otlpHttp, 'protobuf', o.connections));
     const ackedSends: number[] = [];
     let ackedTotal = 0;
     const onAck = (spans: number, _at: number, send: number): void => {
@@ -280,7 +279,7 @@ async function runSystem(name: SystemName, o: Options, so: SystemOptions, pool: 
       ackedTotal += spans;
     };
     const phase = (seconds: number) =>
-      runPhase({ transport, pool, connections: o.connections, durationMs: seconds * 1000, rate: null, timeoutMs: 60_000, retryDelayMs: null, maxRetries: 100, maxInFlight: 256, onAck }).done;
+      runPhase({ transport: t, pool, connections: o.connections, durationMs: seconds * 1000, rate: null, timeoutMs: 60_000, retryDelayMs: null, maxRetries: 100, maxInFlight: 256, onAck }).done;
     if (o.warmupS > 0) {
       const w = await phase(o.warmupS);
       if (w.ackedRequests === 0) throw new Error(`nothing acknowledged in the warm-up; answers: ${JSON.stringify(Object.fromEntries(w.statuses))} ${JSON.stringify(Object.fromEntries(w.details))}`);
@@ -344,7 +343,7 @@ async function runSystem(name: SystemName, o: Options, so: SystemOptions, pool: 
     console.log(`  FAILED: ${row.reason}`);
     if (process.env.BENCH_DEBUG) console.error(err);
   } finally {
-    for (const t of transportBox) t.close();
+    transport?.close();
     if (sys) await sys.stop().catch((err: unknown) => console.log(`  stopping: ${errorMessage(err)}`));
     if (o.keep) console.log(`  kept ${workDir}`);
     else rmSync(workDir, { recursive: true, force: true });
