@@ -378,6 +378,9 @@ export function ratiosOf(rows: Row[]): Ratio[] {
     }));
 }
 
+/** "others %" above this is printed as a warning under the table (steal alone sets a run aside). */
+const OTHERS_WARN_PERCENT = 25;
+
 const show = (v: number | null, suffix = ''): string => (v === null ? 'n/a' : `${formatNumber(v)}${suffix}`);
 
 function printTable(rows: Row[], ratios: Ratio[], o: Options): void {
@@ -395,29 +398,37 @@ function printTable(rows: Row[], ratios: Ratio[], o: Options): void {
   const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : i < head.length - 1 ? c.padStart(widths[i]!) : c)).join('  ').trimEnd();
   console.log(`\n${fmt(head)}`);
   for (const l of lines) console.log(l.length > 2 ? fmt(l) : `${l[0]!.padEnd(widths[0]!)}  ${l[1]}`);
+  const busy = rows.filter((r) => (r.othersPercent ?? 0) > OTHERS_WARN_PERCENT);
+  if (busy.length) {
+    console.log(
+      `\nOther work used more than ${OTHERS_WARN_PERCENT} % of the machine during ${busy.map((r) => `${r.label} (${r.othersPercent!.toFixed(0)} %)`).join(', ')}: ` +
+        'those figures were taken under contention; rerun on a quiet machine before quoting them.',
+    );
+  }
+  const labelWidth = Math.max(...rows.map((r) => r.label.length));
   if (ratios.length) {
     console.log('\nFlowtrace / peer (higher acked rate is better for Flowtrace; lower RSS and CPU are):');
     for (const r of ratios) {
       const other = rows.find((x) => `flowtrace/${x.system}` === r.pair)!;
       console.log(
-        `  Flowtrace / ${other.label.padEnd(18)} acked spans/s ${show(r.ackedSpansPerS, '×').padStart(7)}   stored ${show(r.stored, '×').padStart(7)}   peak RSS ${show(r.peakRss, '×').padStart(7)}   CPU per 1k spans ${show(r.cpuPer1kSpans, '×').padStart(7)}${r.setAside ? '   (a run was set aside for steal)' : ''}`,
+        `  Flowtrace / ${other.label.padEnd(labelWidth)} acked spans/s ${show(r.ackedSpansPerS, '×').padStart(7)}   stored ${show(r.stored, '×').padStart(7)}   peak RSS ${show(r.peakRss, '×').padStart(7)}   CPU per 1k spans ${show(r.cpuPer1kSpans, '×').padStart(7)}${r.setAside ? '   (a run was set aside for steal)' : ''}`,
       );
     }
   }
   const withBig = rows.filter((r) => r.bigTrace);
   if (withBig.length) {
-    console.log(`\nOne ${formatNumber(withBig[0]!.bigTrace!.spans)}-span trace, read back whole (median of ${o.bigTraceRuns}):`);
+    console.log(`\nOne ${formatNumber(o.bigTraceSpans)}-span trace, read back whole (median of ${o.bigTraceRuns}):`);
     for (const r of withBig) {
       const b = r.bigTrace!;
-      if (b.error) console.log(`  ${r.label.padEnd(20)} n/a (${b.error})`);
+      if (b.error) console.log(`  ${r.label.padEnd(labelWidth + 12)} n/a (${b.error})`);
       else
         console.log(
-          `  ${r.label.padEnd(20)} ${b.routes.map((x) => `${x.route} ${formatNumber(x.medianMs)} ms, ${(x.bytes / 1e6).toFixed(1)} MB`).join('; ')}; peak RSS serving it ${show(b.peakRssMiB)} MiB; sent in ${b.sendS.toFixed(1)} s, whole ${show(b.readableS)} s after`,
+          `  ${r.label.padEnd(labelWidth + 12)} ${b.routes.map((x) => `${x.route} ${formatNumber(x.medianMs)} ms, ${(x.bytes / 1e6).toFixed(1)} MB`).join('; ')}; peak RSS serving it ${show(b.peakRssMiB)} MiB; sent in ${b.sendS.toFixed(1)} s, whole ${show(b.readableS)} s after`,
         );
     }
     for (const r of ratios.filter((x) => x.bigTraceRead !== null)) {
       const other = rows.find((x) => `flowtrace/${x.system}` === r.pair)!;
-      console.log(`  Flowtrace / ${other.label.padEnd(18)} full read ${show(r.bigTraceRead, '×')}, Flowtrace's outline / its full read ${show(r.bigTraceOutline, '×')} (lower is better for Flowtrace)`);
+      console.log(`  Flowtrace / ${other.label.padEnd(labelWidth)} full read ${show(r.bigTraceRead, '×')}, Flowtrace's outline / its full read ${show(r.bigTraceOutline, '×')} (lower is better for Flowtrace)`);
     }
   }
 }
