@@ -1,73 +1,29 @@
 /**
- * Jaeger v2 for the side-by-side: finds or builds the binary (bench/peers/build-jaeger.sh, cached
- * outside the repo), writes a config per run (OTLP/HTTP, query HTTP and gRPC on free loopback ports;
+ * Jaeger v2 for the side-by-side: finds or builds the binary (bench/peers/build.sh, cached outside
+ * the repo), writes a config per run (OTLP/HTTP, query HTTP and gRPC on free loopback ports;
  * no health-check, pprof or metrics listener and no self-tracing, so nothing touches fixed ports), and counts
  * stored spans through the v3 query API. Storage: `memory` (Jaeger keeps the newest `max_traces`
  * traces) or `badger` on disk in the run's own directory (`ephemeral: false`, Badger's default of
  * no sync per write, as Jaeger ships it).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { homedir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../gen/agent-spans';
 import { HttpClient } from '../lib/http';
-import { sleep } from '../lib/report';
-import { REPO_ROOT } from '../lib/serve';
+import { ensureBinary, freePort, peersCacheDir, pollUntil, startPeerProcess } from './peer-process';
 import type { RunningSystem, StoredContext, StoredCount } from './systems';
 
 export const JAEGER_MODULE_VERSION = 'v1.76.0';
-const BUILD_SCRIPT = join(REPO_ROOT, 'bench/peers/build-jaeger.sh');
 
-export function peersCacheDir(): string {
-  return process.env.FLOWTRACE_PEERS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flowtrace-peers');
-}
-
-export function cachedJaegerBinary(): string {
-  return join(peersCacheDir(), `jaeger-${JAEGER_MODULE_VERSION}`, 'jaeger');
-}
-
-/**
- * The Jaeger binary: `given` (--jaeger-bin) as it is, else the cached build, else a build now (the
- * script's output goes to a log in the cache; ~20 min on a busy 2-core machine). Throws with the
- * reason and the log's tail when there is none.
- */
+/** `--jaeger-bin`, else the cached build, else a build now (bench/peers/build.sh jaeger). */
 export function ensureJaegerBinary(given: string | null, log: (line: string) => void): string {
-  if (given) {
-    if (!existsSync(given)) throw new Error(`--jaeger-bin ${given} does not exist`);
-    return given;
-  }
-  const cached = cachedJaegerBinary();
-  if (existsSync(cached)) {
-    log(`Jaeger binary (cached): ${cached}`);
-    return cached;
-  }
-  mkdirSync(peersCacheDir(), { recursive: true });
-  const logFile = join(peersCacheDir(), 'build-jaeger.log');
-  log(`building Jaeger v2 (module ${JAEGER_MODULE_VERSION}) into ${cached}; ~20 min on 2 busy cores; log: ${logFile}`);
-  const t0 = performance.now();
-  const fd = openSync(logFile, 'a');
-  const r = spawnSync('sh', [BUILD_SCRIPT], { stdio: ['ignore', fd, fd], timeout: 90 * 60_000 });
-  closeSync(fd);
-  if (r.status !== 0 || !existsSync(cached)) {
-    const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-5).join(' | ');
-    throw new Error(`the Jaeger build failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}): ${tail}`);
-  }
-  log(`built in ${((performance.now() - t0) / 60_000).toFixed(1)} min`);
-  return cached;
-}
-
-/** A port free on 127.0.0.1 right now (the peer binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+  return ensureBinary(
+    {
+      what: 'jaeger', flag: '--jaeger-bin', given, cached: join(peersCacheDir(), `jaeger-${JAEGER_MODULE_VERSION}`, 'jaeger'), buildArgs: [],
+      buildTime: `Go module github.com/jaegertracing/jaeger@${JAEGER_MODULE_VERSION} = Jaeger v2.13.0; ~11–20 min on 2 cores`,
+    },
+    log,
+  );
 }
 
 export type JaegerStorage = 'memory' | 'badger';
@@ -140,34 +96,13 @@ export async function startJaeger(o: JaegerOptions): Promise<RunningSystem> {
   const ports = { otlpHttp: await freePort(), queryHttp: await freePort(), queryGrpc: await freePort() };
   const configFile = join(o.workDir, 'jaeger.yaml');
   writeFileSync(configFile, configYaml(o, ports));
-  const logFile = join(o.workDir, 'jaeger.log');
-  const fd = openSync(logFile, 'w');
-  const child = spawn(o.binary, [`--config=file:${configFile}`], { cwd: o.workDir, stdio: ['ignore', fd, fd], detached: true });
-  closeSync(fd);
-  const exited = new Promise<void>((res) => child.once('exit', () => res()));
-  child.once('error', () => undefined);
-  const logTail = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-4).join(' | ') : '');
-  const kill = (signal: NodeJS.Signals): void => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(-child.pid, signal);
-  };
   const query = `http://127.0.0.1:${ports.queryHttp}`;
   const http = new HttpClient(8);
-  const t0 = performance.now();
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
-      http.close();
-      throw new Error(`jaeger exited before it was ready: ${logTail()}`);
-    }
-    if (performance.now() - t0 > o.startTimeoutMs) {
-      kill('SIGKILL');
-      http.close();
-      throw new Error(`jaeger's query API did not answer in ${o.startTimeoutMs} ms: ${logTail()}`);
-    }
-    const ok = await http.send(`${query}/api/v3/services`, 'GET', undefined, undefined, 2000).then((r) => r.status === 200, () => false);
-    if (ok) break;
-    await sleep(50);
-  }
-  const readyMs = performance.now() - t0;
+  const ready = (): Promise<boolean> => http.send(`${query}/api/v3/services`, 'GET', undefined, undefined, 2000).then((r) => r.status === 200);
+  const proc = await startPeerProcess('jaeger', o.binary, [`--config=file:${configFile}`], o.workDir, ready, o.startTimeoutMs).catch((err: unknown) => {
+    http.close();
+    throw err;
+  });
 
   /** Spans of one trace Jaeger returns (0 when it has none). */
   const traceSpans = async (traceId: string): Promise<number> => {
@@ -178,24 +113,20 @@ export async function startJaeger(o: JaegerOptions): Promise<RunningSystem> {
   };
 
   return {
-    pid: child.pid!,
+    pid: proc.pid,
     otlpHttp: `http://127.0.0.1:${ports.otlpHttp}`,
-    readyMs,
-    describe: `jaeger pid ${child.pid} (${o.storage}${o.storage === 'memory' ? `, max_traces ${o.maxTraces}` : ''}); OTLP/HTTP :${ports.otlpHttp}, query ${query}; config ${configFile}`,
+    readyMs: proc.readyMs,
+    describe: `jaeger pid ${proc.pid} (${o.storage}${o.storage === 'memory' ? `, max_traces ${o.maxTraces}` : ''}); OTLP/HTTP :${ports.otlpHttp}, query ${query}; config ${configFile}`,
 
     // Jaeger acknowledges once the batch processor has the spans, before storage: wait until every
     // trace of the last acknowledged request reads back whole.
     async drain(ctx: StoredContext, timeoutMs: number): Promise<boolean> {
       const last = ctx.ackedSends.at(-1);
       if (last === undefined) return true;
-      const deadline = performance.now() + timeoutMs;
-      while (performance.now() < deadline) {
-        let complete = true;
-        for (const t of ctx.pool.tracesOf(last)) if ((await traceSpans(t.traceId)) < t.spans) complete = false;
-        if (complete) return true;
-        await sleep(200);
-      }
-      return false;
+      return pollUntil(async () => {
+        for (const t of ctx.pool.tracesOf(last)) if ((await traceSpans(t.traceId)) < t.spans) return false;
+        return true;
+      }, timeoutMs, 200);
     },
 
     // Counting every span would mean reading them all back (gigabytes of JSON at this rate): read a
@@ -227,21 +158,11 @@ export async function startJaeger(o: JaegerOptions): Promise<RunningSystem> {
 
     bigTraceRoutes: (traceId: string) => [{ route: '/api/v3/traces/{id}', url: `${query}/api/v3/traces/${traceId}`, count: spansInV3Answer }],
 
-    async waitForTrace(traceId: string, spans: number, timeoutMs: number): Promise<boolean> {
-      const deadline = performance.now() + timeoutMs;
-      while (performance.now() < deadline) {
-        if ((await traceSpans(traceId)) >= spans) return true;
-        await sleep(1000);
-      }
-      return false;
-    },
+    waitForTrace: (traceId: string, spans: number, timeoutMs: number) => pollUntil(async () => (await traceSpans(traceId)) >= spans, timeoutMs, 1000),
 
     async stop(): Promise<void> {
       http.close();
-      kill('SIGTERM');
-      const timer = setTimeout(() => kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
+      await proc.stop();
     },
   };
 }

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { spawnBaseline } from '../lib/baseline';
 import { HttpClient } from '../lib/http';
 import type { RequestPool } from '../lib/otlp-requests';
-import { sleep } from '../lib/report';
 import { serveBuildDir, spawnServe } from '../lib/serve';
 import { storedSpans } from '../ui/send';
 import { ensureJaegerBinary, startJaeger, type JaegerStorage } from './jaeger';
 import { ensureOdvBinary, startOdv } from './otel-desktop-viewer';
+import { pollUntil } from './peer-process';
 
 export const SYSTEM_NAMES = ['null', 'flowtrace', 'jaeger-memory', 'jaeger-badger', 'otel-desktop-viewer', 'otel-desktop-viewer-memory'] as const;
 export type SystemName = (typeof SYSTEM_NAMES)[number];
@@ -119,14 +119,7 @@ const flowtrace: SystemSpec = {
       readyMs: serve.readyMs,
       describe: `flowtrace serve pid ${serve.pid}; OTLP/HTTP ${serve.otlpHttp}, API ${serve.api}; data in ${join(workDir, 'data')}`,
       // A stats read first indexes everything acknowledged, so this returns once it is all readable.
-      async drain(ctx, timeoutMs) {
-        const deadline = performance.now() + timeoutMs;
-        while (performance.now() < deadline) {
-          if ((await storedSpans(http, serve.api)) >= ctx.ackedSpans) return true;
-          await sleep(100);
-        }
-        return false;
-      },
+      drain: (ctx, timeoutMs) => pollUntil(async () => (await storedSpans(http, serve.api)) >= ctx.ackedSpans, timeoutMs, 100),
       async stored() {
         storedAfterLoad = await storedSpans(http, serve.api);
         return { spans: storedAfterLoad, exact: true, note: 'GET /api/v1/stats: spans' };
@@ -135,14 +128,7 @@ const flowtrace: SystemSpec = {
         { route: '/api/v1/traces/{id}', url: `${serve.api}/api/v1/traces/${traceId}`, count: (body) => (JSON.parse(body) as { spans: unknown[] }).spans.length },
         { route: '/api/v1/traces/{id}/outline', url: `${serve.api}/api/v1/traces/${traceId}/outline` },
       ],
-      async waitForTrace(_traceId, spans, timeoutMs) {
-        const deadline = performance.now() + timeoutMs;
-        while (performance.now() < deadline) {
-          if ((await storedSpans(http, serve.api)) >= storedAfterLoad + spans) return true;
-          await sleep(250);
-        }
-        return false;
-      },
+      waitForTrace: (_traceId, spans, timeoutMs) => pollUntil(async () => (await storedSpans(http, serve.api)) >= storedAfterLoad + spans, timeoutMs, 250),
       async stop() {
         http.close();
         await serve.stop();
