@@ -22,8 +22,8 @@ export interface PhaseOptions {
   maxRetries: number;
   /** Open loop: requests allowed in flight before scheduled sends are skipped (and counted). */
   maxInFlight: number;
-  /** Called for every acknowledged request, in the order the answers arrive. */
-  onAck?: (spans: number, at: number) => void;
+  /** Called for every acknowledged request, in the order the answers arrive (`send`: its RequestBody.send). */
+  onAck?: (spans: number, at: number, send: number) => void;
 }
 
 export interface PhaseStats {
@@ -79,7 +79,7 @@ export function runPhase(options: PhaseOptions): { stats: PhaseStats; done: Prom
   const deadline = stats.startedAt + options.durationMs;
 
   const exportOne = async (issuedAt: number): Promise<void> => {
-    const { body, spans } = options.pool.next();
+    const { body, spans, send } = options.pool.next();
     stats.issued++;
     for (let attempt = 0; ; attempt++) {
       const t = performance.now();
@@ -93,7 +93,7 @@ export function runPhase(options: PhaseOptions): { stats: PhaseStats; done: Prom
         stats.rejectedSpans += o.rejected;
         stats.attemptLatencies.push(now - t);
         stats.ackLatencies.push(now - issuedAt);
-        options.onAck?.(spans - o.rejected, now);
+        options.onAck?.(spans - o.rejected, now, send);
         return;
       }
       if (!o.retryable) {

@@ -1,7 +1,8 @@
 /**
  * Request bodies for the OTLP load generator. A pool of real requests is recorded once (the agent
  * generator, encoded by otlp-transformer's ProtobufTraceSerializer or JsonTraceSerializer); every
- * send then gets a copy whose trace ids carry a fresh 32-bit send number in their first 4 bytes.
+ * send then gets a copy whose trace ids carry a fresh 32-bit send number in their first 4 bytes
+ * (with `freshSpanIds`, the span, parent and link span ids too, as a real SDK's would be new).
  * Resending the pool as is would be deduplicated by the store (spans are unique on trace id + span
  * id) and the "every acked span is stored" check would mean nothing; generating 30 s worth of
  * unique spans up front would take longer than the run and gigabytes of memory.
@@ -16,40 +17,55 @@ export type BodyEncoding = 'protobuf' | 'json';
 interface Template {
   body: Uint8Array;
   spans: number;
-  /** Where each trace id starts in `body` (raw bytes for protobuf, hex text for JSON). */
-  traceIdAt: Int32Array;
+  /** Where each id to stamp starts in `body` (raw bytes for protobuf, hex text for JSON). */
+  idAt: Int32Array;
+  /** The traces of this request: trace id (hex, send number not yet in it) and its span count here. */
+  traces: Array<{ traceId: string; spans: number }>;
 }
 
 export interface RequestBody {
   body: Uint8Array;
   spans: number;
+  /** The send number stamped into its ids (1, 2, …); `tracesOf(send)` lists its traces. */
+  send: number;
 }
 
-/** Byte offsets of the data of every span's and link's trace_id in an ExportTraceServiceRequest. */
-function protobufTraceIdOffsets(body: Uint8Array): number[] {
+/**
+ * Byte offsets of the data of every span's and link's trace_id in an ExportTraceServiceRequest;
+ * with `spanIds`, of every span_id, parent_span_id and link span_id as well.
+ */
+function protobufIdOffsets(body: Uint8Array, spanIds: boolean): number[] {
   const tree = parseMessage(body);
   if (!tree) throw new Error('the serializer produced a request the fuzz tree cannot parse');
   const out: number[] = [];
   for (const n of allNodes(tree)) {
     const f = n.fields;
-    // resource_spans(1).scope_spans(2).spans(2).trace_id(1), and .links(13).trace_id(1) below a span.
-    const spanTraceId = f.length === 4 && f[0] === 1 && f[1] === 2 && f[2] === 2 && f[3] === 1;
-    const linkTraceId = f.length === 5 && f[0] === 1 && f[1] === 2 && f[2] === 2 && f[3] === 13 && f[4] === 1;
-    if ((spanTraceId || linkTraceId) && n.node.wire === 2 && n.end - n.lenAt - n.lenSize === 16) out.push(n.lenAt + n.lenSize);
+    if (n.node.wire !== 2 || f[0] !== 1 || f[1] !== 2 || f[2] !== 2) continue;
+    const size = n.end - n.lenAt - n.lenSize;
+    // resource_spans(1).scope_spans(2).spans(2).trace_id(1), and .links(13).trace_id(1) below a span;
+    // span_id(2), parent_span_id(4), links(13).span_id(2).
+    const traceId = size === 16 && ((f.length === 4 && f[3] === 1) || (f.length === 5 && f[3] === 13 && f[4] === 1));
+    const spanId = spanIds && size === 8 && ((f.length === 4 && (f[3] === 2 || f[3] === 4)) || (f.length === 5 && f[3] === 13 && f[4] === 2));
+    if (traceId || spanId) out.push(n.lenAt + n.lenSize);
   }
   return out;
 }
 
-const TRACE_ID_KEY = new TextEncoder().encode('"traceId":"');
+const ID_KEYS = ['"traceId":"', '"spanId":"', '"parentSpanId":"'].map((k) => new TextEncoder().encode(k));
 
-function jsonTraceIdOffsets(body: Uint8Array): number[] {
+/** Offsets of the hex text of every traceId (and with `spanIds`, spanId and non-empty parentSpanId) value. */
+function jsonIdOffsets(body: Uint8Array, spanIds: boolean): number[] {
   const out: number[] = [];
-  const first = TRACE_ID_KEY[0]!;
-  for (let i = 0; i + TRACE_ID_KEY.length + 32 <= body.length; i++) {
-    if (body[i] !== first) continue;
-    let match = true;
-    for (let j = 1; j < TRACE_ID_KEY.length && match; j++) match = body[i + j] === TRACE_ID_KEY[j];
-    if (match) out.push(i + TRACE_ID_KEY.length);
+  const keys = spanIds ? ID_KEYS : ID_KEYS.slice(0, 1);
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== 0x22) continue;
+    for (const key of keys) {
+      if (i + key.length + 16 > body.length) continue;
+      let match = true;
+      for (let j = 1; j < key.length && match; j++) match = body[i + j] === key[j];
+      // An empty parentSpanId ("") is a root: nothing to stamp.
+      if (match && body[i + key.length] !== 0x22) out.push(i + key.length);
+    }
   }
   return out;
 }
@@ -60,6 +76,12 @@ export interface PoolOptions {
   /** Distinct requests recorded; sends cycle through them. */
   poolSize: number;
   seed: number;
+  /**
+   * Stamp the send number into span ids (and parent and link span ids) as well as trace ids, so no
+   * two sends share a span id either: some systems key or deduplicate on it. Off by default: the
+   * other benchmarks' bodies stay as they were measured.
+   */
+  freshSpanIds?: boolean;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -79,9 +101,13 @@ export class RequestPool {
       const spans = pending.slice(0, options.spansPerRequest);
       pending = pending.slice(options.spansPerRequest);
       const body = options.encoding === 'protobuf' ? ProtobufTraceSerializer.serializeRequest(spans)!.slice() : JsonTraceSerializer.serializeRequest(spans)!.slice();
-      const offsets = options.encoding === 'protobuf' ? protobufTraceIdOffsets(body) : jsonTraceIdOffsets(body);
-      if (offsets.length < spans.length) throw new Error(`found ${offsets.length} trace ids in a request of ${spans.length} spans`);
-      this.templates.push({ body, spans: spans.length, traceIdAt: Int32Array.from(offsets) });
+      const freshSpanIds = options.freshSpanIds ?? false;
+      const offsets = options.encoding === 'protobuf' ? protobufIdOffsets(body, freshSpanIds) : jsonIdOffsets(body, freshSpanIds);
+      const expected = freshSpanIds ? 2 * spans.length + spans.filter((s) => s.parentSpanContext).length : spans.length;
+      if (offsets.length < expected) throw new Error(`found ${offsets.length} ids to stamp in a request of ${spans.length} spans (expected ${expected})`);
+      const traces = new Map<string, number>();
+      for (const s of spans) traces.set(s.spanContext().traceId, (traces.get(s.spanContext().traceId) ?? 0) + 1);
+      this.templates.push({ body, spans: spans.length, idAt: Int32Array.from(offsets), traces: [...traces].map(([traceId, n]) => ({ traceId, spans: n })) });
     }
     this.genMs = performance.now() - t0;
     this.meanBytes = this.templates.reduce((n, t) => n + t.body.length, 0) / this.templates.length;
@@ -98,7 +124,7 @@ export class RequestPool {
     const body = t.body.slice();
     const b0 = n >>> 24, b1 = (n >>> 16) & 0xff, b2 = (n >>> 8) & 0xff, b3 = n & 0xff;
     if (this.options.encoding === 'protobuf') {
-      for (const at of t.traceIdAt) {
+      for (const at of t.idAt) {
         body[at] = b0;
         body[at + 1] = b1;
         body[at + 2] = b2;
@@ -106,8 +132,15 @@ export class RequestPool {
       }
     } else {
       const hex = HEX[b0]! + HEX[b1]! + HEX[b2]! + HEX[b3]!;
-      for (const at of t.traceIdAt) for (let i = 0; i < 8; i++) body[at + i] = hex.charCodeAt(i);
+      for (const at of t.idAt) for (let i = 0; i < 8; i++) body[at + i] = hex.charCodeAt(i);
     }
-    return { body, spans: t.spans };
+    return { body, spans: t.spans, send: n };
+  }
+
+  /** The traces send `send` carried: their ids as sent (hex) and how many spans each had in it. */
+  tracesOf(send: number): Array<{ traceId: string; spans: number }> {
+    const t = this.templates[(send - 1) % this.templates.length]!;
+    const prefix = (send >>> 0).toString(16).padStart(8, '0');
+    return t.traces.map((tr) => ({ traceId: prefix + tr.traceId.slice(8), spans: tr.spans }));
   }
 }

@@ -1,10 +1,11 @@
 /**
  * CPU and memory of another process, from /proc: utime + stime of /proc/<pid>/stat (the whole
- * process, every thread included — the store worker too) and VmRSS of /proc/<pid>/status. Linux only;
+ * process, every thread included — the store worker too) and VmRSS of /proc/<pid>/status; with
+ * `tree`, of the process and every descendant (Flowtrace's memory process, for one). Linux only;
  * elsewhere every figure is null.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let clockTicks: number | null = null;
 
@@ -42,6 +43,24 @@ export function rssMiB(pid: number): number | null {
   }
 }
 
+/** `pid` and its descendants alive now (from /proc/<pid>/task/<tid>/children); [pid] when unknown. */
+export function processTree(pid: number): number[] {
+  const out: number[] = [];
+  const visit = (p: number, depth: number): void => {
+    out.push(p);
+    if (depth > 8) return;
+    try {
+      for (const tid of readdirSync(`/proc/${p}/task`)) {
+        for (const c of readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').trim().split(/\s+/)) if (c) visit(Number(c), depth + 1);
+      }
+    } catch {
+      // Gone, or a kernel without the children file: the process alone.
+    }
+  };
+  visit(pid, 0);
+  return out;
+}
+
 export interface ProcSample {
   /** ms since the sampler started. */
   t: number;
@@ -54,8 +73,10 @@ export class ProcSampler {
   readonly samples: ProcSample[] = [];
   private readonly timer: NodeJS.Timeout;
   private readonly t0 = performance.now();
+  /** With `tree`: the last CPU seconds seen per process, kept after it exits so the sum never falls. */
+  private readonly cpuByPid = new Map<number, number>();
 
-  constructor(readonly pid: number, intervalMs = 250) {
+  constructor(readonly pid: number, intervalMs = 250, readonly options: { tree?: boolean } = {}) {
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
     this.timer.unref();
@@ -63,9 +84,20 @@ export class ProcSampler {
 
   sample(): ProcSample | null {
     const cpu = cpuSeconds(this.pid);
-    const rss = rssMiB(this.pid);
+    let rss = rssMiB(this.pid);
     if (cpu === null || rss === null) return null;
-    const s = { t: performance.now() - this.t0, cpuSeconds: cpu, rssMiB: rss };
+    let cpuTotal = cpu;
+    if (this.options.tree) {
+      this.cpuByPid.set(this.pid, cpu);
+      for (const p of processTree(this.pid).slice(1)) {
+        const c = cpuSeconds(p);
+        const r = rssMiB(p);
+        if (c !== null) this.cpuByPid.set(p, c);
+        if (r !== null) rss += r;
+      }
+      cpuTotal = [...this.cpuByPid.values()].reduce((a, b) => a + b, 0);
+    }
+    const s = { t: performance.now() - this.t0, cpuSeconds: cpuTotal, rssMiB: rss };
     this.samples.push(s);
     return s;
   }

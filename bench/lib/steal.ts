@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 
 export interface CpuTimes {
   steal: number;
+  /** idle + iowait. */
+  idle: number;
   total: number;
 }
 
@@ -18,10 +20,17 @@ export function cpuTimes(): CpuTimes | null {
     const f = line.trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal (guest time is already inside user)
     const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { steal: f[7] ?? 0, total };
+    return { steal: f[7] ?? 0, idle: (f[3] ?? 0) + (f[4] ?? 0), total };
   } catch {
     return null;
   }
+}
+
+/** Cores busy (neither idle nor stolen) on average between two readings; null when unknown. */
+export function busyCores(before: CpuTimes | null, after: CpuTimes | null, cores: number): number | null {
+  if (!before || !after || after.total <= before.total) return null;
+  const total = after.total - before.total;
+  return ((total - (after.idle - before.idle) - (after.steal - before.steal)) / total) * cores;
 }
 
 /** Steal between two readings, in % of all CPU time; null when unknown. */
