@@ -13,6 +13,7 @@ import type { PriceList } from '../../src-shared/prices';
 import { SettingsError, type SettingsPatch } from '../../src-shared/settings';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
+import { encodeTraceOutline, TRACE_OUTLINE_MEDIA_TYPE } from '../../src-shared/trace-outline-binary';
 import { traceListQueryFromParams } from '../../src-shared/trace-list-params';
 import { funnelQueryFromParams } from '../../src-shared/funnel';
 import { VERSION } from '../engine/version';
@@ -48,6 +49,14 @@ function isSameOrigin(req: IncomingMessage): boolean {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/** Whether the request's Accept names `mediaType` (exactly, with a q above 0); wildcards do not count. */
+function accepts(req: IncomingMessage, mediaType: string): boolean {
+  return (req.headers.accept ?? '').split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase());
+    return type === mediaType && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
 }
 
 /** A memory item is at most 32 KB of text and 16 KB of metadata; anything much bigger is a mistake. */
@@ -184,7 +193,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     const outline = /^\/api\/v1\/traces\/([^/]+)\/outline$/.exec(path);
     if (outline) {
       const found = await api.getTraceOutline(decodeURIComponent(outline[1]!));
-      return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'trace not found' });
+      if (!found) return sendJson(res, 404, { error: 'trace not found' });
+      // Binary only when asked by name: curl and the OpenAPI doc keep JSON; the page asks for bytes.
+      if (!accepts(req, TRACE_OUTLINE_MEDIA_TYPE)) {
+        res.setHeader('vary', 'accept');
+        return sendJson(res, 200, found);
+      }
+      const bytes = encodeTraceOutline(found);
+      res.writeHead(200, { 'content-type': TRACE_OUTLINE_MEDIA_TYPE, 'cache-control': 'no-store', vary: 'accept' });
+      res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return;
     }
     const graph = /^\/api\/v1\/traces\/([^/]+)\/graph$/.exec(path);
     if (graph) {
