@@ -19,10 +19,13 @@ export interface RandomOutlineOptions {
 export function randomOutline(seed: number, spans: number, options: RandomOutlineOptions = {}): TraceOutline {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  // One flat string per id, as ids read from SQLite or JSON are (a `+=` rope would make every
+  // charCodeAt in the code under test slow, and the benchmark with it).
+  const codes: number[] = [];
   const hex = (digits: number): string => {
-    let s = '';
-    for (let i = 0; i < digits; i++) s += Math.floor(random() * 16).toString(16);
-    return s;
+    codes.length = digits;
+    for (let i = 0; i < digits; i++) codes[i] = '0123456789abcdef'.charCodeAt(Math.floor(random() * 16));
+    return String.fromCharCode(...codes);
   };
   const ids: string[] = [];
   const input: OutlineSpan[] = [];

@@ -2,14 +2,14 @@
 // 1M-span outline never blocks the page's thread; both transports (HTTP and Electron IPC) use it.
 // Falls back to decoding here when no worker can start (a test without Worker, a blocked script).
 import type { TraceOutline } from '../../../src-shared/trace-outline';
-import { decodeTraceOutline, TraceOutlineDecodeError } from '../../../src-shared/trace-outline-binary';
+import { assembleTraceOutline, decodeTraceOutline, TraceOutlineDecodeError, type TraceOutlineParts } from '../../../src-shared/trace-outline-binary';
 
 export interface DecodeRequest {
   id: number;
   bytes: Uint8Array;
 }
 
-export type DecodeReply = { id: number; outline: TraceOutline } | { id: number; error: string };
+export type DecodeReply = { id: number; parts: TraceOutlineParts } | { id: number; error: string };
 
 interface Pending {
   resolve: (outline: TraceOutline) => void;
@@ -35,7 +35,7 @@ function startWorker(): Worker | null {
       if (!job) return;
       pending.delete(reply.id);
       if ('error' in reply) job.reject(new TraceOutlineDecodeError(reply.error));
-      else job.resolve(reply.outline);
+      else job.resolve(assembleTraceOutline(reply.parts));
     };
     // The worker script failed to load or crashed: decode what it held here, and stop using it.
     w.onerror = (event) => {
