@@ -3,26 +3,14 @@
  * of one JSON.stringify of the trace (also across slice boundaries and for unicode text), and a
  * client that hangs up halfway does not stall the server.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { TraceDetail } from '../../src-shared/contract';
-import { post, startTestApiServer, startTestEngine } from '../support/engine';
+import { engineWithApiServerPerFile, post } from '../support/engine';
 import { otlpJson, sid, tid, type SpanSpec } from '../support/spans';
-import type { Engine } from '../../src-main/engine';
 
-let engine: Engine;
-let rest: Awaited<ReturnType<typeof startTestApiServer>>;
-
-before(async () => {
-  engine = await startTestEngine();
-  rest = await startTestApiServer(engine);
-});
-
-after(async () => {
-  rest?.close();
-  await engine?.close();
-});
+const served = engineWithApiServerPerFile();
 
 test('a 1,201-span trace streams the bytes of JSON.stringify', async () => {
   const t = tid(77);
@@ -35,10 +23,10 @@ test('a 1,201-span trace streams the bytes of JSON.stringify', async () => {
     durationMs: 5,
     attributes: { 'k\u2028': 'line\nbreak', n: i },
   }));
-  assert.equal((await post(`${engine.info.otlpHttpEndpoint}/v1/traces`, otlpJson(specs), { 'content-type': 'application/json' })).status, 200);
-  const expected = await engine.getTrace(t);
+  assert.equal((await post(`${served.engine.info.otlpHttpEndpoint}/v1/traces`, otlpJson(specs), { 'content-type': 'application/json' })).status, 200);
+  const expected = await served.engine.getTrace(t);
   assert.equal(expected?.spans.length, 1201);
-  const res = await fetch(`${rest.base}/api/v1/traces/${t}`);
+  const res = await fetch(`${served.base}/api/v1/traces/${t}`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
   const text = await res.text();
@@ -54,9 +42,9 @@ test('a client that leaves mid-stream: the server goes on answering', async () =
     name: 'x'.repeat(2000),
     startMs: 1_700_000_000_000 + i,
   }));
-  for (let i = 0; i < specs.length; i += 1000) await post(`${engine.info.otlpHttpEndpoint}/v1/traces`, otlpJson(specs.slice(i, i + 1000)), { 'content-type': 'application/json' });
+  for (let i = 0; i < specs.length; i += 1000) await post(`${served.engine.info.otlpHttpEndpoint}/v1/traces`, otlpJson(specs.slice(i, i + 1000)), { 'content-type': 'application/json' });
   await new Promise<void>((resolve) => {
-    const req = request(`${rest.base}/api/v1/traces/${t}`, (res) => {
+    const req = request(`${served.base}/api/v1/traces/${t}`, (res) => {
       res.once('data', () => {
         req.destroy();
         resolve();
@@ -64,6 +52,6 @@ test('a client that leaves mid-stream: the server goes on answering', async () =
     });
     req.end();
   });
-  const again = await fetch(`${rest.base}/api/v1/traces/${t}`);
+  const again = await fetch(`${served.base}/api/v1/traces/${t}`);
   assert.equal(((await again.json()) as TraceDetail).spans.length, 3000);
 });
