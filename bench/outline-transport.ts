@@ -9,12 +9,21 @@
  * the worker's share (decodeTraceOutlineParts) and the main thread's (taking the parts: one
  * structuredClone with the typed columns transferred, serialize and deserialize both counted, so
  * an upper bound; then assembleTraceOutline). Before, the main thread paid the whole JSON.parse.
+ * Then over REST (the real api-server on loopback, answering from the same outline in memory, so
+ * the store is not measured): GET .../outline as JSON + JSON.parse (what the page did before)
+ * against the binary Accept + decode (what it does now), server and client in this one process.
  */
-import { cpus } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { assembleTraceOutline, decodeTraceOutline, decodeTraceOutlineParts, encodeTraceOutline, type TraceOutlineParts } from '../src-shared/trace-outline-binary';
 import { randomOutline } from '../test/support/random-outline';
 import type { TraceOutline } from '../src-shared/trace-outline';
+import type { FlowtraceApi } from '../src-shared/contract';
+import { TRACE_OUTLINE_MEDIA_TYPE } from '../src-shared/trace-outline-binary';
+import { startApiServer } from '../src-main/headless/api-server';
 
 function args(): { sizes: number[]; runs: number; seed: number } {
   const o = { sizes: [100_000, 1_000_000], runs: 5, seed: 42 };
@@ -32,6 +41,44 @@ function args(): { sizes: number[]; runs: number; seed: number } {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
+}
+
+async function timedAsync<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const times: number[] = [];
+  let value!: T;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    value = await fn();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), value };
+}
+
+/** GET the outline over the real REST server, JSON then binary; bytes and time to a usable outline. */
+async function overRest(outline: TraceOutline, runs: number): Promise<{ json: { ms: number; bytes: number }; binary: { ms: number; bytes: number } }> {
+  const rendererDir = mkdtempSync(join(tmpdir(), 'outline-bench-'));
+  const api = { getTraceOutline: () => Promise.resolve(outline), onIngest: () => () => {} } as unknown as FlowtraceApi;
+  const server = await startApiServer({ api, host: '127.0.0.1', port: 0, rendererDir });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/traces/${'ab'.repeat(16)}/outline`;
+  try {
+    const json = await timedAsync(runs, async () => {
+      const text = await (await fetch(url, { headers: { accept: 'application/json' } })).text();
+      JSON.parse(text);
+      return Buffer.byteLength(text);
+    });
+    const binary = await timedAsync(runs, async () => {
+      const res = await fetch(url, { headers: { accept: TRACE_OUTLINE_MEDIA_TYPE } });
+      if (res.headers.get('content-type') !== TRACE_OUTLINE_MEDIA_TYPE) throw new Error('the server answered JSON');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      decodeTraceOutline(bytes);
+      return bytes.length;
+    });
+    return { json: { ms: json.ms, bytes: json.value }, binary: { ms: binary.ms, bytes: binary.value } };
+  } finally {
+    server.close();
+    server.closeAllConnections();
+    rmSync(rendererDir, { recursive: true, force: true });
+  }
 }
 
 function timed<T>(runs: number, fn: () => T): { ms: number; value: T } {
@@ -73,7 +120,9 @@ for (const size of o.sizes) {
     onMain.push(performance.now() - t0);
   }
   console.log(`\n${size.toLocaleString('en-US')} spans`);
-  console.log(`  JSON    ${mb(jsonBytes).padStart(9)}  stringify ${ms(json.ms).padStart(9)}  parse  ${ms(parsed.ms).padStart(9)}  (all on the page's main thread)`);
+  console.log(`  JSON    ${mb(jsonBytes).padStart(9)}  stringify ${ms(json.ms).padStart(9)}  parse  ${ms(parsed.ms).padStart(9)}  (the parse on the page's main thread)`);
   console.log(`  binary  ${mb(encoded.value.length).padStart(9)}  encode    ${ms(encoded.ms).padStart(9)}  decode ${ms(decoded.ms).padStart(9)}  = worker ${ms(inWorker.ms)} + main thread ${ms(median(onMain))} (clone with transfer + assemble)`);
   console.log(`  binary/JSON: ${(encoded.value.length / jsonBytes).toFixed(3)} of the bytes; decode ${(parsed.ms / decoded.ms).toFixed(1)}× faster than parse`);
+  const rest = await overRest(outline, o.runs);
+  console.log(`  REST GET .../outline to a usable outline: JSON ${mb(rest.json.bytes)} ${ms(rest.json.ms)} (stringify + send + parse); binary ${mb(rest.binary.bytes)} ${ms(rest.binary.ms)} (encode + send + decode)`);
 }
