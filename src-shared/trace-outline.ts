@@ -136,19 +136,13 @@ export function buildTraceOutline(traceId: HexId, input: readonly OutlineSpan[])
     return (ms - base[0]) * 1e6 + (ns - base[1]);
   };
 
+  // Plain arrays while building (the outline's columns are only array-like once built).
+  const column = (): number[] => [];
   const out = {
     spanIds: [] as string[],
-    parentIndex: [] as number[],
-    depth: [] as number[],
-    childCount: [] as number[],
-    startMs: [] as number[],
-    durationsMs: [] as number[],
-    nameIndex: [] as number[],
-    serviceIndex: [] as number[],
-    status: [] as number[],
     statusMessage: [] as string[],
-    kindIndex: [] as number[],
-    promoted: [] as number[],
+    parentIndex: column(), depth: column(), childCount: column(), startMs: column(), durationsMs: column(),
+    nameIndex: column(), serviceIndex: column(), status: column(), kindIndex: column(), promoted: column(),
   };
   const names = new Dictionary();
   const services = new Dictionary();
