@@ -271,7 +271,7 @@ async function runOpen(report: Report, o: Options, browser: Browser, api: string
     });
     report.add(section, 'outline request (sent → answered)', medianOf(results, (r) => (r.outline ? r.outline.end - r.outline.start : null)), 'ms', {
       note: first.outline && first.graphFetch
-        ? `${mib(first.outline.bytes)} of JSON, sent ${fmt(medianOf(results, (r) => r.outline?.start))} after navigation; graph request ${fmt(medianOf(results, (r) => (r.graphFetch ? r.graphFetch.end - r.graphFetch.start : null)))}, ${mib(first.graphFetch.bytes)}`
+        ? `${mib(first.outline.bytes)} on the wire, sent ${fmt(medianOf(results, (r) => r.outline?.start))} after navigation; graph request ${fmt(medianOf(results, (r) => (r.graphFetch ? r.graphFetch.end - r.graphFetch.start : null)))}, ${mib(first.graphFetch.bytes)}`
         : 'no outline or graph request seen',
     });
     const g = first.graph;

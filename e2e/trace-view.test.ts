@@ -4,12 +4,14 @@
  * from the list; a timeline row selects its graph node and opens the detail; a graph node (a real
  * click on the canvas) selects its timeline row; hover in one highlights the other; the URL carries
  * the span, and reload, Back and Forward restore it; the GenAI conversation and the failed tool's
- * error show; repeats fold in the graph; the theme switch applies and survives a reload.
+ * error show; repeats fold in the graph; the theme switch applies and survives a reload. The
+ * outline arrives binary and is decoded in a Web Worker the page's CSP allows.
  * Needs `npx electron-vite build` first.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { TRACE_OUTLINE_MEDIA_TYPE } from '../src-shared/trace-outline-binary';
 import { startServe, type ServeProcess } from '../test/support/serve-process';
 import { exportSpans } from '../test/support/otel';
 import { recordAgentRun, recordLateSpan, type AgentRun } from '../test/support/agent-run';
@@ -43,8 +45,12 @@ async function expectSelected(page: Page, spanId: string): Promise<void> {
 
 test('a trace opens from the list with its graph and timeline', async () => {
   const { page } = ui;
+  const outline = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/traces/${run.traceId}/outline`);
   await traceRow(page, run.traceId).click();
+  // The outline comes binary and is decoded in the page's worker (src-renderer/src/api/outline-decoder.ts).
+  assert.equal((await outline).headers()['content-type'], TRACE_OUTLINE_MEDIA_TYPE);
   await page.getByTestId('trace-view').waitFor();
+  assert.ok(page.workers().some((w) => /outline-decode\.worker/.test(w.url())), `workers: ${page.workers().map((w) => w.url()).join(', ')}`);
   assert.equal(hashOf(page), `#/traces/${run.traceId}`);
   await page.getByTestId('trace-graph').waitFor();
   await page.getByTestId('timeline-canvas').waitFor();

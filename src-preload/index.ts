@@ -1,6 +1,6 @@
 /**
- * The sandboxed preload: exposes `window.flowtrace`, the contract's FlowtraceApi over IPC, and
- * nothing else. Verbs are built by walking API_METHODS, so the surface is exactly the contract's.
+ * The sandboxed preload: exposes `window.flowtrace`, the contract's verbs over IPC (IpcApi: the
+ * outline as bytes, which the renderer decodes off its main thread), and nothing else. Verbs are built by walking API_METHODS, so the surface is exactly the contract's.
  * Raw ipcRenderer and IpcRendererEvent never reach the page (the event's `sender` is an IPC handle).
  * Bundled to CJS (out/preload/index.cjs): a sandboxed preload can require only `electron`.
  */
@@ -9,15 +9,15 @@ import {
   API_METHODS,
   channelOf,
   type ApiMethod,
-  type FlowtraceApi,
   type IngestTick,
+  type IpcApi,
   type Unsubscribe,
 } from '../src-shared/contract';
 
 // Each verb forwards its arguments untouched; main validates them and the sender.
 const verbs = Object.fromEntries(
   API_METHODS.map((name) => [name, (...args: unknown[]) => ipcRenderer.invoke(channelOf(name), ...args)]),
-) as Pick<FlowtraceApi, ApiMethod>;
+) as Pick<IpcApi, ApiMethod>;
 
 function onIngest(listener: (tick: IngestTick) => void): Unsubscribe {
   if (typeof listener !== 'function') throw new TypeError('onIngest needs a function');
@@ -29,6 +29,6 @@ function onIngest(listener: (tick: IngestTick) => void): Unsubscribe {
   };
 }
 
-const api: FlowtraceApi = { ...verbs, onIngest };
+const api: IpcApi = { ...verbs, onIngest };
 
 contextBridge.exposeInMainWorld('flowtrace', api);

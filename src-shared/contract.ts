@@ -1179,6 +1179,20 @@ export type ApiHandlers = {
   [K in ApiMethod]: (...args: Parameters<FlowtraceApi[K]>) => ReturnType<FlowtraceApi[K]>;
 };
 
+/**
+ * The verbs as Electron IPC carries them: the contract's answers, except the trace outline, which
+ * crosses as its binary form (trace-outline-binary.ts), one byte array instead of a million-entry
+ * object graph to clone, and is decoded in the renderer's outline worker. What `window.flowtrace` is.
+ */
+export type IpcApi = Omit<FlowtraceApi, 'getTraceOutline'> & {
+  getTraceOutline(traceId: HexId): Promise<Uint8Array | null>;
+};
+
+/** The Electron shell's handler map: ApiHandlers with the IPC answers. */
+export type IpcHandlers = {
+  [K in ApiMethod]: (...args: Parameters<FlowtraceApi[K]>) => ReturnType<IpcApi[K]>;
+};
+
 export const CHANNEL_PREFIX = 'flowtrace:';
 export function channelOf(name: ApiMethod | ApiEvent): string {
   return CHANNEL_PREFIX + name;

@@ -9,6 +9,9 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
+  // The outline decode worker (src-renderer/src/api/outline-decoder.ts): same-origin scripts only,
+  // said outright rather than left to the fallback through script-src; never blob: or data:.
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -13,6 +13,13 @@ export const STATUS_UNSET = 0;
 export const STATUS_OK = 1;
 export const STATUS_ERROR = 2;
 
+/**
+ * A number column: a plain array when built here or parsed from JSON, a typed array when decoded
+ * from the binary form (trace-outline-binary.ts), which the renderer's decode worker hands over
+ * without a copy. Read it by index; Array methods are not promised.
+ */
+export type OutlineColumn = ArrayLike<number>;
+
 export interface TraceOutline {
   traceId: HexId;
   /** The earliest span start: time zero of every offset below. */
@@ -25,27 +32,27 @@ export interface TraceOutline {
    */
   spanIds: HexId[];
   /** Index of the parent in these arrays; −1 for a root (also a promoted one). */
-  parentIndex: number[];
-  depth: number[];
-  childCount: number[];
+  parentIndex: OutlineColumn;
+  depth: OutlineColumn;
+  childCount: OutlineColumn;
   /** Offsets from startTimeUnixNano, fractional milliseconds. */
-  startMs: number[];
-  durationsMs: number[];
+  startMs: OutlineColumn;
+  durationsMs: OutlineColumn;
   /** Into `names`. */
-  nameIndex: number[];
+  nameIndex: OutlineColumn;
   names: string[];
   /** Into `services` (the span resource's service.name, '' when absent). */
-  serviceIndex: number[];
+  serviceIndex: OutlineColumn;
   services: string[];
   /** STATUS_UNSET | STATUS_OK | STATUS_ERROR. */
-  status: number[];
+  status: OutlineColumn;
   /** The status message ('' when none), so an error row can say what failed without the full span. */
   statusMessage: string[];
   /** Into `kinds`; kinds[0] is '' (not GenAI), the rest are GenAiKind values. */
-  kindIndex: number[];
+  kindIndex: OutlineColumn;
   kinds: string[];
   /** PROMOTED_NONE | PROMOTED_MISSING_PARENT | PROMOTED_CYCLE. */
-  promoted: number[];
+  promoted: OutlineColumn;
 }
 
 /** What the outline needs of a span. */
@@ -129,25 +136,13 @@ export function buildTraceOutline(traceId: HexId, input: readonly OutlineSpan[])
     return (ms - base[0]) * 1e6 + (ns - base[1]);
   };
 
-  const out: TraceOutline = {
-    traceId,
-    startTimeUnixNano: n > 0 ? sorted[0]!.startTimeUnixNano : '0',
-    durationMs: 0,
-    spanIds: [],
-    parentIndex: [],
-    depth: [],
-    childCount: [],
-    startMs: [],
-    durationsMs: [],
-    nameIndex: [],
-    names: [],
-    serviceIndex: [],
-    services: [],
-    status: [],
-    statusMessage: [],
-    kindIndex: [],
-    kinds: [],
-    promoted: [],
+  // Plain arrays while building (the outline's columns are only array-like once built).
+  const column = (): number[] => [];
+  const out = {
+    spanIds: [] as string[],
+    statusMessage: [] as string[],
+    parentIndex: column(), depth: column(), childCount: column(), startMs: column(), durationsMs: column(),
+    nameIndex: column(), serviceIndex: column(), status: column(), kindIndex: column(), promoted: column(),
   };
   const names = new Dictionary();
   const services = new Dictionary();
@@ -185,9 +180,13 @@ export function buildTraceOutline(traceId: HexId, input: readonly OutlineSpan[])
   for (const [i, promoted] of roots) walk(i, promoted);
   for (let i = 0; i < n; i++) if (position[i] === -1) walk(i, PROMOTED_CYCLE);
 
-  out.names = names.values;
-  out.services = services.values;
-  out.kinds = kinds.values;
-  out.durationMs = n > 0 ? Math.max(0, endMax) / 1e6 : 0;
-  return out;
+  return {
+    traceId,
+    startTimeUnixNano: n > 0 ? sorted[0]!.startTimeUnixNano : '0',
+    durationMs: n > 0 ? Math.max(0, endMax) / 1e6 : 0,
+    ...out,
+    names: names.values,
+    services: services.values,
+    kinds: kinds.values,
+  };
 }

@@ -1,11 +1,12 @@
 /**
  * The Electron transport of the contract: one `ipcMain.handle` per verb in API_METHODS, all served
- * from a single handler map checked `satisfies ApiHandlers`, and the engine's ingest ticks pushed to
+ * from a single handler map checked `satisfies IpcHandlers` (the outline goes as bytes), and the engine's ingest ticks pushed to
  * the window. Every call is refused unless it comes from the main frame of our window showing a
  * trusted URL (CVE-2022-29247: IPC reachable from subframes), and its arguments parse.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { API_METHODS, channelOf, type ApiHandlers, type ApiMethod, type Unsubscribe } from '../../src-shared/contract';
+import { API_METHODS, channelOf, type ApiMethod, type IpcHandlers, type Unsubscribe } from '../../src-shared/contract';
+import { encodeTraceOutline } from '../../src-shared/trace-outline-binary';
 import { SettingsError, settingsErrorAsMessage } from '../../src-shared/settings';
 import type { Engine } from '../engine/engine-types';
 import type { OriginPolicy } from './app-url';
@@ -46,7 +47,10 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
   const handlers = {
     listTraces: (query) => engine.listTraces(query),
     getTrace: (traceId) => engine.getTrace(traceId),
-    getTraceOutline: (traceId) => engine.getTraceOutline(traceId),
+    getTraceOutline: async (traceId) => {
+      const outline = await engine.getTraceOutline(traceId);
+      return outline && encodeTraceOutline(outline);
+    },
     getSpan: (traceId, spanId) => engine.getSpan(traceId, spanId),
     listSessions: (query) => engine.listSessions(query),
     getSession: (sessionId) => engine.getSession(sessionId),
@@ -80,12 +84,12 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     getPrices: () => engine.getPrices(),
     updatePrices: (prices) => engine.updatePrices(prices),
     resetPrices: () => engine.resetPrices(),
-  } satisfies ApiHandlers;
+  } satisfies IpcHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.
-  const call = <K extends ApiMethod>(name: K, args: readonly unknown[]): ReturnType<ApiHandlers[K]> => {
-    const handler = handlers[name] as (...a: Parameters<ApiHandlers[K]>) => ReturnType<ApiHandlers[K]>;
-    const parse = ARG_PARSERS[name] as (a: readonly unknown[]) => Parameters<ApiHandlers[K]>;
+  const call = <K extends ApiMethod>(name: K, args: readonly unknown[]): ReturnType<IpcHandlers[K]> => {
+    const handler = handlers[name] as (...a: Parameters<IpcHandlers[K]>) => ReturnType<IpcHandlers[K]>;
+    const parse = ARG_PARSERS[name] as (a: readonly unknown[]) => Parameters<IpcHandlers[K]>;
     return handler(...parse(args));
   };
 

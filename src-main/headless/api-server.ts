@@ -7,12 +7,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, ReceiverKind, ReceiverRetry, SearchQuery } from '../../src-shared/contract';
+import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, AnnotationInput, CLEAR_ALL_CONFIRMATION, FlowtraceApi, FunnelQuery, MemoryItemInput, MetricPointQuery, RecallQuery, ReceiverKind, ReceiverRetry, SearchQuery, TraceDetail } from '../../src-shared/contract';
 import { ArgumentError } from '../../src-shared/validate';
 import type { PriceList } from '../../src-shared/prices';
 import { SettingsError, type SettingsPatch } from '../../src-shared/settings';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
+import { encodeTraceOutline, TRACE_OUTLINE_MEDIA_TYPE } from '../../src-shared/trace-outline-binary';
 import { traceListQueryFromParams } from '../../src-shared/trace-list-params';
 import { funnelQueryFromParams } from '../../src-shared/funnel';
 import { VERSION } from '../engine/version';
@@ -48,6 +49,61 @@ function isSameOrigin(req: IncomingMessage): boolean {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/** Spans serialized per write of a trace's JSON: ~1–2 MB of text each. */
+const SPANS_PER_WRITE = 500;
+
+/**
+ * A trace's JSON, the same bytes as one JSON.stringify, written a slice of spans at a time as they
+ * are serialized: a 100k-span trace is ~100 MB of JSON, which one string would hold whole (and
+ * the client would wait for whole) before the first byte left. Waits for the socket to drain
+ * between slices, and stops if the client goes away.
+ */
+async function sendTraceJson(res: ServerResponse, trace: TraceDetail): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  let first = true;
+  res.write('{');
+  for (const [key, value] of Object.entries(trace)) {
+    if (value === undefined) continue;
+    res.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (key !== 'spans') {
+      res.write(JSON.stringify(value));
+      continue;
+    }
+    res.write('[');
+    for (let i = 0; i < trace.spans.length; i += SPANS_PER_WRITE) {
+      const slice = trace.spans.slice(i, i + SPANS_PER_WRITE).map((span) => JSON.stringify(span));
+      if (!res.write((i > 0 ? ',' : '') + slice.join(',')) && !(await drained(res))) return;
+    }
+    res.write(']');
+  }
+  res.end('}');
+}
+
+/** Resolves true when `res` can take more, false when its connection closed first. */
+function drained(res: ServerResponse): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}
+
+/** Whether the request's Accept names `mediaType` (exactly, with a q above 0); wildcards do not count. */
+function accepts(req: IncomingMessage, mediaType: string): boolean {
+  return (req.headers.accept ?? '').split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase());
+    return type === mediaType && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
 }
 
 /** A memory item is at most 32 KB of text and 16 KB of metadata; anything much bigger is a mistake. */
@@ -179,12 +235,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     const one = /^\/api\/v1\/traces\/([^/]+)$/.exec(path);
     if (one) {
       const trace = await api.getTrace(decodeURIComponent(one[1]!));
-      return trace ? sendJson(res, 200, trace) : sendJson(res, 404, { error: 'trace not found' });
+      return trace ? sendTraceJson(res, trace) : sendJson(res, 404, { error: 'trace not found' });
     }
     const outline = /^\/api\/v1\/traces\/([^/]+)\/outline$/.exec(path);
     if (outline) {
       const found = await api.getTraceOutline(decodeURIComponent(outline[1]!));
-      return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'trace not found' });
+      if (!found) return sendJson(res, 404, { error: 'trace not found' });
+      // Binary only when asked by name: curl and the OpenAPI doc keep JSON; the page asks for bytes.
+      if (!accepts(req, TRACE_OUTLINE_MEDIA_TYPE)) {
+        res.setHeader('vary', 'accept');
+        return sendJson(res, 200, found);
+      }
+      const bytes = encodeTraceOutline(found);
+      res.writeHead(200, { 'content-type': TRACE_OUTLINE_MEDIA_TYPE, 'cache-control': 'no-store', vary: 'accept' });
+      res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return;
     }
     const graph = /^\/api\/v1\/traces\/([^/]+)\/graph$/.exec(path);
     if (graph) {

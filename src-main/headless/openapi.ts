@@ -8,6 +8,7 @@
  * would rewrite the router that the MCP and CLI work shares; the gate gives the same guarantee.
  */
 import { ANALYTICS_GROUPS, ANALYTICS_METRICS, CLEAR_ALL_CONFIRMATION, FEEDBACK_FILTERS, GENAI_KINDS } from '../../src-shared/contract';
+import { TRACE_OUTLINE_MEDIA_TYPE } from '../../src-shared/trace-outline-binary';
 import { ANNOTATION_ID_PATTERN, ref, SCHEMAS, SPAN_ID_PATTERN, TRACE_ID_PATTERN, type JsonSchema } from './openapi-schemas';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
@@ -26,6 +27,8 @@ interface Response {
   description: string;
   /** The JSON body's schema; absent for 204 and the WebSocket's 101. */
   schema?: JsonSchema;
+  /** Another media type the route answers instead of JSON when the request's Accept names it. */
+  alternative?: { mediaType: string; schema: JsonSchema };
   headers?: Record<string, { description: string; schema: JsonSchema }>;
 }
 
@@ -161,7 +164,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'get', path: '/api/v1/traces/{traceId}/outline', operationId: 'getTraceOutline', tag: 'traces', summary: 'The trace for drawing, in columns',
-    parameters: [TRACE_ID], responses: { 200: ok('TraceOutline'), 400: BAD_REQUEST, 404: NOT_FOUND_TRACE },
+    description:
+      `JSON unless the request's \`Accept\` names \`${TRACE_OUTLINE_MEDIA_TYPE}\`: then the same columns in a binary form ` +
+      '(about half the bytes, no parsing; layout and version in src-shared/trace-outline-binary.ts). Errors are JSON either way.',
+    parameters: [TRACE_ID],
+    responses: {
+      200: { ...ok('TraceOutline'), alternative: { mediaType: TRACE_OUTLINE_MEDIA_TYPE, schema: { type: 'string', format: 'binary', description: 'The binary outline: header "FTOL", version, span count, then aligned little-endian columns and UTF-8 string lists.' } } },
+      400: BAD_REQUEST,
+      404: NOT_FOUND_TRACE,
+    },
   },
   {
     method: 'get', path: '/api/v1/traces/{traceId}/graph', operationId: 'getAgentGraph', tag: 'traces', summary: 'The agent graph of a trace',
@@ -386,7 +397,7 @@ function operationOf(route: ApiRoute): Record<string, unknown> {
     responses[status] = {
       description: r.description,
       ...(r.headers ? { headers: r.headers } : {}),
-      ...(r.schema ? { content: jsonContent(r.schema) } : {}),
+      ...(r.schema ? { content: { ...jsonContent(r.schema), ...(r.alternative ? { [r.alternative.mediaType]: { schema: r.alternative.schema } } : {}) } } : {}),
     };
   }
   return {

@@ -1,10 +1,10 @@
-// The Electron preload exposes the contract as `window.flowtrace` via contextBridge; in a browser
+// The Electron preload exposes the contract's IPC form as `window.flowtrace` via contextBridge; in a browser
 // tab it is absent and the renderer falls back to HTTP + WebSocket.
-import type { FlowtraceApi } from '../../src-shared/contract';
+import type { IpcApi } from '../../src-shared/contract';
 
 declare global {
   interface Window {
-    flowtrace?: FlowtraceApi;
+    flowtrace?: IpcApi;
   }
 }
 

@@ -145,14 +145,18 @@ function millionOutline(): TraceOutline {
   const kids = 1000;
   const grandkids = 999;
   const n = 1 + kids * (1 + grandkids);
+  // Typed columns, as the binary form decodes them.
+  const parentIndex = new Int32Array(n);
+  const depth = new Uint8Array(n);
+  const childCount = new Uint16Array(n);
   const o: TraceOutline = {
     traceId: 'big',
     startTimeUnixNano: '0',
     durationMs: 1000,
     spanIds: new Array<string>(n),
-    parentIndex: new Array<number>(n),
-    depth: new Array<number>(n),
-    childCount: new Array<number>(n),
+    parentIndex,
+    depth,
+    childCount,
     startMs: new Array<number>(n).fill(0),
     durationsMs: new Array<number>(n).fill(1),
     nameIndex: new Array<number>(n).fill(0),
@@ -166,11 +170,11 @@ function millionOutline(): TraceOutline {
     promoted: new Array<number>(n).fill(0),
   };
   let at = 0;
-  const put = (parent: number, depth: number, childCount: number) => {
+  const put = (parent: number, d: number, count: number) => {
     o.spanIds[at] = at.toString(16).padStart(16, '0');
-    o.parentIndex[at] = parent;
-    o.depth[at] = depth;
-    o.childCount[at] = childCount;
+    parentIndex[at] = parent;
+    depth[at] = d;
+    childCount[at] = count;
     return at++;
   };
   const root = put(-1, 0, kids);

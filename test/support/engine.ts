@@ -1,4 +1,5 @@
 /** Starts a real engine in-process on a temp data dir with free loopback ports. */
+import { after, before } from 'node:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +46,31 @@ export async function startTestApiServer(api: Engine): Promise<{ server: Server;
     close: () => {
       server.close();
       server.closeAllConnections();
+    },
+  };
+}
+
+/**
+ * A test file's engine and REST server: started before its first test, closed after its last.
+ * Read `engine` and `base` inside tests (they are set once `before` has run).
+ */
+export function engineWithApiServerPerFile(): { readonly engine: Engine; readonly base: string } {
+  let engine: Engine | undefined;
+  let rest: Awaited<ReturnType<typeof startTestApiServer>> | undefined;
+  before(async () => {
+    engine = await startTestEngine();
+    rest = await startTestApiServer(engine);
+  });
+  after(async () => {
+    rest?.close();
+    await engine?.close();
+  });
+  return {
+    get engine() {
+      return engine!;
+    },
+    get base() {
+      return rest!.base;
     },
   };
 }

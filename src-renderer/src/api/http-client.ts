@@ -1,6 +1,7 @@
 // FlowtraceApi over the headless server's REST routes (same origin as the page). Responses are
 // shape-checked just enough that a server bug surfaces as a clear message, not as a blank view.
 import type { TraceOutline } from '../../../src-shared/trace-outline';
+import { TRACE_OUTLINE_MEDIA_TYPE } from '../../../src-shared/trace-outline-binary';
 import type { PriceList, PricesView } from '../../../src-shared/prices';
 import { SettingsError, type SettingsPatch, type SettingsView } from '../../../src-shared/settings';
 import type {
@@ -51,6 +52,7 @@ import { funnelQueryToParams } from '../../../src-shared/funnel';
 import { searchParams } from '../lib/search/query';
 import { setConnection } from './connection';
 import { IngestSocket } from './ingest-socket';
+import { decodeOutline } from './outline-decoder';
 
 const BASE = '/api/v1';
 
@@ -176,8 +178,13 @@ export function createHttpApi(): FlowtraceApi {
     },
     async getTraceOutline(traceId: HexId): Promise<TraceOutline | null> {
       const path = `/traces/${encodeURIComponent(traceId)}/outline`;
-      const body = await getJson(path, true);
-      if (body === null) return null;
+      // Binary, decoded in a worker: a 1M-span outline as JSON is ~60 MB parsed on this thread.
+      // JSON stays acceptable, for a server from before the binary form.
+      const res = await fetch(BASE + path, { headers: { accept: `${TRACE_OUTLINE_MEDIA_TYPE}, application/json;q=0.5` } });
+      if (res.status === 404) return null;
+      if (!res.ok) throw await errorFrom(res);
+      if (res.headers.get('content-type') === TRACE_OUTLINE_MEDIA_TYPE) return decodeOutline(new Uint8Array(await res.arrayBuffer()));
+      const body: unknown = await res.json();
       const obj = expectObject(body, path, ['traceId', 'spanIds', 'parentIndex']);
       if (!Array.isArray(obj.spanIds)) throw new Error(`unexpected response from ${BASE}${path}: spanIds is not an array`);
       return obj as unknown as TraceOutline;

@@ -14,7 +14,7 @@ import { pageHref } from '../lib/nav';
 import { traceTotals } from '../lib/graph/totals';
 import { rowFacts } from '../lib/timeline/genai-facts';
 import { formatNanoFull, formatNanoLocal } from '../lib/time';
-import { STATUS_ERROR } from '../../../src-shared/trace-outline';
+import { errorSpans } from '../lib/timeline/find';
 import { spanKey, useDataStore } from '../state/data-store';
 import { loadSpan, refreshOpenTrace } from '../state/loaders';
 import { hoverSpan, selectSpan, setTraceZoom, useUiStore } from '../state/ui-store';
@@ -52,7 +52,7 @@ export function TraceView({ traceId, spanId, zoom }: { traceId: string; spanId: 
   );
   useEffect(() => () => clearTimeout(zoomTimer.current), []);
 
-  const errors = useMemo(() => (outline ? outline.status.filter((s) => s === STATUS_ERROR).length : 0), [outline]);
+  const errors = useMemo(() => (outline ? errorSpans(outline).length : 0), [outline]);
   const graph = entry?.graph;
   const handoffs = useMemo(() => handoffsOf(graph), [graph]);
   const facts = useMemo(() => rowFacts(graph, handoffs), [graph, handoffs]);
