@@ -34,6 +34,7 @@ export default defineConfig({
           cli: resolve('src-main/cli.ts'),
           'store-worker': resolve('src-main/engine/store/worker.ts'),
           'span-decode-worker': resolve('src-main/engine/store/span-decode-worker.ts'),
+          'store-reader': resolve('src-main/engine/store/reader.ts'),
           'memory-process': resolve('src-main/engine/memory/memory-process.ts'),
         },
         // Shared chunks sit beside the entries, so `new URL('./store-worker.js', import.meta.url)`

@@ -33,6 +33,7 @@ import { Memtable } from './memtable';
 import { CompactionScheduler } from './compaction-scheduler';
 import { ReadGate } from './read-gate';
 import { StoreWrites } from './store-writes';
+import { ReadSequence } from './read-sequence';
 import { handlers, type Handler, type ReadHandle, type ShutdownHandle, type StoreOp } from './handlers';
 import { currentMetrics, newWorkCounters } from './store-metrics';
 import type { StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
@@ -93,8 +94,11 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     db.pragma(`max_page_count = ${Math.max(1, Math.floor(data.hardLimitBytes / pageSize))}`);
   }
 
+  const sequence = new ReadSequence(data.sequence);
+  const publish = () => sequence.publish(memtable.lastAppendedSeq, memtable.compactedSeq);
   const compaction = new CompactionScheduler(db, keys, compactor, telemetryCompactor, memtable, counters, {
     compacted: (result) => {
+      publish();
       emit({ event: 'compacted', ...result });
       sessionRefresh.schedule();
       // Appends held while the span-decode worker was behind (append-log.ts) may go on now.
@@ -104,7 +108,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     log,
   });
   const writes = new StoreWrites(
-    { db, keys, resourceScopes, queries, compactor, compaction, retention, deletion: new Deletion(db, retention, summaries), annotations, sessionRefresh },
+    { db, keys, resourceScopes, queries, compactor, compaction, retention, deletion: new Deletion(db, retention, summaries), annotations, sessionRefresh, sequence },
     data.retention,
     data.retentionIntervalMs,
     emit,
@@ -120,7 +124,10 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
       notice,
       log,
       storageFull: () => writes.runRetention(),
-      appended: () => compaction.schedule(),
+      appended: () => {
+        publish();
+        compaction.schedule();
+      },
     },
   );
   const gate = new ReadGate(memtable, compaction);
@@ -132,6 +139,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     appendLog.resume();
   }
 
+  const funnels = new FunnelQueries(db);
   const reads: ReadHandle = {
     traces: queries,
     sessions: sessionQueries,
@@ -141,7 +149,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
       latency: (query) => (compactor.writeAnalytics(), analyticsQueries.latency(query)),
       timeseries: (query) => (compactor.writeAnalytics(), analyticsQueries.timeseries(query)),
     },
-    funnels: new FunnelQueries(db),
+    funnels,
     annotations,
     metrics: () => currentMetrics(db, data.dbPath, counters, { memtableSpans: memtable.itemCount, spanDecodeWorker: spanDecoder?.status ?? 'off' }),
   };
@@ -161,6 +169,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
   };
 
   const recovered = appendLog.replay(compactor.watermark(), (entries) => compaction.compactEntries(entries));
+  publish();
   // Summaries left stale by a crash, a migration (0008 carries sessions over stale) or new prices.
   sessionRefresh.schedule(0);
   emit({ event: 'ready', recovered, notices: opened.notices, ...queries.counters() });
@@ -181,6 +190,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
       case 'observe':
         return serve(id, () => handler.run(reads, req));
       case 'read':
+      case 'store-read':
         return gate.enter(() => serve(id, () => handler.run(reads, req)));
       case 'write':
         return gate.enter(() => serve(id, () => handler.run(writes, req)));
