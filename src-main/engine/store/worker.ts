@@ -1,10 +1,11 @@
 /**
- * The store's thread: owns the only SQLite connection, so no SQL ever runs on the engine's event
- * loop. This file wires the LSM's parts and carries messages to them: the append log (group commit,
- * ack after COMMIT, replay at start: append-log.ts), the memtable (acknowledged, not yet compacted:
- * memtable.ts), compaction in slices between appends (compaction-scheduler.ts), the read gate (a read
- * sees everything acknowledged before it: read-gate.ts), and the table from operation to handler
- * (handlers.ts). Protobuf span requests are decoded by the span-decode worker beside this thread
+ * The store's thread: owns the only SQLite connection that writes, so no SQL ever runs on the
+ * engine's event loop; the reader pool's threads read beside it (reader-pool.ts, ADR 0010). This
+ * file wires the LSM's parts and carries messages to them: the append log (group commit, ack after
+ * COMMIT, replay at start: append-log.ts), the memtable (acknowledged, not yet compacted:
+ * memtable.ts), compaction in slices between appends (compaction-scheduler.ts), the read gate (a
+ * read sees everything acknowledged before it: read-gate.ts), the sequences it publishes for the
+ * readers (read-sequence.ts), and the table from operation to handler (handlers.ts). Protobuf span requests are decoded by the span-decode worker beside this thread
  * (span-decoder.ts, docs/adr/0005-span-decode-worker.md); see docs/adr/0009-store-thread-in-parts.md.
  */
 import { parentPort, workerData } from 'node:worker_threads';
