@@ -1,6 +1,6 @@
-// Builds the three parts of the app. Main has five entries: the Electron shell, the headless CLI
-// (`flowtrace serve`), the store worker, which runs better-sqlite3 off the main event loop, and the
-// span-decode worker beside it, and the memory process (docs/memory.md).
+// Builds the three parts of the app. Main has six entries: the Electron shell, the headless CLI
+// (`flowtrace serve`), the store worker, which runs better-sqlite3 off the main event loop, the
+// span-decode worker and the store readers beside it, and the memory process (docs/memory.md).
 // Native modules stay external: they are loaded from node_modules (Node ABI) or from native/build
 // (Electron ABI), never bundled.
 import { resolve } from 'node:path';
@@ -34,6 +34,7 @@ export default defineConfig({
           cli: resolve('src-main/cli.ts'),
           'store-worker': resolve('src-main/engine/store/worker.ts'),
           'span-decode-worker': resolve('src-main/engine/store/span-decode-worker.ts'),
+          'store-reader': resolve('src-main/engine/store/reader.ts'),
           'memory-process': resolve('src-main/engine/memory/memory-process.ts'),
         },
         // Shared chunks sit beside the entries, so `new URL('./store-worker.js', import.meta.url)`

@@ -96,6 +96,8 @@ Options:
   --no-span-decode-worker
                          decode spans on the store's thread, not in a worker beside it (the
                          default on one-CPU machines); for measuring what the worker brings
+  --store-readers N      reader threads serving reads beside the store's thread (default 2; 0: every
+                         read on the store's thread, as before the reader pool)
   --no-memory            do not remember runs or serve search and memory (docs/memory.md)
   --embedder KIND        local (default: the shipped all-MiniLM-L6-v2, offline), openai (any
                          OpenAI-compatible /v1/embeddings: Ollama, LM Studio, OpenAI; with
@@ -124,6 +126,7 @@ Example:
       'no-genai-ingest': { type: 'boolean' },
       'no-analytics': { type: 'boolean' },
       'no-span-decode-worker': { type: 'boolean' },
+      'store-readers': { type: 'string' },
       'no-memory': { type: 'boolean' },
       embedder: { type: 'string' },
       'embedder-url': { type: 'string' },
@@ -150,6 +153,8 @@ Example:
     if (durability !== 'normal' && durability !== 'full') throw new UsageError(`--durability must be normal or full, not "${durability}"`);
     const days = flagged(positive(values['retention-days'], '--retention-days'), 'retentionDays') ?? saved.settings.retentionDays;
     const gb = flagged(positive(values['retention-gb'], '--retention-gb'), 'retentionGb') ?? saved.settings.retentionGb;
+    const readersFlag = values['store-readers'];
+    if (readersFlag !== undefined && !/^(?:[0-9]|1[0-6])$/.test(readersFlag)) throw new UsageError(`--store-readers must be a whole number from 0 to 16, not "${readersFlag}"`);
     const host = '127.0.0.1';
     const otlpHost = flagged(values['otlp-host'], 'otlpHost') ?? saved.settings.otlpHost;
     const otlpToken = flagged(values['otlp-token'] ?? process.env.FLOWTRACE_OTLP_TOKEN, 'otlpToken') ?? saved.token ?? undefined;
@@ -178,6 +183,7 @@ Example:
       ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
       ...(values['no-analytics'] ? { analytics: false } : {}),
       ...(values['no-span-decode-worker'] ? { spanDecodeWorker: false } : {}),
+      ...(readersFlag !== undefined ? { storeReaders: Number(readersFlag) } : {}),
       ...(values['no-memory'] || embedder === 'off' ? { memory: false } : embedder ? { memory: { embedder } } : {}),
       durability,
       retention: retentionOf({ retentionDays: days, retentionGb: gb }),

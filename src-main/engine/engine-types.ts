@@ -83,6 +83,12 @@ export interface EngineOptions {
    */
   spanDecodeWorker?: boolean;
   /**
+   * Reader threads, each with its own read-only connection, serving reads beside the store thread
+   * (store/reader-pool.ts), so a click is not queued behind a long read or compaction. Default 2;
+   * 0 runs every read on the store thread.
+   */
+  storeReaders?: number;
+  /**
    * The memory: runs and collections searchable by meaning, in a process of its own. Default on
    * with the local embedder; false turns it off (search and memory calls then fail with a clear error).
    */

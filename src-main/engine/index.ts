@@ -107,6 +107,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     ...(options.genaiAtIngest === false ? { genaiAtIngest: false } : {}),
     ...(options.analytics === false ? { analytics: false } : {}),
     ...(options.spanDecodeWorker !== undefined ? { spanDecodeWorker: options.spanDecodeWorker } : {}),
+    ...(options.storeReaders !== undefined ? { readers: options.storeReaders } : {}),
     onEvent: (e) => {
       if (e.event === 'log') log(e.line);
       else if (e.event === 'compacted') {

@@ -290,6 +290,10 @@ export class AppendLog {
     this.counters.appendMs += performance.now() - appendStart;
     this.counters.appendedRequests += accepted.length;
     for (const { job, result } of checked) if (job.signal === 'traces') this.counters.appendedSpans += result.count;
+    // Into the memtable before the answers leave: appended() publishes the acknowledged sequence
+    // (read-sequence.ts), which a read issued after an answer must find.
+    this.memtable.add(accepted);
+    this.events.appended();
     for (const { job, result } of checked) {
       this.events.answer(job.id, {
         status: 'accepted',
@@ -299,7 +303,5 @@ export class AppendLog {
         warnings: result.warnings,
       });
     }
-    this.memtable.add(accepted);
-    this.events.appended();
   }
 }

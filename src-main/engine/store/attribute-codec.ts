@@ -18,20 +18,31 @@ const MAX_KV_VALUE = 256;
 export class AttributeKeys {
   private readonly ids = new Map<string, number>();
   private readonly keys: string[] = [];
-  private readonly insert: BetterSqlite3.Statement;
+  private readonly insert: BetterSqlite3.Statement | null;
+  private readonly keysAfter: BetterSqlite3.Statement;
 
-  constructor(db: BetterSqlite3.Database) {
-    for (const row of db.prepare('SELECT id, key FROM attribute_keys').all() as Array<{ id: number; key: string }>) {
+  /**
+   * readOnly: on a reader's connection (reader.ts), which never inserts; a span compacted after the
+   * reader started may name a key it has not seen, so a miss reloads the keys added since.
+   */
+  constructor(db: BetterSqlite3.Database, readOnly = false) {
+    this.keysAfter = db.prepare('SELECT id, key FROM attribute_keys WHERE id > ?');
+    this.load(-1);
+    this.insert = readOnly ? null : db.prepare('INSERT INTO attribute_keys (key) VALUES (?)');
+  }
+
+  private load(afterId: number): void {
+    for (const row of this.keysAfter.all(afterId) as Array<{ id: number; key: string }>) {
       this.ids.set(row.key, row.id);
       this.keys[row.id] = row.key;
     }
-    this.insert = db.prepare('INSERT INTO attribute_keys (key) VALUES (?)');
   }
 
   /** Only inside a write transaction: a new key is inserted. */
   idOf(key: string): number {
     let id = this.ids.get(key);
     if (id === undefined) {
+      if (!this.insert) throw new Error(`attribute key ${JSON.stringify(key)} is not stored, and a reader cannot add it`);
       id = Number(this.insert.run(key).lastInsertRowid);
       this.ids.set(key, id);
       this.keys[id] = key;
@@ -59,7 +70,14 @@ export class AttributeKeys {
   }
 
   keyOf(id: number): string {
-    return this.keys[id] ?? `unknown_key_${id}`;
+    let key = this.keys[id];
+    if (key === undefined && !this.insert) {
+      // Ids only grow between two clearAlls (and a clearAll makes the reader start over), so the
+      // keys above the highest known one are all a reader can be missing.
+      this.load(this.keys.length - 1);
+      key = this.keys[id];
+    }
+    return key ?? `unknown_key_${id}`;
   }
 
   encode(attributes: Attributes): string {

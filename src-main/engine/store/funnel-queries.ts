@@ -185,8 +185,9 @@ export class FunnelQueries {
     const rows = this.db.prepare(sql).raw().all(...range.params, ...allowed.params, ...markParams) as Array<[string | number, number | null]>;
     for (const [key, code] of rows) {
       if (code === null) continue;
-      // Both reads run in one synchronous call on the store's only connection, so they see the same
-      // traces; a key of the one missing from the other would be a bug, and that run keeps reached 0.
+      // Both reads run in one read transaction (a reader's, reader.ts, or the store thread's one
+      // synchronous call), so they see the same traces; a key of the one missing from the other
+      // would be a bug, and that run keeps reached 0.
       const run = byKey.get(key);
       const walk = decodeWalk(code);
       const at = traces.get(walk.trace);

@@ -5,10 +5,16 @@
  *   - append: ingest, answered by the append log after COMMIT (append-log.ts);
  *   - observe: served at once, without waiting for compaction (metrics; the memory's reads, which
  *     follow compaction by row id, so forcing one would only break its slices under heavy ingest);
- *   - read / write: behind the read gate (read-gate.ts), so they see every acknowledged request;
+ *   - read: served by a reader thread of the pool on its own connection (reader-pool.ts), once the
+ *     store thread has compacted every request acknowledged before it (the read gate's promise,
+ *     kept through read-sequence.ts and the `barrier` op); on the store thread when the pool is off;
+ *   - store-read: a read of what the store thread writes behind compaction (the analytics hour and
+ *     day tiers), so it stays there, behind the read gate (read-gate.ts);
+ *   - write: behind the read gate, on the store thread;
  *   - shutdown: behind the gate too, without waiting for the span-decode worker.
- * Reads get a ReadHandle (query objects only) and writes a WriteHandle: a read cannot reach a
- * statement that writes, a distinction the compiler keeps.
+ * Pooled reads get a PoolReadHandle (query objects a reader builds too), the others a ReadHandle,
+ * writes a WriteHandle: a read cannot reach a statement that writes, nor a pooled read the store
+ * thread's memory, distinctions the compiler keeps. See docs/adr/0010-reader-pool.md.
  */
 import type { AgentGraph, AgentGraphOptions, DeletedCounts } from '../../../src-shared/contract';
 import { buildAgentGraph, collapseRepeats } from '../genai/graph';
@@ -22,14 +28,19 @@ import type { RetentionSettings } from './retention';
 import type { SessionQueries } from './session-queries';
 import type { TelemetryQueries } from './telemetry-queries';
 
-export interface ReadHandle {
+/** What a reader thread builds on its own read-only connection (reader.ts), and the store thread too. */
+export interface PoolReadHandle {
   readonly traces: Pick<Queries, 'listTraces' | 'getTrace' | 'getTraceOutline' | 'getSpan' | 'agentGraphSpans' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist'>;
   readonly sessions: Pick<SessionQueries, 'listSessions' | 'getSession'>;
   readonly telemetry: Pick<TelemetryQueries, 'listLogs' | 'listMetricPoints' | 'listMetricNames'>;
-  /** The hour and day rollups they read are written behind compaction; the handle brings them up to date first. */
-  readonly analytics: Pick<AnalyticsQueries, 'latency' | 'timeseries'>;
   readonly funnels: Pick<FunnelQueries, 'runFunnel'>;
   readonly annotations: Pick<Annotations, 'list'>;
+}
+
+/** The store thread's reads: the pooled ones plus those that need its memory. */
+export interface ReadHandle extends PoolReadHandle {
+  /** The hour and day rollups they read are written behind compaction; the handle brings them up to date first. */
+  readonly analytics: Pick<AnalyticsQueries, 'latency' | 'timeseries'>;
   metrics(): StoreMetrics;
 }
 
@@ -54,7 +65,8 @@ export type RequestOf<Op extends StoreOp> = Extract<StoreRequest, { op: Op }>;
 /** Method syntax on purpose: the dispatcher calls every entry through the widest request type. */
 export type Handler<Op extends StoreOp> =
   | { kind: 'append' }
-  | { kind: 'observe' | 'read'; run(h: ReadHandle, req: RequestOf<Op>): StoreResponses[Op] }
+  | { kind: 'read'; run(h: PoolReadHandle, req: RequestOf<Op>): StoreResponses[Op] }
+  | { kind: 'observe' | 'store-read'; run(h: ReadHandle, req: RequestOf<Op>): StoreResponses[Op] }
   | { kind: 'write'; run(h: WriteHandle, req: RequestOf<Op>): StoreResponses[Op] }
   | { kind: 'shutdown'; run(h: ShutdownHandle, req: RequestOf<Op>): StoreResponses[Op] };
 
@@ -73,8 +85,8 @@ export const handlers = {
   listLogs: { kind: 'read', run: (h, req) => h.telemetry.listLogs(req.query) },
   listMetricPoints: { kind: 'read', run: (h, req) => h.telemetry.listMetricPoints(req.query) },
   listMetricNames: { kind: 'read', run: (h) => h.telemetry.listMetricNames() },
-  getAnalyticsLatency: { kind: 'read', run: (h, req) => h.analytics.latency(req.query) },
-  getAnalyticsTimeseries: { kind: 'read', run: (h, req) => h.analytics.timeseries(req.query) },
+  getAnalyticsLatency: { kind: 'store-read', run: (h, req) => h.analytics.latency(req.query) },
+  getAnalyticsTimeseries: { kind: 'store-read', run: (h, req) => h.analytics.timeseries(req.query) },
   counters: { kind: 'read', run: (h) => h.traces.counters() },
   countTracesSince: { kind: 'read', run: (h, req) => h.traces.countTracesSince(req.fromNs) },
   memoryFeed: { kind: 'observe', run: (h, req) => h.traces.memoryFeed(req.afterRowId, req.limit) },
@@ -88,6 +100,9 @@ export const handlers = {
   deleteAnnotation: { kind: 'write', run: (h, req) => h.annotations.delete(req.id) },
   runFunnel: { kind: 'read', run: (h, req) => h.funnels.runFunnel(req.query) },
   setRetention: { kind: 'write', run: (h, req) => (h.setRetention(req.retention), null) },
+  // Behind the read gate and does nothing: everything acknowledged before it is then compacted, so
+  // a pooled read may go to a reader (reader-pool.ts).
+  barrier: { kind: 'store-read', run: () => null },
   close: { kind: 'shutdown', run: (h) => (h.close(), null) },
 } satisfies Handlers;
 
@@ -96,7 +111,7 @@ export const handlers = {
  * ignore unknown fields, so the file still imports anywhere. Rejected: span events, which would
  * change the spans themselves and come back as telemetry on re-import.
  */
-function exportTraceOtlp(h: ReadHandle, traceId: string): string | null {
+function exportTraceOtlp(h: PoolReadHandle, traceId: string): string | null {
   const trace = h.traces.getTrace(traceId);
   if (!trace) return null;
   const annotations = h.annotations.list(traceId);
@@ -105,10 +120,15 @@ function exportTraceOtlp(h: ReadHandle, traceId: string): string | null {
 }
 
 /** Built here, next to the spans, so only the graph (not the whole trace) crosses to the engine thread. */
-function agentGraph(h: ReadHandle, traceId: string, options: AgentGraphOptions): AgentGraph | null {
+function agentGraph(h: PoolReadHandle, traceId: string, options: AgentGraphOptions): AgentGraph | null {
   const spans = h.traces.agentGraphSpans(traceId);
   if (!spans) return null;
   if (spans.length === 0) return { traceId, nodes: [], edges: [], externalLinks: [] };
   const graph = buildAgentGraph(spans);
   return options.collapse ? collapseRepeats(graph, options.collapse) : graph;
+}
+
+/** The ops a reader thread serves when the pool is on. */
+export function isPooledRead(op: StoreOp): boolean {
+  return handlers[op].kind === 'read';
 }

@@ -59,6 +59,12 @@ export class Memtable {
     return this.lastSeq;
   }
 
+  /** The last request whose compaction is committed: every one before the memtable's head. */
+  get compactedSeq(): number {
+    const head = this.entries[0];
+    return head === undefined ? this.lastSeq : head.seq - 1;
+  }
+
   /** Whether the span-decode worker still holds any entry: then appends may be held (append-log.ts). */
   get awaitingDecoder(): boolean {
     return this.decoding.size > 0;

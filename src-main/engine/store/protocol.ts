@@ -52,6 +52,8 @@ export interface StoreWorkerData {
   spanDecodeWorker: boolean;
   /** false: compaction keeps no analytics rollups (EngineOptions.analytics). */
   analytics: boolean;
+  /** read-sequence.ts: where the store thread publishes what is acknowledged and compacted. */
+  sequence: SharedArrayBuffer;
 }
 
 /**
@@ -89,10 +91,12 @@ export type StoreRequest =
   | { op: 'runFunnel'; query: FunnelQuery }
   /** New age and size limits (the settings page); retention runs at once with them. */
   | { op: 'setRetention'; retention: RetentionSettings }
+  /** Compacts everything acknowledged before it, then answers: a pooled read waits on this (reader-pool.ts). */
+  | { op: 'barrier' }
   | { op: 'close' };
 
 /** Ops that are not methods of the contract: ingest, the engine's own reads, settings, shutdown. */
-type StoreOnlyOp = 'ingest' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist' | 'metrics' | 'setRetention' | 'close';
+type StoreOnlyOp = 'ingest' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist' | 'metrics' | 'setRetention' | 'barrier' | 'close';
 type Assert<T extends true> = T;
 export type _OpsNamedAsContract = Assert<Exclude<StoreRequest['op'], StoreOnlyOp> extends ApiMethod ? true : false>;
 
@@ -140,6 +144,7 @@ export interface StoreResponses {
   deleteAnnotation: string | null;
   runFunnel: FunnelResult;
   setRetention: null;
+  barrier: null;
   close: null;
 }
 

@@ -15,6 +15,7 @@ import type { Deletion } from './deletion';
 import type { WriteHandle } from './handlers';
 import type { WorkerEvent } from './protocol';
 import type { Queries } from './queries';
+import type { ReadSequence } from './read-sequence';
 import type { ResourceScopes } from './resource-scopes';
 import type { Retention, RetentionSettings } from './retention';
 import type { SessionRefresh } from './session-refresh';
@@ -30,6 +31,8 @@ export interface WriteParts {
   deletion: Deletion;
   annotations: Annotations;
   sessionRefresh: SessionRefresh;
+  /** Readers drop their cached keys, resources and scopes when clearing all data lets ids be reused. */
+  sequence: Pick<ReadSequence, 'bumpEpoch'>;
 }
 
 export class StoreWrites implements WriteHandle {
@@ -66,8 +69,9 @@ export class StoreWrites implements WriteHandle {
    * deleted all the same.
    */
   clearAll(): DeletedCounts {
-    const { db, deletion, keys, resourceScopes, queries, compactor } = this.parts;
+    const { db, deletion, keys, resourceScopes, queries, compactor, sequence } = this.parts;
     const counts = deletion.clearAll();
+    sequence.bumpEpoch();
     keys.forgetAll();
     resourceScopes.forgetAll();
     queries.forgetResources();

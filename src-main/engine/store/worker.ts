@@ -1,10 +1,11 @@
 /**
- * The store's thread: owns the only SQLite connection, so no SQL ever runs on the engine's event
- * loop. This file wires the LSM's parts and carries messages to them: the append log (group commit,
- * ack after COMMIT, replay at start: append-log.ts), the memtable (acknowledged, not yet compacted:
- * memtable.ts), compaction in slices between appends (compaction-scheduler.ts), the read gate (a read
- * sees everything acknowledged before it: read-gate.ts), and the table from operation to handler
- * (handlers.ts). Protobuf span requests are decoded by the span-decode worker beside this thread
+ * The store's thread: owns the only SQLite connection that writes, so no SQL ever runs on the
+ * engine's event loop; the reader pool's threads read beside it (reader-pool.ts, ADR 0010). This
+ * file wires the LSM's parts and carries messages to them: the append log (group commit, ack after
+ * COMMIT, replay at start: append-log.ts), the memtable (acknowledged, not yet compacted:
+ * memtable.ts), compaction in slices between appends (compaction-scheduler.ts), the read gate (a
+ * read sees everything acknowledged before it: read-gate.ts), the sequences it publishes for the
+ * readers (read-sequence.ts), and the table from operation to handler (handlers.ts). Protobuf span requests are decoded by the span-decode worker beside this thread
  * (span-decoder.ts, docs/adr/0005-span-decode-worker.md); see docs/adr/0009-store-thread-in-parts.md.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -33,6 +34,7 @@ import { Memtable } from './memtable';
 import { CompactionScheduler } from './compaction-scheduler';
 import { ReadGate } from './read-gate';
 import { StoreWrites } from './store-writes';
+import { ReadSequence } from './read-sequence';
 import { handlers, type Handler, type ReadHandle, type ShutdownHandle, type StoreOp } from './handlers';
 import { currentMetrics, newWorkCounters } from './store-metrics';
 import type { StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
@@ -93,8 +95,11 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     db.pragma(`max_page_count = ${Math.max(1, Math.floor(data.hardLimitBytes / pageSize))}`);
   }
 
+  const sequence = new ReadSequence(data.sequence);
+  const publish = () => sequence.publish(memtable.lastAppendedSeq, memtable.compactedSeq);
   const compaction = new CompactionScheduler(db, keys, compactor, telemetryCompactor, memtable, counters, {
     compacted: (result) => {
+      publish();
       emit({ event: 'compacted', ...result });
       sessionRefresh.schedule();
       // Appends held while the span-decode worker was behind (append-log.ts) may go on now.
@@ -104,7 +109,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     log,
   });
   const writes = new StoreWrites(
-    { db, keys, resourceScopes, queries, compactor, compaction, retention, deletion: new Deletion(db, retention, summaries), annotations, sessionRefresh },
+    { db, keys, resourceScopes, queries, compactor, compaction, retention, deletion: new Deletion(db, retention, summaries), annotations, sessionRefresh, sequence },
     data.retention,
     data.retentionIntervalMs,
     emit,
@@ -120,7 +125,10 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
       notice,
       log,
       storageFull: () => writes.runRetention(),
-      appended: () => compaction.schedule(),
+      appended: () => {
+        publish();
+        compaction.schedule();
+      },
     },
   );
   const gate = new ReadGate(memtable, compaction);
@@ -132,6 +140,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     appendLog.resume();
   }
 
+  const funnels = new FunnelQueries(db);
   const reads: ReadHandle = {
     traces: queries,
     sessions: sessionQueries,
@@ -141,7 +150,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
       latency: (query) => (compactor.writeAnalytics(), analyticsQueries.latency(query)),
       timeseries: (query) => (compactor.writeAnalytics(), analyticsQueries.timeseries(query)),
     },
-    funnels: new FunnelQueries(db),
+    funnels,
     annotations,
     metrics: () => currentMetrics(db, data.dbPath, counters, { memtableSpans: memtable.itemCount, spanDecodeWorker: spanDecoder?.status ?? 'off' }),
   };
@@ -161,6 +170,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
   };
 
   const recovered = appendLog.replay(compactor.watermark(), (entries) => compaction.compactEntries(entries));
+  publish();
   // Summaries left stale by a crash, a migration (0008 carries sessions over stale) or new prices.
   sessionRefresh.schedule(0);
   emit({ event: 'ready', recovered, notices: opened.notices, ...queries.counters() });
@@ -181,6 +191,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
       case 'observe':
         return serve(id, () => handler.run(reads, req));
       case 'read':
+      case 'store-read':
         return gate.enter(() => serve(id, () => handler.run(reads, req)));
       case 'write':
         return gate.enter(() => serve(id, () => handler.run(writes, req)));
