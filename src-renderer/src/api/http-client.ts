@@ -67,13 +67,16 @@ export class ApiError extends Error {
   }
 }
 
-async function errorFrom(res: Response): Promise<ApiError> {
+/** An ApiError, or a SettingsError when a refused edit names its fields (the page shows each beside its field). */
+async function errorFrom(res: Response): Promise<ApiError | SettingsError> {
   let message = `${res.status} ${res.statusText}`.trim();
   try {
     const body: unknown = await res.json();
     if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
       message = (body as { error: string }).error;
     }
+    const fields = body && typeof body === 'object' ? (body as { fields?: unknown }).fields : undefined;
+    if (res.status === 400 && fields && typeof fields === 'object') return new SettingsError(fields as Record<string, string>);
   } catch {
     // Not JSON (a proxy page, an empty body): the status line is the best we have.
   }
@@ -88,10 +91,10 @@ async function getJson(path: string, notFoundAsNull = false): Promise<unknown> {
 }
 
 /**
- * A write (POST, DELETE). The server takes writes only from its own page: a same-origin fetch
+ * A write (POST, PUT, DELETE). The server takes writes only from its own page: a same-origin fetch
  * sends that Origin by itself. `null` for 204 No Content.
  */
-async function send(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+async function send(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const res = await fetch(BASE + path, {
     method,
     headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
@@ -100,19 +103,6 @@ async function send(method: 'POST' | 'DELETE', path: string, body?: unknown): Pr
   if (!res.ok && res.status !== 404) throw await errorFrom(res);
   if (res.status === 204 || res.status === 404) return { status: res.status, body: null };
   return { status: res.status, body: await res.json() };
-}
-
-/** An edit of the settings or prices: a refusal names each wrong field, so the page can show each message beside its field. */
-async function sendSettingsEdit(method: 'PUT' | 'DELETE', path: string, edit?: unknown): Promise<unknown> {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: edit === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-    body: edit === undefined ? undefined : JSON.stringify(edit),
-  });
-  const body = (await res.json().catch(() => null)) as { error?: string; fields?: Record<string, string> } | null;
-  if (res.status === 400 && body?.fields) throw new SettingsError(body.fields);
-  if (!res.ok) throw new Error(body?.error ?? `${method} ${BASE}${path} answered ${res.status}`);
-  return body;
 }
 
 const memoryPath = (collection: CollectionName) => `/memory/${encodeURIComponent(collection)}`;
@@ -351,18 +341,18 @@ export function createHttpApi(): FlowtraceApi {
       return expectObject(await getJson('/settings'), '/settings', ['settings', 'restartNeeded']) as unknown as SettingsView;
     },
     async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
-      const body = await sendSettingsEdit('PUT', '/settings', patch);
+      const { body } = await send('PUT', '/settings', patch);
       return expectObject(body, '/settings', ['settings', 'restartNeeded']) as unknown as SettingsView;
     },
     async getPrices(): Promise<PricesView> {
       return expectObject(await getJson('/settings/prices'), '/settings/prices', ['shipped', 'yours', 'restartNeeded']) as unknown as PricesView;
     },
     async updatePrices(prices: PriceList): Promise<PricesView> {
-      const body = await sendSettingsEdit('PUT', '/settings/prices', prices);
+      const { body } = await send('PUT', '/settings/prices', prices);
       return expectObject(body, '/settings/prices', ['shipped', 'yours', 'restartNeeded']) as unknown as PricesView;
     },
     async resetPrices(): Promise<PricesView> {
-      const body = await sendSettingsEdit('DELETE', '/settings/prices');
+      const { body } = await send('DELETE', '/settings/prices');
       return expectObject(body, '/settings/prices', ['shipped', 'yours', 'restartNeeded']) as unknown as PricesView;
     },
     onIngest(listener) {
