@@ -43,7 +43,7 @@ export function rowKey(row: PriceRow): string {
  */
 export function listOfRows(rows: readonly PriceRow[]): { list: PriceList; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const raw: Record<string, Record<string, unknown>> = {};
+  const raw = new Map<string, Record<string, unknown>>();
   for (const row of rows) {
     const model = rowKey(row);
     if (model === '' && row.input.trim() === '' && row.output.trim() === '' && row.cacheRead.trim() === '') continue;
@@ -51,17 +51,18 @@ export function listOfRows(rows: readonly PriceRow[]): { list: PriceList; errors
       errors[''] = 'a model needs a name';
       continue;
     }
-    if (Object.hasOwn(raw, model)) {
+    if (raw.has(model)) {
       errors[model] = 'is listed twice';
       continue;
     }
     const number = (text: string): number | string => (text.trim() === '' ? '' : Number(text.trim()));
     const entry: Record<string, unknown> = { input: number(row.input), output: number(row.output) };
     if (row.cacheRead.trim() !== '') entry.cacheRead = number(row.cacheRead);
-    Object.defineProperty(raw, model, { value: entry, enumerable: true, writable: true, configurable: true });
+    raw.set(model, entry);
   }
   try {
-    const list = checkPriceList(raw);
+    // fromEntries defines own properties: no model name reaches a prototype.
+    const list = checkPriceList(Object.fromEntries(raw));
     return { list, errors };
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;

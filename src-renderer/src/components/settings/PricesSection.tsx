@@ -9,6 +9,21 @@ import { blankRow, listOfRows, mergeImported, pricesOfFile, rowKey, rowsOf, type
 
 type Status = { kind: 'idle' | 'saving' | 'saved' | 'failed'; message?: string };
 
+/** The head of both price tables: yours (with a Remove column) and the shipped one. */
+function PriceColumns({ removable = false }: { removable?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        <th>Model</th>
+        <th>Input</th>
+        <th>Output</th>
+        <th>Cached input</th>
+        {removable && <th aria-label="Remove" />}
+      </tr>
+    </thead>
+  );
+}
+
 export function PricesSection() {
   const [view, setView] = useState<PricesView | null>(null);
   const [rows, setRows] = useState<PriceRow[]>([]);
@@ -137,15 +152,7 @@ export function PricesSection() {
           </p>
         ) : (
           <table className="prices-table">
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Input</th>
-                <th>Output</th>
-                <th>Cached input</th>
-                <th aria-label="Remove" />
-              </tr>
-            </thead>
+            <PriceColumns removable />
             <tbody>
               {rows.map((row) => {
                 const error = errors[rowKey(row)];
@@ -221,14 +228,7 @@ export function PricesSection() {
           <summary>The shipped prices</summary>
           <p className="settings-hint">{view.shipped.source}</p>
           <table className="prices-table" data-testid="prices-shipped">
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Input</th>
-                <th>Output</th>
-                <th>Cached input</th>
-              </tr>
-            </thead>
+            <PriceColumns />
             <tbody>
               {shippedModels.map((m) => {
                 const p = view.shipped.models[m]!;
