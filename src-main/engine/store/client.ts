@@ -7,14 +7,13 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { ArgumentError } from '../../../src-shared/validate';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention';
 import type { ModelPrice } from '../genai/prices';
 import { startWorker } from './start-worker';
 import { isPooledRead } from './handlers';
 import { ReaderPool } from './reader-pool';
 import { ReadSequence } from './read-sequence';
-import type { Durability, StoreRequest, StoreResponses, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
+import { settleReply, type Durability, type PendingReply, type StoreRequest, type StoreResponses, type StoreWorkerData, type WorkerEvent, type WorkerReply } from './protocol';
 
 export interface StoreOptions {
   dbPath: string;
@@ -42,14 +41,10 @@ const DEFAULT_READERS = 2;
 /** About 1 s of compaction on a 2-core machine (measured ~18k spans/s): reads drain the backlog first. */
 const DEFAULT_COMPACTION_BACKLOG = 16_000;
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (err: Error) => void;
-}
 
 export class StoreClient {
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, PendingReply>();
   private closed = false;
   private pool: ReaderPool | null = null;
   /** The barrier on its way, and the acknowledged sequence it covers at least. */
@@ -176,11 +171,7 @@ export class StoreClient {
   }
 
   private settle(reply: WorkerReply): void {
-    const p = this.pending.get(reply.id);
-    if (!p) return;
-    this.pending.delete(reply.id);
-    if (reply.ok) p.resolve(reply.value);
-    else p.reject(reply.kind === 'argument' ? new ArgumentError(reply.message) : new Error(reply.message));
+    settleReply(this.pending, reply);
   }
 
   private failAll(err: Error): void {

@@ -1,5 +1,6 @@
 /** Messages between the store client (engine thread) and the store worker. */
 import type { TraceOutline } from '../../../src-shared/trace-outline';
+import { ArgumentError } from '../../../src-shared/validate';
 import type {
   AgentGraph,
   Annotation,
@@ -189,6 +190,21 @@ export type ErrorKind = 'argument' | 'internal';
 export type WorkerReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; kind: ErrorKind; message: string };
+
+/** A request waiting for its reply, on the store thread or a reader. */
+export interface PendingReply {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+/** Settles the request a reply answers (a bad argument stays an ArgumentError across the thread). */
+export function settleReply(pending: Map<number, PendingReply>, reply: WorkerReply): void {
+  const p = pending.get(reply.id);
+  if (!p) return;
+  pending.delete(reply.id);
+  if (reply.ok) p.resolve(reply.value);
+  else p.reject(reply.kind === 'argument' ? new ArgumentError(reply.message) : new Error(reply.message));
+}
 
 export type WorkerEvent =
   | { event: 'ready'; recovered: number; spans: number; traces: number; notices: StoreNotice[] }

@@ -8,19 +8,13 @@
  * before it, so the store's last checkpoint finds no reader holding the WAL.
  */
 import type { Worker } from 'node:worker_threads';
-import { ArgumentError } from '../../../src-shared/validate';
 import { startWorker } from './start-worker';
-import type { StoreRequest, WorkerReply } from './protocol';
+import { settleReply, type PendingReply, type StoreRequest, type WorkerReply } from './protocol';
 import type { ReaderData, ReaderMessage } from './reader';
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (err: Error) => void;
-}
 
 interface Reader {
   worker: Worker;
-  pending: Map<number, Pending>;
+  pending: Map<number, PendingReply>;
   ready: Promise<void>;
   exited: boolean;
 }
@@ -83,7 +77,7 @@ export class ReaderPool {
 
   private spawn(index: number): Reader {
     const worker = startWorker(import.meta.url, './reader.ts', './store-reader.js', this.data);
-    const pending = new Map<number, Pending>();
+    const pending = new Map<number, PendingReply>();
     let started!: () => void;
     let failedToStart!: (err: Error) => void;
     const ready = new Promise<void>((resolve, reject) => {
@@ -98,12 +92,7 @@ export class ReaderPool {
         started();
         return;
       }
-      if (!('id' in msg)) return;
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.value);
-      else p.reject(msg.kind === 'argument' ? new ArgumentError(msg.message) : new Error(msg.message));
+      if ('id' in msg) settleReply(pending, msg);
     });
     let lost: Error | null = null;
     worker.on('error', (err) => {
