@@ -6,6 +6,7 @@
  * its trace.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { TraceBlocks } from './trace-blocks';
 import type { Annotation, AnnotationInput, AnnotationValue, FeedbackFilter, FeedbackSummary } from '../../../src-shared/contract';
 
 interface AnnotationRow {
@@ -92,11 +93,12 @@ export function feedbackConditions(feedback: FeedbackFilter | undefined, label: 
 
 export class Annotations {
   private readonly stmts;
+  private readonly blocks: TraceBlocks;
 
   constructor(db: BetterSqlite3.Database) {
+    this.blocks = new TraceBlocks(db);
     this.stmts = {
       traceExists: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
-      spanExists: db.prepare('SELECT 1 FROM spans WHERE trace_id = ? AND span_id = ?').pluck(),
       insert: db.prepare(`INSERT INTO annotations (id, trace_id, span_id, name, value, comment, created_at)
         VALUES (@id, @traceId, @spanId, @name, @value, @comment, @createdAt)`),
       ofTrace: db.prepare(`SELECT ${COLUMNS} FROM annotations WHERE trace_id = ? ORDER BY created_at, rowid`),
@@ -109,7 +111,7 @@ export class Annotations {
     const traceId = Buffer.from(input.traceId, 'hex');
     const spanId = input.spanId === undefined ? null : Buffer.from(input.spanId, 'hex');
     if (this.stmts.traceExists.get(traceId) === undefined) return null;
-    if (spanId !== null && this.stmts.spanExists.get(traceId, spanId) === undefined) return null;
+    if (spanId !== null && !this.blocks.hasSpan(traceId, spanId)) return null;
     const annotation: Annotation = {
       id: Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex'),
       traceId: input.traceId,

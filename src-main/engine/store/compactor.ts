@@ -1,7 +1,12 @@
 /**
- * L0 → L1: turns accepted batches, in log order, into the indexed tables (spans, events, links,
+ * L0 → L1: turns accepted batches, in log order, into the indexed tables (span blocks, span names,
  * resources, scopes, traces, full text, counters) and advances the watermark, all in one transaction, so a crash leaves
  * either the whole batch compacted or the log rows still above the watermark for replay.
+ *
+ * Spans are grouped by trace: each trace's new spans of the pass become one or more blocks
+ * (span-block.ts, ADR 0011), numbered with consecutive span rows. A span already stored (an
+ * exporter's retry) is found by its id among the trace's stored ids, which are read only for a
+ * trace stored before, and kept in memory while the trace keeps arriving (KnownSpanIds).
  *
  * GenAI: every inserted span is normalized once (normalizeSpan; null, and cheap, for spans without
  * a GenAI marker; protobuf requests come already read by the span-decode worker, span-decoding.ts)
@@ -22,6 +27,8 @@ import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 import type { ReadGenAi } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
+import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
+import { TraceBlocks } from './trace-blocks';
 import { AnalyticsRollups } from './analytics-rollups';
 import type { SessionSummaries } from './session-summaries';
 
@@ -117,18 +124,66 @@ function betterRoot(a: RootCandidate, b: RootCandidate | null): boolean {
  * ~150 MB at the bound; a trace beyond it is re-read from the store on each batch instead.
  */
 const ROLLUP_STATE_MAX_SPANS = 1_500_000;
+/** Span ids of traces that arrive in more than one pass, kept so each pass does not re-read them (~80 bytes each). */
+const KNOWN_SPAN_IDS_MAX = 500_000;
+/** Names interned in span_names, kept so a repeated name costs no statement. */
+const NAME_IDS_MAX = 50_000;
+
+/** A trace's spans of one pass, in arrival order, before the duplicate check. */
+interface PendingTrace {
+  spans: SpanRecord[];
+  genai: Array<GenAiSpan | null>;
+  stored: Array<string | null>;
+  receivedAt: number[];
+  ids: Set<string>;
+}
+
+/** The stored span ids of recently written traces (least recently used first out), bounded in ids. */
+class KnownSpanIds {
+  private readonly traces = new Map<string, Set<string>>();
+  private size = 0;
+
+  constructor(private readonly max: number) {}
+
+  get(traceId: string): Set<string> | undefined {
+    const ids = this.traces.get(traceId);
+    if (ids) {
+      this.traces.delete(traceId);
+      this.traces.set(traceId, ids);
+    }
+    return ids;
+  }
+
+  /** Call after adding `added` ids to `ids` (new or not). */
+  keep(traceId: string, ids: Set<string>, added: number): void {
+    if (!this.traces.has(traceId)) {
+      this.traces.set(traceId, ids);
+      this.size += ids.size;
+    } else this.size += added;
+    for (const [id, s] of this.traces) {
+      if (this.size <= this.max) break;
+      this.traces.delete(id);
+      this.size -= s.size;
+    }
+  }
+
+  clear(): void {
+    this.traces.clear();
+    this.size = 0;
+  }
+}
 
 export class Compactor {
   private readonly stmts;
   private readonly normalizeOptions: NormalizeOptions | null;
   private readonly rollups = new RollupStates(ROLLUP_STATE_MAX_SPANS);
+  private readonly knownSpanIds = new KnownSpanIds(KNOWN_SPAN_IDS_MAX);
+  private readonly nameIds = new Map<string, number>();
+  private readonly blocks: TraceBlocks;
   /** genai_services as stored (only clearing all data deletes rows), so a known service costs no statement. */
   private readonly genAiServices: Set<string>;
-  /**
-   * The id the next span must be above, while a delete took the newest spans (retention.ts
-   * SPAN_ROW_FLOOR); null once a span is stored above it, which SQLite then keeps counting from.
-   */
-  private spanRowFloor: number | null = null;
+  /** The row number of the next span stored: above every stored row and the floor a delete left (retention.ts SPAN_ROW_FLOOR). */
+  private nextRow = 1;
   /** null: no analytics rollups (EngineOptions.analytics false). */
   private readonly analytics: AnalyticsRollups | null;
 
@@ -144,20 +199,11 @@ export class Compactor {
     this.normalizeOptions = normalizeOptions;
     this.analytics = analytics ? new AnalyticsRollups(db) : null;
     this.genAiServices = new Set(db.prepare('SELECT service_name FROM genai_services').pluck().all() as string[]);
+    this.blocks = new TraceBlocks(db);
     this.stmts = {
-      // id: NULL (SQLite picks max + 1) except for the first span after a delete took the newest.
-      insertSpan: db.prepare(`
-        INSERT INTO spans (id, trace_id, span_id, parent_span_id, trace_state, name, kind, start_ns, end_ns,
-          status_code, status_message, attrs, dropped_attributes_count, dropped_events_count,
-          dropped_links_count, resource_id, scope_id, received_at, genai)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (trace_id, span_id) DO NOTHING`),
-      insertEvent: db.prepare(
-        'INSERT INTO span_events (span_row, seq, time_ns, name, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      insertLink: db.prepare(
-        'INSERT INTO span_links (span_row, seq, trace_id, span_id, trace_state, attributes, dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insertBlock: db.prepare('INSERT INTO span_blocks (first_row, trace_id, span_count, span_ids, feed, block) VALUES (?, ?, ?, ?, ?, ?)'),
+      nameId: db.prepare('INSERT INTO span_names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id').pluck(),
+      traceName: db.prepare('INSERT OR IGNORE INTO trace_span_names (name_id, trace_id) VALUES (?, ?)'),
       insertDoc: db.prepare('INSERT INTO search_docs (trace_id) VALUES (?)'),
       insertSearch: db.prepare('INSERT INTO trace_search (rowid, name, text, kv) VALUES (?, ?, ?, ?)'),
       getTrace: db.prepare('SELECT * FROM traces WHERE trace_id = ?').safeIntegers(true),
@@ -176,25 +222,19 @@ export class Compactor {
           total_tokens = excluded.total_tokens, cost_usd = excluded.cost_usd, llm_calls = excluded.llm_calls,
           tool_calls = excluded.tool_calls, models = excluded.models, agents = excluded.agents,
           session_id = excluded.session_id`),
-      // The stored readings (small: no message content), decoded in JS by readStoredGenAi, which
-      // knows the compact encoding and restores the fields it leaves out (totalTokens).
-      rollupOfTrace: db.prepare(`
-        SELECT lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, genai AS g, start_ns
-        FROM spans WHERE trace_id = ? ORDER BY start_ns, id`).safeIntegers(true),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
       // The trace list's noise rule (trace-list-sql.ts): services that sent a GenAI span.
       genAiService: db.prepare('INSERT OR IGNORE INTO genai_services (service_name) VALUES (?)'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
       dropLog: db.prepare('DELETE FROM log WHERE seq <= ?'),
       spanRowFloor: db.prepare(`SELECT value FROM counters WHERE name = '${SPAN_ROW_FLOOR}'`).pluck(),
-      maxSpanRow: db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck(),
     };
-    this.readSpanRowFloor();
+    this.readNextRow();
   }
 
-  private readSpanRowFloor(): void {
+  private readNextRow(): void {
     const floor = (this.stmts.spanRowFloor.get() as number | undefined) ?? 0;
-    this.spanRowFloor = floor > (this.stmts.maxSpanRow.get() as number) ? floor : null;
+    this.nextRow = Math.max(floor, this.blocks.maxRow()) + 1;
   }
 
   watermark(): number {
@@ -208,22 +248,30 @@ export class Compactor {
       return this.compactInTransaction(batches);
     } catch (err) {
       this.keys.forgetAbove(keysBefore);
-      // The batch rolled back, but rollup states may already hold its spans, and the floor may be spent.
+      // The batch rolled back, but rollup states, known ids and names may already hold its spans, and its rows are free again.
       this.rollups.clear();
+      this.knownSpanIds.clear();
+      this.nameIds.clear();
       this.analytics?.reset();
-      this.readSpanRowFloor();
+      this.readNextRow();
       throw err;
     }
   }
 
   private compactInTransaction(batches: readonly AcceptedBatch[]): CompactionResult {
     return this.db.transaction(() => {
-      const deltas = new Map<string, TraceDelta>();
-      let inserted = 0;
+      const pending = new Map<string, PendingTrace>();
       for (const batch of batches) {
         const read = batch.genai;
         for (let i = 0; i < batch.spans.length; i++) {
           const span = batch.spans[i]!;
+          let p = pending.get(span.traceId);
+          if (!p) {
+            p = { spans: [], genai: [], stored: [], receivedAt: [], ids: new Set() };
+            pending.set(span.traceId, p);
+          }
+          if (p.ids.has(span.spanId)) continue; // sent twice in this pass: stored once
+          p.ids.add(span.spanId);
           let genai: GenAiSpan | null = null;
           let stored: string | null = null;
           if (read) {
@@ -233,19 +281,54 @@ export class Compactor {
             genai = normalizeSpan(span, undefined, this.normalizeOptions);
             stored = genai === null ? null : storedGenAi(genai);
           }
-          if (this.insertSpan(span, batch.receivedAt, stored)) {
-            inserted++;
-            this.accumulate(deltas, span, batch.receivedAt, genai);
-            this.analytics?.add(span, genai);
-          }
+          p.spans.push(span);
+          p.genai.push(genai);
+          p.stored.push(stored);
+          p.receivedAt.push(batch.receivedAt);
         }
+      }
+      const deltas = new Map<string, { delta: TraceDelta; row: TraceRow | undefined }>();
+      let inserted = 0;
+      for (const [traceHex, p] of pending) {
+        const traceId = Buffer.from(traceHex, 'hex');
+        const row = this.stmts.getTrace.get(traceId) as TraceRow | undefined;
+        const keep = row ? this.newSpansOf(traceHex, traceId, p) : p.spans.map((_, i) => i);
+        if (keep.length === 0) continue;
+        const blockSpans: BlockSpan[] = [];
+        const spanIds: Buffer[] = [];
+        const names = new Set<string>();
+        let delta: TraceDelta | undefined;
+        let feed = 0;
+        const flush = () => {
+          this.stmts.insertBlock.run(this.nextRow, traceId, blockSpans.length, Buffer.concat(spanIds), feed, encodeBlock(blockSpans));
+          this.nextRow += blockSpans.length;
+          blockSpans.length = 0;
+          spanIds.length = 0;
+          feed = 0;
+        };
+        for (const i of keep) {
+          const span = p.spans[i]!;
+          const genai = p.genai[i]!;
+          const stored = p.stored[i]!;
+          delta = this.accumulate(delta, traceId, span, p.receivedAt[i]!, genai);
+          this.analytics?.add(span, genai);
+          blockSpans.push(this.blockSpanOf(span, stored, genai));
+          spanIds.push(Buffer.from(span.spanId, 'hex'));
+          names.add(span.name);
+          if (stored !== null || span.status.code === 'error') feed++;
+          if (blockSpans.length === BLOCK_MAX_SPANS) flush();
+        }
+        if (blockSpans.length > 0) flush();
+        for (const name of names) this.stmts.traceName.run(this.nameIdOf(name), traceId);
+        inserted += keep.length;
+        deltas.set(traceHex, { delta: delta!, row });
       }
       let newTraces = 0;
       // One upsert per session the slice touched, not one per trace: a session's runs arrive together.
       const sessions = new Map<string, { first: bigint; last: bigint }>();
       const movedFrom = new Set<string>();
-      for (const delta of deltas.values()) {
-        const applied = this.applyTraceDelta(delta);
+      for (const { delta, row } of deltas.values()) {
+        const applied = this.applyTraceDelta(delta, row);
         if (applied.isNew) newTraces++;
         if (applied.sessionId !== null) {
           const b = sessions.get(applied.sessionId);
@@ -280,59 +363,63 @@ export class Compactor {
     })();
   }
 
-  /** storedGenai: the span's spans.genai text (genai-facets.ts storedGenAi), null when it has no reading. */
-  private insertSpan(span: SpanRecord, receivedAt: number, storedGenai: string | null): boolean {
-    const info = this.stmts.insertSpan.run(
-      this.spanRowFloor === null ? null : this.spanRowFloor + 1,
-      Buffer.from(span.traceId, 'hex'),
-      Buffer.from(span.spanId, 'hex'),
-      span.parentSpanId === null ? null : Buffer.from(span.parentSpanId, 'hex'),
-      span.traceState,
-      span.name,
-      Math.max(0, SPAN_KINDS.indexOf(span.kind)),
-      BigInt(span.startTimeUnixNano),
-      BigInt(span.endTimeUnixNano),
-      Math.max(0, STATUS_CODES.indexOf(span.status.code)),
-      span.status.message,
-      this.keys.encode(span.attributes),
-      span.droppedAttributesCount,
-      span.droppedEventsCount,
-      span.droppedLinksCount,
-      this.resourceScopes.resourceId(span.resource),
-      this.resourceScopes.scopeId(span.scope),
-      receivedAt,
-      storedGenai,
-    );
-    if (info.changes !== 1) return false; // a duplicate (an exporter's retry): stored once already
-    this.spanRowFloor = null;
-    const row = info.lastInsertRowid;
-    span.events.forEach((ev, seq) =>
-      this.stmts.insertEvent.run(row, seq, BigInt(ev.timeUnixNano), ev.name, JSON.stringify(ev.attributes), ev.droppedAttributesCount),
-    );
-    span.links.forEach((link, seq) =>
-      this.stmts.insertLink.run(
-        row,
-        seq,
-        Buffer.from(link.traceId, 'hex'),
-        Buffer.from(link.spanId, 'hex'),
-        link.traceState,
-        JSON.stringify(link.attributes),
-        link.droppedAttributesCount,
-      ),
-    );
-    return true;
+  /**
+   * The indexes (into `p`) of the spans of a trace stored before that are not stored yet; the trace's
+   * stored ids are read once and kept while it keeps arriving.
+   */
+  private newSpansOf(traceHex: string, traceId: Buffer, p: PendingTrace): number[] {
+    const ids = this.knownSpanIds.get(traceHex) ?? this.blocks.spanIdsOf(traceId);
+    const keep: number[] = [];
+    p.spans.forEach((span, i) => {
+      if (!ids.has(span.spanId)) keep.push(i);
+    });
+    for (const i of keep) ids.add(p.spans[i]!.spanId);
+    this.knownSpanIds.keep(traceHex, ids, keep.length);
+    return keep;
   }
 
-  private accumulate(deltas: Map<string, TraceDelta>, span: SpanRecord, receivedAt: number, genai: GenAiSpan | null): void {
-    let d = deltas.get(span.traceId);
+  /** stored: the span's GenAI reading as stored (genai-facets.ts storedGenAi), null when it has none. */
+  private blockSpanOf(span: SpanRecord, stored: string | null, genai: GenAiSpan | null): BlockSpan {
+    return {
+      parentSpanId: span.parentSpanId === null ? null : Buffer.from(span.parentSpanId, 'hex'),
+      traceState: span.traceState,
+      name: span.name,
+      kind: Math.max(0, SPAN_KINDS.indexOf(span.kind)),
+      startNs: BigInt(span.startTimeUnixNano),
+      endNs: BigInt(span.endTimeUnixNano),
+      statusCode: Math.max(0, STATUS_CODES.indexOf(span.status.code)),
+      statusMessage: span.status.message,
+      attrs: this.keys.encode(span.attributes),
+      droppedAttributesCount: span.droppedAttributesCount,
+      events: JSON.stringify(span.events),
+      droppedEventsCount: span.droppedEventsCount,
+      links: JSON.stringify(span.links),
+      droppedLinksCount: span.droppedLinksCount,
+      resourceId: this.resourceScopes.resourceId(span.resource),
+      scopeId: this.resourceScopes.scopeId(span.scope),
+      genai: stored,
+      genaiKind: stored === null ? null : (genai?.kind ?? null),
+    };
+  }
+
+  private nameIdOf(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.stmts.nameId.get(name) as number;
+      if (this.nameIds.size >= NAME_IDS_MAX) this.nameIds.clear();
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  private accumulate(d: TraceDelta | undefined, traceId: Buffer, span: SpanRecord, receivedAt: number, genai: GenAiSpan | null): TraceDelta {
     const start = BigInt(span.startTimeUnixNano);
     const end = BigInt(span.endTimeUnixNano);
     if (!d) {
       d = {
-        traceId: Buffer.from(span.traceId, 'hex'), spans: 0, errors: 0, start, end, root: null, receivedAt, search: new SearchDocument(),
+        traceId, spans: 0, errors: 0, start, end, root: null, receivedAt, search: new SearchDocument(),
         items: [], hasGenai: false,
       };
-      deltas.set(span.traceId, d);
     }
     d.spans++;
     d.items.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, genai, start });
@@ -353,13 +440,14 @@ export class Compactor {
       serviceName: serviceNameOf(span.resource),
     };
     if (betterRoot(candidate, d.root)) d.root = candidate;
+    return d;
   }
 
   /**
    * Merges a batch's delta into the trace row; says whether the trace is new, and what the compactor
    * records beside it (the GenAI services).
    */
-  private applyTraceDelta(d: TraceDelta): {
+  private applyTraceDelta(d: TraceDelta, row: TraceRow | undefined): {
     isNew: boolean;
     hasGenai: boolean;
     serviceName: string;
@@ -368,7 +456,6 @@ export class Compactor {
     start: bigint;
     end: bigint;
   } {
-    const row = this.stmts.getTrace.get(d.traceId) as TraceRow | undefined;
     let root = d.root!;
     let start = d.start;
     let end = d.end;
@@ -429,15 +516,16 @@ export class Compactor {
         for (const item of d.items) state.add(item);
         return rollupColumns(state.rollup());
       } else {
-        const rows = this.stmts.rollupOfTrace.all(d.traceId) as Array<{ span_id: string; parent_span_id: string; g: string | null; start_ns: bigint }>;
-        for (const r of rows) {
-          state.add({
-            spanId: r.span_id,
-            parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
-            genai: r.g === null ? null : readStoredGenAi(r.g),
-            start: r.start_ns,
-          });
+        // The stored readings (small: no message content), this delta's spans included, in (start, row) order.
+        const rows: Array<GenAiItem & { row: number }> = [];
+        for (const b of this.blocks.ofTrace(d.traceId)) {
+          for (let i = 0; i < b.n; i++) {
+            const g = b.genai(i);
+            rows.push({ spanId: b.spanId(i), parentSpanId: b.parentSpanId(i), genai: g === null ? null : readStoredGenAi(g), start: b.startNs(i), row: b.firstRow + i });
+          }
         }
+        rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.row - b.row));
+        for (const r of rows) state.add(r);
       }
     }
     this.rollups.keep(key, state, before);
@@ -452,18 +540,21 @@ export class Compactor {
   /** After retention deleted traces: a kept state may include spans that are gone. */
   forgetRollups(): void {
     this.rollups.clear();
+    this.knownSpanIds.clear();
   }
 
   /** After a delete asked for by the user (deletion.ts): as after retention, and the span row floor may have risen. */
   afterDelete(): void {
     this.rollups.clear();
+    this.knownSpanIds.clear();
     this.analytics?.reset();
-    this.readSpanRowFloor();
+    this.readNextRow();
   }
 
   /** After every table was emptied (Deletion.clearAll): genai_services too. */
   afterClearAll(): void {
     this.genAiServices.clear();
+    this.nameIds.clear();
     this.afterDelete();
   }
 }

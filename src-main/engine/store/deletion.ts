@@ -1,6 +1,6 @@
 /**
  * Deletes asked for by the user ("Clear data"): one trace, one session, or everything, each in one
- * transaction. Traces go through Retention.deleteTraces (spans, events, links, full text, counters,
+ * transaction. Traces go through Retention.deleteTraces (span blocks, span names, full text, counters,
  * the span row floor), so a delete leaves the tables as retention does; beyond that a deleted trace
  * takes the log records logged inside it, a deleted session its own log records and metric points,
  * and every `sessions` row those touched is recomputed from what is left (or dropped with its last
@@ -22,7 +22,7 @@ const TRACE_CHUNK = 200;
  * attribute keys) go too: resource attributes carry host names and command lines.
  */
 const CLEARED_TABLES = [
-  'annotations', 'span_events', 'span_links', 'search_docs', 'spans', 'traces', 'logs', 'metric_points', 'sessions',
+  'annotations', 'search_docs', 'trace_span_names', 'span_names', 'span_blocks', 'traces', 'logs', 'metric_points', 'sessions',
   'session_summaries', 'genai_services', 'analytics_minutes', 'analytics_hours', 'analytics_days', 'analytics_stale', 'resources', 'scopes', 'attribute_keys',
 ] as const;
 
@@ -64,6 +64,7 @@ export class Deletion {
       clearSearch: db.prepare("INSERT INTO trace_search (trace_search) VALUES ('delete-all')"),
       clear: CLEARED_TABLES.map((table) => ({ table, stmt: db.prepare(`DELETE FROM ${table}`) })),
       resetCounters: db.prepare("UPDATE counters SET value = 0 WHERE name IN ('spans', 'traces')"),
+      storedSpans: db.prepare('SELECT coalesce(sum(span_count), 0) FROM span_blocks').pluck(),
     };
   }
 
@@ -100,10 +101,11 @@ export class Deletion {
     return this.db.transaction(() => {
       const deleted: Record<string, number> = {};
       this.retention.keepSpanRowFloor();
+      const spans = this.stmts.storedSpans.get() as number;
       this.stmts.clearSearch.run();
       for (const { table, stmt } of this.stmts.clear) deleted[table] = stmt.run().changes;
       this.stmts.resetCounters.run();
-      return { traces: deleted.traces!, spans: deleted.spans!, logs: deleted.logs!, metricPoints: deleted.metric_points! };
+      return { traces: deleted.traces!, spans, logs: deleted.logs!, metricPoints: deleted.metric_points! };
     })();
   }
 

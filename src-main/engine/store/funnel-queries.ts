@@ -3,7 +3,7 @@
  * reach each of a list of steps in order, where they drop off, and how each run ended. Two reads:
  * the runs in range from `traces` (traces_by_start), then one statement that finds the traces that
  * can match each step in the full-text index (funnel-step-sql.ts), reads only those traces' spans
- * (spans_by_trace), marks each span with the steps it matches and walks each run's marked spans in
+ * (their blocks, through span_rows: trace-blocks.ts), marks each span with the steps it matches and walks each run's marked spans in
  * start order (funnel-walk.ts, as a SQL aggregate): one integer per run comes back. Rejected:
  * one query per step and run (30k statements for a 3-step funnel over 10k traces), matching in JS
  * (every GenAI reading JSON-parsed), and a CTE per step joined to the previous step's choice (the
@@ -13,6 +13,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { FunnelOutcome, FunnelQuery, FunnelResult, FunnelRun, FunnelRunSet, FunnelStep } from '../../../src-shared/contract';
 import { DEFAULT_FUNNEL_RUNS } from '../../../src-shared/funnel';
 import { decodeWalk, encodeWalk, startWalk, walkSpan, type FunnelWalk } from './funnel-walk';
+import { registerSpanRows } from './trace-blocks';
 import { stepCondition, stepPrefilter } from './funnel-step-sql';
 
 /** OTLP STATUS_CODE_ERROR. */
@@ -92,6 +93,7 @@ export class FunnelQueries {
     // @types/better-sqlite3 types step as (accumulator, one value); SQLite passes every argument.
     const step = walkSpan as unknown as (w: FunnelWalk, next: unknown) => void;
     db.aggregate('funnel_walk', { start: startWalk, step, result: encodeWalk, deterministic: true, directOnly: true });
+    registerSpanRows(db);
   }
 
   runFunnel(query: FunnelQuery): FunnelResult {
@@ -148,7 +150,7 @@ export class FunnelQueries {
    * Every run's progress in one statement. The full-text index says which traces in range can hold
    * a span of each step (allowedSteps); a run enters when one of its traces can hold the first step. The traces
    * of entering runs that can matter (a step allowed, or a failed span) are read once through
-   * spans_by_trace, each span is marked with the steps it matches (a bit set; each distinct
+   * their blocks (span_rows, trace-blocks.ts), each span is marked with the steps it matches (a bit set; each distinct
    * condition tested once, and only for the steps its trace allows) and whether it failed, and
    * funnel_walk (funnel-walk.ts) walks each run's marked spans in start order. One integer per
    * entering run crosses to JS. Rejected, measured with bench/funnel.ts: a CTE per step joined to
@@ -180,7 +182,7 @@ export class FunnelQueries {
       entering AS (SELECT run FROM m GROUP BY run HAVING max(mask & 1) = 1)
       SELECT e.run, (
         SELECT funnel_walk(${marks}, s.status_code = ${STATUS_ERROR}, m.tr, s.start_ns / 1000000000, s.start_ns % 1000000000 ORDER BY s.start_ns, s.id)
-        FROM m JOIN spans s ON s.trace_id = m.trace_id WHERE m.run = e.run AND (m.mask <> 0 OR m.failed))
+        FROM m JOIN span_blocks b ON b.trace_id = m.trace_id JOIN span_rows(b.first_row, b.span_ids, b.block) s WHERE m.run = e.run AND (m.mask <> 0 OR m.failed))
       FROM entering e`;
     const rows = this.db.prepare(sql).raw().all(...range.params, ...allowed.params, ...markParams) as Array<[string | number, number | null]>;
     for (const [key, code] of rows) {

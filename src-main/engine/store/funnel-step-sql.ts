@@ -1,5 +1,5 @@
 /**
- * The SQL of one funnel step: the condition a span (`s`, a spans row) meets when it matches the
+ * The SQL of one funnel step: the condition a span (`s`, a span_rows row: trace-blocks.ts) meets when it matches the
  * step, and the full-text expression every trace holding such a span satisfies (the same `kv` and
  * `name` tokens the trace list filters on; genai-facets.ts FACET for agents, tools and kinds), which
  * narrows the spans the condition is tested on. Pure SQL text and parameters.

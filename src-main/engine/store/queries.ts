@@ -26,6 +26,8 @@ import { encodeCursor, NOT_INTERNAL_TRACE, planTraceList } from './trace-list-sq
 import { feedbackOf } from './annotations';
 import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
 import type { MemoryFeedBatch, TraceCounts } from './protocol';
+import { BLOCK_MAX_SPANS, DecodedBlock } from './span-block';
+import { TraceBlocks } from './trace-blocks';
 import { buildTraceOutline, type OutlineSpan, type TraceOutline } from '../../../src-shared/trace-outline';
 
 /** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
@@ -51,77 +53,12 @@ export interface GenAiLogSource {
   genAiLogsOfTrace(traceId: Buffer, spanId?: Buffer): LogRecordView[];
 }
 
-/** Ids come out as lowercase hex and nanoseconds as decimal text: SQL does it cheaper than Buffers and bigints in JS. */
-interface SpanRow {
-  id: number;
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string;
-  trace_state: string;
-  name: string;
-  kind: number;
-  start_ns: string;
-  end_ns: string;
-  status_code: number;
-  status_message: string;
-  attrs: string;
-  dropped_attributes_count: number;
-  dropped_events_count: number;
-  dropped_links_count: number;
-  resource_id: number;
-  scope_id: number;
-  genai: string | null;
-}
-
-interface EventRow {
-  span_row: number;
-  time_ns: string;
-  name: string;
-  attributes: string;
-  dropped_attributes_count: number;
-}
-
-interface LinkRow {
-  span_row: number;
-  trace_id: string;
-  span_id: string;
-  trace_state: string;
-  attributes: string;
-  dropped_attributes_count: number;
-}
-
 /**
  * Above this many spans, the agent graph is built from the stored readings alone (agentGraphSpans):
  * reading and normalizing every GenAI span of a million-span trace whole would hold the store thread
  * for tens of seconds.
  */
 const WHOLE_GRAPH_MAX_SPANS = 50_000;
-
-interface PlainSpanRow {
-  id: number;
-  span_id: string;
-  parent_span_id: string;
-  name: string;
-  kind: number;
-  start_ns: string;
-  end_ns: string;
-  status_code: number;
-  status_message: string;
-  resource_id: number;
-  scope_id: number;
-}
-
-/** A row of outlineOfTrace, in column order. */
-type OutlineRow = [spanId: string, parentSpanId: string, name: string, startNs: string, endNs: string, statusCode: number, statusMessage: string, resourceId: number, genaiKind: string | null];
-
-const SPAN_COLUMNS = `SELECT s.id, lower(hex(s.trace_id)) AS trace_id, lower(hex(s.span_id)) AS span_id,
-  lower(hex(s.parent_span_id)) AS parent_span_id, s.trace_state, s.name, s.kind,
-  CAST(s.start_ns AS TEXT) AS start_ns, CAST(s.end_ns AS TEXT) AS end_ns, s.status_code, s.status_message, s.attrs,
-  s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count, s.resource_id, s.scope_id, s.genai
-  FROM spans s`;
-const EVENT_COLUMNS = `SELECT e.span_row, CAST(e.time_ns AS TEXT) AS time_ns, e.name, e.attributes, e.dropped_attributes_count`;
-const LINK_COLUMNS = `SELECT l.span_row, lower(hex(l.trace_id)) AS trace_id, lower(hex(l.span_id)) AS span_id, l.trace_state,
-  l.attributes, l.dropped_attributes_count`;
 
 const num = (v: bigint | null): number => (v === null ? 0 : Number(v));
 
@@ -158,6 +95,7 @@ const MEMORY_FEED_WINDOW = 5000;
 
 export class Queries {
   private readonly stmts;
+  private readonly blocks: TraceBlocks;
   private readonly listCache = new Map<string, BetterSqlite3.Statement>();
 
   /** Resources and scopes never change once stored; shared by every span that names them. */
@@ -172,42 +110,19 @@ export class Queries {
     private readonly keys: AttributeKeys,
     private readonly normalizeOptions: NormalizeOptions = {},
   ) {
+    this.blocks = new TraceBlocks(db);
     this.stmts = {
-      spansOfTrace: db.prepare(`${SPAN_COLUMNS} WHERE s.trace_id = ? ORDER BY s.start_ns, s.id`),
-      eventsOfTrace: db.prepare(`${EVENT_COLUMNS} FROM spans s JOIN span_events e ON e.span_row = s.id WHERE s.trace_id = ? ORDER BY e.span_row, e.seq`),
-      linksOfTrace: db.prepare(`${LINK_COLUMNS} FROM spans s JOIN span_links l ON l.span_row = s.id WHERE s.trace_id = ? ORDER BY l.span_row, l.seq`),
-      oneSpan: db.prepare(`${SPAN_COLUMNS} WHERE s.trace_id = ? AND s.span_id = ?`),
-      // The outline's narrow read: no attributes, events or links; the GenAI kind straight from the
-      // stored reading (short key `k`, or `kind` in rows from before the compact encoding), so no
-      // JSON is parsed in JS. Raw rows (arrays), since a big trace has a million of them.
-      genAiSpansOfTrace: db.prepare(`${SPAN_COLUMNS} WHERE s.trace_id = ? AND s.genai IS NOT NULL`),
-      genAiEventsOfTrace: db.prepare(`${EVENT_COLUMNS} FROM spans s JOIN span_events e ON e.span_row = s.id
-        WHERE s.trace_id = ? AND s.genai IS NOT NULL ORDER BY e.span_row, e.seq`),
-      plainSpansOfTrace: db.prepare(`SELECT id, lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, name, kind,
-          CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, resource_id, scope_id
-        FROM spans WHERE trace_id = ? AND genai IS NULL`),
       traceSpanCount: db.prepare('SELECT span_count FROM traces WHERE trace_id = ?').pluck(),
-      // Every span of a huge trace as a place in the tree with its stored GenAI reading.
-      graphRowsOfTrace: db.prepare(`SELECT id, lower(hex(span_id)) AS span_id, lower(hex(parent_span_id)) AS parent_span_id, name, kind,
-          CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, resource_id, scope_id, genai
-        FROM spans WHERE trace_id = ?`),
-      outlineOfTrace: db
-        .prepare(`SELECT lower(hex(span_id)), lower(hex(parent_span_id)), name, CAST(start_ns AS TEXT), CAST(end_ns AS TEXT),
-            status_code, status_message, resource_id, coalesce(genai ->> '$.k', genai ->> '$.kind')
-          FROM spans WHERE trace_id = ?`)
-        .raw(true),
-      eventsOfSpan: db.prepare(`${EVENT_COLUMNS} FROM span_events e WHERE e.span_row = ? ORDER BY e.seq`),
-      linksOfSpan: db.prepare(`${LINK_COLUMNS} FROM span_links l WHERE l.span_row = ? ORDER BY l.seq`),
+      // The memory feed walks a window of rows at a time, so a store of spans it does not remember
+      // costs each poll one window, not a scan to the end; a block starting up to BLOCK_MAX_SPANS - 1
+      // rows before the window can hold its first rows.
+      memoryFeed: db.prepare('SELECT first_row, lower(hex(trace_id)) AS trace_id, span_ids, block FROM span_blocks WHERE first_row > ? AND first_row <= ? AND feed > 0 ORDER BY first_row'),
       resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
       scope: db.prepare('SELECT name, version, attributes, dropped_attributes_count FROM scopes WHERE id = ?'),
       counters: db.prepare('SELECT name, value FROM counters'),
       tracesSince: db.prepare(
         `SELECT count(*) AS traces, count(*) FILTER (WHERE t.error_count > 0) AS failed FROM traces t WHERE t.start_ns >= ? AND ${NOT_INTERNAL_TRACE}`,
       ),
-      // The memory feed walks a window of rows at a time, so a store of spans it does not remember
-      // costs each poll one window, not a scan to the end.
-      memoryFeed: db.prepare(`${SPAN_COLUMNS} WHERE s.id > ? AND s.id <= ? AND (s.genai IS NOT NULL OR s.status_code = 2) ORDER BY s.id LIMIT ?`),
-      maxRowId: db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck(),
       traceExists: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
     };
   }
@@ -236,8 +151,8 @@ export class Queries {
    * or messages: what the timeline and graph need for every span of a trace too big to send whole.
    */
   getTraceOutline(traceId: string): TraceOutline | null {
-    const rows = this.stmts.outlineOfTrace.all(Buffer.from(traceId, 'hex')) as OutlineRow[];
-    if (rows.length === 0) return null;
+    const blocks = this.blocks.ofTrace(Buffer.from(traceId, 'hex'));
+    if (blocks.length === 0) return null;
     const services = new Map<number, string>();
     const serviceOf = (resourceId: number): string => {
       let name = services.get(resourceId);
@@ -248,17 +163,22 @@ export class Queries {
       }
       return name;
     };
-    const spans: OutlineSpan[] = rows.map((r) => ({
-      spanId: r[0],
-      parentSpanId: r[1] === '' ? null : r[1],
-      name: r[2],
-      startTimeUnixNano: r[3],
-      endTimeUnixNano: r[4],
-      status: statusName(r[5]),
-      statusMessage: r[6],
-      service: serviceOf(r[7]),
-      genaiKind: r[8],
-    }));
+    const spans: OutlineSpan[] = [];
+    for (const b of blocks) {
+      for (let i = 0; i < b.n; i++) {
+        spans.push({
+          spanId: b.spanId(i),
+          parentSpanId: b.parentSpanId(i),
+          name: b.name(i),
+          startTimeUnixNano: b.startNs(i).toString(),
+          endTimeUnixNano: b.endNs(i).toString(),
+          status: statusName(b.statusCode(i)),
+          statusMessage: b.statusMessage(i),
+          service: serviceOf(b.resourceId(i)),
+          genaiKind: b.genaiKind(i),
+        });
+      }
+    }
     return buildTraceOutline(traceId, spans);
   }
 
@@ -273,56 +193,52 @@ export class Queries {
     const id = Buffer.from(traceId, 'hex');
     const spanCount = this.stmts.traceSpanCount.get(id) as bigint | number | undefined;
     if (spanCount === undefined) return null;
-    const links = groupBySpan(this.stmts.linksOfTrace.all(id) as LinkRow[]);
+    const spans = spansInOrder(this.blocks.ofTrace(id));
     // A huge trace: every span from its stored reading alone (no attributes, events or messages to
     // decode and normalize again). Costs tool_result edges their call ids (an index reading has
     // none), so they match by tool name and order; see docs/genai-graph.md.
     if (Number(spanCount) > WHOLE_GRAPH_MAX_SPANS) {
-      return (this.stmts.graphRowsOfTrace.all(id) as Array<PlainSpanRow & { genai: string | null }>).map((r) => ({
-        ...this.placeOf(traceId, r, links),
-        genai: r.genai === null ? null : readStoredGenAi(r.genai),
-      }));
+      return spans.map(({ b, i }) => {
+        const g = b.genai(i);
+        return { ...this.placeOf(traceId, b, i), genai: g === null ? null : readStoredGenAi(g) };
+      });
     }
-    const rows = this.stmts.genAiSpansOfTrace.all(id) as SpanRow[];
-    if (rows.length === 0) return [];
-    const events = groupBySpan(this.stmts.genAiEventsOfTrace.all(id) as EventRow[]);
-    const spans: SpanRecord[] = rows.map((r) => this.spanOf(r, events.get(r.id) ?? [], links.get(r.id) ?? []));
-    this.completeGenAi(spans, this.genAiLogs?.genAiLogsOfTrace(id) ?? []);
-    const plain = (this.stmts.plainSpansOfTrace.all(id) as PlainSpanRow[]).map((r) => this.placeOf(traceId, r, links));
-    return [...spans, ...plain];
+    const genAi = spans.filter(({ b, i }) => b.genai(i) !== null).map(({ b, i }) => this.spanOf(traceId, b, i));
+    if (genAi.length === 0) return [];
+    this.completeGenAi(genAi, this.genAiLogs?.genAiLogsOfTrace(id) ?? []);
+    const plain = spans.filter(({ b, i }) => b.genai(i) === null).map(({ b, i }) => this.placeOf(traceId, b, i));
+    return [...genAi, ...plain];
   }
 
   /** A span as a place in the tree (no attributes, events or GenAI reading), with its links. */
-  private placeOf(traceId: string, r: PlainSpanRow, links: Map<number, LinkRow[]>): GraphSpan {
+  private placeOf(traceId: string, b: DecodedBlock, i: number): GraphSpan {
     return {
       traceId,
-      spanId: r.span_id,
-      parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
+      spanId: b.spanId(i),
+      parentSpanId: b.parentSpanId(i),
       traceState: '',
-      name: r.name,
-      kind: kindName(r.kind),
-      startTimeUnixNano: r.start_ns,
-      endTimeUnixNano: r.end_ns,
-      status: { code: statusName(r.status_code), message: r.status_message },
+      name: b.name(i),
+      kind: kindName(b.kind(i)),
+      startTimeUnixNano: b.startNs(i).toString(),
+      endTimeUnixNano: b.endNs(i).toString(),
+      status: { code: statusName(b.statusCode(i)), message: b.statusMessage(i) },
       attributes: {},
       droppedAttributesCount: 0,
       events: [],
       droppedEventsCount: 0,
-      links: (links.get(r.id) ?? []).map(linkOf),
+      links: JSON.parse(b.links(i)) as SpanLink[],
       droppedLinksCount: 0,
-      resource: this.resourceOf(r.resource_id),
-      scope: this.scopeOf(r.scope_id),
+      resource: this.resourceOf(b.resourceId(i)),
+      scope: this.scopeOf(b.scopeId(i)),
       genai: null,
     };
   }
 
   getTrace(traceId: string): TraceDetail | null {
     const id = Buffer.from(traceId, 'hex');
-    const rows = this.stmts.spansOfTrace.all(id) as SpanRow[];
-    if (rows.length === 0) return null;
-    const events = groupBySpan(this.stmts.eventsOfTrace.all(id) as EventRow[]);
-    const links = groupBySpan(this.stmts.linksOfTrace.all(id) as LinkRow[]);
-    const spans = rows.map((r) => this.spanOf(r, events.get(r.id) ?? [], links.get(r.id) ?? []));
+    const blocks = this.blocks.ofTrace(id);
+    if (blocks.length === 0) return null;
+    const spans = spansInOrder(blocks).map(({ b, i }) => this.spanOf(traceId, b, i));
     this.completeGenAi(spans, this.genAiLogs?.genAiLogsOfTrace(id) ?? []);
     return { traceId, spans };
   }
@@ -330,9 +246,9 @@ export class Queries {
   getSpan(traceId: string, spanId: string): SpanRecord | null {
     const tid = Buffer.from(traceId, 'hex');
     const sid = Buffer.from(spanId, 'hex');
-    const row = this.stmts.oneSpan.get(tid, sid) as SpanRow | undefined;
-    if (!row) return null;
-    const span = this.spanOf(row, this.stmts.eventsOfSpan.all(row.id) as EventRow[], this.stmts.linksOfSpan.all(row.id) as LinkRow[]);
+    const found = this.blocks.find(tid, sid);
+    if (!found) return null;
+    const span = this.spanOf(traceId, found.block, found.index);
     this.completeGenAi([span], this.genAiLogs?.genAiLogsOfTrace(tid, sid) ?? []);
     return span;
   }
@@ -359,17 +275,25 @@ export class Queries {
    * `limit` spans; the memory remembers them (docs/memory.md).
    */
   memoryFeed(afterRowId: number, limit: number): MemoryFeedBatch {
-    const maxRowId = this.stmts.maxRowId.get() as number;
+    const maxRowId = this.blocks.maxRow();
     // A store replaced under the memory (restored backup, cleared data): start over.
     const after = afterRowId > maxRowId ? 0 : afterRowId;
-    // Only the rows kept are read: under GenAI traffic nearly every row of the window matches, and
-    // reading the whole window to keep 64 rows made each poll cost the store thread ~50 ms.
-    const kept = this.stmts.memoryFeed.all(after, after + MEMORY_FEED_WINDOW, limit) as SpanRow[];
-    const nextRowId = kept.length === limit ? kept[kept.length - 1]!.id : Math.min(after + MEMORY_FEED_WINDOW, maxRowId);
-    const spans = kept.map((r) => ({
-      rowId: r.id,
-      span: this.spanOf(r, this.stmts.eventsOfSpan.all(r.id) as EventRow[], this.stmts.linksOfSpan.all(r.id) as LinkRow[]),
-    }));
+    const upTo = after + MEMORY_FEED_WINDOW;
+    const spans: MemoryFeedBatch['spans'] = [];
+    // Only blocks holding a span to remember are read, and only the spans kept are built: under
+    // GenAI traffic nearly every row of the window matches, and building the whole window to keep
+    // 64 made each poll cost the store thread ~50 ms.
+    collect: for (const r of this.stmts.memoryFeed.all(after - BLOCK_MAX_SPANS + 1, upTo) as Array<{ first_row: number; trace_id: string; span_ids: Buffer; block: Buffer }>) {
+      const b = new DecodedBlock(r.first_row, r.span_ids, r.block);
+      for (let i = 0; i < b.n; i++) {
+        const row = b.firstRow + i;
+        if (row <= after || row > upTo) continue;
+        if (b.genai(i) === null && b.statusCode(i) !== 2) continue;
+        spans.push({ rowId: row, span: this.spanOf(r.trace_id, b, i) });
+        if (spans.length === limit) break collect;
+      }
+    }
+    const nextRowId = spans.length === limit ? spans[spans.length - 1]!.rowId : Math.min(upTo, maxRowId);
     for (const { span } of spans) this.completeGenAi([span], this.genAiLogs?.genAiLogsOfTrace(Buffer.from(span.traceId, 'hex'), Buffer.from(span.spanId, 'hex')) ?? []);
     return { spans, nextRowId, rowsAfter: Math.max(0, maxRowId - nextRowId) };
   }
@@ -391,27 +315,28 @@ export class Queries {
     return out;
   }
 
-  private spanOf(row: SpanRow, events: EventRow[], links: LinkRow[]): SpanRecord {
+  private spanOf(traceId: string, b: DecodedBlock, i: number): SpanRecord {
+    const genai = b.genai(i);
     return {
-      traceId: row.trace_id,
-      spanId: row.span_id,
-      parentSpanId: row.parent_span_id === '' ? null : row.parent_span_id,
-      traceState: row.trace_state,
-      name: row.name,
-      kind: kindName(row.kind),
-      startTimeUnixNano: row.start_ns,
-      endTimeUnixNano: row.end_ns,
-      status: { code: statusName(row.status_code), message: row.status_message },
-      attributes: this.keys.decode(row.attrs),
-      droppedAttributesCount: row.dropped_attributes_count,
-      events: events.map(eventOf),
-      droppedEventsCount: row.dropped_events_count,
-      links: links.map(linkOf),
-      droppedLinksCount: row.dropped_links_count,
-      resource: this.resourceOf(row.resource_id),
-      scope: this.scopeOf(row.scope_id),
+      traceId,
+      spanId: b.spanId(i),
+      parentSpanId: b.parentSpanId(i),
+      traceState: b.traceState(i),
+      name: b.name(i),
+      kind: kindName(b.kind(i)),
+      startTimeUnixNano: b.startNs(i).toString(),
+      endTimeUnixNano: b.endNs(i).toString(),
+      status: { code: statusName(b.statusCode(i)), message: b.statusMessage(i) },
+      attributes: this.keys.decode(b.attrs(i)),
+      droppedAttributesCount: b.droppedAttributesCount(i),
+      events: JSON.parse(b.events(i)) as SpanEvent[],
+      droppedEventsCount: b.droppedEventsCount(i),
+      links: JSON.parse(b.links(i)) as SpanLink[],
+      droppedLinksCount: b.droppedLinksCount(i),
+      resource: this.resourceOf(b.resourceId(i)),
+      scope: this.scopeOf(b.scopeId(i)),
       // Absent, not undefined, for non-GenAI spans: the record stays deep-equal to what was sent.
-      ...(row.genai === null ? {} : { genai: readStoredGenAi(row.genai) }),
+      ...(genai === null ? {} : { genai: readStoredGenAi(genai) }),
     };
   }
 
@@ -443,31 +368,10 @@ export class Queries {
   }
 }
 
-function groupBySpan<T extends { span_row: number }>(rows: T[]): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const r of rows) {
-    const list = out.get(r.span_row);
-    if (list) list.push(r);
-    else out.set(r.span_row, [r]);
-  }
+/** Every span of a trace's blocks in the order a trace is read: by start, then by row (arrival). */
+export function spansInOrder(blocks: readonly DecodedBlock[]): Array<{ b: DecodedBlock; i: number }> {
+  const out: Array<{ b: DecodedBlock; i: number; start: bigint; row: number }> = [];
+  for (const b of blocks) for (let i = 0; i < b.n; i++) out.push({ b, i, start: b.startNs(i), row: b.firstRow + i });
+  out.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.row - y.row));
   return out;
-}
-
-function eventOf(e: EventRow): SpanEvent {
-  return {
-    timeUnixNano: e.time_ns,
-    name: e.name,
-    attributes: JSON.parse(e.attributes) as Attributes,
-    droppedAttributesCount: e.dropped_attributes_count,
-  };
-}
-
-function linkOf(l: LinkRow): SpanLink {
-  return {
-    traceId: l.trace_id,
-    spanId: l.span_id,
-    traceState: l.trace_state,
-    attributes: JSON.parse(l.attributes) as Attributes,
-    droppedAttributesCount: l.dropped_attributes_count,
-  };
 }

@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../src-shared/settings';
 import { ANALYTICS_DIMS } from './analytics-rollups';
 import { TIERS } from './analytics-tiers';
 import { mergeTier } from './analytics-tier-merge';
+import { TraceBlocks } from './trace-blocks';
 import type { SessionSummaries } from './session-summaries';
 
 export interface RetentionSettings {
@@ -50,35 +51,33 @@ export interface RetentionResult {
 type Family = 'traces' | 'logs' | 'metric_points';
 
 /**
- * The `counters` row holding the highest span row id a delete took. SQLite gives a new row the
- * largest id + 1, so deleting the newest spans would hand their ids to the next ones, and the
- * memory's feed, which reads spans after the last row id it saw (Queries.memoryFeed), would pass
- * over them. The compactor gives the next span this + 1 instead (Compactor.spanRowFloor).
- * Rejected: AUTOINCREMENT on spans, which means rebuilding the largest table in a migration.
+ * The `counters` row holding the highest span row a delete took. The compactor numbers new spans
+ * from the highest stored row + 1, so deleting the newest spans would hand their rows to the next
+ * ones, and the memory's feed, which reads spans after the last row it saw (Queries.memoryFeed),
+ * would pass over them. The compactor numbers from above this too (Compactor.nextRow).
  */
 export const SPAN_ROW_FLOOR = 'span_row_floor';
 
 export class Retention {
   private readonly stmts;
+  private readonly blocks: TraceBlocks;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly summaries: SessionSummaries,
   ) {
+    this.blocks = new TraceBlocks(db);
     this.stmts = {
       expired: db.prepare('SELECT trace_id FROM traces WHERE last_received_at < ? ORDER BY last_received_at LIMIT ?').pluck(),
       oldest: db.prepare('SELECT trace_id FROM traces ORDER BY last_received_at LIMIT ?').pluck(),
-      spanRows: db.prepare('SELECT id FROM spans WHERE trace_id = ?').pluck(),
       deleteSearch: db.prepare('DELETE FROM trace_search WHERE rowid IN (SELECT doc_id FROM search_docs WHERE trace_id = ?)'),
       deleteDocs: db.prepare('DELETE FROM search_docs WHERE trace_id = ?'),
-      deleteEvents: db.prepare('DELETE FROM span_events WHERE span_row = ?'),
-      deleteLinks: db.prepare('DELETE FROM span_links WHERE span_row = ?'),
-      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
+      deleteBlocks: db.prepare('DELETE FROM span_blocks WHERE trace_id = ? RETURNING span_count').pluck(),
+      deleteNames: db.prepare('DELETE FROM trace_span_names WHERE trace_id = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
       // Feedback on runs (migration 0006) lives exactly as long as its trace.
       deleteAnnotations: db.prepare('DELETE FROM annotations WHERE trace_id = ?'),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
-      maxSpanRow: db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck(),
       // See SPAN_ROW_FLOOR: kept as the highest row id a delete ever took, never lowered.
       keepSpanRowFloor: db.prepare(`INSERT INTO counters (name, value) VALUES ('${SPAN_ROW_FLOOR}', ?)
         ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`),
@@ -225,18 +224,18 @@ export class Retention {
 
   /** Before deleting spans wholesale (Deletion.clearAll): their highest row id becomes the floor. */
   keepSpanRowFloor(): void {
-    this.stmts.keepSpanRowFloor.run(this.stmts.maxSpanRow.get());
+    this.stmts.keepSpanRowFloor.run(this.blocks.maxRow());
   }
 
   /**
-   * Deletes whole traces (spans, events, links, full text, annotations, counters) in one transaction: retention's
+   * Deletes whole traces (span blocks, span names, full text, annotations, counters) in one transaction: retention's
    * chunks, and deletes asked for by the user (deletion.ts). The traces' log records are not touched.
    * The summaries of the sessions the traces belonged to (named, or logged events inside) are
    * reconciled in the same transaction, and those sessions added to `touchedSessions`.
    */
   deleteTraces(ids: Buffer[], touchedSessions?: Set<string>): Pick<RetentionResult, 'deletedTraces' | 'deletedSpans'> {
     return this.db.transaction(() => {
-      const top = this.stmts.maxSpanRow.get() as number;
+      const top = this.blocks.maxRow();
       let spans = 0;
       const sessions = new Set<string>();
       for (const id of ids) {
@@ -245,15 +244,12 @@ export class Retention {
         for (const s of this.summaries.sessionsLoggedIn(id)) sessions.add(s);
         this.stmts.deleteSearch.run(id);
         this.stmts.deleteDocs.run(id);
-        for (const row of this.stmts.spanRows.all(id) as number[]) {
-          this.stmts.deleteEvents.run(row);
-          this.stmts.deleteLinks.run(row);
-        }
-        spans += this.stmts.deleteSpans.run(id).changes;
+        for (const n of this.stmts.deleteBlocks.all(id) as number[]) spans += n;
+        this.stmts.deleteNames.run(id);
         this.stmts.deleteTrace.run(id);
         this.stmts.deleteAnnotations.run(id);
       }
-      if ((this.stmts.maxSpanRow.get() as number) < top) this.stmts.keepSpanRowFloor.run(top);
+      if (this.blocks.maxRow() < top) this.stmts.keepSpanRowFloor.run(top);
       this.stmts.addCounter.run(-spans, 'spans');
       this.stmts.addCounter.run(-ids.length, 'traces');
       this.summaries.reconcile(sessions);

@@ -16,7 +16,8 @@ import { buildSession, type SessionInputs, type SessionTrace } from '../genai/se
 import type { NormalizeOptions } from '../genai/normalize';
 import { costAt, findPrice } from '../genai/prices';
 import { readStoredGenAi } from './genai-facets';
-import { summaryOf, type TraceListRow } from './queries';
+import { spansInOrder, summaryOf, type TraceListRow } from './queries';
+import { TraceBlocks } from './trace-blocks';
 import type { TelemetryQueries } from './telemetry-queries';
 import { TRACE_SUMMARY_COLUMNS } from './trace-list-sql';
 
@@ -58,6 +59,7 @@ function decodeCursor(cursor: string): { lastNs: bigint; sessionId: string } {
 
 export class SessionQueries {
   private readonly stmts;
+  private readonly blocks: TraceBlocks;
 
   constructor(
     db: BetterSqlite3.Database,
@@ -66,6 +68,7 @@ export class SessionQueries {
     /** session-summaries.ts pricingKey of normalizeOptions' prices, stored beside each summary. */
     private readonly pricedWith: number,
   ) {
+    this.blocks = new TraceBlocks(db);
     this.stmts = {
       // An index range on session_summaries_by_last either way (two statements: an `? IS NULL OR`
       // in one would make SQLite scan).
@@ -82,8 +85,6 @@ export class SessionQueries {
         GROUP BY session_id`).safeIntegers(true),
       tracesOfSession: db.prepare('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_ns, trace_id LIMIT ?').pluck(),
       trace: db.prepare(`SELECT ${TRACE_SUMMARY_COLUMNS}, 0 AS sort_value FROM traces t WHERE t.trace_id = ?`).safeIntegers(true),
-      genAiSpans: db.prepare(`SELECT lower(hex(span_id)) AS span_id, start_ns, end_ns, genai, status_code = 2 AS error FROM spans
-        WHERE trace_id = ? AND genai IS NOT NULL ORDER BY start_ns, id`).safeIntegers(true),
       costPoints: db.prepare(`SELECT value, temporality, attrs FROM metric_points
         WHERE session_id = ? AND name IN (${REPORTED_COST_METRICS.map(() => '?').join(', ')}) ORDER BY time_ns, id`),
     };
@@ -155,13 +156,9 @@ export class SessionQueries {
       if (!t) continue;
       rows.push(t);
       serviceName ??= t.service_name;
-      const spans = (this.stmts.genAiSpans.all(id) as Array<{ span_id: string; start_ns: bigint; end_ns: bigint; genai: string; error: bigint }>).map((s) => ({
-        spanId: s.span_id,
-        startNs: s.start_ns,
-        endNs: s.end_ns,
-        genai: readStoredGenAi(s.genai),
-        error: s.error === 1n,
-      }));
+      const spans = spansInOrder(this.blocks.ofTrace(id))
+        .filter(({ b, i }) => b.genai(i) !== null)
+        .map(({ b, i }) => ({ spanId: b.spanId(i), startNs: b.startNs(i), endNs: b.endNs(i), genai: readStoredGenAi(b.genai(i)!), error: b.statusCode(i) === 2 }));
       traces.push({ traceId: hex, startNs: t.start_ns, endNs: t.end_ns, spans, errorSpans: Number(t.error_count) });
     }
     rows.sort((a, b) => (a.start_ns < b.start_ns ? -1 : a.start_ns > b.start_ns ? 1 : 0));

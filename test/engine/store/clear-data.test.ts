@@ -81,16 +81,15 @@ function openDb(dataDir: string): Database.Database {
 function orphans(db: Database.Database): Record<string, number> {
   const n = (sql: string) => db.prepare(sql).pluck().get() as number;
   return {
-    events: n('SELECT count(*) FROM span_events WHERE span_row NOT IN (SELECT id FROM spans)'),
-    links: n('SELECT count(*) FROM span_links WHERE span_row NOT IN (SELECT id FROM spans)'),
+    spanNames: n('SELECT count(*) FROM trace_span_names WHERE trace_id NOT IN (SELECT trace_id FROM traces)'),
     searchDocs: n('SELECT count(*) FROM search_docs WHERE trace_id NOT IN (SELECT trace_id FROM traces)'),
-    spans: n('SELECT count(*) FROM spans WHERE trace_id NOT IN (SELECT trace_id FROM traces)'),
-    spanCounter: n("SELECT (SELECT value FROM counters WHERE name = 'spans') - (SELECT count(*) FROM spans)"),
+    spanBlocks: n('SELECT count(*) FROM span_blocks WHERE trace_id NOT IN (SELECT trace_id FROM traces)'),
+    spanCounter: n("SELECT (SELECT value FROM counters WHERE name = 'spans') - (SELECT coalesce(sum(span_count), 0) FROM span_blocks)"),
     traceCounter: n("SELECT (SELECT value FROM counters WHERE name = 'traces') - (SELECT count(*) FROM traces)"),
   };
 }
 
-const NO_ORPHANS = { events: 0, links: 0, searchDocs: 0, spans: 0, spanCounter: 0, traceCounter: 0 };
+const NO_ORPHANS = { spanNames: 0, searchDocs: 0, spanBlocks: 0, spanCounter: 0, traceCounter: 0 };
 
 test('deleting a trace takes its spans, events, full text and log records, and nothing of any other trace', async () => {
   const engine = await startTestEngine();
@@ -206,7 +205,7 @@ test('clearing all data empties every table, needs its confirmation, and new dat
     assert.equal((await engine.getStats()).traces, 2, 'nothing deleted without the confirmation');
     {
       const db = openDb(engine.dataDir);
-      maxRowBefore = db.prepare('SELECT max(id) FROM spans').pluck().get() as number;
+      maxRowBefore = db.prepare('SELECT max(first_row + span_count - 1) FROM span_blocks').pluck().get() as number;
       db.close();
     }
 
@@ -238,7 +237,7 @@ test('clearing all data empties every table, needs its confirmation, and new dat
   const db = openDb(engine.dataDir);
   try {
     assert.deepEqual(orphans(db), NO_ORPHANS);
-    assert.ok((db.prepare('SELECT min(id) FROM spans').pluck().get() as number) > maxRowBefore, 'no span row id is reused');
+    assert.ok((db.prepare('SELECT min(first_row) FROM span_blocks').pluck().get() as number) > maxRowBefore, 'no span row is reused');
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   } finally {
     db.close();
@@ -251,7 +250,7 @@ test('after the newest trace is deleted, the next spans get row ids above it, al
   const maxRow = () => {
     const db = openDb(dataDir);
     try {
-      return db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck().get() as number;
+      return db.prepare('SELECT coalesce(max(first_row + span_count - 1), 0) FROM span_blocks').pluck().get() as number;
     } finally {
       db.close();
     }
@@ -266,9 +265,9 @@ test('after the newest trace is deleted, the next spans get row ids above it, al
     assert.equal((await engine.getTrace(tid(3)))?.spans.length, 2, 'read once, so it is compacted');
     const db = openDb(dataDir);
     try {
-      const ids = db.prepare('SELECT id FROM spans WHERE trace_id = ? ORDER BY id').pluck().all(Buffer.from(tid(3), 'hex')) as number[];
-      assert.equal(ids.length, 2);
-      assert.ok(ids[0]! > top, `new span rows ${ids} are above the deleted ones (≤ ${top})`);
+      const blocks = db.prepare('SELECT first_row, span_count FROM span_blocks WHERE trace_id = ?').all(Buffer.from(tid(3), 'hex')) as Array<{ first_row: number; span_count: number }>;
+      assert.deepEqual(blocks.map((b) => b.span_count), [2]);
+      assert.ok(blocks[0]!.first_row > top, `new span rows from ${blocks[0]!.first_row} are above the deleted ones (≤ ${top})`);
     } finally {
       db.close();
     }
