@@ -27,7 +27,8 @@ import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 import type { ReadGenAi } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
-import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
+import { BLOCK_MAX_SPANS, deflateBlock, encodeBlock, type BlockSpan } from './span-block';
+import { BlockDictionaryTrainer } from './block-dictionary';
 import { TraceBlocks } from './trace-blocks';
 import { AnalyticsRollups } from './analytics-rollups';
 import type { SessionSummaries } from './session-summaries';
@@ -180,6 +181,7 @@ export class Compactor {
   private readonly knownSpanIds = new KnownSpanIds(KNOWN_SPAN_IDS_MAX);
   private readonly nameIds = new Map<string, number>();
   private readonly blocks: TraceBlocks;
+  private readonly dictionary: BlockDictionaryTrainer;
   /** genai_services as stored (only clearing all data deletes rows), so a known service costs no statement. */
   private readonly genAiServices: Set<string>;
   /** The row number of the next span stored: above every stored row and the floor a delete left (retention.ts SPAN_ROW_FLOOR). */
@@ -200,8 +202,9 @@ export class Compactor {
     this.analytics = analytics ? new AnalyticsRollups(db) : null;
     this.genAiServices = new Set(db.prepare('SELECT service_name FROM genai_services').pluck().all() as string[]);
     this.blocks = new TraceBlocks(db);
+    this.dictionary = new BlockDictionaryTrainer(db);
     this.stmts = {
-      insertBlock: db.prepare('INSERT INTO span_blocks (first_row, trace_id, span_count, span_ids, feed, block) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertBlock: db.prepare('INSERT INTO span_blocks (first_row, trace_id, span_count, span_ids, feed, dict, block) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       nameId: db.prepare('INSERT INTO span_names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id').pluck(),
       traceName: db.prepare('INSERT OR IGNORE INTO trace_span_names (name_id, trace_id) VALUES (?, ?)'),
       insertDoc: db.prepare('INSERT INTO search_docs (trace_id) VALUES (?)'),
@@ -252,6 +255,7 @@ export class Compactor {
       this.rollups.clear();
       this.knownSpanIds.clear();
       this.nameIds.clear();
+      this.dictionary.reload();
       this.analytics?.reset();
       this.readNextRow();
       throw err;
@@ -300,7 +304,9 @@ export class Compactor {
         let delta: TraceDelta | undefined;
         let feed = 0;
         const flush = () => {
-          this.stmts.insertBlock.run(this.nextRow, traceId, blockSpans.length, Buffer.concat(spanIds), feed, encodeBlock(blockSpans));
+          const raw = encodeBlock(blockSpans);
+          const dict = this.dictionary.use(raw);
+          this.stmts.insertBlock.run(this.nextRow, traceId, blockSpans.length, Buffer.concat(spanIds), feed, dict.id, deflateBlock(raw, dict.dict));
           this.nextRow += blockSpans.length;
           blockSpans.length = 0;
           spanIds.length = 0;
@@ -555,6 +561,7 @@ export class Compactor {
   afterClearAll(): void {
     this.genAiServices.clear();
     this.nameIds.clear();
+    this.dictionary.reload();
     this.afterDelete();
   }
 }

@@ -22,7 +22,7 @@ const TRACE_CHUNK = 200;
  * attribute keys) go too: resource attributes carry host names and command lines.
  */
 const CLEARED_TABLES = [
-  'annotations', 'search_docs', 'trace_span_names', 'span_names', 'span_blocks', 'traces', 'logs', 'metric_points', 'sessions',
+  'annotations', 'search_docs', 'trace_span_names', 'span_names', 'span_blocks', 'block_dictionaries', 'traces', 'logs', 'metric_points', 'sessions',
   'session_summaries', 'genai_services', 'analytics_minutes', 'analytics_hours', 'analytics_days', 'analytics_stale', 'resources', 'scopes', 'attribute_keys',
 ] as const;
 

@@ -13,6 +13,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { FunnelOutcome, FunnelQuery, FunnelResult, FunnelRun, FunnelRunSet, FunnelStep } from '../../../src-shared/contract';
 import { DEFAULT_FUNNEL_RUNS } from '../../../src-shared/funnel';
 import { decodeWalk, encodeWalk, startWalk, walkSpan, type FunnelWalk } from './funnel-walk';
+import { BlockDictionaries } from './block-dictionary';
 import { registerSpanRows } from './trace-blocks';
 import { stepCondition, stepPrefilter } from './funnel-step-sql';
 
@@ -87,13 +88,15 @@ function runSet(evaluated: readonly Evaluated[], keep: (e: Evaluated) => boolean
 export class FunnelQueries {
   private readonly attributeKey: BetterSqlite3.Statement;
   private readonly candidates = new Map<string, BetterSqlite3.Statement>();
+  private readonly dictionaries: BlockDictionaries;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     this.attributeKey = db.prepare('SELECT id FROM attribute_keys WHERE key = ?');
     // @types/better-sqlite3 types step as (accumulator, one value); SQLite passes every argument.
     const step = walkSpan as unknown as (w: FunnelWalk, next: unknown) => void;
     db.aggregate('funnel_walk', { start: startWalk, step, result: encodeWalk, deterministic: true, directOnly: true });
-    registerSpanRows(db);
+    this.dictionaries = new BlockDictionaries(db);
+    registerSpanRows(db, this.dictionaries);
   }
 
   runFunnel(query: FunnelQuery): FunnelResult {
@@ -182,8 +185,9 @@ export class FunnelQueries {
       entering AS (SELECT run FROM m GROUP BY run HAVING max(mask & 1) = 1)
       SELECT e.run, (
         SELECT funnel_walk(${marks}, s.status_code = ${STATUS_ERROR}, m.tr, s.start_ns / 1000000000, s.start_ns % 1000000000 ORDER BY s.start_ns, s.id)
-        FROM m JOIN span_blocks b ON b.trace_id = m.trace_id JOIN span_rows(b.first_row, b.span_ids, b.block) s WHERE m.run = e.run AND (m.mask <> 0 OR m.failed))
+        FROM m JOIN span_blocks b ON b.trace_id = m.trace_id JOIN span_rows(b.first_row, b.span_ids, b.dict, b.block) s WHERE m.run = e.run AND (m.mask <> 0 OR m.failed))
       FROM entering e`;
+    this.dictionaries.loadAll();
     const rows = this.db.prepare(sql).raw().all(...range.params, ...allowed.params, ...markParams) as Array<[string | number, number | null]>;
     for (const [key, code] of rows) {
       if (code === null) continue;

@@ -26,7 +26,7 @@ import { encodeCursor, NOT_INTERNAL_TRACE, planTraceList } from './trace-list-sq
 import { feedbackOf } from './annotations';
 import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
 import type { MemoryFeedBatch, TraceCounts } from './protocol';
-import { BLOCK_MAX_SPANS, DecodedBlock } from './span-block';
+import { BLOCK_MAX_SPANS, type DecodedBlock } from './span-block';
 import { TraceBlocks } from './trace-blocks';
 import { buildTraceOutline, type OutlineSpan, type TraceOutline } from '../../../src-shared/trace-outline';
 
@@ -116,7 +116,7 @@ export class Queries {
       // The memory feed walks a window of rows at a time, so a store of spans it does not remember
       // costs each poll one window, not a scan to the end; a block starting up to BLOCK_MAX_SPANS - 1
       // rows before the window can hold its first rows.
-      memoryFeed: db.prepare('SELECT first_row, lower(hex(trace_id)) AS trace_id, span_ids, block FROM span_blocks WHERE first_row > ? AND first_row <= ? AND feed > 0 ORDER BY first_row'),
+      memoryFeed: db.prepare('SELECT first_row, lower(hex(trace_id)) AS trace_id, span_ids, dict, block FROM span_blocks WHERE first_row > ? AND first_row <= ? AND feed > 0 ORDER BY first_row'),
       resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
       scope: db.prepare('SELECT name, version, attributes, dropped_attributes_count FROM scopes WHERE id = ?'),
       counters: db.prepare('SELECT name, value FROM counters'),
@@ -283,8 +283,8 @@ export class Queries {
     // Only blocks holding a span to remember are read, and only the spans kept are built: under
     // GenAI traffic nearly every row of the window matches, and building the whole window to keep
     // 64 made each poll cost the store thread ~50 ms.
-    collect: for (const r of this.stmts.memoryFeed.all(after - BLOCK_MAX_SPANS + 1, upTo) as Array<{ first_row: number; trace_id: string; span_ids: Buffer; block: Buffer }>) {
-      const b = new DecodedBlock(r.first_row, r.span_ids, r.block);
+    collect: for (const r of this.stmts.memoryFeed.all(after - BLOCK_MAX_SPANS + 1, upTo) as Array<{ first_row: number; trace_id: string; span_ids: Buffer; dict: number; block: Buffer }>) {
+      const b = this.blocks.decode(r);
       for (let i = 0; i < b.n; i++) {
         const row = b.firstRow + i;
         if (row <= after || row > upTo) continue;

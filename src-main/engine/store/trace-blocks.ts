@@ -4,29 +4,37 @@
  * table-valued function that gives SQL (the funnel) a block's spans as rows.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { BlockDictionaries } from './block-dictionary';
 import { DecodedBlock, indexOfSpan } from './span-block';
 
 interface BlockRow {
   first_row: number;
   span_ids: Buffer;
+  dict: number;
   block: Buffer;
 }
 
 export class TraceBlocks {
   private readonly stmts;
+  readonly dictionaries: BlockDictionaries;
 
   constructor(db: BetterSqlite3.Database) {
+    this.dictionaries = new BlockDictionaries(db);
     this.stmts = {
-      ofTrace: db.prepare('SELECT first_row, span_ids, block FROM span_blocks WHERE trace_id = ? ORDER BY first_row'),
+      ofTrace: db.prepare('SELECT first_row, span_ids, dict, block FROM span_blocks WHERE trace_id = ? ORDER BY first_row'),
       idsOfTrace: db.prepare('SELECT first_row, span_ids FROM span_blocks WHERE trace_id = ? ORDER BY first_row'),
-      block: db.prepare('SELECT first_row, span_ids, block FROM span_blocks WHERE first_row = ?'),
+      block: db.prepare('SELECT first_row, span_ids, dict, block FROM span_blocks WHERE first_row = ?'),
       // Rows are numbered in insert order, and a block's are consecutive: the last block holds the highest.
       maxRow: db.prepare('SELECT coalesce((SELECT first_row + span_count - 1 FROM span_blocks ORDER BY first_row DESC LIMIT 1), 0)').pluck(),
     };
   }
 
   ofTrace(traceId: Buffer): DecodedBlock[] {
-    return (this.stmts.ofTrace.all(traceId) as BlockRow[]).map((r) => new DecodedBlock(r.first_row, r.span_ids, r.block));
+    return (this.stmts.ofTrace.all(traceId) as BlockRow[]).map((r) => this.decode(r));
+  }
+
+  decode(r: BlockRow): DecodedBlock {
+    return new DecodedBlock(r.first_row, r.span_ids, r.block, this.dictionaries.get(r.dict));
   }
 
   /** The block holding the span and its index there; only that block is inflated. */
@@ -35,7 +43,7 @@ export class TraceBlocks {
       const index = indexOfSpan(r.span_ids, spanId);
       if (index < 0) continue;
       const row = this.stmts.block.get(r.first_row) as BlockRow;
-      return { block: new DecodedBlock(row.first_row, row.span_ids, row.block), index };
+      return { block: this.decode(row), index };
     }
     return null;
   }
@@ -59,21 +67,22 @@ export class TraceBlocks {
 }
 
 /**
- * `span_rows(first_row, span_ids, block)`: a `span_blocks` row's spans as rows (id = the span's row
+ * `span_rows(first_row, span_ids, dict, block)`: a `span_blocks` row's spans as rows (id = the span's row
  * number, name, start_ns, status_code, attrs in the interned-key encoding, genai as stored), for SQL
  * that tests span conditions (funnel-step-sql.ts): `JOIN span_blocks b ON … JOIN span_rows(b.first_row,
- * b.span_ids, b.block) s`. It decodes what it is given and reads nothing (a function may not run a
- * statement on the connection that called it). Registered on each connection that runs such SQL.
+ * b.span_ids, b.dict, b.block) s`. It decodes what it is given and reads nothing (a function may not
+ * run a statement on the connection that called it): `dictionaries.loadAll()` must run before such a
+ * statement. Registered on each connection that runs such SQL.
  */
-export function registerSpanRows(db: BetterSqlite3.Database): void {
+export function registerSpanRows(db: BetterSqlite3.Database, dictionaries: BlockDictionaries): void {
   db.table('span_rows', {
     columns: ['id', 'name', 'start_ns', 'status_code', 'attrs', 'genai'],
-    parameters: ['first_row', 'span_ids', 'block'],
+    parameters: ['first_row', 'span_ids', 'dict', 'block'],
     safeIntegers: true,
     directOnly: true,
-    *rows(firstRow: unknown, spanIds: unknown, block: unknown) {
+    *rows(firstRow: unknown, spanIds: unknown, dict: unknown, block: unknown) {
       if (!Buffer.isBuffer(spanIds) || !Buffer.isBuffer(block)) return;
-      const b = new DecodedBlock(Number(firstRow), spanIds, block);
+      const b = new DecodedBlock(Number(firstRow), spanIds, block, dictionaries.cached(Number(dict)));
       for (let i = 0; i < b.n; i++) yield [b.firstRow + i, b.name(i), b.startNs(i), b.statusCode(i), b.attrs(i), b.genai(i)];
     },
   });

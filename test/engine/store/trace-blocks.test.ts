@@ -79,4 +79,34 @@ describe('trace blocks', () => {
     assert.deepEqual(blockSizes(t), [BLOCK_MAX_SPANS, 3, 2]);
     assert.deepEqual((await engine.listTraces({ spanName: 'first' })).traces.map((s) => s.traceId), [t]);
   });
+
+  test('once the store has written enough blocks, it trains a preset dictionary, and blocks deflated with it read back', async () => {
+    const traces = 260;
+    for (let k = 0; k < traces; k += 20) {
+      const specs: SpanSpec[] = [];
+      for (let t = k; t < k + 20; t++) {
+        specs.push(
+          { traceId: tid(0x5000 + t), spanId: sid(1), name: 'invoke_agent planner', startMs: T0 + 10 * t, attributes: { 'gen_ai.agent.name': 'planner', n: t } },
+          { traceId: tid(0x5000 + t), spanId: sid(2), parentSpanId: sid(1), name: 'chat gpt-4o', startMs: T0 + 10 * t + 1, attributes: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': t } },
+        );
+      }
+      await send(specs);
+    }
+    for (const t of [0, 199, 259]) {
+      const trace = (await engine.getTrace(tid(0x5000 + t)))!;
+      assert.deepEqual(trace.spans.map((s) => [s.name, s.attributes.n ?? s.attributes['gen_ai.usage.input_tokens']]), [['invoke_agent planner', t], ['chat gpt-4o', t]]);
+    }
+    const db = new Database(join(engine.dataDir, DB_FILE), { readonly: true });
+    try {
+      assert.equal(db.prepare('SELECT count(*) FROM block_dictionaries').pluck().get(), 1);
+      const last = db.prepare('SELECT dict FROM span_blocks WHERE trace_id = ?').pluck().get(Buffer.from(tid(0x5000 + traces - 1), 'hex'));
+      assert.ok((last as number) > 0, 'the newest blocks are deflated with the dictionary');
+    } finally {
+      db.close();
+    }
+    // A funnel reads blocks inside SQL (span_rows): with and without the dictionary.
+    const range = { from: `${T0}000000`, to: `${T0 + 10 * traces}000000` };
+    const funnel = await engine.runFunnel({ ...range, steps: [{ type: 'spanName', value: 'invoke_agent planner' }, { type: 'spanName', value: 'chat gpt-4o' }] });
+    assert.deepEqual(funnel.steps.map((s) => s.reached.count), [traces, traces]);
+  });
 });

@@ -11,7 +11,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Migration } from '../migrate';
-import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from '../span-block';
+import { BlockDictionaryTrainer } from '../block-dictionary';
+import { BLOCK_MAX_SPANS, deflateBlock, encodeBlock, type BlockSpan } from '../span-block';
 
 interface OldSpan {
   id: number;
@@ -56,13 +57,14 @@ function carryOver(db: BetterSqlite3.Database): void {
       .prepare(`SELECT l.span_row, lower(hex(l.trace_id)) AS trace_id, lower(hex(l.span_id)) AS span_id, l.trace_state, l.attributes, l.dropped_attributes_count
         FROM spans s JOIN span_links l ON l.span_row = s.id WHERE s.trace_id = ? ORDER BY l.span_row, l.seq`)
       .safeIntegers(true),
-    insertBlock: db.prepare('INSERT INTO span_blocks (first_row, trace_id, span_count, span_ids, feed, block) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertBlock: db.prepare('INSERT INTO span_blocks (first_row, trace_id, span_count, span_ids, feed, dict, block) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     nameId: db.prepare('INSERT INTO span_names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id').pluck(),
     traceName: db.prepare('INSERT OR IGNORE INTO trace_span_names (name_id, trace_id) VALUES (?, ?)'),
   };
   const top = db.prepare('SELECT coalesce(max(id), 0) FROM spans').pluck().get() as number;
   const floor = (db.prepare("SELECT value FROM counters WHERE name = 'span_row_floor'").pluck().get() as number | undefined) ?? 0;
   let nextRow = Math.max(top, floor) + 1;
+  const trainer = new BlockDictionaryTrainer(db);
   for (const traceId of q.traces.all() as Buffer[]) {
     const rows = q.spans.all(traceId) as OldSpan[];
     const events = new Map<bigint, unknown[]>();
@@ -106,7 +108,9 @@ function carryOver(db: BetterSqlite3.Database): void {
           genaiKind: storedKindOf(r.genai),
         };
       });
-      q.insertBlock.run(nextRow, traceId, part.length, Buffer.concat(part.map((r) => r.span_id)), feed, encodeBlock(spans));
+      const raw = encodeBlock(spans);
+      const dict = trainer.use(raw);
+      q.insertBlock.run(nextRow, traceId, part.length, Buffer.concat(part.map((r) => r.span_id)), feed, dict.id, deflateBlock(raw, dict.dict));
       nextRow += part.length;
     }
     for (const name of names) q.traceName.run(q.nameId.get(name), traceId);
@@ -124,7 +128,14 @@ export const migration0010: Migration = {
       span_count INTEGER NOT NULL,
       span_ids   BLOB    NOT NULL,     -- 8 bytes per span, in block order: duplicate checks and one-span reads inflate nothing
       feed       INTEGER NOT NULL,     -- its GenAI or failed spans, which the memory remembers; 0: the memory's feed skips the block
+      dict       INTEGER NOT NULL,     -- the block_dictionaries row it was deflated with; 0: none
       block      BLOB    NOT NULL      -- span-block.ts, deflated
+    ) STRICT;
+
+    -- Preset dictionaries for deflating blocks (block-dictionary.ts); ids never repeat, so readers may cache them.
+    CREATE TABLE block_dictionaries (
+      id   INTEGER PRIMARY KEY AUTOINCREMENT,
+      dict BLOB    NOT NULL
     ) STRICT;
     CREATE INDEX span_blocks_by_trace ON span_blocks (trace_id);  -- and, within a trace, by first_row (the rowid)
 
@@ -138,7 +149,7 @@ export const migration0010: Migration = {
       trace_id BLOB    NOT NULL,
       PRIMARY KEY (name_id, trace_id)
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX trace_span_names_by_trace ON trace_span_names (trace_id);
+    -- No index by trace (16 B/span): deleting a trace finds its names in its blocks' heads.
   `,
   data: carryOver,
 };
