@@ -50,7 +50,10 @@ test('a trace opens from the list with its graph and timeline', async () => {
   // The outline comes binary and is decoded in the page's worker (src-renderer/src/api/outline-decoder.ts).
   assert.equal((await outline).headers()['content-type'], TRACE_OUTLINE_MEDIA_TYPE);
   await page.getByTestId('trace-view').waitFor();
-  assert.ok(page.workers().some((w) => /outline-decode\.worker/.test(w.url())), `workers: ${page.workers().map((w) => w.url()).join(', ')}`);
+  // Playwright learns of a page's worker by an event that can come after the page used it: wait for it.
+  const decodeWorker = () => page.workers().some((w) => /outline-decode\.worker/.test(w.url()));
+  for (const deadline = Date.now() + 5000; !decodeWorker() && Date.now() < deadline; ) await page.waitForTimeout(50);
+  assert.ok(decodeWorker(), `workers: ${page.workers().map((w) => w.url()).join(', ')}`);
   assert.equal(hashOf(page), `#/traces/${run.traceId}`);
   await page.getByTestId('trace-graph').waitFor();
   await page.getByTestId('timeline-canvas').waitFor();

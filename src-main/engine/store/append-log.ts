@@ -21,7 +21,8 @@ import type { WorkCounters } from './store-metrics';
 
 /** Indexed rows plus the log row take a few times a request's bytes; 8× is a safe bound. */
 const ROOM_PER_PAYLOAD_BYTE = 8;
-const HARD_LIMIT_RESERVE = 64 * 1024;
+/** Under a storage limit: room for SQLite's own pages, and for the span-block dictionary one compaction writes once (16 KB, block-dictionary.ts). */
+const HARD_LIMIT_RESERVE = 128 * 1024;
 /** Free space always left on the filesystem, so SQLite itself never meets ENOSPC mid-transaction. */
 const DISK_RESERVE = 64 * 1024 * 1024;
 const RECOVERY_CHUNK = 64;
@@ -202,10 +203,12 @@ export class AppendLog {
   /**
    * Accept only what can also be compacted: an appended request whose compaction then fails for
    * lack of space would be acknowledged yet invisible. Indexed rows take a few times the request's
-   * bytes; a fixed reserve keeps the filesystem itself from ever reaching ENOSPC.
+   * bytes, this request's and those acknowledged but not compacted yet (under load, several are
+   * admitted before the first is compacted); a fixed reserve keeps the filesystem itself from ever
+   * reaching ENOSPC.
    */
   private hasRoomFor(payloadBytes: number): boolean {
-    const need = ROOM_PER_PAYLOAD_BYTE * payloadBytes;
+    const need = ROOM_PER_PAYLOAD_BYTE * (payloadBytes + this.memtable.bytes);
     const { hardLimitBytes, dataDir } = this.limits;
     if (hardLimitBytes !== undefined && this.retention.usedBytes() + need + HARD_LIMIT_RESERVE > hardLimitBytes) return false;
     try {

@@ -35,6 +35,8 @@ export class Memtable {
   private entries: MemtableEntry[] = [];
   /** Items (spans, log records, data points) in the memtable; named for the spans that dominate it. */
   private items = 0;
+  /** Request bytes in the memtable: what admission must still leave room to compact (append-log.ts hasRoomFor). */
+  private payloadBytes = 0;
   /** Entries the span-decode worker has not answered yet, by log sequence number (ascending). */
   private readonly decoding = new Map<number, MemtableEntry>();
   private lastSeq = 0;
@@ -52,6 +54,10 @@ export class Memtable {
   /** What the backlog bound (compactionBacklogLimit) and StoreMetrics.memtableSpans count. */
   get itemCount(): number {
     return this.items;
+  }
+
+  get bytes(): number {
+    return this.payloadBytes;
   }
 
   /** The last request acknowledged: a read arriving now must see it. */
@@ -85,7 +91,10 @@ export class Memtable {
       }
     }
     this.entries.push(...accepted);
-    for (const e of accepted) this.items += e.itemCount;
+    for (const e of accepted) {
+      this.items += e.itemCount;
+      this.payloadBytes += e.body.length;
+    }
   }
 
   /** How many entries (at most max) at the head the span-decode worker is done with. */
@@ -101,6 +110,7 @@ export class Memtable {
     this.entries = this.entries.slice(n);
     for (const e of taken) {
       this.items -= e.itemCount;
+      this.payloadBytes -= e.body.length;
       if (!e.decoding) continue;
       e.decoding = false;
       this.decoding.delete(e.seq);
@@ -111,7 +121,10 @@ export class Memtable {
   /** A compaction that failed: its entries go back to the head, to be retried in log order. */
   putBack(entries: readonly MemtableEntry[]): void {
     this.entries = entries.concat(this.entries);
-    for (const e of entries) this.items += e.itemCount;
+    for (const e of entries) {
+      this.items += e.itemCount;
+      this.payloadBytes += e.body.length;
+    }
   }
 
   /** The span-decode worker's answer; false when a read already had the entry decoded here. */
