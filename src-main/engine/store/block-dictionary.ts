@@ -9,6 +9,7 @@
  * (AUTOINCREMENT), so a reader's cache of them is never wrong, even across a clear of all data.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { RAW_BLOCK } from './span-block';
 
 const DICTIONARY_BYTES = 16 * 1024;
 const TRAIN_BLOCKS = 200;
@@ -30,14 +31,16 @@ export class BlockDictionaries {
   }
 
   /** Without a statement: a dictionary loadAll did not see is an error. */
-  cached(id: number): Buffer | null {
+  cached(id: number): Buffer | null | typeof RAW_BLOCK {
+    if (id < 0) return RAW_BLOCK;
     if (id === 0) return null;
     const dict = this.byId.get(id);
     if (!dict) throw new Error(`span block dictionary ${id} was not loaded before the statement that reads it`);
     return dict;
   }
 
-  get(id: number): Buffer | null {
+  get(id: number): Buffer | null | typeof RAW_BLOCK {
+    if (id < 0) return RAW_BLOCK;
     if (id === 0) return null;
     let dict = this.byId.get(id);
     if (!dict) {
@@ -63,17 +66,20 @@ export class BlockDictionaryTrainer {
     this.reload();
   }
 
-  /** What the next block is deflated with; `raw` is that block before deflating, sampled while there is none. */
-  use(raw: Buffer): { id: number; dict: Buffer | null } {
-    if (this.current) return this.current;
+  /** A block as encoded (before deflating), sampled while the store has no dictionary; the last sample trains it. */
+  sample(raw: Buffer): void {
+    if (this.current) return;
     this.samples.push(raw);
-    if (this.samples.length >= TRAIN_BLOCKS) {
-      const dict = Buffer.concat(this.samples).subarray(-DICTIONARY_BYTES);
-      const id = Number(this.stmts.insert.run(dict).lastInsertRowid);
-      this.current = { id, dict: Buffer.from(dict) };
-      this.samples = [];
-    }
-    return { id: 0, dict: null };
+    if (this.samples.length < TRAIN_BLOCKS) return;
+    const dict = Buffer.concat(this.samples).subarray(-DICTIONARY_BYTES);
+    const id = Number(this.stmts.insert.run(dict).lastInsertRowid);
+    this.current = { id, dict: Buffer.from(dict) };
+    this.samples = [];
+  }
+
+  /** What a block is deflated with now: the dictionary, or none (id 0) while there is none yet. */
+  now(): { id: number; dict: Buffer | null } {
+    return this.current ?? { id: 0, dict: null };
   }
 
   /** After a rolled-back transaction (its dictionary may be gone) or a clear of all data. */

@@ -143,6 +143,9 @@ export function deflateBlock(raw: Buffer, dictionary: Buffer | null): Buffer {
   return deflateRawSync(raw, dictionary ? { level: DEFLATE_LEVEL, dictionary } : { level: DEFLATE_LEVEL });
 }
 
+/** A block written by compaction and not deflated yet (block-compression.ts): `span_blocks.dict` < 0. */
+export const RAW_BLOCK = 'raw';
+
 export class BlockFormatError extends Error {
   override name = 'BlockFormatError';
 }
@@ -160,11 +163,11 @@ export class DecodedBlock {
     readonly firstRow: number,
     /** 8 bytes per span, in block order. */
     readonly spanIds: Buffer,
-    deflated: Buffer,
-    /** The preset dictionary it was deflated with, null for none. */
-    dictionary: Buffer | null,
+    stored: Buffer,
+    /** The preset dictionary it was deflated with, null for none; RAW_BLOCK: stored as encoded, not deflated yet. */
+    dictionary: Buffer | null | typeof RAW_BLOCK,
   ) {
-    this.raw = inflateRawSync(deflated, dictionary ? { dictionary } : {});
+    this.raw = dictionary === RAW_BLOCK ? stored : inflateRawSync(stored, dictionary ? { dictionary } : {});
     if (this.raw.readUInt8(0) !== BLOCK_VERSION) throw new BlockFormatError(`span block at row ${firstRow} has version ${this.raw.readUInt8(0)}, not ${BLOCK_VERSION}`);
     this.n = this.raw.readUInt32LE(4);
     if (spanIds.length !== 8 * this.n) throw new BlockFormatError(`span block at row ${firstRow} holds ${this.n} spans but names ${spanIds.length / 8}`);

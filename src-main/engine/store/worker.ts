@@ -23,6 +23,7 @@ import { AnalyticsQueries } from './analytics-queries';
 import { SessionQueries } from './session-queries';
 import { pricingKey, SessionSummaries } from './session-summaries';
 import { SessionRefresh } from './session-refresh';
+import { BlockCompression } from './block-compression';
 import { FunnelQueries } from './funnel-queries';
 import { Retention } from './retention';
 import { Deletion } from './deletion';
@@ -87,6 +88,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
   summaries.markMispriced(pricedWith);
   const sessionQueries = new SessionQueries(db, telemetryQueries, normalizeOptions, pricedWith);
   const sessionRefresh = new SessionRefresh(db, sessionQueries, () => memtable.length > 0, log);
+  const blockCompression = new BlockCompression(db, compactor.dictionary, () => memtable.length > 0, log);
   const analyticsQueries = new AnalyticsQueries(db);
   const retention = new Retention(db, summaries);
   const annotations = new Annotations(db);
@@ -102,6 +104,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
       publish();
       emit({ event: 'compacted', ...result });
       sessionRefresh.schedule();
+      blockCompression.schedule();
       // Appends held while the span-decode worker was behind (append-log.ts) may go on now.
       appendLog.resume();
     },
@@ -158,6 +161,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     close: () => {
       writes.stop();
       sessionRefresh.close();
+      blockCompression.close();
       compaction.stop();
       appendLog.close();
       compaction.drain();
@@ -173,6 +177,8 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
   publish();
   // Summaries left stale by a crash, a migration (0008 carries sessions over stale) or new prices.
   sessionRefresh.schedule(0);
+  // Blocks a stop left as they were written.
+  blockCompression.schedule(0);
   emit({ event: 'ready', recovered, notices: opened.notices, ...queries.counters() });
 
   const serve = (id: number, run: () => unknown) => {

@@ -109,7 +109,8 @@ function carryOver(db: BetterSqlite3.Database): void {
         };
       });
       const raw = encodeBlock(spans);
-      const dict = trainer.use(raw);
+      trainer.sample(raw);
+      const dict = trainer.now();
       q.insertBlock.run(nextRow, traceId, part.length, Buffer.concat(part.map((r) => r.span_id)), feed, dict.id, deflateBlock(raw, dict.dict));
       nextRow += part.length;
     }
@@ -128,7 +129,7 @@ export const migration0010: Migration = {
       span_count INTEGER NOT NULL,
       span_ids   BLOB    NOT NULL,     -- 8 bytes per span, in block order: duplicate checks and one-span reads inflate nothing
       feed       INTEGER NOT NULL,     -- its GenAI or failed spans, which the memory remembers; 0: the memory's feed skips the block
-      dict       INTEGER NOT NULL,     -- the block_dictionaries row it was deflated with; 0: none
+      dict       INTEGER NOT NULL,     -- the block_dictionaries row it was deflated with; 0: none; -1: not deflated yet (block-compression.ts)
       block      BLOB    NOT NULL      -- span-block.ts, deflated
     ) STRICT;
 
@@ -138,6 +139,7 @@ export const migration0010: Migration = {
       dict BLOB    NOT NULL
     ) STRICT;
     CREATE INDEX span_blocks_by_trace ON span_blocks (trace_id);  -- and, within a trace, by first_row (the rowid)
+    CREATE INDEX span_blocks_raw ON span_blocks (first_row) WHERE dict < 0;
 
     -- The trace list's spanName filter: which traces hold a span of this exact name.
     CREATE TABLE span_names (
