@@ -23,7 +23,7 @@ function size(path: string): number {
 function rawBlocks(db: string): number {
   const conn = new Database(db, { readonly: true });
   try {
-    return conn.prepare('SELECT count(*) FROM span_blocks WHERE dict < 0').pluck().get() as number;
+    return conn.prepare('SELECT count(*) FROM span_blocks_fresh').pluck().get() as number;
   } finally {
     conn.close();
   }

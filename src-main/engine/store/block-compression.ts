@@ -1,23 +1,32 @@
 /**
- * Deflates the blocks compaction stored as encoded (`span_blocks.dict` = RAW_DICT), in the store
- * thread's spare time. Deflating every block as it is written took ~15 % of compaction, the ingest
- * bottleneck; done here, ingest at full rate writes blocks as they are (~4× the bytes) and they
- * shrink once the store thread has time: BUDGET_MS at a go, each go its own transaction, keeping to
+ * Deflates the blocks compaction wrote as encoded (`span_blocks_fresh`) into `span_blocks`, in the
+ * store thread's spare time. Deflating every block as it is written took ~15 % of compaction, the
+ * ingest bottleneck; done here, ingest at full rate writes blocks as they are (~4× the bytes) and
+ * they shrink once the thread has time: BUDGET_MS at a go, each go its own transaction, keeping to
  * BUSY_SHARE of the thread while acknowledged requests wait for compaction and IDLE_SHARE between
- * them (the shape of session-refresh.ts). Reads decode either form (span-block.ts RAW_BLOCK).
+ * them (the shape of session-refresh.ts). Moved, not updated in place: `span_blocks` stays packed in
+ * row order, and the fresh table's freed pages take the next blocks. Reads see both
+ * (`all_span_blocks`), and decode either form (span-block.ts RAW_BLOCK).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { BlockDictionaryTrainer } from './block-dictionary';
 import { deflateBlock } from './span-block';
 
-/** `span_blocks.dict` of a block not deflated yet. */
-export const RAW_DICT = -1;
 const BUDGET_MS = 10;
 const DELAY_MS = 250;
 const BUSY_SHARE = 0.1;
 const IDLE_SHARE = 0.5;
 /** Blocks read per statement inside a go. */
 const BATCH = 32;
+
+interface FreshBlock {
+  first_row: number;
+  trace_id: Buffer;
+  span_count: number;
+  span_ids: Buffer;
+  feed: number;
+  block: Buffer;
+}
 
 export class BlockCompression {
   private timer: NodeJS.Timeout | null = null;
@@ -34,8 +43,9 @@ export class BlockCompression {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.stmts = {
-      raw: db.prepare(`SELECT first_row, block FROM span_blocks WHERE dict < 0 AND first_row > ? ORDER BY first_row LIMIT ${BATCH}`),
-      store: db.prepare('UPDATE span_blocks SET dict = ?, block = ? WHERE first_row = ? AND dict < 0'),
+      fresh: db.prepare(`SELECT first_row, trace_id, span_count, span_ids, feed, block FROM span_blocks_fresh ORDER BY first_row LIMIT ${BATCH}`),
+      insert: db.prepare('INSERT INTO span_blocks (first_row, trace_id, span_count, span_ids, feed, dict, block) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      remove: db.prepare('DELETE FROM span_blocks_fresh WHERE first_row = ?'),
     };
   }
 
@@ -56,16 +66,15 @@ export class BlockCompression {
     this.timer = null;
   }
 
-  /** Deflates raw blocks for up to `budgetMs`; true when some are left. */
+  /** Deflates fresh blocks for up to `budgetMs`, oldest first; true when some are left. */
   compress(budgetMs = BUDGET_MS): boolean {
     const started = this.now();
     const { id, dict } = this.dictionary.now();
-    let after = 0;
     for (;;) {
-      const rows = this.stmts.raw.all(after) as Array<{ first_row: number; block: Buffer }>;
+      const rows = this.stmts.fresh.all() as FreshBlock[];
       for (const r of rows) {
-        this.stmts.store.run(id, deflateBlock(r.block, dict), r.first_row);
-        after = r.first_row;
+        this.stmts.insert.run(r.first_row, r.trace_id, r.span_count, r.span_ids, r.feed, id, deflateBlock(r.block, dict));
+        this.stmts.remove.run(r.first_row);
         if (this.now() - started >= budgetMs) return true;
       }
       if (rows.length < BATCH) return false;

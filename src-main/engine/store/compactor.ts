@@ -28,7 +28,6 @@ import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './gena
 import type { ReadGenAi } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
 import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
-import { RAW_DICT } from './block-compression';
 import { BlockDictionaryTrainer } from './block-dictionary';
 import { TraceBlocks } from './trace-blocks';
 import { AnalyticsRollups } from './analytics-rollups';
@@ -206,7 +205,7 @@ export class Compactor {
     this.blocks = new TraceBlocks(db);
     this.dictionary = new BlockDictionaryTrainer(db);
     this.stmts = {
-      insertBlock: db.prepare('INSERT INTO span_blocks (first_row, trace_id, span_count, span_ids, feed, dict, block) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertBlock: db.prepare('INSERT INTO span_blocks_fresh (first_row, trace_id, span_count, span_ids, feed, block) VALUES (?, ?, ?, ?, ?, ?)'),
       nameId: db.prepare('INSERT INTO span_names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id').pluck(),
       traceName: db.prepare('INSERT OR IGNORE INTO trace_span_names (name_id, trace_id) VALUES (?, ?)'),
       insertDoc: db.prepare('INSERT INTO search_docs (trace_id) VALUES (?)'),
@@ -309,7 +308,7 @@ export class Compactor {
           // Stored as encoded: deflating (~15 % of compaction) is left to block-compression.ts, in the store thread's spare time.
           const raw = encodeBlock(blockSpans);
           this.dictionary.sample(raw);
-          this.stmts.insertBlock.run(this.nextRow, traceId, blockSpans.length, Buffer.concat(spanIds), feed, RAW_DICT, raw);
+          this.stmts.insertBlock.run(this.nextRow, traceId, blockSpans.length, Buffer.concat(spanIds), feed, raw);
           this.nextRow += blockSpans.length;
           blockSpans.length = 0;
           spanIds.length = 0;

@@ -22,7 +22,7 @@ const TRACE_CHUNK = 200;
  * attribute keys) go too: resource attributes carry host names and command lines.
  */
 const CLEARED_TABLES = [
-  'annotations', 'search_docs', 'trace_span_names', 'span_names', 'span_blocks', 'block_dictionaries', 'traces', 'logs', 'metric_points', 'sessions',
+  'annotations', 'search_docs', 'trace_span_names', 'span_names', 'span_blocks', 'span_blocks_fresh', 'block_dictionaries', 'traces', 'logs', 'metric_points', 'sessions',
   'session_summaries', 'genai_services', 'analytics_minutes', 'analytics_hours', 'analytics_days', 'analytics_stale', 'resources', 'scopes', 'attribute_keys',
 ] as const;
 
@@ -64,7 +64,7 @@ export class Deletion {
       clearSearch: db.prepare("INSERT INTO trace_search (trace_search) VALUES ('delete-all')"),
       clear: CLEARED_TABLES.map((table) => ({ table, stmt: db.prepare(`DELETE FROM ${table}`) })),
       resetCounters: db.prepare("UPDATE counters SET value = 0 WHERE name IN ('spans', 'traces')"),
-      storedSpans: db.prepare('SELECT coalesce(sum(span_count), 0) FROM span_blocks').pluck(),
+      storedSpans: db.prepare('SELECT coalesce(sum(span_count), 0) FROM all_span_blocks').pluck(),
     };
   }
 

@@ -185,7 +185,7 @@ export class FunnelQueries {
       entering AS (SELECT run FROM m GROUP BY run HAVING max(mask & 1) = 1)
       SELECT e.run, (
         SELECT funnel_walk(${marks}, s.status_code = ${STATUS_ERROR}, m.tr, s.start_ns / 1000000000, s.start_ns % 1000000000 ORDER BY s.start_ns, s.id)
-        FROM m JOIN span_blocks b ON b.trace_id = m.trace_id JOIN span_rows(b.first_row, b.span_ids, b.dict, b.block) s WHERE m.run = e.run AND (m.mask <> 0 OR m.failed))
+        FROM m JOIN all_span_blocks b ON b.trace_id = m.trace_id JOIN span_rows(b.first_row, b.span_ids, b.dict, b.block) s WHERE m.run = e.run AND (m.mask <> 0 OR m.failed))
       FROM entering e`;
     this.dictionaries.loadAll();
     const rows = this.db.prepare(sql).raw().all(...range.params, ...allowed.params, ...markParams) as Array<[string | number, number | null]>;

@@ -116,7 +116,7 @@ export class Queries {
       // The memory feed walks a window of rows at a time, so a store of spans it does not remember
       // costs each poll one window, not a scan to the end; a block starting up to BLOCK_MAX_SPANS - 1
       // rows before the window can hold its first rows.
-      memoryFeed: db.prepare('SELECT first_row, lower(hex(trace_id)) AS trace_id, span_ids, dict, block FROM span_blocks WHERE first_row > ? AND first_row <= ? AND feed > 0 ORDER BY first_row'),
+      memoryFeed: db.prepare('SELECT first_row, lower(hex(trace_id)) AS trace_id, span_ids, dict, block FROM all_span_blocks WHERE first_row > ? AND first_row <= ? AND feed > 0 ORDER BY first_row'),
       resource: db.prepare('SELECT attributes, dropped_attributes_count FROM resources WHERE id = ?'),
       scope: db.prepare('SELECT name, version, attributes, dropped_attributes_count FROM scopes WHERE id = ?'),
       counters: db.prepare('SELECT name, value FROM counters'),

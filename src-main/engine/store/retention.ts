@@ -73,6 +73,7 @@ export class Retention {
       deleteSearch: db.prepare('DELETE FROM trace_search WHERE rowid IN (SELECT doc_id FROM search_docs WHERE trace_id = ?)'),
       deleteDocs: db.prepare('DELETE FROM search_docs WHERE trace_id = ?'),
       deleteBlocks: db.prepare('DELETE FROM span_blocks WHERE trace_id = ? RETURNING span_count').pluck(),
+      deleteFreshBlocks: db.prepare('DELETE FROM span_blocks_fresh WHERE trace_id = ? RETURNING span_count').pluck(),
       deleteName: db.prepare('DELETE FROM trace_span_names WHERE name_id = (SELECT id FROM span_names WHERE name = ?) AND trace_id = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
       // Feedback on runs (migration 0006) lives exactly as long as its trace.
@@ -248,6 +249,7 @@ export class Retention {
         for (const b of this.blocks.ofTrace(id)) for (let i = 0; i < b.n; i++) names.add(b.name(i));
         for (const name of names) this.stmts.deleteName.run(name, id);
         for (const n of this.stmts.deleteBlocks.all(id) as number[]) spans += n;
+        for (const n of this.stmts.deleteFreshBlocks.all(id) as number[]) spans += n;
         this.stmts.deleteTrace.run(id);
         this.stmts.deleteAnnotations.run(id);
       }

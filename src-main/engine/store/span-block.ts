@@ -143,7 +143,7 @@ export function deflateBlock(raw: Buffer, dictionary: Buffer | null): Buffer {
   return deflateRawSync(raw, dictionary ? { level: DEFLATE_LEVEL, dictionary } : { level: DEFLATE_LEVEL });
 }
 
-/** A block written by compaction and not deflated yet (block-compression.ts): `span_blocks.dict` < 0. */
+/** A block written by compaction and not deflated yet (`span_blocks_fresh`, block-compression.ts; dict -1 in `all_span_blocks`). */
 export const RAW_BLOCK = 'raw';
 
 export class BlockFormatError extends Error {

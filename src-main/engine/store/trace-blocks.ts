@@ -1,5 +1,5 @@
 /**
- * Reading `span_blocks` (migration 0010, ADR 0011): a trace's blocks in row order, one span found by
+ * Reading span blocks (`all_span_blocks`: deflated and fresh; migration 0010, ADR 0011): a trace's blocks in row order, one span found by
  * its id without inflating the blocks around it, the highest span row, and `span_rows(…)`, a
  * table-valued function that gives SQL (the funnel) a block's spans as rows.
  */
@@ -21,11 +21,12 @@ export class TraceBlocks {
   constructor(db: BetterSqlite3.Database) {
     this.dictionaries = new BlockDictionaries(db);
     this.stmts = {
-      ofTrace: db.prepare('SELECT first_row, span_ids, dict, block FROM span_blocks WHERE trace_id = ? ORDER BY first_row'),
-      idsOfTrace: db.prepare('SELECT first_row, span_ids FROM span_blocks WHERE trace_id = ? ORDER BY first_row'),
-      block: db.prepare('SELECT first_row, span_ids, dict, block FROM span_blocks WHERE first_row = ?'),
+      ofTrace: db.prepare('SELECT first_row, span_ids, dict, block FROM all_span_blocks WHERE trace_id = ? ORDER BY first_row'),
+      idsOfTrace: db.prepare('SELECT first_row, span_ids FROM all_span_blocks WHERE trace_id = ? ORDER BY first_row'),
+      block: db.prepare('SELECT first_row, span_ids, dict, block FROM all_span_blocks WHERE first_row = ?'),
       // Rows are numbered in insert order, and a block's are consecutive: the last block holds the highest.
-      maxRow: db.prepare('SELECT coalesce((SELECT first_row + span_count - 1 FROM span_blocks ORDER BY first_row DESC LIMIT 1), 0)').pluck(),
+      maxRow: db.prepare(`SELECT max(coalesce((SELECT first_row + span_count - 1 FROM span_blocks ORDER BY first_row DESC LIMIT 1), 0),
+        coalesce((SELECT first_row + span_count - 1 FROM span_blocks_fresh ORDER BY first_row DESC LIMIT 1), 0))`).pluck(),
     };
   }
 
@@ -69,7 +70,7 @@ export class TraceBlocks {
 /**
  * `span_rows(first_row, span_ids, dict, block)`: a `span_blocks` row's spans as rows (id = the span's row
  * number, name, start_ns, status_code, attrs in the interned-key encoding, genai as stored), for SQL
- * that tests span conditions (funnel-step-sql.ts): `JOIN span_blocks b ON … JOIN span_rows(b.first_row,
+ * that tests span conditions (funnel-step-sql.ts): `JOIN all_span_blocks b ON … JOIN span_rows(b.first_row,
  * b.span_ids, b.dict, b.block) s`. It decodes what it is given and reads nothing (a function may not
  * run a statement on the connection that called it): `dictionaries.loadAll()` must run before such a
  * statement. Registered on each connection that runs such SQL.

@@ -83,8 +83,8 @@ function orphans(db: Database.Database): Record<string, number> {
   return {
     spanNames: n('SELECT count(*) FROM trace_span_names WHERE trace_id NOT IN (SELECT trace_id FROM traces)'),
     searchDocs: n('SELECT count(*) FROM search_docs WHERE trace_id NOT IN (SELECT trace_id FROM traces)'),
-    spanBlocks: n('SELECT count(*) FROM span_blocks WHERE trace_id NOT IN (SELECT trace_id FROM traces)'),
-    spanCounter: n("SELECT (SELECT value FROM counters WHERE name = 'spans') - (SELECT coalesce(sum(span_count), 0) FROM span_blocks)"),
+    spanBlocks: n('SELECT count(*) FROM all_span_blocks WHERE trace_id NOT IN (SELECT trace_id FROM traces)'),
+    spanCounter: n("SELECT (SELECT value FROM counters WHERE name = 'spans') - (SELECT coalesce(sum(span_count), 0) FROM all_span_blocks)"),
     traceCounter: n("SELECT (SELECT value FROM counters WHERE name = 'traces') - (SELECT count(*) FROM traces)"),
   };
 }
@@ -205,7 +205,7 @@ test('clearing all data empties every table, needs its confirmation, and new dat
     assert.equal((await engine.getStats()).traces, 2, 'nothing deleted without the confirmation');
     {
       const db = openDb(engine.dataDir);
-      maxRowBefore = db.prepare('SELECT max(first_row + span_count - 1) FROM span_blocks').pluck().get() as number;
+      maxRowBefore = db.prepare('SELECT max(first_row + span_count - 1) FROM all_span_blocks').pluck().get() as number;
       db.close();
     }
 
@@ -237,7 +237,7 @@ test('clearing all data empties every table, needs its confirmation, and new dat
   const db = openDb(engine.dataDir);
   try {
     assert.deepEqual(orphans(db), NO_ORPHANS);
-    assert.ok((db.prepare('SELECT min(first_row) FROM span_blocks').pluck().get() as number) > maxRowBefore, 'no span row is reused');
+    assert.ok((db.prepare('SELECT min(first_row) FROM all_span_blocks').pluck().get() as number) > maxRowBefore, 'no span row is reused');
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   } finally {
     db.close();
@@ -250,7 +250,7 @@ test('after the newest trace is deleted, the next spans get row ids above it, al
   const maxRow = () => {
     const db = openDb(dataDir);
     try {
-      return db.prepare('SELECT coalesce(max(first_row + span_count - 1), 0) FROM span_blocks').pluck().get() as number;
+      return db.prepare('SELECT coalesce(max(first_row + span_count - 1), 0) FROM all_span_blocks').pluck().get() as number;
     } finally {
       db.close();
     }
@@ -265,7 +265,7 @@ test('after the newest trace is deleted, the next spans get row ids above it, al
     assert.equal((await engine.getTrace(tid(3)))?.spans.length, 2, 'read once, so it is compacted');
     const db = openDb(dataDir);
     try {
-      const blocks = db.prepare('SELECT first_row, span_count FROM span_blocks WHERE trace_id = ?').all(Buffer.from(tid(3), 'hex')) as Array<{ first_row: number; span_count: number }>;
+      const blocks = db.prepare('SELECT first_row, span_count FROM all_span_blocks WHERE trace_id = ?').all(Buffer.from(tid(3), 'hex')) as Array<{ first_row: number; span_count: number }>;
       assert.deepEqual(blocks.map((b) => b.span_count), [2]);
       assert.ok(blocks[0]!.first_row > top, `new span rows from ${blocks[0]!.first_row} are above the deleted ones (≤ ${top})`);
     } finally {

@@ -31,7 +31,7 @@ describe('trace blocks', () => {
   const blockSizes = (traceId: string) => {
     const db = new Database(join(engine.dataDir, DB_FILE), { readonly: true });
     try {
-      return db.prepare('SELECT span_count FROM span_blocks WHERE trace_id = ? ORDER BY first_row').pluck().all(Buffer.from(traceId, 'hex')) as number[];
+      return db.prepare('SELECT span_count FROM all_span_blocks WHERE trace_id = ? ORDER BY first_row').pluck().all(Buffer.from(traceId, 'hex')) as number[];
     } finally {
       db.close();
     }
@@ -102,7 +102,7 @@ describe('trace blocks', () => {
     await readBack();
     const db = new Database(join(engine.dataDir, DB_FILE), { readonly: true });
     try {
-      const raw = db.prepare('SELECT count(*) FROM span_blocks WHERE dict < 0').pluck();
+      const raw = db.prepare('SELECT count(*) FROM span_blocks_fresh').pluck();
       await eventually(async () => ((raw.get() as number) === 0 ? true : null), 10_000);
       assert.equal(db.prepare('SELECT count(*) FROM block_dictionaries').pluck().get(), 1);
       const last = db.prepare('SELECT dict FROM span_blocks WHERE trace_id = ?').pluck().get(Buffer.from(tid(0x5000 + traces - 1), 'hex'));

@@ -129,7 +129,7 @@ export const migration0010: Migration = {
       span_count INTEGER NOT NULL,
       span_ids   BLOB    NOT NULL,     -- 8 bytes per span, in block order: duplicate checks and one-span reads inflate nothing
       feed       INTEGER NOT NULL,     -- its GenAI or failed spans, which the memory remembers; 0: the memory's feed skips the block
-      dict       INTEGER NOT NULL,     -- the block_dictionaries row it was deflated with; 0: none; -1: not deflated yet (block-compression.ts)
+      dict       INTEGER NOT NULL,     -- the block_dictionaries row it was deflated with; 0: none
       block      BLOB    NOT NULL      -- span-block.ts, deflated
     ) STRICT;
 
@@ -139,7 +139,25 @@ export const migration0010: Migration = {
       dict BLOB    NOT NULL
     ) STRICT;
     CREATE INDEX span_blocks_by_trace ON span_blocks (trace_id);  -- and, within a trace, by first_row (the rowid)
-    CREATE INDEX span_blocks_raw ON span_blocks (first_row) WHERE dict < 0;
+
+    -- Blocks as compaction wrote them, not deflated yet: block-compression.ts deflates them into
+    -- span_blocks in the store thread's spare time. Apart, so span_blocks stays packed (deflating
+    -- in place left each page holding one shrunk row) and these pages are reused by the next ones.
+    CREATE TABLE span_blocks_fresh (
+      first_row  INTEGER PRIMARY KEY,
+      trace_id   BLOB    NOT NULL,
+      span_count INTEGER NOT NULL,
+      span_ids   BLOB    NOT NULL,
+      feed       INTEGER NOT NULL,
+      block      BLOB    NOT NULL      -- span-block.ts, as encoded
+    ) STRICT;
+    CREATE INDEX span_blocks_fresh_by_trace ON span_blocks_fresh (trace_id);
+
+    -- What every read uses: both, dict -1 marking a block not deflated yet.
+    CREATE VIEW all_span_blocks AS
+      SELECT first_row, trace_id, span_count, span_ids, feed, dict, block FROM span_blocks
+      UNION ALL
+      SELECT first_row, trace_id, span_count, span_ids, feed, -1, block FROM span_blocks_fresh;
 
     -- The trace list's spanName filter: which traces hold a span of this exact name.
     CREATE TABLE span_names (
