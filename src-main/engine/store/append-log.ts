@@ -21,6 +21,11 @@ import type { WorkCounters } from './store-metrics';
 
 /** Indexed rows plus the log row take a few times a request's bytes; 8× is a safe bound. */
 const ROOM_PER_PAYLOAD_BYTE = 8;
+/**
+ * For requests acknowledged but not compacted yet, whose log rows already count as used: their
+ * compaction adds the indexed rows and then deletes those log rows.
+ */
+const ROOM_PER_PENDING_BYTE = 2;
 /** Under a storage limit: room for SQLite's own pages, and for the span-block dictionary one compaction writes once (16 KB, block-dictionary.ts). */
 const HARD_LIMIT_RESERVE = 128 * 1024;
 /** Free space always left on the filesystem, so SQLite itself never meets ENOSPC mid-transaction. */
@@ -208,7 +213,7 @@ export class AppendLog {
    * reaching ENOSPC.
    */
   private hasRoomFor(payloadBytes: number): boolean {
-    const need = ROOM_PER_PAYLOAD_BYTE * (payloadBytes + this.memtable.bytes);
+    const need = ROOM_PER_PAYLOAD_BYTE * payloadBytes + ROOM_PER_PENDING_BYTE * this.memtable.bytes;
     const { hardLimitBytes, dataDir } = this.limits;
     if (hardLimitBytes !== undefined && this.retention.usedBytes() + need + HARD_LIMIT_RESERVE > hardLimitBytes) return false;
     try {
