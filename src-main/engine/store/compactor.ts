@@ -29,7 +29,7 @@ import type { ReadGenAi } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
 import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
 import { BlockDictionaryTrainer } from './block-dictionary';
-import { TraceBlocks } from './trace-blocks';
+import { spansInOrder, TraceBlocks } from './trace-blocks';
 import { AnalyticsRollups } from './analytics-rollups';
 import type { SessionSummaries } from './session-summaries';
 
@@ -524,16 +524,11 @@ export class Compactor {
         for (const item of d.items) state.add(item);
         return rollupColumns(state.rollup());
       } else {
-        // The stored readings (small: no message content), this delta's spans included, in (start, row) order.
-        const rows: Array<GenAiItem & { row: number }> = [];
-        for (const b of this.blocks.ofTrace(d.traceId)) {
-          for (let i = 0; i < b.n; i++) {
-            const g = b.genai(i);
-            rows.push({ spanId: b.spanId(i), parentSpanId: b.parentSpanId(i), genai: g === null ? null : readStoredGenAi(g), start: b.startNs(i), row: b.firstRow + i });
-          }
+        // The stored readings (small: no message content), this delta's spans included, in read order.
+        for (const { b, i } of spansInOrder(this.blocks.ofTrace(d.traceId))) {
+          const g = b.genai(i);
+          state.add({ spanId: b.spanId(i), parentSpanId: b.parentSpanId(i), genai: g === null ? null : readStoredGenAi(g), start: b.startNs(i) });
         }
-        rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.row - b.row));
-        for (const r of rows) state.add(r);
       }
     }
     this.rollups.keep(key, state, before);

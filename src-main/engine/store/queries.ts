@@ -27,7 +27,7 @@ import { feedbackOf } from './annotations';
 import { completeGenAi, readStoredGenAi, type TraceRollupRow } from './genai-facets';
 import type { MemoryFeedBatch, TraceCounts } from './protocol';
 import { BLOCK_MAX_SPANS, type DecodedBlock } from './span-block';
-import { TraceBlocks } from './trace-blocks';
+import { spansInOrder, TraceBlocks } from './trace-blocks';
 import { buildTraceOutline, type OutlineSpan, type TraceOutline } from '../../../src-shared/trace-outline';
 
 /** The columns of TRACE_SUMMARY_COLUMNS (plus the list's sort key). */
@@ -366,12 +366,4 @@ export class Queries {
     }
     return c;
   }
-}
-
-/** Every span of a trace's blocks in the order a trace is read: by start, then by row (arrival). */
-export function spansInOrder(blocks: readonly DecodedBlock[]): Array<{ b: DecodedBlock; i: number }> {
-  const out: Array<{ b: DecodedBlock; i: number; start: bigint; row: number }> = [];
-  for (const b of blocks) for (let i = 0; i < b.n; i++) out.push({ b, i, start: b.startNs(i), row: b.firstRow + i });
-  out.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.row - y.row));
-  return out;
 }

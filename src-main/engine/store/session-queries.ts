@@ -16,8 +16,8 @@ import { buildSession, type SessionInputs, type SessionTrace } from '../genai/se
 import type { NormalizeOptions } from '../genai/normalize';
 import { costAt, findPrice } from '../genai/prices';
 import { readStoredGenAi } from './genai-facets';
-import { spansInOrder, summaryOf, type TraceListRow } from './queries';
-import { TraceBlocks } from './trace-blocks';
+import { summaryOf, type TraceListRow } from './queries';
+import { spansInOrder, TraceBlocks } from './trace-blocks';
 import type { TelemetryQueries } from './telemetry-queries';
 import { TRACE_SUMMARY_COLUMNS } from './trace-list-sql';
 

@@ -19,7 +19,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
-export const BLOCK_VERSION = 1;
+const BLOCK_VERSION = 1;
 /** A trace's pass is cut into blocks of at most this many spans: a one-span read inflates one block. */
 export const BLOCK_MAX_SPANS = 512;
 const HEADER = 16;

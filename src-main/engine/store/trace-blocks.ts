@@ -88,3 +88,11 @@ export function registerSpanRows(db: BetterSqlite3.Database, dictionaries: Block
     },
   });
 }
+
+/** Every span of a trace's blocks in the order a trace is read: by start, then by row (arrival). */
+export function spansInOrder(blocks: readonly DecodedBlock[]): Array<{ b: DecodedBlock; i: number }> {
+  const out: Array<{ b: DecodedBlock; i: number; start: bigint; row: number }> = [];
+  for (const b of blocks) for (let i = 0; i < b.n; i++) out.push({ b, i, start: b.startNs(i), row: b.firstRow + i });
+  out.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.row - y.row));
+  return out;
+}

@@ -35,7 +35,7 @@ interface OldSpan {
 }
 
 /** The kind a stored reading names (compact `k`, or `kind` in readings from before it), as the outline shows it. */
-export function storedKindOf(genai: string | null): string | null {
+function storedKindOf(genai: string | null): string | null {
   if (genai === null) return null;
   const raw = JSON.parse(genai) as { k?: string; kind?: string };
   return raw.k ?? raw.kind ?? null;
