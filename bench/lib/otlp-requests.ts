@@ -84,6 +84,16 @@ export interface PoolOptions {
   freshSpanIds?: boolean;
 }
 
+/**
+ * What send n writes into the first 4 bytes of its ids: n scrambled by an odd multiplier (a
+ * bijection on 32 bits, so sends still never share an id). The send number itself would make trace
+ * ids grow with time, and every index keyed on them take its inserts at one end; an SDK's ids are
+ * random, so the store's inserts land all over those indexes.
+ */
+export function idStamp(n: number): number {
+  return Math.imul(n, 0x9e3779b1) >>> 0;
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export class RequestPool {
@@ -122,7 +132,8 @@ export class RequestPool {
     if (n > 0xffffffff) throw new Error('more than 2^32 sends');
     const t = this.templates[(n - 1) % this.templates.length]!;
     const body = t.body.slice();
-    const b0 = n >>> 24, b1 = (n >>> 16) & 0xff, b2 = (n >>> 8) & 0xff, b3 = n & 0xff;
+    const stamp = idStamp(n);
+    const b0 = stamp >>> 24, b1 = (stamp >>> 16) & 0xff, b2 = (stamp >>> 8) & 0xff, b3 = stamp & 0xff;
     if (this.options.encoding === 'protobuf') {
       for (const at of t.idAt) {
         body[at] = b0;
@@ -140,7 +151,7 @@ export class RequestPool {
   /** The traces send `send` carried: their ids as sent (hex) and how many spans each had in it. */
   tracesOf(send: number): Array<{ traceId: string; spans: number }> {
     const t = this.templates[(send - 1) % this.templates.length]!;
-    const prefix = (send >>> 0).toString(16).padStart(8, '0');
+    const prefix = idStamp(send).toString(16).padStart(8, '0');
     return t.traces.map((tr) => ({ traceId: prefix + tr.traceId.slice(8), spans: tr.spans }));
   }
 }

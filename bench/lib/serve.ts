@@ -92,8 +92,18 @@ export function serveBuildDir(serveBuild: 'bench' | 'out', log: (line: string) =
   return dir;
 }
 
+/**
+ * Node flags for the spawned server, from FLOWTRACE_BENCH_NODE_ARGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile every thread of it: Node refuses --cpu-prof in
+ * NODE_OPTIONS.
+ */
+function nodeArgsFromEnv(): string[] {
+  return (process.env.FLOWTRACE_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+}
+
 export async function spawnServe(buildDir: string, dataDir: string, timeoutMs = 60_000, extraArgs: readonly string[] = []): Promise<SpawnedServe> {
   const args = [
+    ...nodeArgsFromEnv(),
     LAUNCHER, buildDir, 'serve',
     '--data-dir', dataDir,
     '--otlp-http-port', '0',

@@ -1,6 +1,6 @@
 // The session summaries' rebuild keeps to its share of the store thread, even when one session
 // takes far longer to build than a go's budget (a trace of a million spans is one session): the
-// next go waits in proportion, 4 % of the thread while ingest waits on compaction, half when not.
+// next go waits in proportion, 1 % of the thread while ingest waits on compaction, half when not.
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
@@ -26,7 +26,7 @@ function harness(buildMs: number, busy: boolean) {
   return { refresh, goes, advance, state };
 }
 
-test('while busy, a go that took 2 s holds the next one off for 50 s (4 % of the thread)', (t) => {
+test('while busy, a go that took 2 s holds the next one off for 200 s (1 % of the thread)', (t) => {
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
   const { refresh, goes, advance } = harness(2000, true);
@@ -34,24 +34,24 @@ test('while busy, a go that took 2 s holds the next one off for 50 s (4 % of the
   advance(250);
   assert.deepEqual(goes, [250], 'the first go after the usual delay');
   // Every compaction asks again; the session is stale again each time.
-  for (let ms = 0; ms < 47_000; ms += 250) {
+  for (let ms = 0; ms < 197_000; ms += 250) {
     refresh.schedule();
     advance(250);
   }
-  assert.equal(goes.length, 1, 'no go within 50 s of the last one’s start');
+  assert.equal(goes.length, 1, 'no go within 200 s of the last one’s start');
   for (let ms = 0; ms < 1500; ms += 250) {
     refresh.schedule();
     advance(250);
   }
   assert.equal(goes.length, 2);
-  assert.ok(goes[1]! - goes[0]! >= 50_000, `the second go ${goes[1]! - goes[0]!} ms after the first`);
+  assert.ok(goes[1]! - goes[0]! >= 200_000, `the second go ${goes[1]! - goes[0]!} ms after the first`);
   refresh.close();
 });
 
 test('a cheap go keeps the usual cadence; with nothing waiting, a long go takes half the thread', (t) => {
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
-  const cheap = harness(5, true);
+  const cheap = harness(2, true);
   for (let i = 0; i < 4; i++) {
     cheap.refresh.schedule();
     cheap.advance(250);
