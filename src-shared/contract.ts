@@ -7,6 +7,7 @@
 
 import type { TraceOutline } from './trace-outline';
 import type { PriceList, PricesView } from './prices';
+import type { RedactionView } from './redaction';
 import type { SettingsPatch, SettingsView } from './settings';
 
 export type HexId = string;
@@ -1164,11 +1165,18 @@ export interface FlowtraceApi {
   updatePrices(prices: PriceList): Promise<PricesView>;
   /** Drops your model prices: the shipped table alone prices from the next start. */
   resetPrices(): Promise<PricesView>;
+  /** The redaction rules file (docs/redaction.md) and what it sets for each detector. */
+  getRedaction(): Promise<RedactionView>;
+  /**
+   * Replaces the redaction rules with this text (SettingsError `rules` names the first bad line, and
+   * nothing is saved); they apply to the next request received.
+   */
+  updateRedaction(rules: string): Promise<RedactionView>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings', 'getPrices', 'updatePrices', 'resetPrices'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings', 'getPrices', 'updatePrices', 'resetPrices', 'getRedaction', 'updateRedaction'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -93,6 +93,8 @@ Options:
                          cost or GenAI filters for them); for measuring what that reading costs
   --no-analytics         keep no per-minute analytics rollups at ingest (the dashboard shows
                          nothing for what arrives meanwhile); for measuring what they cost
+  --no-redaction         store what arrives as it came, secrets included (redaction.rules in the
+                         data dir waits for a run without it); for measuring what redaction costs
   --no-span-decode-worker
                          decode spans on the store's thread, not in a worker beside it (the
                          default on one-CPU machines); for measuring what the worker brings
@@ -125,6 +127,7 @@ Example:
       prices: { type: 'string' },
       'no-genai-ingest': { type: 'boolean' },
       'no-analytics': { type: 'boolean' },
+      'no-redaction': { type: 'boolean' },
       'no-span-decode-worker': { type: 'boolean' },
       'store-readers': { type: 'string' },
       'no-memory': { type: 'boolean' },
@@ -182,6 +185,7 @@ Example:
       ...(values.prices !== undefined ? { genaiPriceOverrides: readPriceOverrides(values.prices) } : {}),
       ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
       ...(values['no-analytics'] ? { analytics: false } : {}),
+      ...(values['no-redaction'] ? { redaction: false } : {}),
       ...(values['no-span-decode-worker'] ? { spanDecodeWorker: false } : {}),
       ...(readersFlag !== undefined ? { storeReaders: Number(readersFlag) } : {}),
       ...(values['no-memory'] || embedder === 'off' ? { memory: false } : embedder ? { memory: { embedder } } : {}),

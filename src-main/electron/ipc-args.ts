@@ -191,4 +191,13 @@ export const ARG_PARSERS = {
     arity('resetPrices', args, 0, 0);
     return [];
   },
+  getRedaction(args) {
+    arity('getRedaction', args, 0, 0);
+    return [];
+  },
+  // The engine checks the text line by line (SettingsError); here only its arity.
+  updateRedaction(args) {
+    arity('updateRedaction', args, 1, 1);
+    return [args[0] as string];
+  },
 } satisfies ArgParsers;

@@ -84,6 +84,8 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     getPrices: () => engine.getPrices(),
     updatePrices: (prices) => engine.updatePrices(prices),
     resetPrices: () => engine.resetPrices(),
+    getRedaction: () => engine.getRedaction(),
+    updateRedaction: (rules) => engine.updateRedaction(rules),
   } satisfies IpcHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

@@ -72,6 +72,12 @@ export interface EngineOptions {
    */
   genaiAtIngest?: boolean;
   /**
+   * false: requests are stored as they came, without redaction at ingest (docs/redaction.md); the
+   * saved rules wait for a run without it. Default true. It exists to measure what redaction costs
+   * ingest (`bench/genai-cost.ts --feature redaction`).
+   */
+  redaction?: boolean;
+  /**
    * false: compaction keeps no per-minute analytics rollups (the dashboard shows nothing for what
    * arrives meanwhile). Default true. It exists to measure what they cost ingest (`bench/genai-cost.ts`).
    */

@@ -42,6 +42,7 @@ import { startOtlpHttpReceiver } from './receiver/otlp-http';
 import { isLoopbackAddress, type AccessPolicy } from './receiver/access';
 import { startOtlpGrpcReceiver } from './receiver/otlp-grpc';
 import { OtlpReceivers } from './receiver/receivers';
+import { RedactionService } from './redaction/redaction-service';
 import { PricesService } from './settings/prices-service';
 import { SettingsService } from './settings/settings-service';
 import type { EmbedderSetting } from '../../src-shared/settings';
@@ -83,6 +84,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
   // Options are caller-made: malformed entries are dropped here rather than mispricing in the worker.
   const runningPrices = parsePrices(priceOverrides ?? {});
   const log = options.log ?? ((line: string) => process.stderr.write(`flowtrace: ${line}\n`));
+  // A rules file with a bad line refuses the start: running without the user's rules would store what they hide.
+  const redaction = new RedactionService(options.dataDir, options.redaction === false);
   const ticks = new TickCoalescer();
   const notices: StoreNotice[] = [];
   const addNotice = (n: StoreNotice) => {
@@ -143,9 +146,18 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
 
   let paused = false;
   let requestsAccepted = 0;
-  const ingest = async (signal: OtlpSignal, encoding: OtlpEncoding, body: Uint8Array) => {
-    const result = await store.request({ op: 'ingest', signal, encoding, body }, [body.buffer as ArrayBuffer]);
-    if (result.status === 'accepted') requestsAccepted++;
+  const ingest = async (signal: OtlpSignal, encoding: OtlpEncoding, received: Uint8Array) => {
+    // Before the store sees it: the append log is the first place a request is written.
+    const r = redaction.ingest?.apply(signal, encoding, received);
+    const body = r?.body ?? received;
+    const result = await store.request({ op: 'ingest', signal, encoding: r?.encoding ?? encoding, body }, [body.buffer as ArrayBuffer]);
+    if (result.status === 'accepted') {
+      requestsAccepted++;
+      if (r && r.rejected > 0) {
+        result.rejected += r.rejected;
+        for (const reason of r.rejectReasons) if (result.rejectReasons.length < 5 && !result.rejectReasons.includes(reason)) result.rejectReasons.push(reason);
+      }
+    }
     return result;
   };
   // One object, kept current as receivers rebind, so every holder of `engine.info` (a shell that
@@ -286,6 +298,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     getPrices: async () => prices.view(),
     updatePrices: async (list) => prices.update(list),
     resetPrices: async () => prices.reset(),
+    getRedaction: async () => redaction.view(),
+    updateRedaction: async (rules) => redaction.update(rules),
     retryReceiver: async (kind, retry) => receivers.retry(parseReceiverKind(kind), parseReceiverRetry(retry).port),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {

@@ -201,6 +201,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       return sendJson(res, 200, await api.updatePrices(body as PriceList));
     }
     if (path === '/api/v1/settings/prices' && req.method === 'DELETE') return sendJson(res, 200, await api.resetPrices());
+    if (path === '/api/v1/settings/redaction' && req.method === 'PUT') {
+      const body = await readJsonBody(req, res);
+      if (body === undefined) return;
+      return sendJson(res, 200, await api.updateRedaction((body as { rules?: unknown } | null)?.rules as string));
+    }
     if (req.method === 'DELETE' && path.startsWith('/api/')) return dataDelete(req, res, path, url.searchParams);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -216,6 +221,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (path === '/api/v1/stats') return sendJson(res, 200, await api.getStats());
     if (path === '/api/v1/settings') return sendJson(res, 200, await api.getSettings());
     if (path === '/api/v1/settings/prices') return sendJson(res, 200, await api.getPrices());
+    if (path === '/api/v1/settings/redaction') return sendJson(res, 200, await api.getRedaction());
     if (path === '/api/v1/openapi.json') return sendJson(res, 200, openApiDocument(VERSION));
     if (path === '/api/v1/ws') {
       res.setHeader('upgrade', 'websocket');

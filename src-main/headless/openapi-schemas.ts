@@ -77,6 +77,7 @@ import type {
 import { ANNOTATION_NAMES, GENAI_KINDS, RECEIVER_KINDS } from '../../src-shared/contract';
 import type { TraceOutline } from '../../src-shared/trace-outline';
 import type { ModelPrice, PricesView } from '../../src-shared/prices';
+import type { RedactionDetectorView, RedactionView } from '../../src-shared/redaction';
 import type { NotificationSettings, Settings, SettingsView } from '../../src-shared/settings';
 
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
@@ -256,6 +257,25 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     yours: ref('PriceList'),
     restartNeeded: bool('Your saved prices differ from the ones this run prices with; they apply after a restart.'),
     overridden: bool('A --prices flag sets this run\'s prices; yours are kept for a run without it.'),
+  }),
+  RedactionRules: object<{ rules: string }>('The whole rules file, replacing the saved one.', {
+    rules: str('One rule a line (docs/redaction.md); at most 64 KiB.'),
+  }),
+  RedactionView: object<RedactionView>('The redaction rules file and what it sets.', {
+    rules: str('redaction.rules as saved (a commented example while there is none).'),
+    detectors: {
+      type: 'array',
+      description: 'Every built-in detector and what the rules do with what it finds.',
+      items: object<RedactionDetectorView>('A built-in detector.', {
+        id: str('Its name in rules and in flowtrace.redacted.rules.'),
+        group: { type: 'string', enum: ['secrets', 'pii'] },
+        label: str('What it finds.'),
+        action: { type: 'string', enum: ['mask', 'hash', 'drop', 'off'] },
+      }),
+    },
+    valueRules: { type: 'integer', minimum: 0, description: 'Your patterns over string values.' },
+    keyRules: { type: 'integer', minimum: 0, description: 'Your globs over attribute keys.' },
+    offForThisRun: bool('--no-redaction: this run stores what it receives as it came; the saved rules wait.'),
   }),
   SettingsRefusal: object<{ error: string; fields: Record<string, string> }>('A refused edit: nothing was saved.', {
     error: str('Every wrong field, in one line.'),

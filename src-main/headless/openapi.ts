@@ -109,6 +109,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: ok('PricesView', 'Dropped.'), 403: FOREIGN },
   },
   {
+    method: 'get', path: '/api/v1/settings/redaction', operationId: 'getRedaction', tag: 'status', summary: 'The redaction rules and what each detector does',
+    responses: { 200: ok('RedactionView') },
+  },
+  {
+    method: 'put', path: '/api/v1/settings/redaction', operationId: 'updateRedaction', tag: 'status', summary: 'Replace the redaction rules',
+    description: `The whole rules file (docs/redaction.md). A bad line refuses the edit (400: \`fields.rules\` names the line) and the rules in force stay. Saved rules apply to the next request received; what is stored already stays as it was stored. ${WRITE_NOTE}`,
+    requestBody: { description: 'The rules text.', schema: ref('RedactionRules') },
+    responses: {
+      200: ok('RedactionView', 'Saved; in force for the next request.'),
+      400: { description: 'A line is wrong; `fields.rules` says which and why.', schema: ref('SettingsRefusal') },
+      403: FOREIGN, 413: TOO_LARGE, 415: NOT_JSON,
+    },
+  },
+  {
     method: 'post', path: '/api/v1/receivers/{kind}/retry', operationId: 'retryReceiver', tag: 'status', summary: 'Bind an OTLP receiver again, on its port or another',
     description: `For a receiver whose port was busy (health and info say which): its port once freed, a given port, or the first free one above. A listening receiver moves only once the new port is bound. ${WRITE_NOTE}`,
     parameters: [path('kind', 'Which receiver.', { type: 'string', enum: ['otlp-http', 'otlp-grpc'] })],

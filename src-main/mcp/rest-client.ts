@@ -145,6 +145,8 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     getPrices: () => json('GET', '/settings/prices'),
     updatePrices: (prices) => json('PUT', '/settings/prices', prices),
     resetPrices: () => json('DELETE', '/settings/prices'),
+    getRedaction: () => json('GET', '/settings/redaction'),
+    updateRedaction: (rules) => json('PUT', '/settings/redaction', { rules }),
   } satisfies ApiHandlers;
   return handlers;
 }

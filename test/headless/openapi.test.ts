@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { API_ROUTES, matchesTemplate, openApiDocument, routeMethods } from '../../src-main/headless/openapi';
+import type { RedactionView } from '../../src-shared/redaction';
 import type { PricesView } from '../../src-shared/prices';
 import type { SettingsView } from '../../src-shared/settings';
 import type { DeletedCounts, MemoryStatus, ReceiverStatus, SessionListPage, TraceListPage } from '../../src-shared/contract';
@@ -389,6 +390,22 @@ describe('every route answers what the document says, with real data', () => {
     assert.deepEqual((await call<PricesView>('/api/v1/settings/prices', 200)).yours, saved.yours, 'refused writes changed nothing');
     const reset = await call<PricesView>('/api/v1/settings/prices', 200, { method: 'DELETE' });
     assert.deepEqual([reset.yours, reset.restartNeeded], [{}, false]);
+  });
+
+  test('redaction rules: read, replace, a bad line refused with its number; writes refuse foreign pages', async () => {
+    const put = (b: unknown, headers: Record<string, string> = {}) => ({ method: 'PUT' as const, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(b) });
+    const before = await call<RedactionView>('/api/v1/settings/redaction', 200);
+    assert.equal(before.detectors.find((d) => d.id === 'openai-key')?.action, 'mask');
+    assert.equal(before.detectors.find((d) => d.id === 'email')?.action, 'off');
+    const saved = await call<RedactionView>('/api/v1/settings/redaction', 200, put({ rules: 'pii on\nkey drop *password*' }));
+    assert.deepEqual([saved.detectors.find((d) => d.id === 'email')?.action, saved.keyRules], ['mask', 1]);
+    const refused = await call<{ fields: Record<string, string> }>('/api/v1/settings/redaction', 400, put({ rules: 'pii on\n\nvalue mask /(/' }));
+    assert.match(refused.fields.rules ?? '', /^line 3: not a valid regular expression/);
+    await call('/api/v1/settings/redaction', 400, put({ rules: 42 }));
+    await call('/api/v1/settings/redaction', 403, put({ rules: 'secrets off' }, FOREIGN));
+    await call('/api/v1/settings/redaction', 415, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    assert.equal((await call<RedactionView>('/api/v1/settings/redaction', 200)).rules, 'pii on\nkey drop *password*', 'refused writes changed nothing');
+    await call('/api/v1/settings/redaction', 200, put({ rules: '' }));
   });
 
   test('the WebSocket pushes ingest messages; a plain GET is 426; a foreign page is refused', async () => {

@@ -1,5 +1,6 @@
 // FlowtraceApi over the headless server's REST routes (same origin as the page). Responses are
 // shape-checked just enough that a server bug surfaces as a clear message, not as a blank view.
+import type { RedactionView } from '../../../src-shared/redaction';
 import type { TraceOutline } from '../../../src-shared/trace-outline';
 import { TRACE_OUTLINE_MEDIA_TYPE } from '../../../src-shared/trace-outline-binary';
 import type { PriceList, PricesView } from '../../../src-shared/prices';
@@ -354,6 +355,13 @@ export function createHttpApi(): FlowtraceApi {
     async resetPrices(): Promise<PricesView> {
       const { body } = await send('DELETE', '/settings/prices');
       return expectObject(body, '/settings/prices', ['shipped', 'yours', 'restartNeeded']) as unknown as PricesView;
+    },
+    async getRedaction(): Promise<RedactionView> {
+      return expectObject(await getJson('/settings/redaction'), '/settings/redaction', ['rules', 'detectors']) as unknown as RedactionView;
+    },
+    async updateRedaction(rules: string): Promise<RedactionView> {
+      const { body } = await send('PUT', '/settings/redaction', { rules });
+      return expectObject(body, '/settings/redaction', ['rules', 'detectors']) as unknown as RedactionView;
     },
     onIngest(listener) {
       return socket.subscribe(listener);
