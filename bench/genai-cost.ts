@@ -7,12 +7,15 @@
  *   both arms so its feed does not tilt them; target ≤ 15 %.
  * - `--feature analytics`: the dashboard's per-minute rollups at compaction (`--no-analytics`), memory
  *   off in both arms; target ≤ 10 %.
+ * - `--feature redaction`: redaction at ingest with the default rules (`--no-redaction`), memory off
+ *   in both arms; target ≤ 10 %. The load's spans hold no secrets: what is measured is the search of
+ *   every request that finds nothing, the common case.
  * - `--feature memory`: the memory (its niced process remembering the runs, `--no-memory`);
  *   target ≤ 10 %. Server CPU here is the engine process's; the memory process is not counted.
  * A pair during which the VM's CPU steal passed --max-steal % is set aside and run again (at most
  * as many extra pairs as asked for), since the neighbours' load then decides the figure.
  *
- *   node --import tsx bench/genai-cost.ts [--feature genai|analytics|memory] [--pairs 3] [--duration 20] [--transport http-protobuf] [--max-steal 15]
+ *   node --import tsx bench/genai-cost.ts [--feature genai|analytics|redaction|memory] [--pairs 3] [--duration 20] [--transport http-protobuf] [--max-steal 15]
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -45,6 +48,13 @@ const FEATURES: Record<string, Feature> = {
     labels: ['with rollups               ', 'without (--no-analytics)   '],
     target: 0.1,
   },
+  redaction: {
+    title: 'Redaction cost',
+    on: ['--no-memory'],
+    off: ['--no-memory', '--no-redaction'],
+    labels: ['with redaction (defaults)  ', 'without (--no-redaction)   '],
+    target: 0.1,
+  },
   memory: {
     title: 'Memory cost',
     on: [],
@@ -63,7 +73,7 @@ interface Options {
 }
 
 function usage(message: string): never {
-  throw new Error(`usage: node --import tsx bench/genai-cost.ts [--feature genai|analytics|memory] [--pairs N] [--duration S] [--transport T] [--max-steal P]; ${message}`);
+  throw new Error(`usage: node --import tsx bench/genai-cost.ts [--feature genai|analytics|redaction|memory] [--pairs N] [--duration S] [--transport T] [--max-steal P]; ${message}`);
 }
 
 function parseArgs(argv: string[]): Options {

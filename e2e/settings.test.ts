@@ -7,7 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { exportSpans, recordAgentTrace } from '../test/support/otel';
+import { exportOnce } from '../test/support/otel-signals';
 import { startServe, tempDataDir, type ServeProcess } from '../test/support/serve-process';
 import { launchBrowser, openWatchedPage, traceRow, waitOrExplain, type WatchedPage } from './support/browser';
 import { freePort } from '../test/support/ports';
@@ -167,5 +169,39 @@ test('model prices: a wrong price is named on its row, a file fills the table, s
   await page.getByTestId('prices-restart').waitFor();
   const saved = (await (await fetch(`${server!.api}/api/v1/settings/prices`)).json()) as { yours: object };
   assert.deepEqual(saved.yours, {});
+  assert.deepEqual(ui.pageErrors, []);
+});
+
+test('redaction: the detectors say what they do; a bad rule is named by its line and nothing is saved; saved rules redact the next span', async () => {
+  const page = await openSettings();
+  const detector = (id: string) => page.getByTestId('redaction-detector').filter({ has: page.locator(`code:text-is("${id}")`) });
+  await detector('openai-key').waitFor();
+  assert.equal(await detector('openai-key').getAttribute('data-action'), 'mask');
+  assert.equal(await detector('email').getAttribute('data-action'), 'off');
+  const saveRules = async (): Promise<string> => {
+    await page.getByTestId('redaction-save').click();
+    const status = page.getByTestId('redaction-status');
+    await status.filter({ hasNotText: 'Saving' }).waitFor();
+    return (await status.textContent()) ?? '';
+  };
+  await page.getByTestId('redaction-rules').fill('pii on\nvalue mask /TICKET-[0-9]+/ as ticket\nkey drop');
+  assert.match(await saveRules(), /nothing was saved/);
+  assert.match((await page.getByTestId('redaction-error').textContent()) ?? '', /^line 3: a key rule needs one attribute key or glob/);
+  await page.getByTestId('redaction-rules').fill('pii on\nvalue mask /TICKET-[0-9]+/ as ticket');
+  assert.match(await saveRules(), /^Saved/);
+  assert.equal(await detector('email').getAttribute('data-action'), 'mask');
+  assert.equal(await page.getByTestId('redaction-error').count(), 0);
+
+  const sent = recordAgentTrace({ rootName: 'triage TICKET-4711 for jane@example.org' });
+  // The token an earlier test saved is in force since its restart.
+  const exporter = new OTLPTraceExporter({ url: `${server!.otlpHttp}/v1/traces`, headers: { authorization: 'Bearer a-token-of-sixteen-plus' } });
+  await exportOnce(exporter, sent.spans);
+  let root: { name: string } | undefined;
+  for (let i = 0; i < 100 && !root; i++) {
+    const res = await fetch(`${server!.api}/api/v1/traces/${sent.traceId}`);
+    if (res.status === 200) root = ((await res.json()) as { spans: Array<{ name: string; parentSpanId: string | null }> }).spans.find((s) => s.parentSpanId === null);
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(root?.name, 'triage [redacted:ticket] for [redacted:email]');
   assert.deepEqual(ui.pageErrors, []);
 });

@@ -1,6 +1,7 @@
 /**
  * Writes docs/screenshot-settings.png (the settings page with a refused field and a change waiting
- * for a restart), docs/screenshot-prices.png (your model prices with a refused row) and docs/screenshot-busy-port.png (the banner when another program holds the
+ * for a restart), docs/screenshot-prices.png (your model prices with a refused row),
+ * docs/screenshot-redaction.png (the detectors and a refused rule) and docs/screenshot-busy-port.png (the banner when another program holds the
  * OTLP/HTTP port), from a real `flowtrace serve` in Chromium. Run after a build:
  * `node --import tsx scripts/screenshots-settings.ts`.
  */
@@ -42,6 +43,19 @@ try {
     await page.getByTestId('prices-save').click();
     await page.getByTestId('price-error').waitFor();
     await prices.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-prices.png') });
+
+    await fetch(`${server.api}/api/v1/settings/redaction`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rules: 'pii on\ndetector openai-key hash\nkey drop *password*' }),
+    });
+    await page.reload();
+    const redaction = page.getByTestId('redaction');
+    await redaction.getByTestId('redaction-detector').first().waitFor();
+    await page.getByTestId('redaction-rules').fill('pii on\ndetector openai-key hash\nkey drop *password*\nvalue mask /TICKET-(/ as ticket');
+    await page.getByTestId('redaction-save').click();
+    await page.getByTestId('redaction-error').waitFor();
+    await redaction.screenshot({ path: join(REPO_ROOT, 'docs/screenshot-redaction.png') });
   } finally {
     await server.stop();
   }

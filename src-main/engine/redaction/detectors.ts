@@ -20,7 +20,8 @@ export interface Detector {
   /**
    * Found somewhere in a raw request body (protobuf bytes or JSON text, read as latin-1) whenever
    * `pattern` matches one of its strings: no word boundaries, since a protobuf length byte may be a
-   * letter. A body where no anchor is found is stored as it came, without being decoded.
+   * letter. A body where no anchor is found is stored as it came, without being decoded. Without
+   * flags: the enabled detectors' anchors are searched as one expression.
    */
   anchor: RegExp;
   /** The capture group that is the secret (the rest of the match stays); whole match when absent. */
@@ -79,7 +80,7 @@ export const DETECTORS: readonly Detector[] = [
     group: 'secrets',
     label: 'AWS secret access keys named as such (aws_secret_access_key=…)',
     pattern: /\baws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
-    anchor: /secret_?access_?key/i,
+    anchor: /[Ss]ecret_?[Aa]ccess_?[Kk]ey|SECRET_?ACCESS_?KEY/,
     secret: 1,
   },
   { id: 'github-token', group: 'secrets', label: 'GitHub tokens (ghp_…, gho_…, github_pat_…)', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g, anchor: /gh[pousr]_[A-Za-z0-9]{36}|github_pat_/ },

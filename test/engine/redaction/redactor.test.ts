@@ -178,3 +178,7 @@ test('every detector has an anchor that finds it in raw bytes where its pattern 
     assert.ok(d.anchor.test(`J${example}J`), d.id);
   }
 });
+
+test('anchors carry no flags, since the enabled ones are searched as one expression', () => {
+  for (const d of DETECTORS) assert.equal(d.anchor.flags, '', d.id);
+});

@@ -9,6 +9,7 @@ import { formOf, patchOf, type SettingsForm } from '../../lib/settings-form';
 import { applyTheme } from '../../lib/theme';
 import { loadInfo } from '../../state/loaders';
 import { PricesSection } from './PricesSection';
+import { RedactionSection } from './RedactionSection';
 import './settings.css';
 
 type FieldKey = SettingKey | 'otlpToken';
@@ -215,6 +216,7 @@ export function SettingsView() {
         </div>
       </form>
       <PricesSection />
+      <RedactionSection />
     </section>
   );
 }
