@@ -13,6 +13,7 @@ import { exportCommand, importCommand } from './otlp-files';
 import { serveCommand } from './serve';
 import { tailCommand } from './tail';
 import { tracesCommand } from './traces';
+import { verifyCommand } from './verify';
 
 // The MCP server, the trace tree and Clear data are written as plain functions of argv with their
 // own help texts (src-main/cli/mcp.ts, inspect.ts, clear.ts); these entries put them in the table.
@@ -54,7 +55,7 @@ export const COMMAND_GROUPS: ReadonlyArray<{ title: string; commands: readonly C
     title: `Ask the running Flowtrace, the desktop app or serve (--url, default ${DEFAULT_API_URL})`,
     commands: [tracesCommand, inspect, tailCommand, exportCommand, importCommand, searchCommand, memoryCommand, del, mcp],
   },
-  { title: 'Data directory', commands: [backupCommand, restoreCommand] },
+  { title: 'Data directory', commands: [backupCommand, restoreCommand, verifyCommand] },
 ];
 
 export const COMMANDS: readonly Command[] = COMMAND_GROUPS.flatMap((g) => g.commands);

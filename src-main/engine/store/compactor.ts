@@ -14,7 +14,8 @@
  * trace's rollup columns and filter tokens are kept current as its spans arrive, batch after batch.
  * The dashboard's per-minute rollups (analytics-rollups.ts) are accumulated per batch and written once per group.
  * Every session a trace of the slice names (or logged events inside) has its summary marked stale,
- * with its bounds widened, in the same transaction (session-summaries.ts).
+ * with its bounds widened, in the same transaction (session-summaries.ts). Each block written is
+ * recorded in the audit chain (audit-chain.ts), in the same transaction too.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { GenAiSpan, GenAiTraceRollup, SpanRecord } from '../../../src-shared/contract';
@@ -30,6 +31,7 @@ import { SPAN_ROW_FLOOR } from './retention';
 import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
 import { BlockDictionaryTrainer } from './block-dictionary';
 import { spansInOrder, TraceBlocks } from './trace-blocks';
+import { AuditChain } from './audit-chain';
 import { AnalyticsRollups } from './analytics-rollups';
 import type { SessionSummaries } from './session-summaries';
 
@@ -181,6 +183,7 @@ export class Compactor {
   private readonly knownSpanIds = new KnownSpanIds(KNOWN_SPAN_IDS_MAX);
   private readonly nameIds = new Map<string, number>();
   private readonly blocks: TraceBlocks;
+  private readonly audit: AuditChain;
   /** Also what block-compression.ts deflates with. */
   readonly dictionary: BlockDictionaryTrainer;
   /** genai_services as stored (only clearing all data deletes rows), so a known service costs no statement. */
@@ -203,6 +206,7 @@ export class Compactor {
     this.analytics = analytics ? new AnalyticsRollups(db) : null;
     this.genAiServices = new Set(db.prepare('SELECT service_name FROM genai_services').pluck().all() as string[]);
     this.blocks = new TraceBlocks(db);
+    this.audit = new AuditChain(db);
     this.dictionary = new BlockDictionaryTrainer(db);
     this.stmts = {
       insertBlock: db.prepare('INSERT INTO span_blocks_fresh (first_row, trace_id, span_count, span_ids, feed, block) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -257,6 +261,7 @@ export class Compactor {
       this.knownSpanIds.clear();
       this.nameIds.clear();
       this.dictionary.reload();
+      this.audit.reload();
       this.analytics?.reset();
       this.readNextRow();
       throw err;
@@ -308,7 +313,9 @@ export class Compactor {
           // Stored as encoded: deflating (~15 % of compaction) is left to block-compression.ts, in the store thread's spare time.
           const raw = encodeBlock(blockSpans);
           this.dictionary.sample(raw);
-          this.stmts.insertBlock.run(this.nextRow, traceId, blockSpans.length, Buffer.concat(spanIds), feed, raw);
+          const ids = Buffer.concat(spanIds);
+          this.stmts.insertBlock.run(this.nextRow, traceId, blockSpans.length, ids, feed, raw);
+          this.audit.add(this.nextRow, traceId, ids, raw);
           this.nextRow += blockSpans.length;
           blockSpans.length = 0;
           spanIds.length = 0;
@@ -559,6 +566,7 @@ export class Compactor {
     this.genAiServices.clear();
     this.nameIds.clear();
     this.dictionary.reload();
+    this.audit.reload();
     this.afterDelete();
   }
 }

@@ -24,6 +24,8 @@ const TRACE_CHUNK = 200;
 const CLEARED_TABLES = [
   'annotations', 'search_docs', 'trace_span_names', 'span_names', 'span_blocks', 'span_blocks_fresh', 'block_dictionaries', 'traces', 'logs', 'metric_points', 'sessions',
   'session_summaries', 'genai_services', 'analytics_minutes', 'analytics_hours', 'analytics_days', 'analytics_stale', 'resources', 'scopes', 'attribute_keys',
+  // The audit chain restarts: what it vouched for is gone by the user's own hand.
+  'audit_chain',
 ] as const;
 
 const NOTHING: DeletedCounts = { traces: 0, spans: 0, logs: 0, metricPoints: 0 };
