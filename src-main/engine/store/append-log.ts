@@ -5,6 +5,7 @@
  * join the memtable. At start, every log row above the compaction watermark is replayed. The only
  * place that reads or writes `log`, apart from compaction dropping the rows it indexed (compactor.ts).
  */
+import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { statfsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -35,12 +36,21 @@ const RECOVERY_CHUNK = 64;
 const HOLD_AT_BACKLOG = 0.5;
 /** …for at most this long at a time. */
 const HOLD_LIMIT_MS = 1000;
+/**
+ * How long a log or metric request is remembered, so an exporter's retry of it is stored once: the
+ * Collector gives up retrying after 5 minutes by default, the SDKs sooner.
+ */
+export const RETRY_WINDOW_MS = 15 * 60_000;
+/** Forgetting requests older than the window is done at most this often. */
+const FORGET_EVERY_MS = 60_000;
 
 interface PendingIngest {
   id: number;
   signal: OtlpSignal;
   encoding: OtlpEncoding;
   body: Uint8Array;
+  /** Logs and metrics: the request's digest (telemetry_requests_seen); null for spans. */
+  digest: Buffer | null;
 }
 
 interface Checked {
@@ -74,6 +84,8 @@ export interface AppendLogEvents {
 
 export class AppendLog {
   private readonly appendRow: BetterSqlite3.Statement;
+  private readonly seen;
+  private lastForget = 0;
   private pending: PendingIngest[] = [];
   private flushScheduled = false;
   /** The newest received_at stored (receivedNow). */
@@ -93,12 +105,18 @@ export class AppendLog {
     private readonly events: AppendLogEvents,
   ) {
     this.appendRow = db.prepare('INSERT INTO log (received_at, encoding, payload, checksum) VALUES (?, ?, ?, ?)');
+    this.seen = {
+      has: db.prepare('SELECT 1 FROM telemetry_requests_seen WHERE digest = ?').pluck(),
+      add: db.prepare('INSERT OR IGNORE INTO telemetry_requests_seen (digest, received_at) VALUES (?, ?)'),
+      forget: db.prepare('DELETE FROM telemetry_requests_seen WHERE received_at < ?'),
+    };
     this.lastReceivedAt = retention.newestReceivedAt();
   }
 
   /** Answered after the COMMIT of the group it joins, or at once when it cannot be admitted. */
   enqueue(id: number, req: Extract<StoreRequest, { op: 'ingest' }>): void {
-    this.pending.push({ id, signal: req.signal, encoding: req.encoding, body: req.body });
+    const digest = req.signal === 'traces' ? null : createHash('sha256').update(req.signal).update(req.encoding).update(req.body).digest();
+    this.pending.push({ id, signal: req.signal, encoding: req.encoding, body: req.body, digest });
     this.scheduleFlush();
   }
 
@@ -225,6 +243,31 @@ export class AppendLog {
     return true;
   }
 
+  /**
+   * A log or metric request stored within RETRY_WINDOW_MS, or twice in this group, is an exporter's
+   * retry (its answer was lost, or came too late): answered as accepted, stored once.
+   */
+  private withoutRetries<T extends { job: PendingIngest; result: Checked }>(checked: T[]): T[] {
+    const inGroup = new Set<string>();
+    return checked.filter(({ job, result }) => {
+      if (job.digest === null) return true;
+      const key = job.digest.toString('base64');
+      if (!inGroup.has(key) && this.seen.has.get(job.digest) === undefined) {
+        inGroup.add(key);
+        return true;
+      }
+      this.counters.retriesAnswered++;
+      this.events.answer(job.id, { status: 'accepted', accepted: result.count, rejected: result.rejected, rejectReasons: result.rejectReasons, warnings: result.warnings });
+      return false;
+    });
+  }
+
+  private forgetOldRequests(now: number): void {
+    if (now - this.lastForget < FORGET_EVERY_MS) return;
+    this.lastForget = now;
+    this.seen.forget.run(now - RETRY_WINDOW_MS);
+  }
+
   /** One transaction for every request that is waiting; each is answered after COMMIT returns. */
   private flush(force = false): void {
     this.flushScheduled = false;
@@ -244,6 +287,7 @@ export class AppendLog {
       }
     }
     this.counters.scanMs += performance.now() - scanStart;
+    checked = this.withoutRetries(checked);
     if (checked.length === 0) return;
 
     // Compaction is behind: taking more would only queue it in memory and delay every read.
@@ -267,16 +311,18 @@ export class AppendLog {
     try {
       const payloadBytes = checked.reduce((n, d) => n + d.job.body.length, 0);
       if (!this.hasRoomFor(payloadBytes)) throw Object.assign(new Error('no room left for compaction'), { code: 'SQLITE_FULL' });
-      accepted = this.db.transaction(() =>
-        checked.map(({ job, result }) => {
+      accepted = this.db.transaction(() => {
+        this.forgetOldRequests(receivedAt);
+        return checked.map(({ job, result }) => {
           const info = this.appendRow.run(receivedAt, LOG_ENCODING_CODES[job.signal][job.encoding], job.body, crc32(job.body));
+          if (job.digest) this.seen.add.run(job.digest, receivedAt);
           const entry: MemtableEntry = {
             seq: Number(info.lastInsertRowid), receivedAt, signal: job.signal, encoding: job.encoding, body: job.body,
             spans: result.spans, genai: null, decoding: false, telemetry: result.telemetry, itemCount: result.count,
           };
           return entry;
-        }),
-      )();
+        });
+      })();
     } catch (err) {
       // Nothing was committed (disk full, I/O error): the exporter must retry, not lose data.
       const full = (err as { code?: string }).code === 'SQLITE_FULL';

@@ -14,6 +14,7 @@ import { migration0008 } from './migrations/0008-session-summaries';
 import { migration0009 } from './migrations/0009-analytics-tiers';
 import { migration0010 } from './migrations/0010-trace-blocks';
 import { migration0011 } from './migrations/0011-audit-chain';
+import { migration0012 } from './migrations/0012-telemetry-retries';
 
 export interface Migration {
   version: number;
@@ -24,7 +25,7 @@ export interface Migration {
 }
 
 export const MIGRATIONS: readonly Migration[] = [
-  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011,
+  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012,
 ];
 /** The last migration's version; every version from 1 to it is in the list, in order. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -173,6 +173,8 @@ export interface StoreMetrics {
   /** The span-decode worker's state; off: not used (StoreWorkerData.spanDecodeWorker). */
   spanDecodeWorker: SpanDecoderState | 'off';
   appendedRequests: number;
+  /** Log and metric requests answered as a retry of one stored already, not stored again. */
+  retriesAnswered: number;
   appendedSpans: number;
   /** Time inside the append transactions, COMMIT included. */
   appendMs: number;

@@ -17,6 +17,7 @@ export function newWorkCounters(): WorkCounters {
     decodeMs: 0,
     workerDecodedSpans: 0,
     appendedRequests: 0,
+    retriesAnswered: 0,
     appendedSpans: 0,
     appendMs: 0,
     compactedSpans: 0,
