@@ -15,6 +15,8 @@ import type { Durability } from './protocol';
 export interface OpenedStore {
   db: BetterSqlite3.Database;
   notices: StoreNotice[];
+  /** A large store after an unclean shutdown: its full check runs beside it once it is up (integrity-check.ts). */
+  checkAfterReady: boolean;
 }
 
 const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_SEQUENCE']);
@@ -23,8 +25,10 @@ class DamagedDatabaseError extends Error {}
 
 /**
  * `quick_check` reads the whole file (1.6 s for 200 MB here). It runs at every start of a small
- * store, and of any store after an unclean shutdown; a large store that was closed cleanly opens
- * without it (its header is still checked by opening it), so a restart stays fast at a million spans.
+ * store, before it opens. A large store that was closed cleanly opens without it (its header is
+ * still checked by opening it); after an unclean shutdown it is checked too, but in a thread beside
+ * the running store, so that it is ready in about a second at a million spans rather than after a
+ * read of the whole file; damage found then is handled as damage met while running.
  */
 const ALWAYS_CHECK_BELOW_BYTES = 256 * 1024 * 1024;
 
@@ -46,24 +50,28 @@ export function isCorruption(err: unknown): boolean {
   return typeof code === 'string' && CORRUPTION_CODES.has(code);
 }
 
-function needsFullCheck(file: string): boolean {
+type FullCheck = 'at-open' | 'after-ready' | 'none';
+
+function fullCheckOf(file: string): FullCheck {
   const clean = existsSync(cleanMarker(file));
   rmSync(cleanMarker(file), { force: true });
-  if (!clean) return true;
+  let size: number;
   try {
-    return statSync(file).size < ALWAYS_CHECK_BELOW_BYTES;
+    size = statSync(file).size;
   } catch {
-    return false; // a new file
+    return 'none'; // a new file
   }
+  if (size < ALWAYS_CHECK_BELOW_BYTES) return 'at-open';
+  return clean ? 'none' : 'after-ready';
 }
 
-function openChecked(file: string, nativeBinding: string | undefined, durability: Durability): BetterSqlite3.Database {
+function openChecked(file: string, nativeBinding: string | undefined, durability: Durability): { db: BetterSqlite3.Database; checkAfterReady: boolean } {
   if (existsSync(damagedMarker(file))) {
     const reason = readFileSync(damagedMarker(file), 'utf8');
     rmSync(damagedMarker(file), { force: true });
     throw new DamagedDatabaseError(`found damaged while running: ${reason}`);
   }
-  const fullCheck = needsFullCheck(file);
+  const fullCheck = fullCheckOf(file);
   const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
@@ -77,13 +85,13 @@ function openChecked(file: string, nativeBinding: string | undefined, durability
     // app's resident memory (measured: 597 MB at 1M spans), the page cache serves reads as well.
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
-    const check = fullCheck ? (db.pragma('quick_check', { simple: true }) as string) : (db.pragma('schema_version'), 'ok');
+    const check = fullCheck === 'at-open' ? (db.pragma('quick_check', { simple: true }) as string) : (db.pragma('schema_version'), 'ok');
     if (check !== 'ok') {
       const summary = check.split('\n').filter((l) => !l.startsWith('***')).slice(0, 3).join('; ');
       throw new DamagedDatabaseError(`quick_check: ${summary.slice(0, 300)}`);
     }
     migrate(db, file);
-    return db;
+    return { db, checkAfterReady: fullCheck === 'after-ready' };
   } catch (err) {
     db.close();
     throw err;
@@ -106,15 +114,15 @@ function quarantine(file: string, now: number): string {
 
 export function openDatabase(file: string, nativeBinding: string | undefined, durability: Durability): OpenedStore {
   try {
-    return { db: openChecked(file, nativeBinding, durability), notices: [] };
+    return { ...openChecked(file, nativeBinding, durability), notices: [] };
   } catch (err) {
     if (err instanceof NewerSchemaError || !isDamage(err)) throw err;
     const now = Date.now();
     const movedTo = quarantine(file, now);
-    const db = openChecked(file, nativeBinding, durability);
+    const { db } = openChecked(file, nativeBinding, durability);
     const message =
       `The database ${file} was damaged (${(err as Error).message}). It was moved, unchanged, to ${movedTo} ` +
       'and a fresh database was started. Nothing was deleted.';
-    return { db, notices: [{ level: 'error', message, at: now }] };
+    return { db, notices: [{ level: 'error', message, at: now }], checkAfterReady: false };
   }
 }

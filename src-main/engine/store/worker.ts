@@ -8,11 +8,13 @@
  * readers (read-sequence.ts), and the table from operation to handler (handlers.ts). Protobuf span requests are decoded by the span-decode worker beside this thread
  * (span-decoder.ts, docs/adr/0005-span-decode-worker.md); see docs/adr/0009-store-thread-in-parts.md.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import type { StoreNotice } from '../../../src-shared/contract';
 import { ArgumentError } from '../../../src-shared/validate';
 import { isCorruption, markClean, markDamaged, openDatabase } from './database';
+import type { IntegrityCheckData } from './integrity-check';
+import { startWorker } from './start-worker';
 import { Compactor } from './compactor';
 import { Queries } from './queries';
 import { AttributeKeys } from './attribute-codec';
@@ -157,8 +159,28 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     annotations,
     metrics: () => currentMetrics(db, data.dbPath, counters, { memtableSpans: memtable.itemCount, spanDecodeWorker: spanDecoder?.status ?? 'off' }),
   };
+  let integrityCheck: Worker | null = null;
+  // Damage it finds is handled as damage met while running: marked, told, moved aside at the next start.
+  const checkBesideTheStore = (): Worker => {
+    const started = performance.now();
+    const worker = startWorker(import.meta.url, './integrity-check.ts', './store-integrity-check.js', { dbPath: data.dbPath, nativeBinding: data.nativeBinding } satisfies IntegrityCheckData);
+    worker.once('message', (result: string) => {
+      integrityCheck = null;
+      void worker.terminate();
+      if (result === 'ok') {
+        log(`full check after an unclean shutdown: ok (${Math.round(performance.now() - started)} ms)`);
+        return;
+      }
+      const found = result.split('\n').filter((l) => !l.startsWith('***')).slice(0, 3).join('; ').slice(0, 300);
+      markDamaged(data.dbPath, `quick_check: ${found}`);
+      notice('error', `The database failed its full check after an unclean shutdown (${found}). Restart Flowtrace: it will move the file aside, unchanged, and start a fresh one.`);
+    });
+    worker.once('error', (err) => log(`the full check after an unclean shutdown could not run: ${err.message}`));
+    return worker;
+  };
   const shutdown: ShutdownHandle = {
     close: () => {
+      if (integrityCheck) void integrityCheck.terminate();
       writes.stop();
       sessionRefresh.close();
       blockCompression.close();
@@ -180,6 +202,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
   // Blocks a stop left as they were written.
   blockCompression.schedule(0);
   emit({ event: 'ready', recovered, notices: opened.notices, ...queries.counters() });
+  if (opened.checkAfterReady) integrityCheck = checkBesideTheStore();
 
   const serve = (id: number, run: () => unknown) => {
     try {

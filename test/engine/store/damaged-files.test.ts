@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import type { StoreNotice } from '../../../src-shared/contract';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILE } from '../../../src-main/engine';
@@ -111,4 +112,50 @@ test('bytes flipped in the WAL: the damaged tail is dropped, everything before i
   const db = new Database(join(dataDir, DB_FILE), { readonly: true });
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
+});
+
+test('a large store after an unclean shutdown opens at once; its full check runs beside it and reports damage as met while running', { timeout: 60_000 }, async () => {
+  const dataDir = tempDataDir();
+  await fill(dataDir, 60);
+  const file = join(dataDir, DB_FILE);
+  const pageSize = 4096;
+  const pages = statSync(file).size / pageSize;
+  // An unclean shutdown (no clean marker), damage in a data page, and the file past the size below
+  // which the check runs at open (the pages SQLite counts are in its header; the rest is sparse).
+  rmSync(join(dataDir, `${DB_FILE}.clean`));
+  overwrite(file, Math.floor(pages / 2) * pageSize, Buffer.alloc(64, 0xa5));
+  truncateSync(file, 300 * 1024 * 1024);
+  const engine = await startTestEngine(dataDir);
+  try {
+    const stats = await engine.getStats();
+    assert.ok(stats.traces > 0, 'it opened the store as it was, without a full check first');
+    let notice: StoreNotice | undefined;
+    for (let i = 0; i < 200 && !notice; i++) {
+      notice = (await engine.getStats()).notices.find((n) => /failed its full check after an unclean shutdown/.test(n.message));
+      if (!notice) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(notice?.level, 'error');
+    assert.match(notice!.message, /Restart Flowtrace: it will move the file aside, unchanged/);
+    assert.ok(existsSync(join(dataDir, `${DB_FILE}.damaged`)), 'marked for the next start');
+  } finally {
+    await engine.close();
+  }
+  await expectQuarantinedAndFresh(dataDir);
+});
+
+test('a large store after an unclean shutdown with nothing wrong: checked beside it, no notice', { timeout: 60_000 }, async () => {
+  const dataDir = tempDataDir();
+  await fill(dataDir, 5);
+  rmSync(join(dataDir, `${DB_FILE}.clean`));
+  truncateSync(join(dataDir, DB_FILE), 300 * 1024 * 1024);
+  const lines: string[] = [];
+  const engine = await startTestEngine(dataDir, { log: (l) => lines.push(l) });
+  try {
+    for (let i = 0; i < 200 && !lines.some((l) => l.startsWith('full check after an unclean shutdown: ok')); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(lines.some((l) => l.startsWith('full check after an unclean shutdown: ok')), lines.join('\n'));
+    assert.equal((await engine.getStats()).notices.length, 0);
+    assert.equal((await engine.getStats()).traces, 5);
+  } finally {
+    await engine.close();
+  }
 });
