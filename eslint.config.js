@@ -60,5 +60,11 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js', 'scripts/**', 'bin/**', 'native/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
   },
+  {
+    // CommonJS preloads: `--require` is the flag worker threads inherit (test/support/clock-step.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   ...boundaryRules,
 );
