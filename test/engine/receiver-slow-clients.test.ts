@@ -153,3 +153,69 @@ describe('slow OTLP clients are cut off', () => {
     assert.equal(now.spans, before.spans);
   });
 });
+
+describe('a stalled gRPC call meets its read deadline', () => {
+  const CALL_READ_MS = 1000;
+  let engine: Engine;
+  before(async () => {
+    engine = await startEngine({
+      memory: false,
+      dataDir: tempDataDir(),
+      otlpHttpPort: 0,
+      otlpGrpcPort: 0,
+      log: () => {},
+      // Idle and age far away: only the per-call deadline can end the stalled call.
+      otlpGrpcTimeouts: { callReadMs: CALL_READ_MS, idleMs: 60_000, maxAgeMs: 60_000, maxAgeGraceMs: 1000 },
+    });
+  });
+  after(async () => {
+    await engine.close();
+  });
+
+  /** Opens a call on the session; resolves with its grpc-status once it ends, or rejects after `boundMs`. */
+  function call(session: ReturnType<typeof connectHttp2>, send: (stream: ReturnType<ReturnType<typeof connectHttp2>['request']>) => void, boundMs: number): Promise<{ status: string; message: string }> {
+    return new Promise((resolve, reject) => {
+      const stream = session.request({ ':method': 'POST', ':path': TRACE_EXPORT, 'content-type': 'application/grpc', te: 'trailers' });
+      stream.on('error', () => {});
+      const watchdog = setTimeout(() => reject(new Error(`call still open after ${boundMs} ms`)), boundMs);
+      let headers: Record<string, unknown> = {};
+      stream.on('response', (h) => (headers = h));
+      stream.on('trailers', (t) => {
+        clearTimeout(watchdog);
+        resolve({ status: String(t['grpc-status'] ?? headers['grpc-status']), message: decodeURIComponent(String(t['grpc-message'] ?? headers['grpc-message'] ?? '')) });
+      });
+      stream.on('end', () => {
+        clearTimeout(watchdog);
+        if (headers['grpc-status'] !== undefined) resolve({ status: String(headers['grpc-status']), message: decodeURIComponent(String(headers['grpc-message'] ?? '')) });
+      });
+      stream.resume();
+      send(stream);
+    });
+  }
+
+  test('it ends with DEADLINE_EXCEEDED, stores nothing, and its connection serves the next call', async () => {
+    const session = connectHttp2(`http://127.0.0.1:${new URL(engine.info.otlpGrpcEndpoint!).port}`);
+    session.on('error', () => {});
+    let closed = false;
+    session.on('close', () => (closed = true));
+    try {
+      // Three of the five bytes of a gRPC message header, then nothing.
+      const stalled = await call(session, (s) => s.write(Buffer.from([0, 0, 0])), CALL_READ_MS + SLACK_MS);
+      assert.equal(stalled.status, '4', 'DEADLINE_EXCEEDED');
+      assert.match(stalled.message, /did not arrive within 1 s/);
+      assert.equal((await engine.getStats()).requestsAccepted, 0);
+      assert.equal(closed, false, 'the connection stays');
+
+      const sent = recordAgentTrace();
+      const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(sent.spans)!);
+      const frame = Buffer.alloc(5 + body.length);
+      frame.writeUInt32BE(body.length, 1);
+      body.copy(frame, 5);
+      const ok = await call(session, (s) => s.end(frame), SLACK_MS);
+      assert.equal(ok.status, '0', ok.message);
+      assert.equal((await engine.getTrace(sent.traceId))?.spans.length, sent.spans.length);
+    } finally {
+      session.destroy();
+    }
+  });
+});

@@ -6,10 +6,14 @@
  */
 import {
   Metadata,
+  ResponderBuilder,
   Server,
   ServerCredentials,
+  ServerInterceptingCall,
+  ServerListenerBuilder,
   status,
   type handleUnaryCall,
+  type ServerInterceptor,
   type MethodDefinition,
   type ServerErrorResponse,
   type ServerUnaryCall,
@@ -26,21 +30,27 @@ const SHUTDOWN_GRACE_MS = 2000;
 const MIB = 1024 * 1024;
 
 /**
- * How long one HTTP/2 connection may stay. grpc-js has no per-stream receive timeout (only the
- * client's own `grpc-timeout`), so these are what bound a client that stalls:
+ * What bounds a client that stalls (grpc-js itself has only the client's own `grpc-timeout`):
+ * - a call whose request has not fully arrived `callReadMs` after it started is ended with
+ *   DEADLINE_EXCEEDED (a read deadline per call: its stream and memory are freed at once, while the
+ *   connection and its other calls go on);
  * - a connection with no call in flight (silent, or a partial preface) is closed after `idleMs`;
- * - any connection, even one with a call stuck mid-message, gets GOAWAY after `maxAgeMs` (±10%
- *   jitter) and is destroyed `maxAgeGraceMs` later. Exporters reconnect on GOAWAY transparently.
+ * - any connection gets GOAWAY after `maxAgeMs` (±10% jitter) and is destroyed `maxAgeGraceMs`
+ *   later. Exporters reconnect on GOAWAY transparently.
  */
 export interface OtlpGrpcTimeouts {
+  callReadMs: number;
   idleMs: number;
   maxAgeMs: number;
   /** Time for calls in flight (waiting on a store commit) to finish after GOAWAY. */
   maxAgeGraceMs: number;
 }
 
-/** Idle longer than a metrics exporter's 60 s interval, so a steady exporter keeps its connection. */
-export const DEFAULT_OTLP_GRPC_TIMEOUTS: OtlpGrpcTimeouts = { idleMs: 120_000, maxAgeMs: 300_000, maxAgeGraceMs: 30_000 };
+/**
+ * Idle longer than a metrics exporter's 60 s interval, so a steady exporter keeps its connection; a
+ * 4 MiB request needs 30 s only below ~1 Mbit/s, far below any loopback or LAN.
+ */
+export const DEFAULT_OTLP_GRPC_TIMEOUTS: OtlpGrpcTimeouts = { callReadMs: 30_000, idleMs: 120_000, maxAgeMs: 300_000, maxAgeGraceMs: 30_000 };
 
 function resolveTimeouts(partial: Partial<OtlpGrpcTimeouts> | undefined): OtlpGrpcTimeouts {
   const t = { ...DEFAULT_OTLP_GRPC_TIMEOUTS, ...partial };
@@ -183,6 +193,26 @@ function serverOptions(maxMessageBytes: number, timeouts: OtlpGrpcTimeouts): Con
   };
 }
 
+/** Ends a call whose request is not in within `ms` of its start (OtlpGrpcTimeouts.callReadMs). */
+function readDeadline(ms: number): ServerInterceptor {
+  return (_method, call) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => clearTimeout(timer);
+    return new ServerInterceptingCall(
+      call,
+      new ResponderBuilder()
+        .withStart((next) => {
+          timer = setTimeout(() => {
+            call.sendStatus({ code: status.DEADLINE_EXCEEDED, details: `the request did not arrive within ${ms / 1000} s of the call's start; send it again` });
+          }, ms);
+          next(new ServerListenerBuilder().withOnReceiveMessage((message, pass) => (stop(), pass(message))).withOnCancel(stop).build());
+        })
+        .withSendStatus((status, next) => (stop(), next(status)))
+        .build(),
+    );
+  };
+}
+
 function bind(server: Server, host: string, port: number): Promise<number> {
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
@@ -209,7 +239,8 @@ function shutdown(server: Server): Promise<void> {
 }
 
 export async function startOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions): Promise<OtlpGrpcReceiver> {
-  const server = new Server(serverOptions(options.maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES, resolveTimeouts(options.timeouts)));
+  const timeouts = resolveTimeouts(options.timeouts);
+  const server = new Server({ ...serverOptions(options.maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES, timeouts), interceptors: [readDeadline(timeouts.callReadMs)] });
   for (const signal of options.signals) {
     const definition: ServiceDefinition<{ Export: MethodDefinition<Uint8Array, Uint8Array> }> = { Export: exportMethod(signal) };
     server.addService(definition, { Export: exportHandler(signal, options) });
