@@ -65,6 +65,11 @@ test('a trace opens from the list with its graph and timeline', async () => {
   assert.equal(await graphNode(page, run.ids.firstChat).getAttribute('data-count'), '3', 'the three gpt-4o calls fold too');
   assert.equal(await graphNode(page, run.ids.booking).getAttribute('data-kind'), 'agent');
   assert.equal(await graphNode(page, run.ids.failedHotelSearch).getAttribute('data-error'), 'true');
+  // Every span as recorded when it arrived (the audit trail).
+  const mark = page.getByTestId('audit-mark');
+  await mark.waitFor();
+  assert.equal(await mark.getAttribute('data-state'), 'verified');
+  assert.match((await mark.textContent()) ?? '', /Verified/);
 });
 
 test('clicking a timeline row selects the graph node and opens the detail with the error', async () => {

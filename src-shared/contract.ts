@@ -340,6 +340,20 @@ export interface TraceDetail {
   traceId: HexId;
   /** In start-time order. */
   spans: SpanRecord[];
+  /** How the stored spans compare with what the audit trail recorded as they arrived (docs: README "Audit trail"). */
+  audit?: TraceAudit;
+}
+
+/**
+ * `verified`: every block of the trace is as recorded when it was stored; `altered`: some block no
+ * longer matches its recorded digest (edited behind Flowtrace's back; `flowtrace verify` names it);
+ * `partly-recorded`: blocks stored before the audit trail began beside recorded ones, which match;
+ * `not-recorded`: all stored before the audit trail began.
+ */
+export interface TraceAudit {
+  state: 'verified' | 'altered' | 'partly-recorded' | 'not-recorded';
+  /** SHA-256 (hex) over the trace's recorded block digests, in arrival order; null when none is recorded. */
+  digest: string | null;
 }
 
 /**
@@ -1090,6 +1104,8 @@ export interface FlowtraceApi {
    * What the trace view loads, so a 1M-span trace opens without shipping every attribute map.
    */
   getTraceOutline(traceId: HexId): Promise<TraceOutline | null>;
+  /** The trace's stored blocks hashed again and compared with the audit trail; null when the trace is unknown. */
+  getTraceAudit(traceId: HexId): Promise<TraceAudit | null>;
   getSpan(traceId: HexId, spanId: HexId): Promise<SpanRecord | null>;
   /** GenAI sessions (conversations), most recent activity first. */
   listSessions(query: SessionListQuery): Promise<SessionListPage>;
@@ -1176,7 +1192,7 @@ export interface FlowtraceApi {
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings', 'getPrices', 'updatePrices', 'resetPrices', 'getRedaction', 'updateRedaction'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getTraceAudit', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings', 'getPrices', 'updatePrices', 'resetPrices', 'getRedaction', 'updateRedaction'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -56,6 +56,10 @@ export const ARG_PARSERS = {
     arity('getTraceOutline', args, 1, 1);
     return [parseTraceId(args[0])];
   },
+  getTraceAudit(args) {
+    arity('getTraceAudit', args, 1, 1);
+    return [parseTraceId(args[0])];
+  },
   getSpan(args) {
     arity('getSpan', args, 2, 2);
     return [parseTraceId(args[0]), parseSpanId(args[1])];

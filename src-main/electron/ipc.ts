@@ -47,6 +47,7 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
   const handlers = {
     listTraces: (query) => engine.listTraces(query),
     getTrace: (traceId) => engine.getTrace(traceId),
+    getTraceAudit: (traceId) => engine.getTraceAudit(traceId),
     getTraceOutline: async (traceId) => {
       const outline = await engine.getTraceOutline(traceId);
       return outline && encodeTraceOutline(outline);

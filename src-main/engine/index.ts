@@ -235,6 +235,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     listTraces: async (query: TraceListQuery): Promise<TraceListPage> => store.request({ op: 'listTraces', query: parseTraceListQuery(query) }),
     getTrace: async (traceId: string): Promise<TraceDetail | null> => store.request({ op: 'getTrace', traceId: parseTraceId(traceId) }),
     getTraceOutline: async (traceId) => store.request({ op: 'getTraceOutline', traceId: parseTraceId(traceId) }),
+    getTraceAudit: async (traceId) => store.request({ op: 'getTraceAudit', traceId: parseTraceId(traceId) }),
     getSpan: async (traceId: string, spanId: string): Promise<SpanRecord | null> =>
       store.request({ op: 'getSpan', traceId: parseTraceId(traceId), spanId: parseSpanId(spanId) }),
     listSessions: async (query) => store.request({ op: 'listSessions', query: parseSessionListQuery(query) }),

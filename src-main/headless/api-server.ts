@@ -243,6 +243,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       const trace = await api.getTrace(decodeURIComponent(one[1]!));
       return trace ? sendTraceJson(res, trace) : sendJson(res, 404, { error: 'trace not found' });
     }
+    const audit = /^\/api\/v1\/traces\/([^/]+)\/audit$/.exec(path);
+    if (audit) {
+      const found = await api.getTraceAudit(decodeURIComponent(audit[1]!));
+      return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'trace not found' });
+    }
     const outline = /^\/api\/v1\/traces\/([^/]+)\/outline$/.exec(path);
     if (outline) {
       const found = await api.getTraceOutline(decodeURIComponent(outline[1]!));

@@ -69,6 +69,7 @@ import type {
   Stats,
   StoreNotice,
   SummaryValue,
+  TraceAudit,
   TraceDetail,
   TraceListPage,
   TraceSummary,
@@ -423,7 +424,11 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     scope: ref('Scope'),
     genai: optional(ref('GenAiSpan')),
   }),
-  TraceDetail: object<TraceDetail>('Every span of a trace, in start order.', { traceId, spans: list(ref('Span')) }),
+  TraceDetail: object<TraceDetail>('Every span of a trace, in start order.', { traceId, spans: list(ref('Span')), audit: optional(ref('TraceAudit')) }),
+  TraceAudit: object<TraceAudit>('The stored spans beside what the audit trail recorded as they arrived.', {
+    state: { type: 'string', enum: ['verified', 'altered', 'partly-recorded', 'not-recorded'] },
+    digest: nullable({ type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 over the recorded block digests, in arrival order.' }),
+  }),
   TraceOutline: object<TraceOutline>('The trace for drawing: one entry per span in every array, in tree order (src-shared/trace-outline.ts).', {
     traceId,
     startTimeUnixNano: nano,
@@ -487,6 +492,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       resourceSpans: list({ type: 'object' }),
       annotations: list(ref('Annotation'), "Flowtrace's feedback on the trace, when there is any; OTLP receivers ignore it."),
+      audit: { ...ref('TraceAudit'), description: 'The trace beside its audit trail, with its digest, when any of it was recorded; OTLP receivers ignore it.' },
     },
     required: ['resourceSpans'],
   },

@@ -177,6 +177,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     parameters: [TRACE_ID], responses: { 200: ok('DeletedCounts'), 400: BAD_REQUEST, 403: FOREIGN, 404: NOT_FOUND_TRACE },
   },
   {
+    method: 'get', path: '/api/v1/traces/{traceId}/audit', operationId: 'getTraceAudit', tag: 'traces', summary: 'The trace beside its audit trail',
+    description: 'Every stored block of the trace hashed again and compared with the digest recorded when it was written: `verified`, `altered`, `partly-recorded` or `not-recorded`, and the trace\'s digest (README "Audit trail").',
+    parameters: [TRACE_ID], responses: { 200: ok('TraceAudit'), 400: BAD_REQUEST, 404: NOT_FOUND_TRACE },
+  },
+  {
     method: 'get', path: '/api/v1/traces/{traceId}/outline', operationId: 'getTraceOutline', tag: 'traces', summary: 'The trace for drawing, in columns',
     description:
       `JSON unless the request's \`Accept\` names \`${TRACE_OUTLINE_MEDIA_TYPE}\`: then the same columns in a binary form ` +

@@ -105,6 +105,7 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     },
     getTrace: (traceId: HexId) => json('GET', `/traces/${seg(traceId)}`, undefined, null),
     getTraceOutline: (traceId) => json('GET', `/traces/${seg(traceId)}/outline`, undefined, null),
+    getTraceAudit: (traceId) => json('GET', `/traces/${seg(traceId)}/audit`, undefined, null),
     getSpan: (traceId, spanId) => json('GET', `/traces/${seg(traceId)}/spans/${seg(spanId)}`, undefined, null),
     listSessions: (query) => json('GET', `/sessions${flat(query)}`),
     getSession: (sessionId) => json('GET', `/sessions/${seg(sessionId)}`, undefined, null),

@@ -59,6 +59,13 @@ test('verify passes on a clean store, names the trace whose span name was edited
     for (const run of runs) await exportSpans(server.otlpHttp, 'protobuf', run.spans);
     for (const run of runs) await traceOf(server, run.traceId);
 
+    const audit = async (id: string) => ((await (await fetch(`${server.api}/api/v1/traces/${id}/audit`)).json()) as { state: string; digest: string }).state;
+    assert.deepEqual(await Promise.all(runs.map((r) => audit(r.traceId))), ['verified', 'verified', 'verified']);
+    const exported = JSON.parse(await (await fetch(`${server.api}/api/v1/traces/${runs[0]!.traceId}/otlp`)).text()) as { audit?: { state: string; digest: string } };
+    assert.equal(exported.audit?.state, 'verified');
+    assert.match(exported.audit?.digest ?? '', /^[0-9a-f]{64}$/, 'the export carries the trace digest');
+    assert.equal((await traceOf(server, runs[0]!.traceId)).audit?.digest, exported.audit?.digest);
+
     const running = await runCliAsync(['verify', '--data-dir', dataDir]);
     assert.equal(running.status, 0, running.stdout + running.stderr);
     assert.match(running.stdout, /verified: everything stored matches what was recorded; chain head [0-9a-f]{64}/);
@@ -74,6 +81,9 @@ test('verify passes on a clean store, names the trace whose span name was edited
     server = await startServe({ dataDir });
     const edited = await traceOf(server, runs[0]!.traceId);
     assert.ok(edited.spans.some((s) => s.name === 'chat gpt-4o-MAXI'), 'the edit took: Flowtrace shows the new name');
+    assert.equal(edited.audit?.state, 'altered', 'and says the trace was altered');
+    const marks = await Promise.all(runs.slice(0, 2).map(async (r) => ((await (await fetch(`${server.api}/api/v1/traces/${r.traceId}/audit`)).json()) as { state: string }).state));
+    assert.deepEqual(marks, ['altered', 'verified']);
     const caught = await runCliAsync(['verify', '--data-dir', dataDir]);
     assert.equal(caught.status, 1, caught.stdout);
     assert.match(caught.stdout, new RegExp(`1 trace\\(s\\) no longer match what Flowtrace recorded:\\n  ${runs[0]!.traceId}  invoke_agent planner`));

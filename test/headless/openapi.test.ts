@@ -222,6 +222,7 @@ describe('every route answers what the document says, with real data', () => {
       await call(`/api/v1/traces/${id}`, 200);
       await call(`/api/v1/traces/${id}/outline`, 200);
       await call(`/api/v1/traces/${id}/graph`, 200);
+      assert.equal((await call<{ state: string }>(`/api/v1/traces/${id}/audit`, 200)).state, 'verified');
     }
     await call(`/api/v1/traces/${run.traceId}/graph?collapse=2`, 200);
     await call(`/api/v1/traces/${run.traceId}/graph?collapse=1`, 400);
@@ -230,7 +231,7 @@ describe('every route answers what the document says, with real data', () => {
     check('GET', res.url, res.status, res.headers.get('content-type'), await res.text());
     for (const spanId of [run.ids.firstChat, run.ids.failedHotelSearch, run.ids.handoff!, run.ids.planner]) await call(`/api/v1/traces/${run.traceId}/spans/${spanId}`, 200);
     const unknown = '0'.repeat(31) + '1';
-    for (const suffix of ['', '/outline', '/graph', '/otlp', '/spans/00000000000000ff']) {
+    for (const suffix of ['', '/outline', '/audit', '/graph', '/otlp', '/spans/00000000000000ff']) {
       await call(`/api/v1/traces/${unknown}${suffix}`, 404);
       await call(`/api/v1/traces/nothex${suffix}`, 400);
     }

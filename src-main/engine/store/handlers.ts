@@ -30,7 +30,7 @@ import type { TelemetryQueries } from './telemetry-queries';
 
 /** What a reader thread builds on its own read-only connection (reader.ts), and the store thread too. */
 export interface PoolReadHandle {
-  readonly traces: Pick<Queries, 'listTraces' | 'getTrace' | 'getTraceOutline' | 'getSpan' | 'agentGraphSpans' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist'>;
+  readonly traces: Pick<Queries, 'listTraces' | 'getTrace' | 'getTraceOutline' | 'getTraceAudit' | 'getSpan' | 'agentGraphSpans' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist'>;
   readonly sessions: Pick<SessionQueries, 'listSessions' | 'getSession'>;
   readonly telemetry: Pick<TelemetryQueries, 'listLogs' | 'listMetricPoints' | 'listMetricNames'>;
   readonly funnels: Pick<FunnelQueries, 'runFunnel'>;
@@ -77,6 +77,7 @@ export const handlers = {
   listTraces: { kind: 'read', run: (h, req) => h.traces.listTraces(req.query) },
   getTrace: { kind: 'read', run: (h, req) => h.traces.getTrace(req.traceId) },
   getTraceOutline: { kind: 'read', run: (h, req) => h.traces.getTraceOutline(req.traceId) },
+  getTraceAudit: { kind: 'read', run: (h, req) => h.traces.getTraceAudit(req.traceId) },
   exportTraceOtlp: { kind: 'read', run: (h, req) => exportTraceOtlp(h, req.traceId) },
   getAgentGraph: { kind: 'read', run: (h, req) => agentGraph(h, req.traceId, req.options) },
   getSpan: { kind: 'read', run: (h, req) => h.traces.getSpan(req.traceId, req.spanId) },
@@ -107,16 +108,18 @@ export const handlers = {
 } satisfies Handlers;
 
 /**
- * Feedback travels beside resourceSpans as `annotations` (README "Feedback"): OTLP/JSON receivers
- * ignore unknown fields, so the file still imports anywhere. Rejected: span events, which would
- * change the spans themselves and come back as telemetry on re-import.
+ * Feedback travels beside resourceSpans as `annotations` (README "Feedback"), and the trace's audit
+ * digest and state as `audit` (README "Audit trail"): OTLP/JSON receivers ignore unknown fields, so
+ * the file still imports anywhere. Rejected: span events or attributes, which would change the spans
+ * themselves and come back as telemetry on re-import.
  */
 function exportTraceOtlp(h: PoolReadHandle, traceId: string): string | null {
   const trace = h.traces.getTrace(traceId);
   if (!trace) return null;
   const annotations = h.annotations.list(traceId);
   const request = encodeTraceRequestJson(trace.spans);
-  return JSON.stringify(annotations.length > 0 ? { ...request, annotations } : request);
+  const audit = trace.audit?.digest ? { audit: trace.audit } : {};
+  return JSON.stringify(annotations.length > 0 ? { ...request, annotations, ...audit } : { ...request, ...audit });
 }
 
 /** Built here, next to the spans, so only the graph (not the whole trace) crosses to the engine thread. */

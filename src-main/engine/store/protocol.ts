@@ -24,6 +24,7 @@ import type {
   SessionListQuery,
   SpanRecord,
   StoreNotice,
+  TraceAudit,
   TraceDetail,
   TraceListPage,
   TraceListQuery,
@@ -67,6 +68,7 @@ export type StoreRequest =
   | { op: 'listTraces'; query: TraceListQuery }
   | { op: 'getTrace'; traceId: string }
   | { op: 'getTraceOutline'; traceId: string }
+  | { op: 'getTraceAudit'; traceId: string }
   | { op: 'exportTraceOtlp'; traceId: string }
   | { op: 'getAgentGraph'; traceId: string; options: AgentGraphOptions }
   | { op: 'getSpan'; traceId: string; spanId: string }
@@ -117,6 +119,7 @@ export interface StoreResponses {
   listTraces: TraceListPage;
   getTrace: TraceDetail | null;
   getTraceOutline: TraceOutline | null;
+  getTraceAudit: TraceAudit | null;
   /** OTLP/JSON text: encoded next to the spans, so only a string crosses to the receivers' thread. */
   exportTraceOtlp: string | null;
   getAgentGraph: AgentGraph | null;

@@ -3,6 +3,7 @@
  * trace-list-sql.ts, always with bound parameters. Nanosecond columns are read as bigint
  * (safeIntegers) and leave as decimal strings.
  */
+import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type {
   Attributes,
@@ -12,6 +13,7 @@ import type {
   SpanEvent,
   SpanLink,
   SpanRecord,
+  TraceAudit,
   TraceDetail,
   TraceListPage,
   TraceListQuery,
@@ -112,6 +114,7 @@ export class Queries {
   ) {
     this.blocks = new TraceBlocks(db);
     this.stmts = {
+      recordedDigest: db.prepare('SELECT digest FROM audit_chain WHERE first_row = ?').pluck(),
       traceSpanCount: db.prepare('SELECT span_count FROM traces WHERE trace_id = ?').pluck(),
       // The memory feed walks a window of rows at a time, so a store of spans it does not remember
       // costs each poll one window, not a scan to the end; a block starting up to BLOCK_MAX_SPANS - 1
@@ -240,7 +243,30 @@ export class Queries {
     if (blocks.length === 0) return null;
     const spans = spansInOrder(blocks).map(({ b, i }) => this.spanOf(traceId, b, i));
     this.completeGenAi(spans, this.genAiLogs?.genAiLogsOfTrace(id) ?? []);
-    return { traceId, spans };
+    return { traceId, spans, audit: this.auditOf(id, blocks) };
+  }
+
+  getTraceAudit(traceId: string): TraceAudit | null {
+    const id = Buffer.from(traceId, 'hex');
+    const blocks = this.blocks.ofTrace(id);
+    return blocks.length === 0 ? null : this.auditOf(id, blocks);
+  }
+
+  /** Each block hashed again and compared with the digest recorded when it was written (audit-chain.ts). */
+  private auditOf(traceId: Buffer, blocks: readonly DecodedBlock[]): TraceAudit {
+    const trace = createHash('sha256');
+    let recorded = 0;
+    let altered = 0;
+    for (const b of blocks) {
+      const digest = this.stmts.recordedDigest.get(b.firstRow) as Buffer | undefined;
+      if (!digest) continue;
+      recorded++;
+      trace.update(digest);
+      if (!b.contentDigest(traceId).equals(digest)) altered++;
+    }
+    if (recorded === 0) return { state: 'not-recorded', digest: null };
+    const state = altered > 0 ? 'altered' : recorded < blocks.length ? 'partly-recorded' : 'verified';
+    return { state, digest: trace.digest('hex') };
   }
 
   getSpan(traceId: string, spanId: string): SpanRecord | null {

@@ -17,6 +17,7 @@
  *
  * Little-endian throughout.
  */
+import { blockDigest } from './audit-chain';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 const BLOCK_VERSION = 1;
@@ -177,6 +178,11 @@ export class DecodedBlock {
 
   spanId(i: number): string {
     return this.spanIds.toString('hex', 8 * i, 8 * i + 8);
+  }
+
+  /** The digest the audit trail recorded for this block when it was written, if nothing changed since (audit-chain.ts). */
+  contentDigest(traceId: Buffer): Buffer {
+    return blockDigest(traceId, this.spanIds, this.raw);
   }
 
   parentSpanId(i: number): string | null {

@@ -44,6 +44,7 @@ import type {
   SessionListQuery,
   SpanRecord,
   Stats,
+  TraceAudit,
   TraceDetail,
   TraceListPage,
   TraceListQuery,
@@ -166,6 +167,11 @@ export function createHttpApi(): FlowtraceApi {
       const obj = expectObject(body, path, ['traceId', 'spans']);
       if (!Array.isArray(obj.spans)) throw new Error(`unexpected response from ${BASE}${path}: spans is not an array`);
       return obj as unknown as TraceDetail;
+    },
+    async getTraceAudit(traceId: HexId): Promise<TraceAudit | null> {
+      const path = `/traces/${encodeURIComponent(traceId)}/audit`;
+      const body = await getJson(path, true);
+      return body === null ? null : (expectObject(body, path, ['state', 'digest']) as unknown as TraceAudit);
     },
     async getTraceOutline(traceId: HexId): Promise<TraceOutline | null> {
       const path = `/traces/${encodeURIComponent(traceId)}/outline`;

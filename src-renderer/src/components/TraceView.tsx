@@ -21,6 +21,7 @@ import { hoverSpan, selectSpan, setTraceZoom, useUiStore } from '../state/ui-sto
 import type { TimeWindow } from '../lib/timeline/viewport';
 import { SpanDetailPanel } from './detail/SpanDetailPanel';
 import { ExportTraceButtons } from './export/ExportTraceButtons';
+import { AuditMark } from './audit/AuditMark';
 import { DeleteTraceButton } from './data/DeleteButton';
 import { FeedbackBar } from './feedback/FeedbackBar';
 import { SimilarRunsLink } from './search/SimilarRunsLink';
@@ -76,6 +77,7 @@ export function TraceView({ traceId, spanId, zoom }: { traceId: string; spanId: 
         <code className="trace-id" title="Trace id">
           {traceId}
         </code>
+        <AuditMark traceId={traceId} />
         {outline && outline.spanIds.length > 0 && (
           <button
             type="button"
