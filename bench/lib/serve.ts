@@ -30,6 +30,8 @@ export interface SpawnedServe {
   healthMs: number;
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash or a power cut would end it; resolves once it is gone. */
+  kill9: () => Promise<void>;
 }
 
 function newestMtime(dir: string, pattern: RegExp, depth = 0): number {
@@ -167,6 +169,10 @@ export async function spawnServe(buildDir: string, dataDir: string, timeoutMs = 
     readyMs,
     healthMs,
     output: () => out,
+    kill9: async () => {
+      kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
       kill('SIGTERM');
       const timer = setTimeout(() => kill('SIGKILL'), 30_000);
