@@ -10,6 +10,7 @@ import { ProtobufLogsSerializer, ProtobufMetricsSerializer } from '@opentelemetr
 import type { LogListPage, MetricPointPage } from '../../src-shared/contract';
 import { recordLogs, recordMetrics } from '../support/otel-signals';
 import { startServe, type ServeProcess } from '../support/serve-process';
+import { startTestEngine } from '../support/engine';
 
 async function post(server: ServeProcess, signal: 'logs' | 'metrics', body: Uint8Array): Promise<void> {
   const res = await fetch(`${server.otlpHttp}/v1/${signal}`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
@@ -56,5 +57,20 @@ test('a retried log or metric request is stored once, also when the retry comes 
     assert.equal(stats.requestsAccepted, 3, 'every send was answered as accepted');
   } finally {
     await server.stop();
+  }
+});
+
+test('copies of a request that could not be stored are all told to retry, none accepted', { timeout: 60_000 }, async () => {
+  // A storage limit below what an empty store takes: every request is refused (503) and kept by its exporter.
+  const engine = await startTestEngine(undefined, { hardLimitBytes: 64 * 1024 });
+  try {
+    const logs = await recordLogs('refused-agent');
+    const body = ProtobufLogsSerializer.serializeRequest(logs.records)!;
+    const url = `${engine.info.otlpHttpEndpoint}/v1/logs`;
+    const statuses = await Promise.all([0, 1, 2].map(async () => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body })).status));
+    assert.deepEqual(statuses, [503, 503, 503]);
+    assert.equal((await engine.listLogs({ traceId: logs.traceId })).logs.length, 0);
+  } finally {
+    await engine.close();
   }
 });

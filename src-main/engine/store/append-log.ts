@@ -86,6 +86,8 @@ export class AppendLog {
   private readonly appendRow: BetterSqlite3.Statement;
   private readonly seen;
   private lastForget = 0;
+  /** Copies of a request in its own group, by the request's id: answered as it is (withoutRetries). */
+  private readonly copies = new Map<number, number[]>();
   private pending: PendingIngest[] = [];
   private flushScheduled = false;
   /** The newest received_at stored (receivedNow). */
@@ -244,22 +246,39 @@ export class AppendLog {
   }
 
   /**
-   * A log or metric request stored within RETRY_WINDOW_MS, or twice in this group, is an exporter's
-   * retry (its answer was lost, or came too late): answered as accepted, stored once.
+   * A log or metric request stored within RETRY_WINDOW_MS is an exporter's retry (its answer was
+   * lost, or came too late): answered as accepted, stored once. A copy of one in this same group
+   * waits for that one's fate: it is answered exactly as the first is (accepted, or told to retry
+   * when the first could not be stored), never accepted for data that was not.
    */
   private withoutRetries<T extends { job: PendingIngest; result: Checked }>(checked: T[]): T[] {
-    const inGroup = new Set<string>();
+    const firstOf = new Map<string, number>();
     return checked.filter(({ job, result }) => {
       if (job.digest === null) return true;
+      if (this.seen.has.get(job.digest) !== undefined) {
+        this.counters.retriesAnswered++;
+        this.events.answer(job.id, { status: 'accepted', accepted: result.count, rejected: result.rejected, rejectReasons: result.rejectReasons, warnings: result.warnings });
+        return false;
+      }
       const key = job.digest.toString('base64');
-      if (!inGroup.has(key) && this.seen.has.get(job.digest) === undefined) {
-        inGroup.add(key);
+      const first = firstOf.get(key);
+      if (first === undefined) {
+        firstOf.set(key, job.id);
         return true;
       }
       this.counters.retriesAnswered++;
-      this.events.answer(job.id, { status: 'accepted', accepted: result.count, rejected: result.rejected, rejectReasons: result.rejectReasons, warnings: result.warnings });
+      this.copies.set(first, [...(this.copies.get(first) ?? []), job.id]);
       return false;
     });
+  }
+
+  /** Answers a request, and the copies of it in its group (withoutRetries) alike. */
+  private answer(id: number, result: IngestResult): void {
+    this.events.answer(id, result);
+    const copies = this.copies.get(id);
+    if (copies === undefined) return;
+    this.copies.delete(id);
+    for (const copy of copies) this.events.answer(copy, result);
   }
 
   private forgetOldRequests(now: number): void {
@@ -296,7 +315,7 @@ export class AppendLog {
     const admitted = checked.filter(({ job, result }) => {
       if (backlog > 0 && backlog + result.count > this.limits.backlogLimit) {
         const message = `compaction is ${backlog} spans behind; retry later`;
-        this.events.answer(job.id, { status: 'unavailable', message });
+        this.answer(job.id, { status: 'unavailable', message });
         return false;
       }
       backlog += result.count;
@@ -334,7 +353,7 @@ export class AppendLog {
         this.events.notice('error', 'Storage is full: exporters are being told to retry (503). Ingest resumes by itself when space is freed; nothing stored was touched.');
         this.events.storageFull();
       } else if (!full) this.events.log(message);
-      for (const { job } of checked) this.events.answer(job.id, { status: 'unavailable', message });
+      for (const { job } of checked) this.answer(job.id, { status: 'unavailable', message });
       return;
     }
     if (this.diskFull) {
@@ -349,7 +368,7 @@ export class AppendLog {
     this.memtable.add(accepted);
     this.events.appended();
     for (const { job, result } of checked) {
-      this.events.answer(job.id, {
+      this.answer(job.id, {
         status: 'accepted',
         accepted: result.count,
         rejected: result.rejected,
