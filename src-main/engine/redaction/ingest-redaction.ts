@@ -90,7 +90,9 @@ export class IngestRedaction {
     if (redacted.items === 0) return untouched;
     return {
       encoding: 'json',
-      body: Buffer.from(JSON.stringify(redacted.encoded)),
+      // Its own ArrayBuffer, as the receivers' bodies have: it is transferred to the store thread,
+      // and a small Buffer.from() would hand over Node's shared allocation pool.
+      body: new TextEncoder().encode(JSON.stringify(redacted.encoded)),
       redactedItems: redacted.items,
       rejected: redacted.rejected,
       rejectReasons: redacted.rejectReasons,
