@@ -67,7 +67,9 @@ test('"Export OTLP JSON" downloads the trace, and it re-imports as the same span
   assert.equal(request.resourceSpans.length, 1);
   await page.getByTestId('export-status').filter({ hasText: 'Downloaded' }).waitFor();
 
-  assert.deepEqual(await reimport(downloaded), await storedTrace());
+  // Span for span; the audit digest is over each store's own encoding, so it differs by store.
+  const [again, stored] = await Promise.all([reimport(downloaded), storedTrace()]);
+  assert.deepEqual({ ...again, audit: undefined }, { ...stored, audit: undefined });
 });
 
 test('"Copy" puts the same OTLP JSON on the clipboard', async () => {

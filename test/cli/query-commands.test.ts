@@ -80,7 +80,8 @@ describe('query commands against a running Flowtrace', { timeout: 120_000 }, () 
     for (const sent of [travel, booking]) {
       const [original, copy] = await Promise.all([getTrace(source, sent.traceId), getTrace(target, sent.traceId)]);
       assert.equal(copy.spans.length, sent.spanIds.length);
-      assert.deepEqual(copy, original);
+      // Span for span; the audit digest is over each store's own encoding, so it differs by store.
+      assert.deepEqual({ ...copy, audit: undefined }, { ...original, audit: undefined });
     }
 
     // Again: the receiver stores duplicates once.
