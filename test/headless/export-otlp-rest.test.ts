@@ -186,7 +186,8 @@ describe('export a trace as OTLP/JSON over REST', () => {
       const t = await target.getTrace(sent.traceId);
       return t && t.spans.length === sent.spanCount ? t : null;
     });
-    assert.deepEqual(reimported, original);
+    // Span for span; the audit digest is over each store's own encoding, so it differs by store.
+    assert.deepEqual({ ...reimported, audit: undefined }, { ...original, audit: undefined });
     assert.deepEqual(await target.listTraces({}), await source.listTraces({}), 'the list row (rollup, cost, counts) is the same too');
   });
 

@@ -84,7 +84,8 @@ describe('span-decode worker', () => {
       const a = await inWorker.request({ op: 'getTrace', traceId });
       const b = await onStoreThread.request({ op: 'getTrace', traceId });
       assert.ok(a && a.spans.length > 0, `trace ${traceId} is stored`);
-      assert.deepEqual(a, b);
+      // Span for span; the audit digest is over each store's own encoding (its attribute key ids).
+      assert.deepEqual({ ...a, audit: undefined }, { ...b, audit: undefined });
     }
     const notWarmUp = (page: TraceListPage) => page.traces.filter((t) => t.serviceName !== 'warm-up');
     const listA = notWarmUp(await inWorker.request({ op: 'listTraces', query: { limit: 50 } }));

@@ -32,6 +32,9 @@ test('a store written by the one-row-per-span layout migrates and reads back spa
     const now = JSON.parse(JSON.stringify(await dumpStore(engine))) as Record<string, unknown>;
     assert.equal(Object.keys(now.traces as object).length, 47);
     for (const key of Object.keys(golden)) assert.deepEqual(now[key], golden[key], `${key} reads as it did before the migration`);
+    // Stored before the audit trail began: no trace claims to be verified.
+    const audits = await Promise.all(Object.keys(now.traces as object).map((id) => engine.getTraceAudit(id)));
+    assert.deepEqual([...new Set(audits.map((a) => a?.state))], ['not-recorded']);
   } finally {
     await engine.close();
   }
