@@ -94,6 +94,11 @@ export class Retention {
       // Not under the size limit: a few hundred bytes per group and period.
       expiredRollups: TIERS.map((t) => ({ minutes: t.minutes, stmt: db.prepare(`DELETE FROM ${t.table} WHERE dim = ? AND ${t.column} < ?`) })),
       oldestLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY received_at LIMIT ?) RETURNING session_id').pluck(),
+      // The retry digests (append-log.ts) of requests received before every log record and data
+      // point still kept: their data is gone, and the digests would otherwise hold room retention
+      // cannot free (a store at its size limit would then give up its newest records for them).
+      forgetSeen: db.prepare(`DELETE FROM telemetry_requests_seen WHERE received_at < coalesce(
+        (SELECT min(at) FROM (SELECT min(received_at) AS at FROM logs UNION ALL SELECT min(received_at) FROM metric_points)), 9e18)`),
       oldestPoints: db
         .prepare('DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points ORDER BY received_at LIMIT ?) RETURNING session_id')
         .pluck(),
@@ -139,6 +144,7 @@ export class Retention {
     }
     total.deletedLogs += this.deleteInChunks(this.stmts.expiredLogs, cutoff, touched);
     total.deletedMetricPoints += this.deleteInChunks(this.stmts.expiredPoints, cutoff, touched);
+    this.stmts.forgetSeen.run();
     total.rebuiltRollups = this.expireRollups(Math.floor(cutoff / 60_000));
     // Over the size limit: whichever family holds the data received longest ago gives up a chunk.
     // A chunk whose rows shared pages with rows still kept may free no page yet; when a chunk freed
@@ -153,8 +159,10 @@ export class Retention {
         this.add(total, this.deleteTraces(this.stmts.oldest.all(CHUNK) as Buffer[], touched));
       } else if (family === 'logs') {
         total.deletedLogs += this.deleteNaming(this.stmts.oldestLogs, [SIZE_ROW_CHUNK], touched);
+        this.stmts.forgetSeen.run();
       } else {
         total.deletedMetricPoints += this.deleteNaming(this.stmts.oldestPoints, [SIZE_ROW_CHUNK], touched);
+        this.stmts.forgetSeen.run();
       }
     }
     if (total.deletedTraces + total.deletedLogs + total.deletedMetricPoints > 0) {
