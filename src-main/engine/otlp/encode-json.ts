@@ -146,13 +146,13 @@ function encodeLink(l: SpanLink): OtlpLink {
   return out;
 }
 
-function encodeResource(r: ResourceInfo): OtlpResource {
+export function encodeResource(r: ResourceInfo): OtlpResource {
   const out: OtlpResource = { attributes: keyValues(r.attributes) };
   if (r.droppedAttributesCount) out.droppedAttributesCount = r.droppedAttributesCount;
   return out;
 }
 
-function encodeScope(s: ScopeInfo): OtlpScope {
+export function encodeScope(s: ScopeInfo): OtlpScope {
   const out: OtlpScope = { name: s.name };
   if (s.version) out.version = s.version;
   if (hasKeys(s.attributes)) out.attributes = keyValues(s.attributes);
@@ -161,7 +161,7 @@ function encodeScope(s: ScopeInfo): OtlpScope {
 }
 
 /** Object.keys, not for…in: an own `__proto__` attribute (see setAttribute) must be written too. */
-function keyValues(attributes: Attributes): OtlpKeyValue[] {
+export function keyValues(attributes: Attributes): OtlpKeyValue[] {
   return Object.keys(attributes).map((key) => ({ key, value: anyValue(attributes[key]!) }));
 }
 
@@ -189,12 +189,12 @@ function enumNumber<T>(values: readonly T[], name: T): number {
   return i < 0 ? 0 : i;
 }
 
-function hasKeys(o: object): boolean {
+export function hasKeys(o: object): boolean {
   return Object.keys(o).length > 0;
 }
 
 /** A key equal for equal values whatever the key order of their objects (resource and scope identity). */
-function canonical(v: unknown): string {
+export function canonical(v: unknown): string {
   return JSON.stringify(v, (_key, value: unknown) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
     const sorted: Record<string, unknown> = {};

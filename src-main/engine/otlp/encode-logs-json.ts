@@ -2,10 +2,10 @@
  * Stored log records → an OTLP/JSON `ExportLogsServiceRequest`, the inverse of decodeLogsRequestJson:
  * whatever this writes reads back to the same records, in the same order. Neighbouring records that
  * share a resource share a resourceLogs entry, and a scope within it a scopeLogs entry. Also holds
- * the resource, scope and grouping helpers encode-metrics-json.ts shares. Pure: no Node imports.
+ * the grouping helpers encode-metrics-json.ts shares (the resource and scope ones are encode-json.ts'). Pure: no Node imports.
  */
-import type { Attributes, LogRecordView, ResourceInfo, ScopeInfo } from '../../../src-shared/contract';
-import { anyValue, type OtlpAnyValue, type OtlpKeyValue, type OtlpResource, type OtlpScope } from './encode-json';
+import type { LogRecordView } from '../../../src-shared/contract';
+import { anyValue, canonical, encodeResource, encodeScope, hasKeys, keyValues, type OtlpAnyValue, type OtlpKeyValue, type OtlpResource, type OtlpScope } from './encode-json';
 
 export interface OtlpLogRecord {
   timeUnixNano: string;
@@ -52,30 +52,7 @@ function encodeLogRecord(l: LogRecordView): OtlpLogRecord {
   return out;
 }
 
-// ---- shared with encode-metrics-json.ts (encode-json.ts keeps its own versions private) ----
-
-export function encodeResource(r: ResourceInfo): OtlpResource {
-  const out: OtlpResource = { attributes: keyValues(r.attributes) };
-  if (r.droppedAttributesCount) out.droppedAttributesCount = r.droppedAttributesCount;
-  return out;
-}
-
-export function encodeScope(s: ScopeInfo): OtlpScope {
-  const out: OtlpScope = { name: s.name };
-  if (s.version) out.version = s.version;
-  if (hasKeys(s.attributes)) out.attributes = keyValues(s.attributes);
-  if (s.droppedAttributesCount) out.droppedAttributesCount = s.droppedAttributesCount;
-  return out;
-}
-
-/** Object.keys, not for…in: an own `__proto__` attribute (see setAttribute) must be written too. */
-export function keyValues(attributes: Attributes): OtlpKeyValue[] {
-  return Object.keys(attributes).map((key) => ({ key, value: anyValue(attributes[key]!) }));
-}
-
-export function hasKeys(o: object): boolean {
-  return Object.keys(o).length > 0;
-}
+// ---- shared with encode-metrics-json.ts ----
 
 /**
  * Splits items into runs of neighbours that `same` says belong together, in order. Grouping by
@@ -108,13 +85,4 @@ export function sameValue(): (a: object, b: object) => boolean {
     return k;
   };
   return (a, b) => a === b || keyOf(a) === keyOf(b);
-}
-
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_key, value: unknown) => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) Object.defineProperty(sorted, k, { value: (value as Record<string, unknown>)[k], enumerable: true });
-    return sorted;
-  });
 }

@@ -14,8 +14,8 @@ import type {
   MetricType,
   SummaryValue,
 } from '../../../src-shared/contract';
-import type { OtlpKeyValue, OtlpResource, OtlpScope } from './encode-json';
-import { encodeResource, encodeScope, hasKeys, keyValues, runs, sameValue } from './encode-logs-json';
+import { encodeResource, encodeScope, hasKeys, keyValues, type OtlpKeyValue, type OtlpResource, type OtlpScope } from './encode-json';
+import { runs, sameValue } from './encode-logs-json';
 import { TEMPORALITIES } from './decode-metrics';
 
 /** A double as OTLP/JSON writes it: a number, or "NaN", "Infinity", "-Infinity", "-0". */
