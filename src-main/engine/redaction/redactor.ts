@@ -63,10 +63,7 @@ export class Redactor {
 
   /** Spans in place; how many were changed. */
   redactSpans(spans: readonly SpanRecord[]): number {
-    const shared = new Map<object, Tally>();
-    let changed = 0;
-    for (const span of spans) {
-      const t = new Tally();
+    return this.each(spans, (span, t) => {
       span.name = this.text(span.name, t);
       span.status.message = this.text(span.status.message, t);
       span.attributes = this.attributes(span.attributes, t);
@@ -75,44 +72,40 @@ export class Redactor {
         ev.attributes = this.attributes(ev.attributes, t);
       }
       for (const link of span.links) link.attributes = this.attributes(link.attributes, t);
-      t.addAll(this.resourceAndScope(span.resource, span.scope, shared));
-      if (t.count > 0) changed++;
-      t.stamp(span.attributes);
-    }
-    return changed;
+    });
   }
 
   /** Log records in place; how many were changed. */
   redactLogs(records: readonly LogRecordView[]): number {
-    const shared = new Map<object, Tally>();
-    let changed = 0;
-    for (const r of records) {
-      const t = new Tally();
+    return this.each(records, (r, t) => {
       const body = this.value(r.body, t);
       r.body = body === DROP ? `[dropped:${t.dropBy}]` : body;
       r.severityText = this.text(r.severityText, t);
       r.eventName = this.text(r.eventName, t);
       r.attributes = this.attributes(r.attributes, t);
-      t.addAll(this.resourceAndScope(r.resource, r.scope, shared));
-      if (t.count > 0) changed++;
-      t.stamp(r.attributes);
-    }
-    return changed;
+    });
   }
 
   /** Metric points in place; how many were changed. */
   redactPoints(points: readonly MetricPointView[]): number {
-    const shared = new Map<object, Tally>();
-    let changed = 0;
-    for (const p of points) {
-      const t = new Tally();
+    return this.each(points, (p, t) => {
       p.description = this.text(p.description, t);
       p.metadata = this.attributes(p.metadata, t);
       p.attributes = this.attributes(p.attributes, t);
       for (const ex of p.exemplars) ex.filteredAttributes = this.attributes(ex.filteredAttributes, t);
-      t.addAll(this.resourceAndScope(p.resource, p.scope, shared));
+    });
+  }
+
+  /** Each item redacted by `redact`, then its resource's and scope's tally added and the total stamped on it. */
+  private each<T extends { resource: ResourceInfo; scope: ScopeInfo; attributes: Attributes }>(items: readonly T[], redact: (item: T, t: Tally) => void): number {
+    const shared = new Map<object, Tally>();
+    let changed = 0;
+    for (const item of items) {
+      const t = new Tally();
+      redact(item, t);
+      t.addAll(this.resourceAndScope(item.resource, item.scope, shared));
       if (t.count > 0) changed++;
-      t.stamp(p.attributes);
+      t.stamp(item.attributes);
     }
     return changed;
   }
