@@ -8,6 +8,7 @@
 import type { TraceOutline } from './trace-outline';
 import type { PriceList, PricesView } from './prices';
 import type { RedactionView } from './redaction';
+import type { ForwardEndpointStatus, ForwardingUpdate, ForwardingView } from './forwarding';
 import type { SettingsPatch, SettingsView } from './settings';
 
 export type HexId = string;
@@ -498,6 +499,8 @@ export interface Stats {
   dbBytes: number;
   /** Things the user must know about the store (a quarantined file, a full disk); newest last. */
   notices: StoreNotice[];
+  /** Each upstream endpoint forwarded to (docs/forwarding.md); empty when none. */
+  forwarding: ForwardEndpointStatus[];
 }
 
 export type ReceiverKind = 'otlp-http' | 'otlp-grpc';
@@ -1188,11 +1191,18 @@ export interface FlowtraceApi {
    * nothing is saved); they apply to the next request received.
    */
   updateRedaction(rules: string): Promise<RedactionView>;
+  /** The upstream OTLP endpoints forwarded to (header names, not values) and how each is doing. */
+  getForwarding(): Promise<ForwardingView>;
+  /**
+   * Replaces the endpoints (saved, in effect at once). Sends data off this machine, so it needs the
+   * OTLP token (ForwardingTokenError); ForwardingError (a SettingsError) names each wrong field.
+   */
+  updateForwarding(update: ForwardingUpdate): Promise<ForwardingView>;
   onIngest(listener: (tick: IngestTick) => void): Unsubscribe;
 }
 
 /** The request/response methods, in one list that the preload walks and both shells check against. */
-export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getTraceAudit', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings', 'getPrices', 'updatePrices', 'resetPrices', 'getRedaction', 'updateRedaction'] as const;
+export const API_METHODS = ['listTraces', 'getTrace', 'getTraceOutline', 'getTraceAudit', 'getSpan', 'listSessions', 'getSession', 'getAgentGraph', 'getStats', 'getInfo', 'listLogs', 'listMetricPoints', 'listMetricNames', 'exportTraceOtlp', 'search', 'listMemoryCollections', 'remember', 'recall', 'listMemoryItems', 'forget', 'getMemoryStatus', 'deleteTrace', 'deleteSession', 'clearAllData', 'compareTraces', 'annotate', 'listAnnotations', 'deleteAnnotation', 'runFunnel', 'getAnalyticsLatency', 'getAnalyticsTimeseries', 'retryReceiver', 'getSettings', 'updateSettings', 'getPrices', 'updatePrices', 'resetPrices', 'getRedaction', 'updateRedaction', 'getForwarding', 'updateForwarding'] as const;
 export const API_EVENTS = ['onIngest'] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

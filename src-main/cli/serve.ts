@@ -4,6 +4,7 @@
  * The engine and the server are imported when serve runs, not when the CLI starts: every other
  * command starts without loading them (about half of the CLI's start-up time).
  */
+import { applyForwardingUpdate, ForwardingError, parseHeaderArgument, type ForwardEndpoint } from '../../src-shared/forwarding';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../engine/version';
 import { RECEIVER_LABELS, type ReceiverStatus } from '../../src-shared/contract';
@@ -51,6 +52,21 @@ function savedEmbedder(setting: EmbedderSetting): EmbedderConfig | 'off' | undef
   return apiKey ? { kind: 'openai', baseUrl: setting.url, model: setting.model, apiKey } : { kind: 'openai', baseUrl: setting.url, model: setting.model };
 }
 
+/** --forward URL… with the --forward-header K=V… they all carry; undefined when none is given. */
+function forwardEndpoints(urls: string[], headerArgs: string[]): ForwardEndpoint[] | undefined {
+  if (urls.length === 0) {
+    if (headerArgs.length > 0) throw new UsageError('--forward-header needs a --forward URL');
+    return undefined;
+  }
+  try {
+    const headers = Object.fromEntries(headerArgs.map(parseHeaderArgument));
+    return applyForwardingUpdate([], urls.map((url) => ({ url, headers })));
+  } catch (err) {
+    if (err instanceof ForwardingError) throw new UsageError(`--forward: ${Object.values(err.fields).join('; ')}`);
+    throw new UsageError((err as Error).message);
+  }
+}
+
 function optionalPort(value: string | undefined, flag: string): number | undefined {
   return value === undefined ? undefined : port(value, flag, 0);
 }
@@ -93,6 +109,15 @@ Options:
                          cost or GenAI filters for them); for measuring what that reading costs
   --no-analytics         keep no per-minute analytics rollups at ingest (the dashboard shows
                          nothing for what arrives meanwhile); for measuring what they cost
+  --forward URL          also send everything received on to an upstream OTLP endpoint (a team's
+                         Collector, Jaeger, Tempo): http(s)://host:port for OTLP/HTTP,
+                         grpc://host:port or grpcs://host:port (TLS) for OTLP/gRPC; repeatable.
+                         Queued in the data dir: nothing is lost while it is down, across restarts
+                         (docs/forwarding.md). Wins over the endpoints saved in Settings for this run
+  --forward-header K=V   a header sent with every forwarded request (e.g. authorization=Bearer X);
+                         repeatable, for every --forward endpoint
+  --forward-max-mb N     an endpoint that falls more than N MB behind drops its oldest requests, with
+                         a notice (default 1024)
   --no-redaction         store what arrives as it came, secrets included (redaction.rules in the
                          data dir waits for a run without it); for measuring what redaction costs
   --no-span-decode-worker
@@ -128,6 +153,9 @@ Example:
       'no-genai-ingest': { type: 'boolean' },
       'no-analytics': { type: 'boolean' },
       'no-redaction': { type: 'boolean' },
+      forward: { type: 'string', multiple: true },
+      'forward-header': { type: 'string', multiple: true },
+      'forward-max-mb': { type: 'string' },
       'no-span-decode-worker': { type: 'boolean' },
       'store-readers': { type: 'string' },
       'no-memory': { type: 'boolean' },
@@ -166,6 +194,9 @@ Example:
       if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--otlp-allow-origin must be scheme://host[:port], not "${o}"`);
     }
 
+    const forward = forwardEndpoints(values.forward ?? [], values['forward-header'] ?? []);
+    const forwardMaxMb = positive(values['forward-max-mb'], '--forward-max-mb');
+
     const embedderFlagged = values.embedder !== undefined || values['no-memory'] === true;
     if (embedderFlagged) overridden.push('embedder');
     const embedder = embedderFlagged ? embedderConfig(values.embedder, values['embedder-url'], values['embedder-model']) : savedEmbedder(saved.settings.embedder);
@@ -186,6 +217,8 @@ Example:
       ...(values['no-genai-ingest'] ? { genaiAtIngest: false } : {}),
       ...(values['no-analytics'] ? { analytics: false } : {}),
       ...(values['no-redaction'] ? { redaction: false } : {}),
+      ...(forward ? { forward } : {}),
+      ...(forwardMaxMb !== undefined ? { forwardMaxBacklogBytes: Math.round(forwardMaxMb * 1024 * 1024) } : {}),
       ...(values['no-span-decode-worker'] ? { spanDecodeWorker: false } : {}),
       ...(readersFlag !== undefined ? { storeReaders: Number(readersFlag) } : {}),
       ...(values['no-memory'] || embedder === 'off' ? { memory: false } : embedder ? { memory: { embedder } } : {}),

@@ -7,6 +7,7 @@
 import type { ApiHandlers, ApiMethod } from '../../src-shared/contract';
 import type { PriceList } from '../../src-shared/prices';
 import type { SettingsPatch } from '../../src-shared/settings';
+import type { ForwardingUpdate } from '../../src-shared/forwarding';
 import {
   ArgumentError,
   parseAgentGraphOptions,
@@ -203,5 +204,14 @@ export const ARG_PARSERS = {
   updateRedaction(args) {
     arity('updateRedaction', args, 1, 1);
     return [args[0] as string];
+  },
+  getForwarding(args) {
+    arity('getForwarding', args, 0, 0);
+    return [];
+  },
+  // The engine checks the token and each endpoint (ForwardingTokenError, ForwardingError); here only its arity.
+  updateForwarding(args) {
+    arity('updateForwarding', args, 1, 1);
+    return [args[0] as ForwardingUpdate];
   },
 } satisfies ArgParsers;

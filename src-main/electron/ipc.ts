@@ -87,6 +87,8 @@ export function registerIpc({ engine, policy, window, log }: IpcOptions): Unsubs
     resetPrices: () => engine.resetPrices(),
     getRedaction: () => engine.getRedaction(),
     updateRedaction: (rules) => engine.updateRedaction(rules),
+    getForwarding: () => engine.getForwarding(),
+    updateForwarding: (update) => engine.updateForwarding(update),
   } satisfies IpcHandlers;
 
   // Generic over the verb so parser output and handler input are checked to be the same tuple.

@@ -2,6 +2,8 @@
  * What a shell (Electron or headless) gets from the engine: the contract's API plus the few
  * controls only a shell needs (pause, shutdown). Shells never see the database or the receivers.
  */
+import type { ForwardEndpoint } from '../../src-shared/forwarding';
+import type { Backoff } from './forward/endpoint-forwarder';
 import type { EngineInfo, FlowtraceApi } from '../../src-shared/contract';
 import type { Durability } from './store/protocol';
 import type { RetentionSettings } from './store/retention';
@@ -77,6 +79,15 @@ export interface EngineOptions {
    * ingest (`bench/genai-cost.ts --feature redaction`).
    */
   redaction?: boolean;
+  /**
+   * Upstream OTLP endpoints to forward to for this run (`serve --forward`), instead of the saved
+   * ones (forwarding.json, the settings page). docs/forwarding.md.
+   */
+  forward?: ForwardEndpoint[];
+  /** An endpoint's backlog past this many bytes drops its oldest requests, with a notice. Default 1 GB. */
+  forwardMaxBacklogBytes?: number;
+  /** The forwarders' retry backoff; tests shorten it. Default 1 s doubling to 60 s. */
+  forwardBackoff?: Backoff;
   /**
    * false: compaction keeps no per-minute analytics rollups (the dashboard shows nothing for what
    * arrives meanwhile). Default true. It exists to measure what they cost ingest (`bench/genai-cost.ts`).

@@ -43,6 +43,7 @@ import { isLoopbackAddress, type AccessPolicy } from './receiver/access';
 import { startOtlpGrpcReceiver } from './receiver/otlp-grpc';
 import { OtlpReceivers } from './receiver/receivers';
 import { RedactionService } from './redaction/redaction-service';
+import { Forwarding } from './forward/forwarding';
 import { PricesService } from './settings/prices-service';
 import { SettingsService } from './settings/settings-service';
 import type { EmbedderSetting } from '../../src-shared/settings';
@@ -146,6 +147,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
 
   let paused = false;
   let requestsAccepted = 0;
+  // Started once the settings (which hold the token it needs) are; requests before that wait in the log.
+  let forwarding: Forwarding | null = null;
   const ingest = async (signal: OtlpSignal, encoding: OtlpEncoding, received: Uint8Array) => {
     // Before the store sees it: the append log is the first place a request is written.
     const r = redaction.ingest?.apply(signal, encoding, received);
@@ -153,6 +156,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     const result = await store.request({ op: 'ingest', signal, encoding: r?.encoding ?? encoding, body }, [body.buffer as ArrayBuffer]);
     if (result.status === 'accepted') {
       requestsAccepted++;
+      forwarding?.nudge();
       if (r && r.rejected > 0) {
         result.rejected += r.rejected;
         for (const reason of r.rejectReasons) if (result.rejectReasons.length < 5 && !result.rejectReasons.includes(reason)) result.rejectReasons.push(reason);
@@ -222,6 +226,20 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     log,
   );
 
+  forwarding = await Forwarding.start(
+    {
+      dataDir: options.dataDir,
+      ...(options.forward ? { override: options.forward } : {}),
+      ...(options.forwardMaxBacklogBytes !== undefined ? { maxBacklogBytes: options.forwardMaxBacklogBytes } : {}),
+      ...(options.forwardBackoff ? { backoff: options.forwardBackoff } : {}),
+    },
+    store,
+    { isSet: () => settings.tokenIsSet(), matches: (t) => settings.tokenMatches(t) },
+    log,
+    (level, message) => addNotice({ level, message, at: Date.now() }),
+  );
+  const forwardingOn = forwarding;
+
   const prices = new PricesService(join(options.dataDir, PRICE_OVERRIDES_FILE), runningPrices, options.genaiPriceOverrides !== undefined, log);
 
   let closing: Promise<void> | null = null;
@@ -244,7 +262,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       store.request({ op: 'getAgentGraph', traceId: parseTraceId(traceId), options: parseAgentGraphOptions(options) }),
     getStats: async (): Promise<Stats> => {
       const [counts, metrics] = await Promise.all([store.request({ op: 'counters' }), store.request({ op: 'metrics' })]);
-      return { ...counts, requestsAccepted, ingestPaused: paused, dbBytes: metrics.dbBytes, notices: [...notices] };
+      return { ...counts, requestsAccepted, ingestPaused: paused, dbBytes: metrics.dbBytes, notices: [...notices], forwarding: forwardingOn.status() };
     },
     getInfo: async () => ({ ...info }),
     listLogs: async (query) => store.request({ op: 'listLogs', query: parseLogListQuery(query) }),
@@ -301,11 +319,15 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     resetPrices: async () => prices.reset(),
     getRedaction: async () => redaction.view(),
     updateRedaction: async (rules) => redaction.update(rules),
+    getForwarding: async () => forwardingOn.view(),
+    updateForwarding: (update) => forwardingOn.update(update),
     retryReceiver: async (kind, retry) => receivers.retry(parseReceiverKind(kind), parseReceiverRetry(retry).port),
     onIngest: (listener: (tick: IngestTick) => void) => ticks.subscribe(listener),
     close: () => {
       closing ??= (async () => {
         await receivers.close();
+        // Before the store: a sender mid-request leaves its position where it was (sent again next run).
+        await forwardingOn.close();
         ticks.stop();
         await memory?.close();
         await store.close();

@@ -11,6 +11,7 @@ import type { AnalyticsLatencyQuery, AnalyticsTimeseriesQuery, AnnotationInput, 
 import { ArgumentError } from '../../src-shared/validate';
 import type { PriceList } from '../../src-shared/prices';
 import { SettingsError, type SettingsPatch } from '../../src-shared/settings';
+import { ForwardingTokenError, type ForwardingUpdate } from '../../src-shared/forwarding';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security';
 import { contentTypeOf } from '../../src-shared/content-types';
 import { encodeTraceOutline, TRACE_OUTLINE_MEDIA_TYPE } from '../../src-shared/trace-outline-binary';
@@ -163,6 +164,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     void route(req, res).catch((err: unknown) => {
       if (res.headersSent) return;
       if (err instanceof SettingsError) sendJson(res, 400, { error: err.message, fields: err.fields });
+      else if (err instanceof ForwardingTokenError) sendJson(res, 403, { error: err.message });
       else if (err instanceof ArgumentError) sendJson(res, 400, { error: err.message });
       else sendJson(res, 500, { error: (err as Error).message });
     });
@@ -206,6 +208,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
       if (body === undefined) return;
       return sendJson(res, 200, await api.updateRedaction((body as { rules?: unknown } | null)?.rules as string));
     }
+    if (path === '/api/v1/settings/forwarding' && req.method === 'PUT') {
+      const body = await readJsonBody(req, res);
+      if (body === undefined) return;
+      return sendJson(res, 200, await api.updateForwarding(body as ForwardingUpdate));
+    }
     if (req.method === 'DELETE' && path.startsWith('/api/')) return dataDelete(req, res, path, url.searchParams);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -214,14 +221,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<Server>
     if (path === '/api/v1/health') {
       // Degraded while the newest store notice is an error (a quarantined file, a full disk), or
       // while a receiver does not listen (its port is busy).
-      const [{ notices }, { receivers }] = await Promise.all([api.getStats(), api.getInfo()]);
+      const [{ notices, forwarding }, { receivers }] = await Promise.all([api.getStats(), api.getInfo()]);
       const degraded = notices.at(-1)?.level === 'error' || receivers.some((r) => r.state !== 'listening');
-      return sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', version: VERSION, notices, receivers, ...options.health?.() });
+      return sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', version: VERSION, notices, receivers, forwarding, ...options.health?.() });
     }
     if (path === '/api/v1/stats') return sendJson(res, 200, await api.getStats());
     if (path === '/api/v1/settings') return sendJson(res, 200, await api.getSettings());
     if (path === '/api/v1/settings/prices') return sendJson(res, 200, await api.getPrices());
     if (path === '/api/v1/settings/redaction') return sendJson(res, 200, await api.getRedaction());
+    if (path === '/api/v1/settings/forwarding') return sendJson(res, 200, await api.getForwarding());
     if (path === '/api/v1/openapi.json') return sendJson(res, 200, openApiDocument(VERSION));
     if (path === '/api/v1/ws') {
       res.setHeader('upgrade', 'websocket');

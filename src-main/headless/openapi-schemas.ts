@@ -79,6 +79,7 @@ import { ANNOTATION_NAMES, GENAI_KINDS, RECEIVER_KINDS } from '../../src-shared/
 import type { TraceOutline } from '../../src-shared/trace-outline';
 import type { ModelPrice, PricesView } from '../../src-shared/prices';
 import type { RedactionDetectorView, RedactionView } from '../../src-shared/redaction';
+import type { ForwardEndpointStatus, ForwardEndpointView, ForwardingView } from '../../src-shared/forwarding';
 import type { NotificationSettings, Settings, SettingsView } from '../../src-shared/settings';
 
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
@@ -169,6 +170,7 @@ export interface HealthAnswer {
   ingestPaused?: boolean;
   otlpHttpEndpoint?: string;
   receivers: ReceiverStatus[];
+  forwarding: ForwardEndpointStatus[];
 }
 
 type Answer<K extends keyof FlowtraceApi> = FlowtraceApi[K] extends (...args: never[]) => Promise<infer R> ? NonNullable<R> : never;
@@ -198,6 +200,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     ingestPaused: optional(bool('OTLP requests get 503 while true.')),
     otlpHttpEndpoint: optional(str('What OTEL_EXPORTER_OTLP_ENDPOINT should be set to.')),
     receivers: list(ref('ReceiverStatus'), 'Both OTLP receivers; `degraded` while one does not listen.'),
+    forwarding: list(ref('ForwardEndpointStatus'), 'Each upstream endpoint forwarded to: its lag and last error (docs/forwarding.md).'),
   }),
   ReceiverStatus: object<ReceiverStatus>('One OTLP receiver: listening, or why not. A busy port never stops Flowtrace.', {
     kind: oneOfEnum(RECEIVER_KINDS),
@@ -278,6 +281,52 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     keyRules: { type: 'integer', minimum: 0, description: 'Your globs over attribute keys.' },
     offForThisRun: bool('--no-redaction: this run stores what it receives as it came; the saved rules wait.'),
   }),
+  ForwardEndpointStatus: object<ForwardEndpointStatus>('How forwarding to one upstream endpoint is doing.', {
+    url: str(),
+    state: oneOfEnum(['delivering', 'idle', 'retrying'], '`retrying`: the upstream is unreachable or asked to wait; requests wait in the store, in order.'),
+    lagRequests: int('Requests stored and not delivered yet.'),
+    lagBytes: int('Their bytes.'),
+    lagMs: int('How long the oldest of them has waited; 0 when none wait.'),
+    deliveredRequests: int('Delivered since Flowtrace started.'),
+    refusedRequests: int('Refused by the upstream (a 4xx other than 429, a gRPC error that is not retryable) since start: not sent again.'),
+    droppedRequests: int('Dropped past the disk bound, ever (a notice says when).'),
+    lastDeliveredAt: nullable(int('Unix ms.')),
+    lastError: nullable(object<{ message: string; at: number }>('The last failure.', { message: str(), at: int('Unix ms.') })),
+    nextAttemptAt: nullable(int('Unix ms: the next attempt while retrying.')),
+  }),
+  ForwardEndpointView: object<ForwardEndpointView>('An upstream endpoint as configured (header values are never sent back).', {
+    url: str('http(s)://host:port[/path] (OTLP/HTTP, `/v1/traces` etc. appended), grpc://host:port or grpcs://host:port (OTLP/gRPC, TLS).'),
+    protocol: oneOfEnum(['http', 'grpc']),
+    headerNames: list(str()),
+    compression: oneOfEnum(['gzip', 'none']),
+  }),
+  ForwardingView: object<ForwardingView>('The upstream endpoints and how each is doing.', {
+    endpoints: list(ref('ForwardEndpointView')),
+    overridden: bool('`serve --forward` sets this run\'s endpoints; the saved ones wait for a run without it.'),
+    maxBacklogBytes: int('An endpoint\'s backlog past this drops its oldest requests, with a notice.'),
+    status: list(ref('ForwardEndpointStatus')),
+    tokenSet: bool('Whether an OTLP token is saved or in use; changing the endpoints needs it.'),
+  }),
+  ForwardingUpdate: {
+    type: 'object',
+    description: 'The whole list of endpoints, and the OTLP token (forwarding sends data off this machine).',
+    properties: {
+      token: { type: 'string', description: 'The OTLP token (Settings → Receivers, or --otlp-token).' },
+      endpoints: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            url: { type: 'string' },
+            headers: { type: ['object', 'null'], additionalProperties: { type: 'string' }, description: 'Sent with every request; left out or null keeps the saved ones of the same URL.' },
+            compression: { type: 'string', enum: ['gzip', 'none'], default: 'gzip' },
+          },
+          required: ['url'],
+        },
+      },
+    },
+    required: ['token', 'endpoints'],
+  },
   SettingsRefusal: object<{ error: string; fields: Record<string, string> }>('A refused edit: nothing was saved.', {
     error: str('Every wrong field, in one line.'),
     fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'One message per wrong field, by its name.' },
@@ -300,6 +349,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     ingestPaused: bool(),
     dbBytes: int('The database file plus its write-ahead log.'),
     notices: list(ref('StoreNotice')),
+    forwarding: list(ref('ForwardEndpointStatus'), 'Each upstream endpoint forwarded to; empty when none.'),
   }),
   EngineInfo: object<EngineInfo>('Where the receivers listen and where the data lives.', {
     version: str(),

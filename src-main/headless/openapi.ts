@@ -113,6 +113,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: ok('RedactionView') },
   },
   {
+    method: 'get', path: '/api/v1/settings/forwarding', operationId: 'getForwarding', tag: 'status', summary: 'The upstream OTLP endpoints forwarded to, and how each is doing',
+    responses: { 200: ok('ForwardingView') },
+  },
+  {
+    method: 'put', path: '/api/v1/settings/forwarding', operationId: 'updateForwarding', tag: 'status', summary: 'Replace the upstream OTLP endpoints',
+    description: `Saved and in effect at once (docs/forwarding.md): a new endpoint gets what arrives from now on; one removed lets go of what it had not been sent. Forwarding sends your data off this machine, so the edit needs the OTLP token (403 without it, or when none is saved). ${WRITE_NOTE}`,
+    requestBody: { description: 'The token and the whole list.', schema: ref('ForwardingUpdate') },
+    responses: {
+      200: ok('ForwardingView', 'Saved; forwarding to the new list.'),
+      400: { description: 'An endpoint is wrong; `fields` names each (`endpoints.0.url`).', schema: ref('SettingsRefusal') },
+      403: error('No OTLP token given, or not the saved one; or a foreign Origin or Host.'), 413: TOO_LARGE, 415: NOT_JSON,
+    },
+  },
+  {
     method: 'put', path: '/api/v1/settings/redaction', operationId: 'updateRedaction', tag: 'status', summary: 'Replace the redaction rules',
     description: `The whole rules file (docs/redaction.md). A bad line refuses the edit (400: \`fields.rules\` names the line) and the rules in force stay. Saved rules apply to the next request received; what is stored already stays as it was stored. ${WRITE_NOTE}`,
     requestBody: { description: 'The rules text.', schema: ref('RedactionRules') },

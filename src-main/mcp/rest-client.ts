@@ -148,6 +148,8 @@ export function createRestClient(url: string, options: RestClientOptions = {}): 
     resetPrices: () => json('DELETE', '/settings/prices'),
     getRedaction: () => json('GET', '/settings/redaction'),
     updateRedaction: (rules) => json('PUT', '/settings/redaction', { rules }),
+    getForwarding: () => json('GET', '/settings/forwarding'),
+    updateForwarding: (update) => json('PUT', '/settings/forwarding', update),
   } satisfies ApiHandlers;
   return handlers;
 }

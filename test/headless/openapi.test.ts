@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { API_ROUTES, matchesTemplate, openApiDocument, routeMethods } from '../../src-main/headless/openapi';
+import type { ForwardingView } from '../../src-shared/forwarding';
 import type { RedactionView } from '../../src-shared/redaction';
 import type { PricesView } from '../../src-shared/prices';
 import type { SettingsView } from '../../src-shared/settings';
@@ -407,6 +408,28 @@ describe('every route answers what the document says, with real data', () => {
     await call('/api/v1/settings/redaction', 415, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '{}' });
     assert.equal((await call<RedactionView>('/api/v1/settings/redaction', 200)).rules, 'pii on\nkey drop *password*', 'refused writes changed nothing');
     await call('/api/v1/settings/redaction', 200, put({ rules: '' }));
+  });
+
+  test('forwarding: read, replace with the OTLP token, a refused list names its fields; writes refuse foreign pages and no token', async () => {
+    const put = (b: unknown, headers: Record<string, string> = {}) => ({ method: 'PUT' as const, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(b) });
+    const before = await call<ForwardingView>('/api/v1/settings/forwarding', 200);
+    assert.deepEqual([before.endpoints, before.status, before.overridden], [[], [], false]);
+    const endpoints = [{ url: 'http://127.0.0.1:9', headers: { 'x-api-key': 'never-read-back' } }];
+    await call('/api/v1/settings/forwarding', 403, put({ token: 'no-token-is-saved-yet', endpoints }));
+    const token = 'openapi-forwarding-token-1';
+    await call('/api/v1/settings', 200, put({ otlpToken: token }));
+    await call('/api/v1/settings/forwarding', 403, put({ token: 'not-the-saved-token-00', endpoints }));
+    await call('/api/v1/settings/forwarding', 403, put({ token, endpoints }, FOREIGN));
+    await call('/api/v1/settings/forwarding', 415, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const refused = await call<{ fields: Record<string, string> }>('/api/v1/settings/forwarding', 400, put({ token, endpoints: [{ url: 'grpc://collector' }] }));
+    assert.match(refused.fields['endpoints.0.url'] ?? '', /grpc:\/\/host:port/);
+    const saved = await call<ForwardingView>('/api/v1/settings/forwarding', 200, put({ token, endpoints }));
+    assert.deepEqual(saved.endpoints, [{ url: 'http://127.0.0.1:9', protocol: 'http', headerNames: ['x-api-key'], compression: 'gzip' }]);
+    assert.equal(saved.status[0]?.url, 'http://127.0.0.1:9');
+    const health = await call<{ forwarding: unknown[] }>('/api/v1/health', 200);
+    assert.equal(health.forwarding.length, 1);
+    await call('/api/v1/settings/forwarding', 200, put({ token, endpoints: [] }));
+    await call('/api/v1/settings', 200, put({ otlpToken: null }));
   });
 
   test('the WebSocket pushes ingest messages; a plain GET is 426; a foreign page is refused', async () => {

@@ -11,6 +11,7 @@ import {
   type SettingsView,
 } from '../../../src-shared/settings';
 import type { ReceiverKind } from '../../../src-shared/contract';
+import { bearerMatches } from '../receiver/access';
 import { retentionOf, type RetentionSettings } from '../store/retention';
 import { readSettingsFile, writeSettingsFile } from './settings-file';
 
@@ -55,6 +56,16 @@ export class SettingsService {
     for (const key of ['otlpHost', 'durability', 'embedder'] as const) if (differs(key) && !this.overridden.includes(key)) restartNeeded.push(key);
     if (this.token !== this.running.token && !this.overridden.includes('otlpToken')) restartNeeded.push('otlpToken');
     return { settings: structuredClone(this.saved), otlpTokenSet: this.token !== null, restartNeeded, overridden: [...this.overridden] };
+  }
+
+  /** Whether an OTLP token is saved or in use: changing what leaves the machine (forwarding) needs it. */
+  tokenIsSet(): boolean {
+    return this.token !== null || this.running.token !== null;
+  }
+
+  /** The saved token, or the one this run uses, in constant time. */
+  tokenMatches(candidate: string): boolean {
+    return [this.token, this.running.token].some((t) => t !== null && bearerMatches(`Bearer ${candidate}`, t));
   }
 
   /** Called after every saved edit (a shell applies what is its own: launch at login, notifications). */

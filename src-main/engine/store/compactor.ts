@@ -234,7 +234,8 @@ export class Compactor {
       // The trace list's noise rule (trace-list-sql.ts): services that sent a GenAI span.
       genAiService: db.prepare('INSERT OR IGNORE INTO genai_services (service_name) VALUES (?)'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
-      dropLog: db.prepare('DELETE FROM log WHERE seq <= ?'),
+      // Rows an upstream endpoint has not been given yet stay: the log is its queue (forward-queue.ts).
+      dropLog: db.prepare('DELETE FROM log WHERE seq <= ? AND seq <= coalesce((SELECT min(seq) FROM forward_state), 9223372036854775807)'),
       spanRowFloor: db.prepare(`SELECT value FROM counters WHERE name = '${SPAN_ROW_FLOOR}'`).pluck(),
     };
     this.readNextRow();

@@ -11,6 +11,8 @@
  *   - store-read: a read of what the store thread writes behind compaction (the analytics hour and
  *     day tiers), so it stays there, behind the read gate (read-gate.ts);
  *   - write: behind the read gate, on the store thread;
+ *   - queue: the forwarding queue's reads and writes of `log` (forward-queue.ts), at once: what
+ *     they touch is committed already, and the sender must not wait for compaction;
  *   - shutdown: behind the gate too, without waiting for the span-decode worker.
  * Pooled reads get a PoolReadHandle (query objects a reader builds too), the others a ReadHandle,
  * writes a WriteHandle: a read cannot reach a statement that writes, nor a pooled read the store
@@ -21,6 +23,7 @@ import { buildAgentGraph, collapseRepeats } from '../genai/graph';
 import { encodeTraceRequestJson } from '../otlp/encode-json';
 import type { AnalyticsQueries } from './analytics-queries';
 import type { Annotations } from './annotations';
+import type { ForwardQueue } from './forward-queue';
 import type { FunnelQueries } from './funnel-queries';
 import type { StoreMetrics, StoreRequest, StoreResponses } from './protocol';
 import type { Queries } from './queries';
@@ -68,6 +71,7 @@ export type Handler<Op extends StoreOp> =
   | { kind: 'read'; run(h: PoolReadHandle, req: RequestOf<Op>): StoreResponses[Op] }
   | { kind: 'observe' | 'store-read'; run(h: ReadHandle, req: RequestOf<Op>): StoreResponses[Op] }
   | { kind: 'write'; run(h: WriteHandle, req: RequestOf<Op>): StoreResponses[Op] }
+  | { kind: 'queue'; run(h: ForwardQueue, req: RequestOf<Op>): StoreResponses[Op] }
   | { kind: 'shutdown'; run(h: ShutdownHandle, req: RequestOf<Op>): StoreResponses[Op] };
 
 export type Handlers = { [Op in StoreOp]: Handler<Op> };
@@ -104,6 +108,11 @@ export const handlers = {
   // Behind the read gate and does nothing: everything acknowledged before it is then compacted, so
   // a pooled read may go to a reader (reader-pool.ts).
   barrier: { kind: 'store-read', run: () => null },
+  forwardConfigure: { kind: 'queue', run: (h, req) => h.configure(req.endpoints) },
+  forwardNext: { kind: 'queue', run: (h, req) => h.next(req.endpoint, req.maxRows, req.maxBytes) },
+  forwardAcknowledge: { kind: 'queue', run: (h, req) => (h.acknowledge(req.endpoint, req.seq), null) },
+  forwardDropOldest: { kind: 'queue', run: (h, req) => h.dropOldest(req.endpoint, req.keepBytes) },
+  forwardPositions: { kind: 'queue', run: (h) => h.positions() },
   close: { kind: 'shutdown', run: (h) => (h.close(), null) },
 } satisfies Handlers;
 

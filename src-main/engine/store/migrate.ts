@@ -15,6 +15,7 @@ import { migration0009 } from './migrations/0009-analytics-tiers';
 import { migration0010 } from './migrations/0010-trace-blocks';
 import { migration0011 } from './migrations/0011-audit-chain';
 import { migration0012 } from './migrations/0012-telemetry-retries';
+import { migration0013 } from './migrations/0013-forward-state';
 
 export interface Migration {
   version: number;
@@ -25,7 +26,7 @@ export interface Migration {
 }
 
 export const MIGRATIONS: readonly Migration[] = [
-  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012,
+  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013,
 ];
 /** The last migration's version; every version from 1 to it is in the list, in order. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -31,6 +31,7 @@ import type {
 } from '../../../src-shared/contract';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
 import type { RetentionSettings } from './retention';
+import type { ForwardBatch, ForwardDrop, ForwardPosition } from './forward-queue';
 import type { ModelPrice } from '../genai/prices';
 import type { SpanDecoderState } from './span-decoder';
 
@@ -96,10 +97,18 @@ export type StoreRequest =
   | { op: 'setRetention'; retention: RetentionSettings }
   /** Compacts everything acknowledged before it, then answers: a pooled read waits on this (reader-pool.ts). */
   | { op: 'barrier' }
+  /** The forwarding queue (forward-queue.ts): the endpoints, the next rows for one, its progress, the disk bound. */
+  | { op: 'forwardConfigure'; endpoints: string[] }
+  | { op: 'forwardNext'; endpoint: string; maxRows: number; maxBytes: number }
+  | { op: 'forwardAcknowledge'; endpoint: string; seq: number }
+  | { op: 'forwardDropOldest'; endpoint: string; keepBytes: number }
+  | { op: 'forwardPositions' }
   | { op: 'close' };
 
 /** Ops that are not methods of the contract: ingest, the engine's own reads, settings, shutdown. */
-type StoreOnlyOp = 'ingest' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist' | 'metrics' | 'setRetention' | 'barrier' | 'close';
+type StoreOnlyOp =
+  | 'ingest' | 'counters' | 'countTracesSince' | 'memoryFeed' | 'tracesExist' | 'metrics' | 'setRetention' | 'barrier' | 'close'
+  | 'forwardConfigure' | 'forwardNext' | 'forwardAcknowledge' | 'forwardDropOldest' | 'forwardPositions';
 type Assert<T extends true> = T;
 export type _OpsNamedAsContract = Assert<Exclude<StoreRequest['op'], StoreOnlyOp> extends ApiMethod ? true : false>;
 
@@ -149,6 +158,12 @@ export interface StoreResponses {
   runFunnel: FunnelResult;
   setRetention: null;
   barrier: null;
+  forwardConfigure: ForwardPosition[];
+  forwardNext: ForwardBatch;
+  forwardAcknowledge: null;
+  /** null: the backlog was within its bound. */
+  forwardDropOldest: ForwardDrop | null;
+  forwardPositions: ForwardPosition[];
   close: null;
 }
 

@@ -33,6 +33,7 @@ import { Annotations } from './annotations';
 import { SpanDecoder } from './span-decoder';
 import { ingestNormalizeOptions } from './span-decoding';
 import { AppendLog } from './append-log';
+import { ForwardQueue } from './forward-queue';
 import { Memtable } from './memtable';
 import { CompactionScheduler } from './compaction-scheduler';
 import { ReadGate } from './read-gate';
@@ -137,6 +138,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     },
   );
   const gate = new ReadGate(memtable, compaction);
+  const forwardQueue = new ForwardQueue(db, notice);
 
   /** Entries became ready: reads waiting for them, compaction and held appends can go on. */
   function afterDecoderProgress(): void {
@@ -224,6 +226,8 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
         return gate.enter(() => serve(id, () => handler.run(reads, req)));
       case 'write':
         return gate.enter(() => serve(id, () => handler.run(writes, req)));
+      case 'queue':
+        return serve(id, () => handler.run(forwardQueue, req));
       case 'shutdown':
         return gate.enter(() => serve(id, () => handler.run(shutdown, req)), true);
     }

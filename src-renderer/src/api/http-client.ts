@@ -1,6 +1,7 @@
 // FlowtraceApi over the headless server's REST routes (same origin as the page). Responses are
 // shape-checked just enough that a server bug surfaces as a clear message, not as a blank view.
 import type { RedactionView } from '../../../src-shared/redaction';
+import type { ForwardingUpdate, ForwardingView } from '../../../src-shared/forwarding';
 import type { TraceOutline } from '../../../src-shared/trace-outline';
 import { TRACE_OUTLINE_MEDIA_TYPE } from '../../../src-shared/trace-outline-binary';
 import type { PriceList, PricesView } from '../../../src-shared/prices';
@@ -368,6 +369,13 @@ export function createHttpApi(): FlowtraceApi {
     async updateRedaction(rules: string): Promise<RedactionView> {
       const { body } = await send('PUT', '/settings/redaction', { rules });
       return expectObject(body, '/settings/redaction', ['rules', 'detectors']) as unknown as RedactionView;
+    },
+    async getForwarding(): Promise<ForwardingView> {
+      return expectObject(await getJson('/settings/forwarding'), '/settings/forwarding', ['endpoints', 'status']) as unknown as ForwardingView;
+    },
+    async updateForwarding(update: ForwardingUpdate): Promise<ForwardingView> {
+      const { body } = await send('PUT', '/settings/forwarding', update);
+      return expectObject(body, '/settings/forwarding', ['endpoints', 'status']) as unknown as ForwardingView;
     },
     onIngest(listener) {
       return socket.subscribe(listener);

@@ -1,0 +1,65 @@
+/**
+ * OTLP/gRPC to an upstream (grpc:// plaintext, grpcs:// TLS with the system's CAs and
+ * NODE_EXTRA_CA_CERTS): each stored request is one Export call. gRPC carries protobuf only, so a
+ * request stored as OTLP/JSON (a JSON exporter's, or a redacted one) is transcoded first.
+ */
+import { credentials, Client, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import type { ForwardEndpoint } from '../../../src-shared/forwarding';
+import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
+import { otlpJsonToProtobuf } from '../otlp/json-to-protobuf';
+import { deliveredOutcome, retryInfoDelayMs, type SendOutcome } from './send-outcome';
+
+const EXPORT_METHOD: Record<OtlpSignal, string> = {
+  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+};
+/** The OTLP specification's retryable codes; RESOURCE_EXHAUSTED only when the server says when (RetryInfo). */
+const RETRYABLE: ReadonlySet<number> = new Set([status.CANCELLED, status.DEADLINE_EXCEEDED, status.ABORTED, status.OUT_OF_RANGE, status.UNAVAILABLE, status.DATA_LOSS]);
+const CALL_DEADLINE_MS = 30_000;
+const GZIP = 2;
+const identity = (b: Buffer) => b;
+
+export class GrpcSender {
+  private readonly client: Client;
+  private readonly metadata: Metadata;
+
+  constructor(private readonly endpoint: ForwardEndpoint) {
+    const url = new URL(endpoint.url);
+    const creds = url.protocol === 'grpcs:' ? credentials.createSsl() : credentials.createInsecure();
+    this.client = new Client(url.host, creds, endpoint.compression === 'gzip' ? { 'grpc.default_compression_algorithm': GZIP } : {});
+    this.metadata = new Metadata();
+    for (const [name, value] of Object.entries(endpoint.headers)) this.metadata.set(name, value);
+  }
+
+  send(signal: OtlpSignal, encoding: OtlpEncoding, payload: Uint8Array): Promise<SendOutcome> {
+    let body: Uint8Array;
+    try {
+      body = encoding === 'protobuf' ? payload : otlpJsonToProtobuf(signal, payload);
+    } catch (err) {
+      return Promise.resolve({ kind: 'refused', message: `a stored OTLP/JSON request could not be transcoded for gRPC: ${(err as Error).message}` });
+    }
+    return new Promise((resolve) => {
+      this.client.makeUnaryRequest<Buffer, Buffer>(
+        EXPORT_METHOD[signal],
+        identity,
+        identity,
+        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+        this.metadata,
+        { deadline: Date.now() + CALL_DEADLINE_MS },
+        (err: ServiceError | null, response?: Buffer) => {
+          if (!err) return resolve(deliveredOutcome(response ?? Buffer.alloc(0), false));
+          const message = `${this.endpoint.url}: ${status[err.code] ?? err.code} ${err.details}`.trim();
+          const details = err.metadata?.get('grpc-status-details-bin')[0];
+          const delay = retryInfoDelayMs(Buffer.isBuffer(details) ? details : null);
+          if (RETRYABLE.has(err.code) || (err.code === status.RESOURCE_EXHAUSTED && delay !== null)) resolve({ kind: 'retry', message, afterMs: delay });
+          else resolve({ kind: 'refused', message });
+        },
+      );
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

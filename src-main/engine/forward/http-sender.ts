@@ -1,0 +1,48 @@
+/**
+ * OTLP/HTTP to an upstream: each stored request is POSTed to `<url>/v1/<signal>` in the encoding it
+ * was stored in (every OTLP/HTTP receiver takes both), gzip-compressed unless told not to.
+ */
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { ForwardEndpoint } from '../../../src-shared/forwarding';
+import { CONTENT_TYPES, type OtlpEncoding, type OtlpSignal } from '../otlp/responses';
+import { deliveredOutcome, RETRYABLE_HTTP_STATUS, retryAfterMs, type SendOutcome } from './send-outcome';
+
+const gzip = promisify(gzipCallback);
+/** An upstream that has not answered by then is treated as down: the request is sent again later. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const ERROR_BODY_CHARS = 200;
+
+export class HttpSender {
+  constructor(private readonly endpoint: ForwardEndpoint) {}
+
+  async send(signal: OtlpSignal, encoding: OtlpEncoding, payload: Uint8Array): Promise<SendOutcome> {
+    const url = `${this.endpoint.url}/v1/${signal}`;
+    const headers: Record<string, string> = { ...this.endpoint.headers, 'content-type': CONTENT_TYPES[encoding], 'user-agent': 'flowtrace-forwarder' };
+    let body = payload;
+    if (this.endpoint.compression === 'gzip') {
+      body = await gzip(payload);
+      headers['content-encoding'] = 'gzip';
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'error' });
+    } catch (err) {
+      return { kind: 'retry', message: `${url}: ${networkMessage(err)}`, afterMs: null };
+    }
+    const answer = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+    if (response.ok) return deliveredOutcome(answer, (response.headers.get('content-type') ?? '').includes('json'));
+    const said = new TextDecoder().decode(answer.subarray(0, ERROR_BODY_CHARS * 4)).replace(/\s+/g, ' ').trim().slice(0, ERROR_BODY_CHARS);
+    const message = `${url} answered ${response.status}${said && !said.includes('\uFFFD') ? `: ${said}` : ''}`;
+    if (RETRYABLE_HTTP_STATUS.has(response.status)) return { kind: 'retry', message, afterMs: retryAfterMs(response.headers.get('retry-after')) };
+    return { kind: 'refused', message };
+  }
+
+  close(): void {}
+}
+
+function networkMessage(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return `no answer in ${REQUEST_TIMEOUT_MS / 1000} s`;
+  return e.cause?.code ?? e.cause?.message ?? e.message;
+}

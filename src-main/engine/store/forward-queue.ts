@@ -1,0 +1,173 @@
+/**
+ * The append log as the forwarding queue (ADR 0012): each upstream endpoint has a position in
+ * `log` (forward_state.seq, the last row it was given), and a row is deleted only once it is
+ * compacted (compactor.ts's dropLog keeps rows above the lowest position) and every endpoint is
+ * past it (trim, after each acknowledgement). The engine thread does the sending (forward/); this
+ * is the store thread's half: which rows come next, where each endpoint stands, and the disk bound.
+ */
+import { crc32 } from 'node:zlib';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { StoreNotice } from '../../../src-shared/contract';
+import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
+import { logEncodingOf } from './log-codes';
+
+/** A stored request, as it arrived (after redaction), to be sent on. */
+export interface ForwardRow {
+  seq: number;
+  receivedAt: number;
+  signal: OtlpSignal;
+  encoding: OtlpEncoding;
+  payload: Uint8Array;
+}
+
+/** Where one endpoint stands in the log. */
+export interface ForwardPosition {
+  endpoint: string;
+  /** The last log seq given to it (delivered, or given up on). */
+  seq: number;
+  /** Requests stored and not delivered yet, and their bytes. */
+  lagRequests: number;
+  lagBytes: number;
+  /** When the oldest of them arrived (unix ms); null when none wait. */
+  oldestWaitingAt: number | null;
+  /** Requests dropped past the disk bound, ever. */
+  droppedRequests: number;
+}
+
+export interface ForwardBatch {
+  rows: ForwardRow[];
+  /** The seq to acknowledge once `rows` are delivered: past rows skipped for a bad checksum too. */
+  throughSeq: number;
+  /** Rows skipped as damaged. */
+  skipped: number;
+}
+
+/** What dropOldest gave up on. */
+export interface ForwardDrop {
+  requests: number;
+  bytes: number;
+  fromReceivedAt: number;
+  toReceivedAt: number;
+}
+
+export class ForwardQueue {
+  private readonly stmts;
+
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly notice: (level: StoreNotice['level'], message: string) => void,
+  ) {
+    this.stmts = {
+      endpoints: db.prepare('SELECT endpoint, seq, dropped_requests FROM forward_state ORDER BY endpoint'),
+      position: db.prepare('SELECT seq FROM forward_state WHERE endpoint = ?').pluck(),
+      // The last seq ever handed out (AUTOINCREMENT keeps it when every row is deleted).
+      lastSeq: db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0)").pluck(),
+      add: db.prepare('INSERT OR IGNORE INTO forward_state (endpoint, seq) VALUES (?, ?)'),
+      remove: db.prepare('DELETE FROM forward_state WHERE endpoint = ?'),
+      advance: db.prepare('UPDATE forward_state SET seq = max(seq, ?) WHERE endpoint = ?'),
+      drop: db.prepare('UPDATE forward_state SET seq = max(seq, ?), dropped_requests = dropped_requests + ? WHERE endpoint = ?'),
+      next: db.prepare('SELECT seq, received_at, encoding, payload, checksum FROM log WHERE seq > ? ORDER BY seq LIMIT ?'),
+      lag: db.prepare('SELECT count(*) AS requests, coalesce(sum(length(payload)), 0) AS bytes, min(received_at) AS oldest FROM log WHERE seq > ?'),
+      newestFirst: db.prepare('SELECT seq, received_at, length(payload) AS bytes FROM log WHERE seq > ? ORDER BY seq DESC'),
+      // Rows compacted (at or below the watermark) that no endpoint still needs.
+      trim: db.prepare(`DELETE FROM log WHERE seq <= (SELECT watermark FROM compaction_state WHERE id = 1)
+        AND seq <= coalesce((SELECT min(seq) FROM forward_state), 9223372036854775807)`),
+    };
+  }
+
+  /**
+   * The configured endpoints: a new one starts at the end of the log (what arrives from now on),
+   * one no longer configured lets go of the rows it held.
+   */
+  configure(endpoints: readonly string[]): ForwardPosition[] {
+    this.db.transaction(() => {
+      const wanted = new Set(endpoints);
+      for (const { endpoint } of this.stmts.endpoints.all() as Array<{ endpoint: string }>) if (!wanted.has(endpoint)) this.stmts.remove.run(endpoint);
+      const last = this.stmts.lastSeq.get() as number;
+      for (const endpoint of wanted) this.stmts.add.run(endpoint, last);
+      this.stmts.trim.run();
+    })();
+    return this.positions();
+  }
+
+  /** The next rows for an endpoint, in log order, up to `maxRows` or about `maxBytes`. */
+  next(endpoint: string, maxRows: number, maxBytes: number): ForwardBatch {
+    const after = this.position(endpoint);
+    const rows: ForwardRow[] = [];
+    let throughSeq = after;
+    let bytes = 0;
+    let skipped = 0;
+    const found = this.stmts.next.all(after, maxRows) as Array<{ seq: number; received_at: number; encoding: number; payload: Buffer; checksum: number }>;
+    for (const row of found) {
+      if (rows.length > 0 && bytes + row.payload.length > maxBytes) break;
+      throughSeq = row.seq;
+      const kind = logEncodingOf(row.encoding);
+      if (crc32(row.payload) !== row.checksum || !kind) {
+        this.notice('error', `Log record ${row.seq} is damaged and was not forwarded to ${endpoint}.`);
+        skipped++;
+        continue;
+      }
+      bytes += row.payload.length;
+      rows.push({ seq: row.seq, receivedAt: row.received_at, ...kind, payload: row.payload });
+    }
+    return { rows, throughSeq, skipped };
+  }
+
+  /** The endpoint has what is at or below `seq`: rows nobody else needs go. */
+  acknowledge(endpoint: string, seq: number): void {
+    this.db.transaction(() => {
+      this.stmts.advance.run(seq, endpoint);
+      this.stmts.trim.run();
+    })();
+  }
+
+  /**
+   * Keeps at most `keepBytes` of an endpoint's backlog, the newest: the oldest requests past it are
+   * given up on (the endpoint's position jumps over them). null when the backlog is within bound.
+   */
+  dropOldest(endpoint: string, keepBytes: number): ForwardDrop | null {
+    const after = this.position(endpoint);
+    let kept = 0;
+    let cut = -1;
+    const drop: ForwardDrop = { requests: 0, bytes: 0, fromReceivedAt: 0, toReceivedAt: 0 };
+    for (const row of this.stmts.newestFirst.iterate(after) as Iterable<{ seq: number; received_at: number; bytes: number }>) {
+      if (cut < 0 && kept + row.bytes <= keepBytes) {
+        kept += row.bytes;
+        continue;
+      }
+      if (cut < 0) {
+        cut = row.seq;
+        drop.toReceivedAt = row.received_at;
+      }
+      drop.requests++;
+      drop.bytes += row.bytes;
+      drop.fromReceivedAt = row.received_at;
+    }
+    if (cut < 0) return null;
+    this.db.transaction(() => {
+      this.stmts.drop.run(cut, drop.requests, endpoint);
+      this.stmts.trim.run();
+    })();
+    return drop;
+  }
+
+  positions(): ForwardPosition[] {
+    return (this.stmts.endpoints.all() as Array<{ endpoint: string; seq: number; dropped_requests: number }>).map((row) => {
+      const lag = this.stmts.lag.get(row.seq) as { requests: number; bytes: number; oldest: number | null };
+      return {
+        endpoint: row.endpoint,
+        seq: row.seq,
+        lagRequests: lag.requests,
+        lagBytes: lag.bytes,
+        oldestWaitingAt: lag.oldest,
+        droppedRequests: row.dropped_requests,
+      };
+    });
+  }
+
+  private position(endpoint: string): number {
+    const seq = this.stmts.position.get(endpoint) as number | undefined;
+    if (seq === undefined) throw new Error(`${endpoint} is not a forwarding endpoint`);
+    return seq;
+  }
+}
