@@ -48,6 +48,8 @@ export class EndpointForwarder {
   private lastDeliveredAt: number | null = null;
   private lastError: ForwardEndpointStatus['lastError'] = null;
   private nextAttemptAt: number | null = null;
+  /** The last seq of the batch in hand delivered (or refused) and not acknowledged to the store yet; 0: none. */
+  private unacknowledged = 0;
 
   constructor(
     readonly endpoint: ForwardEndpoint,
@@ -105,13 +107,13 @@ export class EndpointForwarder {
         continue;
       }
       this.state = 'delivering';
-      let through = 0;
+      this.unacknowledged = 0;
       for (const row of batch.rows) {
         if (!(await this.deliver(row))) break;
-        through = row.seq;
+        this.unacknowledged = row.seq;
       }
-      if (through === batch.rows[batch.rows.length - 1]!.seq) through = batch.throughSeq;
-      if (through > 0) await this.queue.acknowledge(this.endpoint.url, through);
+      if (this.unacknowledged === batch.rows[batch.rows.length - 1]!.seq) this.unacknowledged = batch.throughSeq;
+      await this.acknowledgeDelivered();
     }
   }
 
@@ -133,12 +135,23 @@ export class EndpointForwarder {
         return true;
       }
       const delay = outcome.afterMs !== null ? Math.min(outcome.afterMs, MAX_ASKED_DELAY_MS) : this.backoffMs(attempt);
-      if (attempt === 0) this.log(`forwarding to ${this.endpoint.url} is retrying: ${outcome.message}`);
+      if (attempt === 0) {
+        this.log(`forwarding to ${this.endpoint.url} is retrying: ${outcome.message}`);
+        // What this batch delivered so far is kept, however long the upstream stays away.
+        await this.acknowledgeDelivered();
+      }
       this.state = 'retrying';
       this.nextAttemptAt = Date.now() + delay;
       await this.sleep(delay, false);
     }
     return false;
+  }
+
+  private async acknowledgeDelivered(): Promise<void> {
+    if (this.unacknowledged === 0) return;
+    const seq = this.unacknowledged;
+    this.unacknowledged = 0;
+    await this.queue.acknowledge(this.endpoint.url, seq);
   }
 
   /** Exponential, with full jitter above half: many laptops behind one Collector do not retry in step. */
