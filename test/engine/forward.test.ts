@@ -147,6 +147,28 @@ describe('forwarding to an OTLP/HTTP upstream', () => {
     await eventually(async () => ((await engine.getStats()).forwarding[0]!.lagRequests === 0 ? true : null), 10_000);
   });
 
+  test('an upstream that never answers holds neither a stop nor a change of endpoints', async () => {
+    const hung = createServer(() => {});
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => {
+      hung.close(() => resolve());
+      hung.closeAllConnections();
+    }));
+    const url = `http://127.0.0.1:${(hung.address() as AddressInfo).port}`;
+    const dataDir = tempDataDir();
+    const engine = await startTestEngine(dataDir, { forward: [{ url, headers: {}, compression: 'none' }], forwardBackoff: FAST });
+    await sendTraces(engine, 1);
+    await eventually(async () => ((await engine.getStats()).forwarding[0]!.state === 'delivering' ? true : null));
+    const started = Date.now();
+    await engine.close();
+    // The request's own deadline is 30 s: the stop does not wait for it.
+    assert.ok(Date.now() - started < 10_000, `closing took ${Date.now() - started} ms`);
+    // Not delivered, so still owed: the next run has it waiting.
+    const again = await startTestEngine(dataDir, { forward: [{ url, headers: {}, compression: 'none' }], forwardBackoff: FAST });
+    cleanups.push(() => again.close());
+    await eventually(async () => ((await again.getStats()).forwarding[0]!.lagRequests === 1 ? true : null), 5000);
+  });
+
   test('an endpoint more than its bound behind drops its oldest requests, with a notice saying how many', async () => {
     const upstream = await startUpstream();
     cleanups.push(upstream.close);

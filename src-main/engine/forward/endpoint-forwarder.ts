@@ -73,12 +73,12 @@ export class EndpointForwarder {
     this.wake?.();
   }
 
-  /** Stops after the request in flight (its position is not moved: it is sent again next time). */
+  /** Stops now: a request in flight is abandoned, its position not moved (it is sent again next time). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    await this.running;
     this.sender.close();
+    await this.running;
   }
 
   /** This run's counters and state; the store adds the lag (forwarding.ts). */
@@ -121,6 +121,7 @@ export class EndpointForwarder {
   private async deliver(row: ForwardBatch['rows'][number]): Promise<boolean> {
     for (let attempt = 0; !this.stopped; attempt++) {
       const outcome = await this.sender.send(row.signal, row.encoding, row.payload);
+      if (this.stopped && outcome.kind !== 'delivered') return false;
       if (outcome.kind === 'delivered') {
         this.delivered++;
         this.lastDeliveredAt = Date.now();

@@ -3,7 +3,7 @@
  * NODE_EXTRA_CA_CERTS): each stored request is one Export call. gRPC carries protobuf only, so a
  * request stored as OTLP/JSON (a JSON exporter's, or a redacted one) is transcoded first.
  */
-import { credentials, Client, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Client, Metadata, status, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import type { ForwardEndpoint } from '../../../src-shared/forwarding';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
 import { otlpJsonToProtobuf } from '../otlp/json-to-protobuf';
@@ -23,6 +23,8 @@ const identity = (b: Buffer) => b;
 export class GrpcSender {
   private readonly client: Client;
   private readonly metadata: Metadata;
+  private inFlight: ClientUnaryCall | null = null;
+  private closed = false;
 
   constructor(private readonly endpoint: ForwardEndpoint) {
     const url = new URL(endpoint.url);
@@ -33,6 +35,7 @@ export class GrpcSender {
   }
 
   send(signal: OtlpSignal, encoding: OtlpEncoding, payload: Uint8Array): Promise<SendOutcome> {
+    if (this.closed) return Promise.resolve({ kind: 'retry', message: 'the sender is closed', afterMs: null });
     let body: Uint8Array;
     try {
       body = encoding === 'protobuf' ? payload : otlpJsonToProtobuf(signal, payload);
@@ -40,7 +43,7 @@ export class GrpcSender {
       return Promise.resolve({ kind: 'refused', message: `a stored OTLP/JSON request could not be transcoded for gRPC: ${(err as Error).message}` });
     }
     return new Promise((resolve) => {
-      this.client.makeUnaryRequest<Buffer, Buffer>(
+      this.inFlight = this.client.makeUnaryRequest<Buffer, Buffer>(
         EXPORT_METHOD[signal],
         identity,
         identity,
@@ -48,6 +51,7 @@ export class GrpcSender {
         this.metadata,
         { deadline: Date.now() + CALL_DEADLINE_MS },
         (err: ServiceError | null, response?: Buffer) => {
+          this.inFlight = null;
           if (!err) return resolve(deliveredOutcome(response ?? Buffer.alloc(0), false));
           const message = `${this.endpoint.url}: ${status[err.code] ?? err.code} ${err.details}`.trim();
           const details = err.metadata?.get('grpc-status-details-bin')[0];
@@ -59,7 +63,10 @@ export class GrpcSender {
     });
   }
 
+  /** Cancels the call in flight (a hung upstream must not hold a stop or a settings change). */
   close(): void {
+    this.closed = true;
+    this.inFlight?.cancel();
     this.client.close();
   }
 }

@@ -14,6 +14,9 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BODY_CHARS = 200;
 
 export class HttpSender {
+  /** Aborts the request in flight when the sender is closed: a hung upstream must not hold a stop or a settings change. */
+  private readonly closing = new AbortController();
+
   constructor(private readonly endpoint: ForwardEndpoint) {}
 
   async send(signal: OtlpSignal, encoding: OtlpEncoding, payload: Uint8Array): Promise<SendOutcome> {
@@ -26,7 +29,8 @@ export class HttpSender {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'error' });
+      const signal = AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), this.closing.signal]);
+      response = await fetch(url, { method: 'POST', headers, body, signal, redirect: 'error' });
     } catch (err) {
       return { kind: 'retry', message: `${url}: ${networkMessage(err)}`, afterMs: null };
     }
@@ -38,7 +42,9 @@ export class HttpSender {
     return { kind: 'refused', message };
   }
 
-  close(): void {}
+  close(): void {
+    this.closing.abort();
+  }
 }
 
 function networkMessage(err: unknown): string {
