@@ -6,6 +6,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { exportSpans, recordAgentTrace } from '../test/support/otel';
@@ -204,4 +206,95 @@ test('redaction: the detectors say what they do; a bad rule is named by its line
   }
   assert.equal(root?.name, 'triage [redacted:ticket] for [redacted:email]');
   assert.deepEqual(ui.pageErrors, []);
+});
+
+test('forwarding: changing the endpoints needs the OTLP token, a bad URL is named, an upstream gets what arrives with its header, whose value is never shown', async () => {
+  const token = 'e2e-forwarding-token-01';
+  const received: Array<{ url: string; headers: IncomingHttpHeaders; bytes: number }> = [];
+  const upstream = createServer((req, res) => {
+    let bytes = 0;
+    req.on('data', (d: Buffer) => (bytes += d.length));
+    req.on('end', () => {
+      received.push({ url: req.url ?? '', headers: req.headers, bytes });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const forwarder = await startServe({ args: ['--otlp-token', token] });
+  try {
+    const fwd = await openWatchedPage(browser!, `${forwarder.api.replace(/\/$/, '')}/#/settings`);
+    const page = fwd.page;
+    const section = page.getByTestId('forwarding');
+    const saveEndpoints = async (): Promise<string> => {
+      await page.getByTestId('forwarding-save').click();
+      const status = page.getByTestId('forwarding-status');
+      await status.filter({ hasNotText: 'Saving' }).waitFor();
+      return (await status.textContent()) ?? '';
+    };
+    await waitOrExplain(fwd, page.getByTestId('forwarding-empty'), 'the forwarding section with no endpoint');
+    assert.equal(await page.getByTestId('forwarding-no-token').count(), 0, 'a token is saved (--otlp-token)');
+
+    // Without the token: refused, with the engine's reason, and nothing saved.
+    await page.getByTestId('forwarding-url').fill(upstreamUrl);
+    assert.match(await saveEndpoints(), /give the OTLP token/);
+    await page.getByTestId('forwarding-empty').waitFor();
+
+    // A bad URL: its message beside the add form.
+    await page.getByTestId('forwarding-url').fill('ftp://collector:21');
+    await page.getByTestId('forwarding-token').fill(token);
+    assert.match(await saveEndpoints(), /nothing was saved/);
+    const fieldError = page.getByTestId('forwarding-error-field');
+    assert.equal(await fieldError.getAttribute('data-field'), 'endpoints.0.url');
+    assert.match((await fieldError.textContent()) ?? '', /ftp: is not forwarded to/);
+
+    // A header line without a colon is refused in the page, before anything is sent.
+    await page.getByTestId('forwarding-url').fill(upstreamUrl);
+    await page.getByTestId('forwarding-headers').fill('x-team e2e');
+    assert.match(await saveEndpoints(), /Fix the headers/);
+    assert.match((await fieldError.textContent()) ?? '', /^line 1: a header is name: value/);
+
+    await page.getByTestId('forwarding-headers').fill('x-team: e2e');
+    assert.match(await saveEndpoints(), /^Saved/);
+    const row = page.getByTestId('forwarding-endpoint');
+    await row.waitFor();
+    assert.equal(await row.count(), 1);
+    assert.equal(await fieldError.count(), 0);
+    const rowText = (await row.textContent()) ?? '';
+    assert.ok(rowText.includes(upstreamUrl) && rowText.includes('OTLP/HTTP'), rowText);
+    assert.match((await row.getByTestId('forwarding-headers-names').textContent()) ?? '', /x-team/);
+    assert.doesNotMatch((await section.textContent()) ?? '', /e2e/, 'the header value is never shown');
+    assert.equal(await page.getByTestId('forwarding-token').inputValue(), '', 'the token is not kept in the form');
+    assert.doesNotMatch(await (await fetch(`${forwarder.api}/api/v1/settings/forwarding`)).text(), /e2e/);
+
+    const sent = recordAgentTrace({ serviceName: 'forwarded' });
+    await exportOnce(new OTLPTraceExporter({ url: `${forwarder.otlpHttp}/v1/traces`, headers: { authorization: `Bearer ${token}` } }), sent.spans);
+    const deadline = Date.now() + 20_000;
+    let upToDate = false;
+    while (Date.now() < deadline) {
+      const delivered = Number(/^([\d,]+) requests? delivered/.exec((await row.getByTestId('forwarding-delivered').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
+      const state = await row.getByTestId('forwarding-state').getAttribute('data-state');
+      upToDate = received.some((r) => r.headers['x-team'] === 'e2e') && state === 'idle' && delivered >= 1;
+      if (upToDate) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(upToDate, `the upstream got the trace and the row says so:\nupstream: ${JSON.stringify(received.map((r) => r.url))}\n${await fwd.explain()}`);
+    assert.equal(await row.getByTestId('forwarding-state').textContent(), 'Up to date');
+    assert.equal(received.find((r) => r.headers['x-team'] === 'e2e')?.url, '/v1/traces');
+
+    // Removed and saved (with the token): nothing is forwarded.
+    await row.getByTestId('forwarding-remove').click();
+    await page.getByTestId('forwarding-unsaved').waitFor();
+    await page.getByTestId('forwarding-token').fill(token);
+    assert.match(await saveEndpoints(), /^Saved: nothing is forwarded/);
+    await page.getByTestId('forwarding-empty').waitFor();
+    assert.equal(await row.count(), 0);
+    const saved = (await (await fetch(`${forwarder.api}/api/v1/settings/forwarding`)).json()) as { endpoints: unknown[] };
+    assert.deepEqual(saved.endpoints, []);
+    assert.deepEqual(fwd.pageErrors, []);
+    await page.context().close();
+  } finally {
+    await forwarder.stop();
+    await new Promise((resolve) => upstream.close(resolve));
+  }
 });

@@ -8,6 +8,7 @@ import { api, errorMessage } from '../../api';
 import { formOf, patchOf, type SettingsForm } from '../../lib/settings-form';
 import { applyTheme } from '../../lib/theme';
 import { loadInfo } from '../../state/loaders';
+import { ForwardingSection } from './ForwardingSection';
 import { PricesSection } from './PricesSection';
 import { RedactionSection } from './RedactionSection';
 import './settings.css';
@@ -217,6 +218,7 @@ export function SettingsView() {
       </form>
       <PricesSection />
       <RedactionSection />
+      <ForwardingSection />
     </section>
   );
 }
