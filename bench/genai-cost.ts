@@ -10,14 +10,18 @@
  * - `--feature redaction`: redaction at ingest with the default rules (`--no-redaction`), memory off
  *   in both arms; target ≤ 10 %. The load's spans hold no secrets: what is measured is the search of
  *   every request that finds nothing, the common case.
+ * - `--feature forward`: forwarding everything received to an upstream (`--forward`, gzip) that
+ *   takes it and keeps nothing (bench/lib/discard-upstream.mjs, its own process), memory off in both
+ *   arms; no target of its own (reported; ≤ 10 % expected). What the upstream took is printed, so a
+ *   forwarder that fell behind is seen.
  * - `--feature memory`: the memory (its niced process remembering the runs, `--no-memory`);
  *   target ≤ 10 %. Server CPU here is the engine process's; the memory process is not counted.
  * A pair during which the VM's CPU steal passed --max-steal % is set aside and run again (at most
  * as many extra pairs as asked for), since the neighbours' load then decides the figure.
  *
- *   node --import tsx bench/genai-cost.ts [--feature genai|analytics|redaction|memory] [--pairs 3] [--duration 20] [--transport http-protobuf] [--max-steal 15]
+ *   node --import tsx bench/genai-cost.ts [--feature genai|analytics|redaction|forward|memory] [--pairs 3] [--duration 20] [--transport http-protobuf] [--max-steal 15]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { intArg } from './lib/args';
@@ -55,6 +59,14 @@ const FEATURES: Record<string, Feature> = {
     labels: ['with redaction (defaults)  ', 'without (--no-redaction)   '],
     target: 0.1,
   },
+  forward: {
+    title: 'Forwarding cost',
+    // UPSTREAM is replaced by the discard upstream's URL once it listens (main).
+    on: ['--no-memory', '--forward', 'UPSTREAM'],
+    off: ['--no-memory'],
+    labels: ['forwarding (--forward)     ', 'not forwarding             '],
+    target: 0.1,
+  },
   memory: {
     title: 'Memory cost',
     on: [],
@@ -73,7 +85,7 @@ interface Options {
 }
 
 function usage(message: string): never {
-  throw new Error(`usage: node --import tsx bench/genai-cost.ts [--feature genai|analytics|redaction|memory] [--pairs N] [--duration S] [--transport T] [--max-steal P]; ${message}`);
+  throw new Error(`usage: node --import tsx bench/genai-cost.ts [--feature genai|analytics|redaction|forward|memory] [--pairs N] [--duration S] [--transport T] [--max-steal P]; ${message}`);
 }
 
 function parseArgs(argv: string[]): Options {
@@ -129,9 +141,34 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   ensureBenchBuild((l) => console.log(`  · ${l}`));
+  const upstream = o.feature === FEATURES.forward ? await startDiscardUpstream() : null;
+  try {
+    measure(o);
+  } finally {
+    if (upstream) {
+      const { requests } = (await (await fetch(`${upstream.url}/count`)).json()) as { requests: number };
+      console.log(`the upstream took ${requests.toLocaleString('en-US')} forwarded requests`);
+      upstream.child.kill('SIGTERM');
+    }
+  }
+}
+
+/** bench/lib/discard-upstream.mjs in its own process; the forward arm's `--forward` points at it. */
+async function startDiscardUpstream(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bench/lib/discard-upstream.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', () => reject(new Error('the discard upstream exited before it listened')));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  FEATURES.forward!.on = FEATURES.forward!.on.map((a) => (a === 'UPSTREAM' ? url : a));
+  return { url, child };
+}
+
+function measure(o: Options): void {
   console.log(`${o.feature.title}: ${o.pairs} pairs × ${o.duration} s throughput runs, ${o.transport}, alternated`);
   const withRuns: RunResult[] = [];
   const withoutRuns: RunResult[] = [];
@@ -178,4 +215,4 @@ function main(): void {
   process.exitCode = cost <= target ? 0 : 1;
 }
 
-main();
+void main();

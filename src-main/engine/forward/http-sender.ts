@@ -12,6 +12,11 @@ const gzip = promisify(gzipCallback);
 /** An upstream that has not answered by then is treated as down: the request is sent again later. */
 const REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BODY_CHARS = 200;
+/**
+ * Fastest: half the CPU of the default level (1.5 vs 3.0 ms for a 275 KB request of 512 spans) for
+ * 46 KB instead of 38. The CPU is the laptop's, shared with ingest; the bytes are the network's.
+ */
+const GZIP_LEVEL = 1;
 
 export class HttpSender {
   /** Aborts the request in flight when the sender is closed: a hung upstream must not hold a stop or a settings change. */
@@ -24,7 +29,7 @@ export class HttpSender {
     const headers: Record<string, string> = { ...this.endpoint.headers, 'content-type': CONTENT_TYPES[encoding], 'user-agent': 'flowtrace-forwarder' };
     let body = payload;
     if (this.endpoint.compression === 'gzip') {
-      body = await gzip(payload);
+      body = await gzip(payload, { level: GZIP_LEVEL });
       headers['content-encoding'] = 'gzip';
     }
     let response: Response;
