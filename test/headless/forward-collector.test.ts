@@ -18,7 +18,7 @@ import type { ForwardEndpointStatus } from '../../src-shared/forwarding';
 import { exportSpans, sendAgentTrace } from '../support/otel';
 import { exportOnce } from '../support/otel-signals';
 import { freePort } from '../support/ports';
-import { buildCollector, COLLECTOR_BUILD_TIMEOUT_MS, startCollector, type Collector } from '../support/otelcol';
+import { buildCollector, COLLECTOR_BUILD_TIMEOUT_MS, startCollector, TEST_CERT, type Collector } from '../support/otelcol';
 import { startServe, tempDataDir, type ServeProcess } from '../support/serve-process';
 
 const OPENAI_KEY = 'sk-proj-F0rwardT3stK3yAbCdEfGhIjKlMnOpQrStUv';
@@ -130,5 +130,34 @@ describe('forwarding to a real OpenTelemetry Collector', () => {
     assert.match(out, /\[redacted:openai-key\]/);
     assert.match(out, /Name\s*: chat gpt-4o/);
     await until('the lag to drain', async () => ((await forwardingStatus(serve)).lagRequests === 0 ? true : null));
+  });
+
+  test('over TLS: https:// and grpcs:// upstreams get what arrives; an untrusted certificate is retried, not skipped', { timeout: 120_000 }, async () => {
+    const ports = { http: await freePort(), grpc: await freePort() };
+    const collector = await startCollector(bin, ports, { tls: true });
+    stops.push(() => collector.stop());
+    const args = ['--forward', collector.httpEndpoint, '--forward', collector.grpcEndpoint, '--forward-header', 'x-team=laptop-9'];
+    const trusting = await startServe({ args, env: { NODE_EXTRA_CA_CERTS: TEST_CERT } });
+    stops.push(() => trusting.stop());
+    const sent = await sendAgentTrace(trusting.otlpHttp, 'protobuf');
+    // Once over each protocol: each span's trace id is printed twice.
+    const printed = (out: string) => out.split(`Trace ID       : ${sent.traceId}`).length - 1;
+    await collector.waitFor('the trace over both protocols', (out) => printed(out) >= 2 * sent.spans.length, 60_000);
+    const health = await until('both endpoints to deliver', async () => {
+      const h = (await (await fetch(`${trusting.api}/api/v1/health`)).json()) as { forwarding: ForwardEndpointStatus[] };
+      return h.forwarding.length === 2 && h.forwarding.every((f) => f.deliveredRequests >= 1 && f.lastError === null) ? h : null;
+    });
+    assert.deepEqual(health.forwarding.map((f) => f.url).sort(), [collector.grpcEndpoint, collector.httpEndpoint].sort());
+
+    // The same upstream, its certificate not trusted: nothing is sent in the clear, nothing is lost.
+    const wary = await startServe({ args: ['--forward', collector.httpEndpoint] });
+    stops.push(() => wary.stop());
+    const unsent = (await sendAgentTrace(wary.otlpHttp, 'protobuf')).traceId;
+    const refused = await until('the certificate to be refused', async () => {
+      const s = await forwardingStatus(wary);
+      return s.state === 'retrying' && s.lagRequests === 1 ? s : null;
+    });
+    assert.match(refused.lastError!.message, /certificate/i);
+    assert.ok(!collector.traceIds().has(unsent));
   });
 });

@@ -28,18 +28,24 @@ export interface Collector {
   stop(): Promise<void>;
 }
 
-export async function startCollector(bin: string, ports: { http: number; grpc: number }): Promise<Collector> {
+/** The test certificate for localhost and 127.0.0.1 (test/fixtures/tls): trust it with NODE_EXTRA_CA_CERTS. */
+export const TEST_CERT = join(REPO_ROOT, 'test/fixtures/tls/localhost.crt');
+const TEST_KEY = join(REPO_ROOT, 'test/fixtures/tls/localhost.key');
+
+/** `tls`: both receivers serve TLS with TEST_CERT (https:// and grpcs:// endpoints). */
+export async function startCollector(bin: string, ports: { http: number; grpc: number }, options: { tls?: boolean } = {}): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), 'flowtrace-otelcol-'));
   const config = join(dir, 'config.yaml');
+  const tls = options.tls ? `\n        tls:\n          cert_file: ${TEST_CERT}\n          key_file: ${TEST_KEY}` : '';
   writeFileSync(
     config,
     `receivers:
   otlp:
     protocols:
       http:
-        endpoint: 127.0.0.1:${ports.http}
+        endpoint: 127.0.0.1:${ports.http}${tls}
       grpc:
-        endpoint: 127.0.0.1:${ports.grpc}
+        endpoint: 127.0.0.1:${ports.grpc}${tls}
 exporters:
   debug:
     verbosity: detailed
@@ -65,8 +71,8 @@ service:
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const collector: Collector = {
-    httpEndpoint: `http://127.0.0.1:${ports.http}`,
-    grpcEndpoint: `grpc://127.0.0.1:${ports.grpc}`,
+    httpEndpoint: `${options.tls ? 'https' : 'http'}://127.0.0.1:${ports.http}`,
+    grpcEndpoint: `${options.tls ? 'grpcs' : 'grpc'}://127.0.0.1:${ports.grpc}`,
     output: () => out,
     traceIds: () => new Set([...out.matchAll(/Trace ID\s*:\s*([0-9a-f]{32})/g)].map((m) => m[1]!)),
     async waitFor(what, done, timeoutMs = 60_000) {

@@ -35,6 +35,8 @@ export interface ServeOptions {
   otlpGrpcPort?: number;
   port?: number;
   timeoutMs?: number;
+  /** Extra environment for the process (e.g. NODE_EXTRA_CA_CERTS). */
+  env?: Record<string, string>;
   /** Extra `serve` arguments. Without any `--embedder`/`--memory…` among them the memory is off (--no-memory): most tests are about something else. */
   args?: readonly string[];
 }
@@ -51,7 +53,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     ...(options.args ?? []),
     ...(options.args?.some((a) => a.startsWith('--embedder') || a.startsWith('--memory')) ? [] : ['--no-memory']),
   ];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: { ...process.env, ...options.env } } : {}) });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

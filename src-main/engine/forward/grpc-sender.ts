@@ -1,8 +1,10 @@
 /**
- * OTLP/gRPC to an upstream (grpc:// plaintext, grpcs:// TLS with the system's CAs and
+ * OTLP/gRPC to an upstream (grpc:// plaintext, grpcs:// TLS with Node's CAs and
  * NODE_EXTRA_CA_CERTS): each stored request is one Export call. gRPC carries protobuf only, so a
  * request stored as OTLP/JSON (a JSON exporter's, or a redacted one) is transcoded first.
  */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { credentials, Client, Metadata, status, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import type { ForwardEndpoint } from '../../../src-shared/forwarding';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
@@ -20,6 +22,23 @@ const CALL_DEADLINE_MS = 30_000;
 const GZIP = 2;
 const identity = (b: Buffer) => b;
 
+/**
+ * What HTTPS (fetch) trusts: Node's bundled roots and NODE_EXTRA_CA_CERTS. grpc-js's own default
+ * leaves the latter out, so a team CA that works for https:// would fail for grpcs://.
+ */
+function trustedRoots(): Buffer {
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  let extraPem = '';
+  if (extra) {
+    try {
+      extraPem = readFileSync(extra, 'utf8');
+    } catch {
+      // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at start.
+    }
+  }
+  return Buffer.from(`${rootCertificates.join('\n')}\n${extraPem}`);
+}
+
 export class GrpcSender {
   private readonly client: Client;
   private readonly metadata: Metadata;
@@ -28,7 +47,7 @@ export class GrpcSender {
 
   constructor(private readonly endpoint: ForwardEndpoint) {
     const url = new URL(endpoint.url);
-    const creds = url.protocol === 'grpcs:' ? credentials.createSsl() : credentials.createInsecure();
+    const creds = url.protocol === 'grpcs:' ? credentials.createSsl(trustedRoots()) : credentials.createInsecure();
     this.client = new Client(url.host, creds, endpoint.compression === 'gzip' ? { 'grpc.default_compression_algorithm': GZIP } : {});
     this.metadata = new Metadata();
     for (const [name, value] of Object.entries(endpoint.headers)) this.metadata.set(name, value);

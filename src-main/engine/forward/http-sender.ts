@@ -55,5 +55,8 @@ export class HttpSender {
 function networkMessage(err: unknown): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError') return `no answer in ${REQUEST_TIMEOUT_MS / 1000} s`;
-  return e.cause?.code ?? e.cause?.message ?? e.message;
+  const { code, message } = e.cause ?? {};
+  // ECONNREFUSED alone reads well; a TLS code needs its words (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate).
+  if (code && message && !message.includes(code)) return `${code}: ${message}`;
+  return code ?? message ?? e.message;
 }
