@@ -78,6 +78,8 @@ export class ForwardingError extends SettingsError {}
 export class ForwardingTokenError extends Error {}
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const GRPC_METADATA_KEY = /^[0-9a-z_.-]+$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 export function forwardProtocolOf(url: string): ForwardProtocol {
   return url.startsWith('grpc') ? 'grpc' : 'http';
@@ -102,14 +104,22 @@ export function checkForwardUrl(value: unknown): string {
   return value.trim().replace(/\/+$/, '');
 }
 
-/** Header names and values an HTTP/2 or HTTP/1.1 request can carry. */
-export function checkForwardHeaders(value: unknown): Record<string, string> {
+/**
+ * Header names and values every upstream can carry: HTTP tokens (gRPC metadata keys are narrower:
+ * lower-case letters, digits, `-`, `_`, `.`, and not `-bin`), values of printable ASCII. A message
+ * never quotes a value: they are API keys.
+ */
+export function checkForwardHeaders(value: unknown, protocol: ForwardProtocol = 'http'): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('headers are an object of name: value');
   const headers: Record<string, string> = {};
-  for (const [name, v] of Object.entries(value)) {
-    if (!HEADER_NAME.test(name)) throw new Error(`${JSON.stringify(name)} is not a header name`);
-    if (typeof v !== 'string' || /[\r\n\0]/.test(v)) throw new Error(`the value of ${name} is text on one line`);
-    headers[name.toLowerCase()] = v;
+  for (const [raw, v] of Object.entries(value)) {
+    const name = raw.toLowerCase();
+    if (!HEADER_NAME.test(name)) throw new Error(`${JSON.stringify(raw)} is not a header name`);
+    if (protocol === 'grpc' && (!GRPC_METADATA_KEY.test(name) || name.endsWith('-bin'))) {
+      throw new Error(`${JSON.stringify(raw)} cannot be gRPC metadata: letters, digits, - _ . only, not ending in -bin`);
+    }
+    if (typeof v !== 'string' || !PRINTABLE_ASCII.test(v)) throw new Error(`the value of ${name} must be printable ASCII on one line`);
+    headers[name] = v;
   }
   return headers;
 }
@@ -117,7 +127,8 @@ export function checkForwardHeaders(value: unknown): Record<string, string> {
 /** `K=V` (serve --forward-header) as a header. */
 export function parseHeaderArgument(arg: string): [string, string] {
   const at = arg.indexOf('=');
-  if (at <= 0) throw new Error(`--forward-header takes NAME=VALUE, not ${JSON.stringify(arg)}`);
+  // Not quoted back: without its `=`, the argument may be the secret itself.
+  if (at <= 0) throw new Error('--forward-header takes NAME=VALUE (one given has no NAME=)');
   const [[name, value]] = Object.entries(checkForwardHeaders({ [arg.slice(0, at).trim()]: arg.slice(at + 1) })) as [[string, string]];
   return [name, value];
 }
@@ -149,9 +160,16 @@ export function applyForwardingUpdate(saved: readonly ForwardEndpoint[], endpoin
       return;
     }
     let headers = saved.find((s) => s.url === url)?.headers ?? {};
+    // The saved ones too: forwarding.json may have been edited by hand.
+    try {
+      checkForwardHeaders(headers, forwardProtocolOf(url));
+    } catch (err) {
+      errors[`endpoints.${i}.headers`] = (err as Error).message;
+      return;
+    }
     if (e.headers !== undefined && e.headers !== null) {
       try {
-        headers = checkForwardHeaders(e.headers);
+        headers = checkForwardHeaders(e.headers, forwardProtocolOf(url));
       } catch (err) {
         errors[`endpoints.${i}.headers`] = (err as Error).message;
         return;

@@ -117,7 +117,7 @@ Options:
   --forward-header K=V   a header sent with every forwarded request (e.g. authorization=Bearer X);
                          repeatable, for every --forward endpoint
   --forward-max-mb N     an endpoint that falls more than N MB behind drops its oldest requests, with
-                         a notice (default 1024)
+                         a notice (default 1024, or a quarter of --retention-gb when that is less)
   --no-redaction         store what arrives as it came, secrets included (redaction.rules in the
                          data dir waits for a run without it); for measuring what redaction costs
   --no-span-decode-worker

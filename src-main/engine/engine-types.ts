@@ -84,7 +84,7 @@ export interface EngineOptions {
    * ones (forwarding.json, the settings page). docs/forwarding.md.
    */
   forward?: ForwardEndpoint[];
-  /** An endpoint's backlog past this many bytes drops its oldest requests, with a notice. Default 1 GB. */
+  /** An endpoint's backlog past this many bytes drops its oldest requests, with a notice. Default 1 GB, or a quarter of the retention size limit when that is smaller. */
   forwardMaxBacklogBytes?: number;
   /** The forwarders' retry backoff; tests shorten it. Default 1 s doubling to 60 s. */
   forwardBackoff?: Backoff;

@@ -44,6 +44,8 @@ import { startOtlpGrpcReceiver } from './receiver/otlp-grpc';
 import { OtlpReceivers } from './receiver/receivers';
 import { RedactionService } from './redaction/redaction-service';
 import { Forwarding } from './forward/forwarding';
+import { DEFAULT_FORWARD_MAX_BACKLOG_BYTES } from '../../src-shared/forwarding';
+import { DEFAULT_RETENTION } from './store/retention';
 import { PricesService } from './settings/prices-service';
 import { SettingsService } from './settings/settings-service';
 import type { EmbedderSetting } from '../../src-shared/settings';
@@ -230,7 +232,7 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     {
       dataDir: options.dataDir,
       ...(options.forward ? { override: options.forward } : {}),
-      ...(options.forwardMaxBacklogBytes !== undefined ? { maxBacklogBytes: options.forwardMaxBacklogBytes } : {}),
+      maxBacklogBytes: options.forwardMaxBacklogBytes ?? forwardBacklogBound(options.retention?.maxBytes ?? DEFAULT_RETENTION.maxBytes),
       ...(options.forwardBackoff ? { backoff: options.forwardBackoff } : {}),
     },
     store,
@@ -336,6 +338,15 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       return closing;
     },
   };
+}
+
+/**
+ * What waits for an upstream counts against the store's size limit, and retention makes room by
+ * deleting the oldest traces: a backlog of a quarter of the limit at most (1 GB with the default
+ * 10 GB) keeps an upstream that is down from eating the local history.
+ */
+function forwardBacklogBound(retentionMaxBytes: number): number {
+  return Math.min(DEFAULT_FORWARD_MAX_BACKLOG_BYTES, Math.floor(retentionMaxBytes / 4));
 }
 
 /**

@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { recordAgentTrace, exportSpans } from '../support/otel';
 import { eventually, startTestApiServer, startTestEngine } from '../support/engine';
 import { tempDataDir } from '../support/serve-process';
@@ -18,6 +20,7 @@ import type { Engine } from '../../src-main/engine';
 import { retryAfterMs, retryInfoDelayMs } from '../../src-main/engine/forward/send-outcome';
 import { rpcStatusWithRetryDelay } from '../../src-main/engine/otlp/responses';
 import { decodeTraceRequest } from '../../src-main/engine/otlp/decode-protobuf';
+import { FORWARDING_FILE, writeForwardingFile } from '../../src-main/engine/forward/forwarding-file';
 
 interface Received {
   at: number;
@@ -120,6 +123,55 @@ describe('forwarding to an OTLP/HTTP upstream', () => {
     assert.match(status.lastError!.message, /answered 400: \{"code":3,"message":"bad batch"\}/);
   });
 
+  test('credentials refused (401) hold the queue rather than drain it: the same request is sent again', async () => {
+    const upstream = await startUpstream();
+    cleanups.push(upstream.close);
+    upstream.answers.push({ status: 401, body: '{"message":"bad key"}' }, { status: 401, body: '{"message":"bad key"}' });
+    const engine = await startTestEngine(tempDataDir(), { forward: [{ url: upstream.url, headers: {}, compression: 'none' }], forwardBackoff: FAST });
+    cleanups.push(() => engine.close());
+    const [only] = await sendTraces(engine, 1);
+    await eventually(async () => (upstream.received.length >= 3 ? true : null), 10_000);
+    assert.deepEqual(upstream.received.map((r) => r.traceIds[0]), [only, only, only]);
+    const status = await eventually(async () => {
+      const s = (await engine.getStats()).forwarding[0]!;
+      return s.deliveredRequests === 1 ? s : null;
+    });
+    assert.equal(status.refusedRequests, 0);
+    assert.match(status.lastError!.message, /answered 401.*refuses this endpoint's headers/);
+  });
+
+  test('a --forward run, or an unreadable forwarding.json, keeps the saved endpoints\' places: what arrives meanwhile reaches them later', async () => {
+    const dataDir = tempDataDir();
+    const saved = await startUpstream();
+    cleanups.push(saved.close);
+    saved.answers.push(...Array.from({ length: 10_000 }, () => ({ status: 503 })));
+    writeForwardingFile(dataDir, [{ url: saved.url, headers: {}, compression: 'none' }]);
+    let engine = await startTestEngine(dataDir, { forwardBackoff: FAST });
+    const ids = await sendTraces(engine, 2);
+    await engine.close();
+
+    const other = await startUpstream();
+    cleanups.push(other.close);
+    engine = await startTestEngine(dataDir, { forward: [{ url: other.url, headers: {}, compression: 'none' }], forwardBackoff: FAST });
+    ids.push(...(await sendTraces(engine, 2)));
+    await eventually(async () => (other.received.length >= 2 ? true : null), 10_000);
+    await engine.close();
+
+    writeFileSync(join(dataDir, FORWARDING_FILE), '{ not json');
+    engine = await startTestEngine(dataDir, { forwardBackoff: FAST });
+    assert.ok((await engine.getStats()).notices.some((n) => n.level === 'error' && /Forwarding is off: .*forwarding\.json/.test(n.message)));
+    ids.push(...(await sendTraces(engine, 1)));
+    await engine.close();
+
+    saved.answers.length = 0;
+    const before = saved.received.length;
+    writeForwardingFile(dataDir, [{ url: saved.url, headers: {}, compression: 'none' }]);
+    engine = await startTestEngine(dataDir, { forwardBackoff: FAST });
+    cleanups.push(() => engine.close());
+    await eventually(async () => (saved.received.length - before >= 5 ? true : null), 10_000);
+    assert.deepEqual(saved.received.slice(before).map((r) => r.traceIds[0]), ids);
+  });
+
   test('what the upstream has not taken survives compaction and a restart, and leaves the log once delivered', async () => {
     const dataDir = tempDataDir();
     const upstream = await startUpstream();
@@ -206,11 +258,23 @@ describe('the forwarding setting', () => {
       assert.equal((await put({ endpoints })).status, 403);
       assert.equal((await put({ token, endpoints }, { origin: 'https://evil.example' })).status, 403);
 
-      const bad = await put({ token, endpoints: [{ url: 'ftp://collector:21' }, { url: upstream.url, headers: { 'bad name': 'x' } }] });
+      const bad = await put({
+        token,
+        endpoints: [
+          { url: 'ftp://collector:21' },
+          { url: upstream.url, headers: { 'bad name': 'x' } },
+          { url: 'grpc://127.0.0.1:4317', headers: { 'x_key!': 'v' } },
+          { url: 'http://127.0.0.1:4319', headers: { 'x-key': 'clé-secrète' } },
+        ],
+      });
       assert.equal(bad.status, 400);
-      const refusal = (await bad.json()) as { fields: Record<string, string> };
+      const refusalText = await bad.text();
+      assert.ok(!refusalText.includes('secrète'), 'a refused value is not quoted back');
+      const refusal = JSON.parse(refusalText) as { fields: Record<string, string> };
       assert.match(refusal.fields['endpoints.0.url']!, /ftp: is not forwarded to/);
       assert.match(refusal.fields['endpoints.1.headers']!, /not a header name/);
+      assert.match(refusal.fields['endpoints.2.headers']!, /cannot be gRPC metadata/);
+      assert.match(refusal.fields['endpoints.3.headers']!, /printable ASCII/);
 
       const saved = await put({ token, endpoints });
       assert.equal(saved.status, 200);

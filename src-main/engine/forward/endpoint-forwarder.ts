@@ -26,6 +26,7 @@ export interface Backoff {
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 60_000 };
 /** An upstream's own delay is honoured up to this; a longer one is taken as this. */
 const MAX_ASKED_DELAY_MS = 10 * 60_000;
+const MIN_ASKED_DELAY_MS = 100;
 const BATCH_ROWS = 64;
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** With nothing to send, the log is looked at again after this even without a nudge. */
@@ -135,7 +136,8 @@ export class EndpointForwarder {
         this.log(`forwarding to ${this.endpoint.url}: log record ${row.seq} (${row.signal}, ${row.payload.length} bytes) was refused and will not be sent again: ${outcome.message}`);
         return true;
       }
-      const delay = outcome.afterMs !== null ? Math.min(outcome.afterMs, MAX_ASKED_DELAY_MS) : this.backoffMs(attempt);
+      // An asked-for delay of 0 still waits a little: an upstream answering "now" at once would be a busy loop.
+      const delay = outcome.afterMs !== null ? Math.min(Math.max(outcome.afterMs, MIN_ASKED_DELAY_MS), MAX_ASKED_DELAY_MS) : this.backoffMs(attempt);
       if (attempt === 0) {
         this.log(`forwarding to ${this.endpoint.url} is retrying: ${outcome.message}`);
         // What this batch delivered so far is kept, however long the upstream stays away.
@@ -163,6 +165,8 @@ export class EndpointForwarder {
 
   /** Ends early on stop, and on a nudge when `wakeOnNudge`. */
   private sleep(ms: number, wakeOnNudge: boolean): Promise<void> {
+    // A stop that came while the loop awaited the store finds no sleep to wake: none must start.
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

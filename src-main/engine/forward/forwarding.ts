@@ -47,6 +47,8 @@ export class Forwarding {
   private readonly maxBacklogBytes: number;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** forwarding.json could not be used: nothing is forwarded, and no endpoint's place is given up. */
+  private readonly unreadable: boolean;
 
   private constructor(
     private readonly options: ForwardingOptions,
@@ -57,7 +59,8 @@ export class Forwarding {
   ) {
     this.maxBacklogBytes = options.maxBacklogBytes ?? DEFAULT_FORWARD_MAX_BACKLOG_BYTES;
     const saved = readForwardingFile(options.dataDir);
-    if (saved.problem && !options.override) notice('error', `Forwarding is off: ${saved.problem}. Fix the file or save the endpoints again in Settings.`);
+    this.unreadable = saved.problem !== undefined && !options.override;
+    if (this.unreadable) notice('error', `Forwarding is off: ${saved.problem}. Fix the file or save the endpoints again in Settings; what arrives meanwhile waits for them.`);
     this.endpoints = options.override ?? saved.endpoints;
     this.timer = setInterval(() => void this.refresh(), options.statusIntervalMs ?? STATUS_INTERVAL_MS);
     this.timer.unref();
@@ -71,7 +74,8 @@ export class Forwarding {
     notice: (level: StoreNotice['level'], message: string) => void,
   ): Promise<Forwarding> {
     const forwarding = new Forwarding(options, store, tokens, log, notice);
-    await forwarding.configure(forwarding.endpoints);
+    // Only the saved list lets endpoints go: a --forward run or an unreadable file keeps their places.
+    await forwarding.configure(forwarding.endpoints, options.override === undefined && !forwarding.unreadable);
     return forwarding;
   }
 
@@ -119,7 +123,7 @@ export class Forwarding {
       if (typeof edit.token !== 'string' || !this.tokens.matches(edit.token)) throw new ForwardingTokenError('forwarding sends your data off this machine: give the OTLP token to change it');
       const next = applyForwardingUpdate(this.endpoints, edit.endpoints);
       writeForwardingFile(this.options.dataDir, next);
-      if (this.options.override === undefined) await this.configure(next);
+      if (this.options.override === undefined) await this.configure(next, true);
       return this.view();
     });
     this.queue = run.catch(() => {});
@@ -134,34 +138,45 @@ export class Forwarding {
   }
 
   /** Senders for the endpoints, in place of the old ones; the store keeps each position. */
-  private async configure(endpoints: ForwardEndpoint[]): Promise<void> {
+  private async configure(endpoints: ForwardEndpoint[], forgetOthers: boolean): Promise<void> {
     await Promise.all(this.forwarders.map((f) => f.stop()));
+    this.forwarders = [];
     this.endpoints = endpoints;
-    this.positions = await this.store.request({ op: 'forwardConfigure', endpoints: endpoints.map((e) => e.url) });
+    this.positions = await this.store.request({ op: 'forwardConfigure', endpoints: endpoints.map((e) => e.url), forgetOthers });
     if (this.closed) return;
     const access: ForwardQueueAccess = {
       next: (endpoint, maxRows, maxBytes) => this.store.request({ op: 'forwardNext', endpoint, maxRows, maxBytes }),
       acknowledge: async (endpoint, seq) => void (await this.store.request({ op: 'forwardAcknowledge', endpoint, seq })),
     };
-    this.forwarders = endpoints.map((e) => new EndpointForwarder(e, access, this.log, this.options.backoff));
+    for (const e of endpoints) {
+      try {
+        this.forwarders.push(new EndpointForwarder(e, access, this.log, this.options.backoff));
+      } catch (err) {
+        // Checked when saved (src-shared/forwarding.ts); a sender that still cannot be made stops only itself.
+        this.notice('error', `Forwarding to ${e.url} could not start: ${(err as Error).message}`);
+      }
+    }
     for (const f of this.forwarders) f.start();
     if (endpoints.length > 0) this.log(`forwarding to ${endpoints.map((e) => e.url).join(', ')}`);
   }
 
-  /** The lag from the store, and the disk bound. */
+  /** The lag from the store, and the disk bound: for every endpoint with a place in the log, sending now or not. */
   private async refresh(): Promise<void> {
-    if (this.forwarders.length === 0) return;
+    if (this.forwarders.length === 0 && this.positions.length === 0) return;
     try {
       let positions = await this.store.request({ op: 'forwardPositions' });
+      const dropped: string[] = [];
       for (const p of positions) {
         if (p.lagBytes <= this.maxBacklogBytes) continue;
         const drop = await this.store.request({ op: 'forwardDropOldest', endpoint: p.endpoint, keepBytes: Math.floor(this.maxBacklogBytes * KEEP_AFTER_DROP) });
         if (!drop) continue;
         const span = `${new Date(drop.fromReceivedAt).toISOString()} to ${new Date(drop.toReceivedAt).toISOString()}`;
-        this.notice('error', `Forwarding to ${p.endpoint} fell more than ${mb(this.maxBacklogBytes)} behind: the oldest ${drop.requests} requests (${mb(drop.bytes)}, received ${span}) were dropped and will not reach it. They are still stored here.`);
-        positions = await this.store.request({ op: 'forwardPositions' });
+        dropped.push(`Forwarding to ${p.endpoint} fell more than ${mb(this.maxBacklogBytes)} behind: the oldest ${drop.requests} requests (${mb(drop.bytes)}, received ${span}) were dropped and will not reach it. They are still stored here.`);
       }
+      if (dropped.length > 0) positions = await this.store.request({ op: 'forwardPositions' });
+      // The status first, then the notices: whoever reads a notice finds the lag it speaks of gone.
       this.positions = positions;
+      for (const message of dropped) this.notice('error', message);
     } catch (err) {
       if (!this.closed) this.log(`forwarding status could not be read: ${(err as Error).message}`);
     }

@@ -76,6 +76,10 @@ export class GrpcSender {
           const details = err.metadata?.get('grpc-status-details-bin')[0];
           const delay = retryInfoDelayMs(Buffer.isBuffer(details) ? details : null);
           if (RETRYABLE.has(err.code) || (err.code === status.RESOURCE_EXHAUSTED && delay !== null)) resolve({ kind: 'retry', message, afterMs: delay });
+          // As HTTP's 401/403 (send-outcome.ts CREDENTIALS_HTTP_STATUS): the queue waits for fixed headers.
+          else if (err.code === status.UNAUTHENTICATED || err.code === status.PERMISSION_DENIED) {
+            resolve({ kind: 'retry', message: `${message} (the upstream refuses this endpoint's headers: requests wait until they are fixed)`, afterMs: null });
+          }
           else resolve({ kind: 'refused', message });
         },
       );

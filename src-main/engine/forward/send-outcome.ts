@@ -15,6 +15,12 @@ export type SendOutcome =
   | { kind: 'refused'; message: string };
 
 export const RETRYABLE_HTTP_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * Credentials refused: final for the request in the specification's terms, but what is queued here
+ * would all be refused alike (an expired key would drain the whole queue at network speed), so the
+ * endpoint waits with backoff until its headers are fixed, its last error saying so.
+ */
+export const CREDENTIALS_HTTP_STATUS: ReadonlySet<number> = new Set([401, 403]);
 
 /** Retry-After: delay-seconds or an HTTP-date; null when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {

@@ -52,6 +52,13 @@ export interface ForwardDrop {
 
 export class ForwardQueue {
   private readonly stmts;
+  /**
+   * Per endpoint, the bytes of the log rows in (from, to] when last measured: the next measure adds
+   * what was appended since, and an acknowledgement or a drop takes off what it passed over (before
+   * those rows may be deleted), so the lag of a long backlog is not a scan of the whole backlog every
+   * time it is asked for (every 2 s, forwarding.ts).
+   */
+  private readonly measured = new Map<string, { from: number; to: number; bytes: number }>();
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -67,7 +74,8 @@ export class ForwardQueue {
       advance: db.prepare('UPDATE forward_state SET seq = max(seq, ?) WHERE endpoint = ?'),
       drop: db.prepare('UPDATE forward_state SET seq = max(seq, ?), dropped_requests = dropped_requests + ? WHERE endpoint = ?'),
       next: db.prepare('SELECT seq, received_at, encoding, payload, checksum FROM log WHERE seq > ? ORDER BY seq LIMIT ?'),
-      lag: db.prepare('SELECT count(*) AS requests, coalesce(sum(length(payload)), 0) AS bytes, min(received_at) AS oldest FROM log WHERE seq > ?'),
+      oldestAfter: db.prepare('SELECT received_at FROM log WHERE seq > ? ORDER BY seq LIMIT 1').pluck(),
+      bytesBetween: db.prepare('SELECT coalesce(sum(length(payload)), 0) FROM log WHERE seq > ? AND seq <= ?').pluck(),
       newestFirst: db.prepare('SELECT seq, received_at, length(payload) AS bytes FROM log WHERE seq > ? ORDER BY seq DESC'),
       // Rows compacted (at or below the watermark) that no endpoint still needs.
       trim: db.prepare(`DELETE FROM log WHERE seq <= (SELECT watermark FROM compaction_state WHERE id = 1)
@@ -76,13 +84,20 @@ export class ForwardQueue {
   }
 
   /**
-   * The configured endpoints: a new one starts at the end of the log (what arrives from now on),
-   * one no longer configured lets go of the rows it held.
+   * The endpoints in use: a new one starts at the end of the log (what arrives from now on). With
+   * `forgetOthers` (the user's saved list), one no longer listed lets go of the rows it held; without
+   * (a `serve --forward` run, an unreadable forwarding.json) the others keep their place and their
+   * rows, within the disk bound, for the next run that forwards to them.
    */
-  configure(endpoints: readonly string[]): ForwardPosition[] {
+  configure(endpoints: readonly string[], forgetOthers: boolean): ForwardPosition[] {
     this.db.transaction(() => {
       const wanted = new Set(endpoints);
-      for (const { endpoint } of this.stmts.endpoints.all() as Array<{ endpoint: string }>) if (!wanted.has(endpoint)) this.stmts.remove.run(endpoint);
+      for (const { endpoint } of this.stmts.endpoints.all() as Array<{ endpoint: string }>) {
+        if (!wanted.has(endpoint) && forgetOthers) {
+          this.stmts.remove.run(endpoint);
+          this.measured.delete(endpoint);
+        }
+      }
       const last = this.stmts.lastSeq.get() as number;
       for (const endpoint of wanted) this.stmts.add.run(endpoint, last);
       this.stmts.trim.run();
@@ -116,6 +131,8 @@ export class ForwardQueue {
   /** The endpoint has what is at or below `seq`: rows nobody else needs go. */
   acknowledge(endpoint: string, seq: number): void {
     this.db.transaction(() => {
+      const from = this.positionOrNull(endpoint);
+      if (from !== null && seq > from) this.passOver(endpoint, from, seq);
       this.stmts.advance.run(seq, endpoint);
       this.stmts.trim.run();
     })();
@@ -126,25 +143,30 @@ export class ForwardQueue {
    * given up on (the endpoint's position jumps over them). null when the backlog is within bound.
    */
   dropOldest(endpoint: string, keepBytes: number): ForwardDrop | null {
-    const after = this.position(endpoint);
+    const after = this.positionOrNull(endpoint);
+    // Removed meanwhile (a settings change): nothing to drop.
+    if (after === null) return null;
     let kept = 0;
     let cut = -1;
-    const drop: ForwardDrop = { requests: 0, bytes: 0, fromReceivedAt: 0, toReceivedAt: 0 };
+    let cutReceivedAt = 0;
+    // From the newest down to the first row that does not fit: it and everything older go.
     for (const row of this.stmts.newestFirst.iterate(after) as Iterable<{ seq: number; received_at: number; bytes: number }>) {
-      if (cut < 0 && kept + row.bytes <= keepBytes) {
-        kept += row.bytes;
-        continue;
-      }
-      if (cut < 0) {
+      if (kept + row.bytes > keepBytes) {
         cut = row.seq;
-        drop.toReceivedAt = row.received_at;
+        cutReceivedAt = row.received_at;
+        break;
       }
-      drop.requests++;
-      drop.bytes += row.bytes;
-      drop.fromReceivedAt = row.received_at;
+      kept += row.bytes;
     }
     if (cut < 0) return null;
+    const drop: ForwardDrop = {
+      requests: cut - after,
+      bytes: this.stmts.bytesBetween.get(after, cut) as number,
+      fromReceivedAt: (this.stmts.oldestAfter.get(after) as number | undefined) ?? cutReceivedAt,
+      toReceivedAt: cutReceivedAt,
+    };
     this.db.transaction(() => {
+      this.passOver(endpoint, after, cut);
       this.stmts.drop.run(cut, drop.requests, endpoint);
       this.stmts.trim.run();
     })();
@@ -152,22 +174,47 @@ export class ForwardQueue {
   }
 
   positions(): ForwardPosition[] {
-    return (this.stmts.endpoints.all() as Array<{ endpoint: string; seq: number; dropped_requests: number }>).map((row) => {
-      const lag = this.stmts.lag.get(row.seq) as { requests: number; bytes: number; oldest: number | null };
-      return {
-        endpoint: row.endpoint,
-        seq: row.seq,
-        lagRequests: lag.requests,
-        lagBytes: lag.bytes,
-        oldestWaitingAt: lag.oldest,
-        droppedRequests: row.dropped_requests,
-      };
-    });
+    const last = this.stmts.lastSeq.get() as number;
+    return (this.stmts.endpoints.all() as Array<{ endpoint: string; seq: number; dropped_requests: number }>).map((row) => ({
+      endpoint: row.endpoint,
+      seq: row.seq,
+      // Rows are appended with consecutive seqs (AUTOINCREMENT; a rolled-back append takes its seq
+      // back) and deleted only at or below every position: none is missing above one.
+      lagRequests: Math.max(0, last - row.seq),
+      lagBytes: this.lagBytes(row.endpoint, row.seq, last),
+      oldestWaitingAt: (this.stmts.oldestAfter.get(row.seq) as number | undefined) ?? null,
+      droppedRequests: row.dropped_requests,
+    }));
+  }
+
+  private lagBytes(endpoint: string, from: number, to: number): number {
+    const m = this.measured.get(endpoint);
+    const bytes =
+      m !== undefined && m.from === from && to >= m.to
+        ? m.bytes + (this.stmts.bytesBetween.get(m.to, to) as number)
+        : (this.stmts.bytesBetween.get(from, to) as number);
+    this.measured.set(endpoint, { from, to, bytes });
+    return bytes;
+  }
+
+  /** The endpoint's position moves from `from` to `to`: their bytes leave its measured lag (else it is measured afresh). */
+  private passOver(endpoint: string, from: number, to: number): void {
+    const m = this.measured.get(endpoint);
+    if (m === undefined || m.from !== from || to > m.to) {
+      this.measured.delete(endpoint);
+      return;
+    }
+    m.bytes -= this.stmts.bytesBetween.get(from, to) as number;
+    m.from = to;
+  }
+
+  private positionOrNull(endpoint: string): number | null {
+    return (this.stmts.position.get(endpoint) as number | undefined) ?? null;
   }
 
   private position(endpoint: string): number {
-    const seq = this.stmts.position.get(endpoint) as number | undefined;
-    if (seq === undefined) throw new Error(`${endpoint} is not a forwarding endpoint`);
+    const seq = this.positionOrNull(endpoint);
+    if (seq === null) throw new Error(`${endpoint} is not a forwarding endpoint`);
     return seq;
   }
 }

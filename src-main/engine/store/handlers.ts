@@ -108,7 +108,7 @@ export const handlers = {
   // Behind the read gate and does nothing: everything acknowledged before it is then compacted, so
   // a pooled read may go to a reader (reader-pool.ts).
   barrier: { kind: 'store-read', run: () => null },
-  forwardConfigure: { kind: 'queue', run: (h, req) => h.configure(req.endpoints) },
+  forwardConfigure: { kind: 'queue', run: (h, req) => h.configure(req.endpoints, req.forgetOthers) },
   forwardNext: { kind: 'queue', run: (h, req) => h.next(req.endpoint, req.maxRows, req.maxBytes) },
   forwardAcknowledge: { kind: 'queue', run: (h, req) => (h.acknowledge(req.endpoint, req.seq), null) },
   forwardDropOldest: { kind: 'queue', run: (h, req) => h.dropOldest(req.endpoint, req.keepBytes) },

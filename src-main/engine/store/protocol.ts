@@ -98,7 +98,7 @@ export type StoreRequest =
   /** Compacts everything acknowledged before it, then answers: a pooled read waits on this (reader-pool.ts). */
   | { op: 'barrier' }
   /** The forwarding queue (forward-queue.ts): the endpoints, the next rows for one, its progress, the disk bound. */
-  | { op: 'forwardConfigure'; endpoints: string[] }
+  | { op: 'forwardConfigure'; endpoints: string[]; forgetOthers: boolean }
   | { op: 'forwardNext'; endpoint: string; maxRows: number; maxBytes: number }
   | { op: 'forwardAcknowledge'; endpoint: string; seq: number }
   | { op: 'forwardDropOldest'; endpoint: string; keepBytes: number }
