@@ -79,6 +79,7 @@ export class Retention {
       // Feedback on runs (migration 0006) lives exactly as long as its trace.
       deleteAnnotations: db.prepare('DELETE FROM annotations WHERE trace_id = ?'),
       addCounter: db.prepare('UPDATE counters SET value = value + ? WHERE name = ?'),
+      traceCount: db.prepare("SELECT value FROM counters WHERE name = 'traces'").pluck(),
       // See SPAN_ROW_FLOOR: kept as the highest row id a delete ever took, never lowered.
       keepSpanRowFloor: db.prepare(`INSERT INTO counters (name, value) VALUES ('${SPAN_ROW_FLOOR}', ?)
         ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`),
@@ -132,6 +133,16 @@ export class Retention {
     return (pages - free) * pageSize;
   }
 
+  /**
+   * Traces to delete in one step over the size limit: about the share of them the excess is (and a
+   * fifth more), at most CHUNK. A fixed CHUNK took a small store's last 200 traces, the newest with
+   * them, for an excess of a few kilobytes (seen in CI).
+   */
+  private sizeChunk(used: number, maxBytes: number): number {
+    const traces = (this.stmts.traceCount.get() as number | undefined) ?? 0;
+    return Math.min(CHUNK, Math.max(1, Math.ceil((traces * 1.2 * (used - maxBytes)) / used)));
+  }
+
   /** Deletes until both limits hold (or nothing is left). */
   enforce(settings: RetentionSettings, now = Date.now()): RetentionResult {
     const total: RetentionResult = { deletedTraces: 0, deletedSpans: 0, deletedLogs: 0, deletedMetricPoints: 0, rebuiltRollups: false };
@@ -147,16 +158,17 @@ export class Retention {
     this.stmts.forgetSeen.run();
     total.rebuiltRollups = this.expireRollups(Math.floor(cutoff / 60_000));
     // Over the size limit: whichever family holds the data received longest ago gives up a chunk.
-    // A chunk whose rows shared pages with rows still kept may free no page yet; when a chunk freed
-    // nothing, this round stops rather than deleting on until the newest data is gone too (seen
-    // under heavy load), and the next round measures again.
-    let before = Infinity;
-    for (let used = this.usedBytes(); used > settings.maxBytes && used < before; used = this.usedBytes()) {
+    // A chunk whose rows shared pages with rows still kept may free no page yet: the next one is
+    // twice as large, and once a full CHUNK freed nothing this round stops rather than deleting on
+    // until the newest data is gone too (seen under heavy load); the next round measures again.
+    let traceChunk = 0;
+    for (let used = this.usedBytes(), before = Infinity; used > settings.maxBytes && (used < before || traceChunk < CHUNK); used = this.usedBytes()) {
+      traceChunk = used < before ? this.sizeChunk(used, settings.maxBytes) : Math.min(CHUNK, traceChunk * 2);
       before = used;
       const family = this.oldestFamily();
       if (family === null) break;
       if (family === 'traces') {
-        this.add(total, this.deleteTraces(this.stmts.oldest.all(CHUNK) as Buffer[], touched));
+        this.add(total, this.deleteTraces(this.stmts.oldest.all(traceChunk) as Buffer[], touched));
       } else if (family === 'logs') {
         total.deletedLogs += this.deleteNaming(this.stmts.oldestLogs, [SIZE_ROW_CHUNK], touched);
         this.stmts.forgetSeen.run();

@@ -84,6 +84,36 @@ test('retention by size deletes the traces received longest ago until the store 
   assert.equal(integrity(dataDir), 'ok');
 });
 
+test('a store 15 % over its size limit gives up a few of its oldest traces, not all of them', async () => {
+  const dataDir = tempDataDir();
+  const usedBytes = () => {
+    const db = new Database(join(dataDir, DB_FILE), { readonly: true });
+    try {
+      return ((db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number)) * (db.pragma('page_size', { simple: true }) as number);
+    } finally {
+      db.close();
+    }
+  };
+  // Blocks are deflated in the store's spare time: measured once the size holds still.
+  let engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {} });
+  for (let n = 0; n < 150; n++) assert.equal(await send(engine, n), 200);
+  for (let prev = -1, now = usedBytes(); now !== prev; now = usedBytes()) {
+    prev = now;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await engine.close();
+  const used = usedBytes();
+  engine = await startEngine({ memory: false, dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, log: () => {}, retention: { maxBytes: Math.floor(used * 0.85) }, retentionIntervalMs: 100 });
+  try {
+    await eventually(async () => ((await engine.getTrace(tid(0x9000))) === null ? true : null), 5000);
+    const { traces } = await engine.getStats();
+    assert.ok(traces >= 100 && traces < 150, `${traces} of 150 traces kept for an excess of ~15 %`);
+    assert.equal((await engine.getTrace(tid(0x9000 + 149)))?.spans.length, 3, 'the newest trace is kept');
+  } finally {
+    await engine.close();
+  }
+});
+
 test('a full store answers 503 with Retry-After, keeps what it stored, and resumes once space is freed', async () => {
   const dataDir = tempDataDir();
   const hardLimitBytes = 1024 * 1024;
