@@ -24,7 +24,8 @@ function parseHeaderLines(text: string): { headers: Record<string, string>; erro
     const line = lines[i]!.trim();
     if (line === '') continue;
     const at = line.indexOf(':');
-    if (at <= 0) return { headers, error: `line ${i + 1}: a header is name: value, not ${JSON.stringify(line)}` };
+    // The line is not quoted back: without its colon it may be the secret itself.
+    if (at <= 0) return { headers, error: `line ${i + 1}: a header is name: value (this line has no name before a colon)` };
     headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
   return { headers, error: null };
@@ -58,7 +59,7 @@ function EndpointStatus({ status, maxBacklogBytes }: { status: ForwardEndpointSt
             <span className="forwarding-sep" aria-hidden>
               ·
             </span>
-            <span className="forwarding-warn" data-testid="forwarding-refused" title="Refused by the upstream (a 4xx other than 429): not sent again.">
+            <span className="forwarding-warn" data-testid="forwarding-refused" title="Refused by the upstream (a 4xx other than 401, 403 and 429): not sent again.">
               {plural(status.refusedRequests, 'request')} refused
             </span>
           </>
