@@ -25,6 +25,7 @@ import type { RollupItem } from '../genai/rollup';
 import { RollupStates, TraceRollupState } from '../genai/rollup-state';
 import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
+import { DROP_SPENT_LOG_SQL } from './forward-queue';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
 import type { ReadGenAi } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
@@ -235,7 +236,7 @@ export class Compactor {
       genAiService: db.prepare('INSERT OR IGNORE INTO genai_services (service_name) VALUES (?)'),
       setWatermark: db.prepare('UPDATE compaction_state SET watermark = ? WHERE id = 1'),
       // Rows an upstream endpoint has not been given yet stay: the log is its queue (forward-queue.ts).
-      dropLog: db.prepare('DELETE FROM log WHERE seq <= ? AND seq <= coalesce((SELECT min(seq) FROM forward_state), 9223372036854775807)'),
+      dropLog: db.prepare(DROP_SPENT_LOG_SQL),
       spanRowFloor: db.prepare(`SELECT value FROM counters WHERE name = '${SPAN_ROW_FLOOR}'`).pluck(),
     };
     this.readNextRow();
@@ -374,7 +375,7 @@ export class Compactor {
       this.stmts.addCounter.run(newTraces, 'traces');
       const last = batches[batches.length - 1]!.seq;
       this.stmts.setWatermark.run(last);
-      this.stmts.dropLog.run(last);
+      this.stmts.dropLog.run();
       return { insertedSpans: inserted, newTraces, traceIds: [...deltas.keys()] };
     })();
   }

@@ -50,6 +50,14 @@ export interface ForwardDrop {
   toReceivedAt: number;
 }
 
+/**
+ * The one rule for which log rows may go: those compacted (at or below the watermark) that no
+ * endpoint still needs. Compaction runs it after advancing the watermark, the queue after an
+ * endpoint moves on.
+ */
+export const DROP_SPENT_LOG_SQL = `DELETE FROM log WHERE seq <= (SELECT watermark FROM compaction_state WHERE id = 1)
+  AND seq <= coalesce((SELECT min(seq) FROM forward_state), 9223372036854775807)`;
+
 export class ForwardQueue {
   private readonly stmts;
   /**
@@ -77,9 +85,7 @@ export class ForwardQueue {
       oldestAfter: db.prepare('SELECT received_at FROM log WHERE seq > ? ORDER BY seq LIMIT 1').pluck(),
       bytesBetween: db.prepare('SELECT coalesce(sum(length(payload)), 0) FROM log WHERE seq > ? AND seq <= ?').pluck(),
       newestFirst: db.prepare('SELECT seq, received_at, length(payload) AS bytes FROM log WHERE seq > ? ORDER BY seq DESC'),
-      // Rows compacted (at or below the watermark) that no endpoint still needs.
-      trim: db.prepare(`DELETE FROM log WHERE seq <= (SELECT watermark FROM compaction_state WHERE id = 1)
-        AND seq <= coalesce((SELECT min(seq) FROM forward_state), 9223372036854775807)`),
+      trim: db.prepare(DROP_SPENT_LOG_SQL),
     };
   }
 
