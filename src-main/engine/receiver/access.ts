@@ -28,13 +28,14 @@ export function isLoopbackHostHeader(hostHeader: string | undefined): boolean {
   return LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-/** Hashing first makes both sides the same length, so the comparison time says nothing about the token. */
 export function bearerMatches(authorization: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec((authorization ?? '').trim());
-  if (!m) return false;
-  const given = createHash('sha256').update(m[1]!).digest();
-  const expected = createHash('sha256').update(token).digest();
-  return timingSafeEqual(given, expected);
+  return m !== null && tokenMatches(m[1]!, token);
+}
+
+/** Hashing first makes both sides the same length, so the comparison time says nothing about the token. */
+export function tokenMatches(given: string, token: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(token).digest());
 }
 
 export interface AccessDenied {

@@ -11,7 +11,7 @@ import {
   type SettingsView,
 } from '../../../src-shared/settings';
 import type { ReceiverKind } from '../../../src-shared/contract';
-import { bearerMatches } from '../receiver/access';
+import { tokenMatches } from '../receiver/access';
 import { retentionOf, type RetentionSettings } from '../store/retention';
 import { readSettingsFile, writeSettingsFile } from './settings-file';
 
@@ -65,7 +65,7 @@ export class SettingsService {
 
   /** The saved token, or the one this run uses, in constant time. */
   tokenMatches(candidate: string): boolean {
-    return [this.token, this.running.token].some((t) => t !== null && bearerMatches(`Bearer ${candidate}`, t));
+    return [this.token, this.running.token].some((t) => t !== null && tokenMatches(candidate, t));
   }
 
   /** Called after every saved edit (a shell applies what is its own: launch at login, notifications). */
