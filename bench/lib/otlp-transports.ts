@@ -7,7 +7,8 @@
  */
 import { Agent, request } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { WireReader, WIRE_LEN, WIRE_VARINT } from '../../src-main/engine/otlp/wire';
+import { WireReader, WIRE_LEN } from '../../src-main/engine/otlp/wire';
+import { deliveredOutcome, grpcRetryable, RETRYABLE_HTTP_STATUS, retryAfterMs, retryInfoDelayMs } from '../../src-main/engine/forward/send-outcome';
 import { loopbackOnly } from './http';
 import type { BodyEncoding } from './otlp-requests';
 
@@ -37,48 +38,6 @@ export interface Transport {
   close(): void;
 }
 
-const HTTP_RETRYABLE = new Set([429, 502, 503, 504]);
-
-function parseRetryAfter(value: string | string[] | undefined): number | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return null;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
-}
-
-/** rejected_spans of an ExportTraceServiceResponse (protobuf); 0 for an empty body. */
-function rejectedOfProtobuf(body: Uint8Array): number {
-  try {
-    const r = new WireReader(body);
-    while (!r.done()) {
-      const tag = r.tag();
-      if (tag !== ((1 << 3) | WIRE_LEN)) {
-        r.skip(tag & 7);
-        continue;
-      }
-      const ps = r.message();
-      while (!ps.done()) {
-        const t = ps.tag();
-        if (t === ((1 << 3) | WIRE_VARINT)) return Number(ps.varint64());
-        ps.skip(t & 7);
-      }
-    }
-  } catch {
-    // An unreadable response body is reported through `detail` by the caller's status, not here.
-  }
-  return 0;
-}
-
-function rejectedOfJson(text: string): number {
-  try {
-    const v = JSON.parse(text) as { partialSuccess?: { rejectedSpans?: string | number } };
-    return Number(v.partialSuccess?.rejectedSpans ?? 0) || 0;
-  } catch {
-    return 0;
-  }
-}
-
 export function httpTransport(endpoint: string, encoding: BodyEncoding, connections: number): Transport {
   const u = loopbackOnly(`${endpoint.replace(/\/$/, '')}/v1/traces`);
   const agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
@@ -103,9 +62,9 @@ export function httpTransport(endpoint: string, encoding: BodyEncoding, connecti
               resolve({
                 status: String(code),
                 ok,
-                retryable: HTTP_RETRYABLE.has(code),
-                retryAfterMs: parseRetryAfter(res.headers['retry-after']),
-                rejected: ok ? (encoding === 'json' ? rejectedOfJson(buf.toString('utf8')) : rejectedOfProtobuf(buf)) : 0,
+                retryable: RETRYABLE_HTTP_STATUS.has(code),
+                retryAfterMs: retryAfterMs(res.headers['retry-after']),
+                rejected: ok ? deliveredOutcome(buf, encoding === 'json').rejected : 0,
                 detail: ok ? '' : errorText(buf, encoding),
               });
             });
@@ -145,55 +104,6 @@ function transportError(err: Error): ExportOutcome {
 // ---------------------------------------------------------------------------------------------
 
 const EXPORT_METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-/** Retryable per the OTLP/gRPC spec (RESOURCE_EXHAUSTED only when the server sent RetryInfo). */
-const GRPC_RETRYABLE = new Set([grpc.status.CANCELLED, grpc.status.DEADLINE_EXCEEDED, grpc.status.ABORTED, grpc.status.OUT_OF_RANGE, grpc.status.UNAVAILABLE, grpc.status.DATA_LOSS]);
-
-/** RetryInfo.retry_delay from `grpc-status-details-bin` (a google.rpc.Status), ms; null when absent. */
-export function grpcRetryDelayMs(details: Buffer | undefined): number | null {
-  if (!details) return null;
-  try {
-    const status = new WireReader(details);
-    while (!status.done()) {
-      const tag = status.tag();
-      if (tag !== ((3 << 3) | WIRE_LEN)) {
-        status.skip(tag & 7);
-        continue;
-      }
-      const any = status.message();
-      let typeUrl = '';
-      let value: Uint8Array | null = null;
-      while (!any.done()) {
-        const t = any.tag();
-        if (t === ((1 << 3) | WIRE_LEN)) typeUrl = any.string();
-        else if (t === ((2 << 3) | WIRE_LEN)) value = any.bytes();
-        else any.skip(t & 7);
-      }
-      if (!typeUrl.endsWith('google.rpc.RetryInfo') || !value) continue;
-      const info = new WireReader(value);
-      while (!info.done()) {
-        const t = info.tag();
-        if (t !== ((1 << 3) | WIRE_LEN)) {
-          info.skip(t & 7);
-          continue;
-        }
-        const d = info.message();
-        let seconds = 0;
-        let nanos = 0;
-        while (!d.done()) {
-          const dt = d.tag();
-          if (dt === ((1 << 3) | WIRE_VARINT)) seconds = Number(d.varint64());
-          else if (dt === ((2 << 3) | WIRE_VARINT)) nanos = Number(d.varint64());
-          else d.skip(dt & 7);
-        }
-        return seconds * 1000 + nanos / 1e6;
-      }
-    }
-  } catch {
-    // Malformed details: no delay asked for.
-  }
-  return null;
-}
-
 const passthrough = (b: Buffer): Buffer => b;
 
 export function grpcTransport(address: string, connections: number): Transport {
@@ -218,16 +128,16 @@ export function grpcTransport(address: string, connections: number): Transport {
           (err, response) => {
             inFlight[i]!--;
             if (!err) {
-              resolve({ status: 'grpc 0 OK', ok: true, retryable: false, retryAfterMs: null, rejected: response ? rejectedOfProtobuf(response) : 0, detail: '' });
+              resolve({ status: 'grpc 0 OK', ok: true, retryable: false, retryAfterMs: null, rejected: response ? deliveredOutcome(response, false).rejected : 0, detail: '' });
               return;
             }
             const code = err.code ?? grpc.status.UNKNOWN;
             const details = err.metadata?.get('grpc-status-details-bin')[0];
-            const retryAfterMs = grpcRetryDelayMs(Buffer.isBuffer(details) ? details : undefined);
+            const retryAfterMs = retryInfoDelayMs(Buffer.isBuffer(details) ? details : null);
             resolve({
               status: `grpc ${code} ${grpc.status[code] ?? '?'}`,
               ok: false,
-              retryable: GRPC_RETRYABLE.has(code) || (code === grpc.status.RESOURCE_EXHAUSTED && retryAfterMs !== null),
+              retryable: grpcRetryable(code, retryAfterMs),
               retryAfterMs,
               rejected: 0,
               detail: (err.details ?? err.message).slice(0, 200),

@@ -9,15 +9,13 @@ import { credentials, Client, Metadata, status, type ClientUnaryCall, type Servi
 import type { ForwardEndpoint } from '../../../src-shared/forwarding';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/responses';
 import { otlpJsonToProtobuf } from '../otlp/json-to-protobuf';
-import { deliveredOutcome, retryInfoDelayMs, type SendOutcome } from './send-outcome';
+import { credentialsRefused, deliveredOutcome, grpcRetryable, retryInfoDelayMs, type SendOutcome } from './send-outcome';
 
 const EXPORT_METHOD: Record<OtlpSignal, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
   logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
   metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
 };
-/** The OTLP specification's retryable codes; RESOURCE_EXHAUSTED only when the server says when (RetryInfo). */
-const RETRYABLE: ReadonlySet<number> = new Set([status.CANCELLED, status.DEADLINE_EXCEEDED, status.ABORTED, status.OUT_OF_RANGE, status.UNAVAILABLE, status.DATA_LOSS]);
 const CALL_DEADLINE_MS = 30_000;
 const GZIP = 2;
 const identity = (b: Buffer) => b;
@@ -75,12 +73,8 @@ export class GrpcSender {
           const message = `${this.endpoint.url}: ${status[err.code] ?? err.code} ${err.details}`.trim();
           const details = err.metadata?.get('grpc-status-details-bin')[0];
           const delay = retryInfoDelayMs(Buffer.isBuffer(details) ? details : null);
-          if (RETRYABLE.has(err.code) || (err.code === status.RESOURCE_EXHAUSTED && delay !== null)) resolve({ kind: 'retry', message, afterMs: delay });
-          // As HTTP's 401/403 (send-outcome.ts CREDENTIALS_HTTP_STATUS): the queue waits for fixed headers.
-          else if (err.code === status.UNAUTHENTICATED || err.code === status.PERMISSION_DENIED) {
-            resolve({ kind: 'retry', message: `${message} (the upstream refuses this endpoint's headers: requests wait until they are fixed)`, afterMs: null });
-          }
-          else resolve({ kind: 'refused', message });
+          if (grpcRetryable(err.code, delay)) resolve({ kind: 'retry', message, afterMs: delay });
+          else resolve(credentialsRefused({ grpcCode: err.code }, message) ?? { kind: 'refused', message });
         },
       );
     });

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { ForwardEndpoint } from '../../../src-shared/forwarding';
 import { CONTENT_TYPES, type OtlpEncoding, type OtlpSignal } from '../otlp/responses';
-import { CREDENTIALS_HTTP_STATUS, deliveredOutcome, RETRYABLE_HTTP_STATUS, retryAfterMs, type SendOutcome } from './send-outcome';
+import { credentialsRefused, deliveredOutcome, RETRYABLE_HTTP_STATUS, retryAfterMs, type SendOutcome } from './send-outcome';
 
 const gzip = promisify(gzipCallback);
 /** An upstream that has not answered by then is treated as down: the request is sent again later. */
@@ -44,8 +44,7 @@ export class HttpSender {
     const said = new TextDecoder().decode(answer.subarray(0, ERROR_BODY_CHARS * 4)).replace(/\s+/g, ' ').trim().slice(0, ERROR_BODY_CHARS);
     const message = `${url} answered ${response.status}${said && !said.includes('\uFFFD') ? `: ${said}` : ''}`;
     if (RETRYABLE_HTTP_STATUS.has(response.status)) return { kind: 'retry', message, afterMs: retryAfterMs(response.headers.get('retry-after')) };
-    if (CREDENTIALS_HTTP_STATUS.has(response.status)) return { kind: 'retry', message: `${message} (the upstream refuses this endpoint's headers: requests wait until they are fixed)`, afterMs: null };
-    return { kind: 'refused', message };
+    return credentialsRefused({ httpStatus: response.status }, message) ?? { kind: 'refused', message };
   }
 
   close(): void {

@@ -4,6 +4,7 @@
  * answers are the OTLP specification's (429, 502, 503, 504; gRPC UNAVAILABLE and its kin); every
  * other failure is final for that request: sending it again would be refused again.
  */
+import { status } from '@grpc/grpc-js';
 import { RETRY_INFO_TYPE_URL } from '../otlp/responses';
 import { WireReader, WIRE_LEN, WIRE_VARINT } from '../otlp/wire';
 
@@ -15,16 +16,27 @@ export type SendOutcome =
   | { kind: 'refused'; message: string };
 
 export const RETRYABLE_HTTP_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** The OTLP specification's retryable gRPC codes; RESOURCE_EXHAUSTED only when the server says when (RetryInfo). */
+const RETRYABLE_GRPC_CODES: ReadonlySet<number> = new Set([status.CANCELLED, status.DEADLINE_EXCEEDED, status.ABORTED, status.OUT_OF_RANGE, status.UNAVAILABLE, status.DATA_LOSS]);
+
+export function grpcRetryable(code: number, retryDelayMs: number | null): boolean {
+  return RETRYABLE_GRPC_CODES.has(code) || (code === status.RESOURCE_EXHAUSTED && retryDelayMs !== null);
+}
+
 /**
- * Credentials refused: final for the request in the specification's terms, but what is queued here
- * would all be refused alike (an expired key would drain the whole queue at network speed), so the
- * endpoint waits with backoff until its headers are fixed, its last error saying so.
+ * Credentials refused (HTTP 401/403, gRPC UNAUTHENTICATED/PERMISSION_DENIED): final for the request
+ * in the specification's terms, but what is queued here would all be refused alike (an expired key
+ * would drain the whole queue at network speed), so the endpoint waits with backoff until its
+ * headers are fixed, its last error saying so. null: not a refusal of credentials.
  */
-export const CREDENTIALS_HTTP_STATUS: ReadonlySet<number> = new Set([401, 403]);
+export function credentialsRefused(refusal: { httpStatus: number } | { grpcCode: number }, message: string): SendOutcome | null {
+  const refused = 'httpStatus' in refusal ? refusal.httpStatus === 401 || refusal.httpStatus === 403 : refusal.grpcCode === status.UNAUTHENTICATED || refusal.grpcCode === status.PERMISSION_DENIED;
+  return refused ? { kind: 'retry', message: `${message} (the upstream refuses this endpoint's headers: requests wait until they are fixed)`, afterMs: null } : null;
+}
 
 /** Retry-After: delay-seconds or an HTTP-date; null when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | null {
-  if (header === null || header.trim() === '') return null;
+export function retryAfterMs(header: string | null | undefined, now = Date.now()): number | null {
+  if (header === null || header === undefined || header.trim() === '') return null;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const at = Date.parse(value);
