@@ -44,7 +44,6 @@ import { startOtlpGrpcReceiver } from './receiver/otlp-grpc';
 import { OtlpReceivers } from './receiver/receivers';
 import { RedactionService } from './redaction/redaction-service';
 import { Forwarding } from './forward/forwarding';
-import { DEFAULT_FORWARD_MAX_BACKLOG_BYTES } from '../../src-shared/forwarding';
 import { DEFAULT_RETENTION } from './store/retention';
 import { PricesService } from './settings/prices-service';
 import { SettingsService } from './settings/settings-service';
@@ -232,7 +231,8 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
     {
       dataDir: options.dataDir,
       ...(options.forward ? { override: options.forward } : {}),
-      maxBacklogBytes: options.forwardMaxBacklogBytes ?? forwardBacklogBound(options.retention?.maxBytes ?? DEFAULT_RETENTION.maxBytes),
+      retentionMaxBytes: options.retention?.maxBytes ?? DEFAULT_RETENTION.maxBytes,
+      ...(options.forwardMaxBacklogBytes !== undefined ? { maxBacklogBytes: options.forwardMaxBacklogBytes } : {}),
       ...(options.forwardBackoff ? { backoff: options.forwardBackoff } : {}),
     },
     store,
@@ -338,15 +338,6 @@ async function startLocked(options: EngineOptions, unlock: () => void): Promise<
       return closing;
     },
   };
-}
-
-/**
- * What waits for an upstream counts against the store's size limit, and retention makes room by
- * deleting the oldest traces: a backlog of a quarter of the limit at most (1 GB with the default
- * 10 GB) keeps an upstream that is down from eating the local history.
- */
-function forwardBacklogBound(retentionMaxBytes: number): number {
-  return Math.min(DEFAULT_FORWARD_MAX_BACKLOG_BYTES, Math.floor(retentionMaxBytes / 4));
 }
 
 /**

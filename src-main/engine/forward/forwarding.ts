@@ -23,6 +23,9 @@ export interface ForwardingOptions {
   dataDir: string;
   /** `serve --forward`: these endpoints for this run, instead of the saved ones. */
   override?: ForwardEndpoint[];
+  /** The store's size limit: the backlog bound's default is at most a quarter of it. */
+  retentionMaxBytes: number;
+  /** Default: 1 GB, or a quarter of retentionMaxBytes when that is less. */
   maxBacklogBytes?: number;
   backoff?: Backoff;
   /** How often the lag is read and the disk bound checked. */
@@ -57,7 +60,9 @@ export class Forwarding {
     private readonly log: (line: string) => void,
     private readonly notice: (level: StoreNotice['level'], message: string) => void,
   ) {
-    this.maxBacklogBytes = options.maxBacklogBytes ?? DEFAULT_FORWARD_MAX_BACKLOG_BYTES;
+    // What waits for an upstream counts against the size limit, and retention makes room by deleting
+    // the oldest traces: a bound of a quarter of it keeps an upstream that is down from eating the local history.
+    this.maxBacklogBytes = options.maxBacklogBytes ?? Math.min(DEFAULT_FORWARD_MAX_BACKLOG_BYTES, Math.floor(options.retentionMaxBytes / 4));
     const saved = readForwardingFile(options.dataDir);
     this.unreadable = saved.problem !== undefined && !options.override;
     if (this.unreadable) notice('error', `Forwarding is off: ${saved.problem}. Fix the file or save the endpoints again in Settings; what arrives meanwhile waits for them.`);
