@@ -19,9 +19,9 @@ export class SessionRefresh extends SpareTimeWork {
     log: (line: string) => void,
     now: () => number = () => performance.now(),
   ) {
-    // 1 % while requests wait: ingest first. At 4 % a load whose runs keep returning to the same
-    // sessions (each rebuild reads the whole session) took ~2.5 % of ingest throughput; a read of a
-    // stale summary builds it itself, so nothing waits on these goes.
+    // 1 % while ingest flows (`busy`, worker.ts): ingest first. At 4 % a load whose runs keep
+    // returning to the same sessions (each rebuild reads the whole session) took ~2.5 % of ingest
+    // throughput; a read of a stale summary builds it itself, so nothing waits on these goes.
     super(db, { busy: 0.01, idle: 0.5 }, busy, log, now);
   }
 
