@@ -27,7 +27,7 @@ import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { DROP_SPENT_LOG_SQL } from './forward-queue';
 import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
-import type { ReadGenAi } from './span-decoding';
+import { readingAt, type ReadGenAi } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
 import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
 import { BlockDictionaryTrainer } from './block-dictionary';
@@ -287,7 +287,7 @@ export class Compactor {
           let genai: GenAiSpan | null = null;
           let stored: string | null = null;
           if (read) {
-            genai = read.readings[i] ?? null;
+            genai = readingAt(read, i);
             stored = read.stored[i] ?? null;
           } else if (this.normalizeOptions !== null) {
             genai = normalizeSpan(span, undefined, this.normalizeOptions);

@@ -2,9 +2,9 @@
  * What the store thread and its span-decode worker exchange (span-decoder.ts, span-decode-worker.ts),
  * and the one normalization both sides run, so a span reads the same wherever it was decoded.
  */
-import type { GenAiSpan, SpanRecord } from '../../../src-shared/contract';
+import { GENAI_KINDS, type GenAiSpan, type SpanRecord } from '../../../src-shared/contract';
 import { decodeTraceRequest } from '../otlp/decode-protobuf';
-import { normalizeSpan, type NormalizeOptions } from '../genai/normalize';
+import { INDEX_FIELDS, normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { ModelPrice } from '../genai/prices';
 import { storedGenAi } from './genai-facets';
 
@@ -19,10 +19,90 @@ export interface DecodeJob {
   body: Uint8Array;
 }
 
-/** The GenAI readings of a request's spans, by index: what rollups and facets use, and the spans.genai text. */
+/**
+ * The GenAI readings of a request's spans, by index: what rollups and facets use (readingAt), and
+ * the spans.genai text. The readings travel as typed arrays and one table of their distinct
+ * strings, not as objects: the store thread (the ingest bottleneck) rebuilt each object field by
+ * field from the structured clone (~0.7 µs a span, bench/genai-cost.ts), and objects of as many
+ * shapes as readings made every use of them there megamorphic.
+ */
 export interface ReadGenAi {
-  readings: Array<GenAiSpan | null>;
+  /** GENAI_KINDS index + 1 a span; 0: no reading. */
+  kinds: Uint8Array;
+  /** NUMBER_FIELDS.length a span: NaN where absent, NULL_COST for a costUsd of null. */
+  numbers: Float64Array;
+  /** STRING_FIELDS.length a span: an index into `strings`, -1 where absent. */
+  stringRefs: Int32Array;
+  strings: string[];
   stored: Array<string | null>;
+}
+
+const NUMBER_FIELDS = ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'totalTokens', 'costUsd'] as const;
+const STRING_FIELDS = ['requestModel', 'responseModel', 'agentName', 'toolName', 'sessionId', 'handoffFrom', 'handoffTo', 'userId'] as const;
+/** A cost the reading could not price (null) travels as this: no reading has an infinite one. */
+const NULL_COST = Number.NEGATIVE_INFINITY;
+const COST = NUMBER_FIELDS.indexOf('costUsd');
+
+/** Where each INDEX_FIELDS value travels (0: the kind; 1 + n: numbers[n]; -1 - s: stringRefs[s]), in INDEX_FIELDS order. */
+const SLOTS = INDEX_FIELDS.map((f) => {
+  if (f === 'kind') return 0;
+  const n = (NUMBER_FIELDS as readonly string[]).indexOf(f);
+  if (n >= 0) return 1 + n;
+  const s = (STRING_FIELDS as readonly string[]).indexOf(f);
+  if (s < 0) throw new Error(`INDEX_FIELDS' ${f} has no place in ReadGenAi`);
+  return -1 - s;
+});
+
+/** Span i's reading, every INDEX_FIELDS key present (undefined where absent) and in that order, so all share one shape; null without one. */
+export function readingAt(read: ReadGenAi, i: number): GenAiSpan | null {
+  const kind = read.kinds[i]!;
+  if (kind === 0) return null;
+  const g: Record<string, unknown> = {};
+  for (let k = 0; k < SLOTS.length; k++) {
+    const slot = SLOTS[k]!;
+    let v: unknown;
+    if (slot === 0) v = GENAI_KINDS[kind - 1];
+    else if (slot > 0) {
+      const n = read.numbers[i * NUMBER_FIELDS.length + slot - 1]!;
+      v = Number.isNaN(n) ? undefined : slot - 1 === COST && n === NULL_COST ? null : n;
+    } else {
+      const ref = read.stringRefs[i * STRING_FIELDS.length - 1 - slot]!;
+      v = ref < 0 ? undefined : read.strings[ref];
+    }
+    g[INDEX_FIELDS[k]!] = v;
+  }
+  return g as unknown as GenAiSpan;
+}
+
+/** The readings (normalizeSpan's, by span) as they travel, storedGenAi's text beside each. */
+export function packReadings(readings: ReadonlyArray<GenAiSpan | null>): ReadGenAi {
+  const n = readings.length;
+  const read: ReadGenAi = {
+    kinds: new Uint8Array(n),
+    numbers: new Float64Array(n * NUMBER_FIELDS.length).fill(NaN),
+    stringRefs: new Int32Array(n * STRING_FIELDS.length).fill(-1),
+    strings: [],
+    stored: new Array<string | null>(n).fill(null),
+  };
+  const refs = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const g = readings[i];
+    if (!g) continue;
+    read.kinds[i] = (GENAI_KINDS.indexOf(g.kind) + 1 || GENAI_KINDS.indexOf('other') + 1);
+    read.stored[i] = storedGenAi(g);
+    NUMBER_FIELDS.forEach((f, k) => {
+      const v = g[f];
+      if (v !== undefined) read.numbers[i * NUMBER_FIELDS.length + k] = v === null ? NULL_COST : v;
+    });
+    STRING_FIELDS.forEach((f, k) => {
+      const v = g[f];
+      if (v === undefined) return;
+      let ref = refs.get(v);
+      if (ref === undefined) refs.set(v, (ref = read.strings.push(v) - 1));
+      read.stringRefs[i * STRING_FIELDS.length + k] = ref;
+    });
+  }
+  return read;
 }
 
 export type DecodeOutcome =
@@ -45,6 +125,5 @@ export function ingestNormalizeOptions(priceOverrides: Record<string, ModelPrice
 export function decodeAndNormalize(body: Uint8Array, options: NormalizeOptions | null): { spans: SpanRecord[]; genai: ReadGenAi | null } {
   const spans = decodeTraceRequest(body).spans;
   if (options === null) return { spans, genai: null };
-  const readings = spans.map((span) => normalizeSpan(span, undefined, options));
-  return { spans, genai: { readings, stored: readings.map((g) => (g === null ? null : storedGenAi(g))) } };
+  return { spans, genai: packReadings(spans.map((span) => normalizeSpan(span, undefined, options))) };
 }
