@@ -36,6 +36,7 @@ export default defineConfig({
           'span-decode-worker': resolve('src-main/engine/store/span-decode-worker.ts'),
           'store-reader': resolve('src-main/engine/store/reader.ts'),
           'store-integrity-check': resolve('src-main/engine/store/integrity-check.ts'),
+          'store-checkpointer': resolve('src-main/engine/store/checkpointer.ts'),
           'memory-process': resolve('src-main/engine/memory/memory-process.ts'),
         },
         // Shared chunks sit beside the entries, so `new URL('./store-worker.js', import.meta.url)`

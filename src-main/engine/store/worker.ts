@@ -14,6 +14,7 @@ import type { StoreNotice } from '../../../src-shared/contract';
 import { ArgumentError } from '../../../src-shared/validate';
 import { isCorruption, markClean, markDamaged, openDatabase } from './database';
 import type { IntegrityCheckData } from './integrity-check';
+import type { CheckpointerData, CheckpointerMessage } from './checkpointer';
 import { startWorker } from './start-worker';
 import { Compactor } from './compactor';
 import { Queries } from './queries';
@@ -43,6 +44,12 @@ import { handlers, type Handler, type ReadHandle, type ShutdownHandle, type Stor
 import { currentMetrics, newWorkCounters } from './store-metrics';
 import type { StoreRequest, StoreWorkerData, WorkerEvent, WorkerReply } from './protocol';
 
+/**
+ * The WAL's pages past which the writer checkpoints itself (64 MB at 4 KB pages, the WAL's size
+ * limit after a checkpoint): normally the checkpointer thread has copied them back long before.
+ */
+const WRITER_CHECKPOINT_PAGES = 16_000;
+
 /** How long after the last append ingest still counts as flowing for the session summaries' rebuild. */
 const INGEST_SETTLE_MS = 2000;
 
@@ -64,6 +71,16 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
 
   const opened = openDatabase(data.dbPath, data.nativeBinding, data.durability);
   const db = opened.db;
+  // The checkpointer thread copies the WAL back; the writer checkpoints itself only past this bound.
+  db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+  const checkpointer = startWorker(import.meta.url, './checkpointer.ts', './store-checkpointer.js', {
+    dbPath: data.dbPath,
+    nativeBinding: data.nativeBinding,
+    durability: data.durability,
+  } satisfies CheckpointerData);
+  checkpointer.unref();
+  checkpointer.on('message', (msg: CheckpointerMessage) => log(`WAL checkpoint beside the store failed (the store checkpoints itself past ${WRITER_CHECKPOINT_PAGES} pages): ${msg.failed}`));
+  checkpointer.on('error', (err) => log(`the WAL checkpointer stopped (the store checkpoints itself past ${WRITER_CHECKPOINT_PAGES} pages): ${err.message}`));
   const keys = new AttributeKeys(db);
   const resourceScopes = new ResourceScopes(db);
   // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
@@ -194,6 +211,7 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
   const shutdown: ShutdownHandle = {
     close: () => {
       if (integrityCheck) void integrityCheck.terminate();
+      checkpointer.postMessage('close');
       writes.stop();
       sessionRefresh.close();
       blockCompression.close();
