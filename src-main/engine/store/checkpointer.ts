@@ -1,10 +1,10 @@
 /**
  * Copies the WAL back into the database file beside the store thread: its own connection, a
  * PASSIVE checkpoint every CHECKPOINT_EVERY_MS (never waits for the writer, never blocks it or
- * the readers). Run by the writer itself, every 1,000 pages (SQLite's default), checkpoints were
- * ~10 % of the store thread, the ingest bottleneck, and the more so the more pages a span dirties
- * (a GenAI span's rollups, facets and sessions: bench/genai-cost.ts). The writer keeps a high
- * bound of its own (worker.ts WRITER_CHECKPOINT_PAGES) for when this thread falls behind or is gone.
+ * the readers). Run by the writer itself, every 1,000 pages (SQLite's default), checkpoints stalled
+ * the store thread, the ingest bottleneck, the more the more pages a span dirties (a GenAI span's
+ * rollups, facets and sessions; ARCHITECTURE.md has the figures). The writer keeps a high bound of
+ * its own (worker.ts WRITER_CHECKPOINT_PAGES) for when this thread falls behind or is gone.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
