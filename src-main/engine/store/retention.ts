@@ -158,14 +158,17 @@ export class Retention {
     this.stmts.forgetSeen.run();
     total.rebuiltRollups = this.expireRollups(Math.floor(cutoff / 60_000));
     // Over the size limit: whichever family holds the data received longest ago gives up a chunk.
-    // A chunk whose rows shared pages with rows still kept may free no page yet: the next one is
-    // twice as large, and once a full CHUNK freed nothing this round stops rather than deleting on
-    // until the newest data is gone too (seen under heavy load); the next round measures again.
+    // A chunk whose rows shared pages with rows still kept may free no page yet: the next trace
+    // chunk is twice as large, and once a full CHUNK, or a chunk of log records or data points
+    // (always full), freed nothing, this round stops rather than deleting on until the newest data
+    // is gone too (seen under heavy load: every log record went); the next round measures again.
     let traceChunk = 0;
-    for (let used = this.usedBytes(), before = Infinity; used > settings.maxBytes && (used < before || traceChunk < CHUNK); used = this.usedBytes()) {
+    let family: Family | null = null;
+    for (let used = this.usedBytes(), before = Infinity; used > settings.maxBytes; used = this.usedBytes()) {
+      if (used >= before && (family !== 'traces' || traceChunk >= CHUNK)) break;
       traceChunk = used < before ? this.sizeChunk(used, settings.maxBytes) : Math.min(CHUNK, traceChunk * 2);
       before = used;
-      const family = this.oldestFamily();
+      family = this.oldestFamily();
       if (family === null) break;
       if (family === 'traces') {
         this.add(total, this.deleteTraces(this.stmts.oldest.all(traceChunk) as Buffer[], touched));
