@@ -90,17 +90,17 @@ export function packReadings(readings: ReadonlyArray<GenAiSpan | null>): ReadGen
     if (!g) continue;
     read.kinds[i] = (GENAI_KINDS.indexOf(g.kind) + 1 || GENAI_KINDS.indexOf('other') + 1);
     read.stored[i] = storedGenAi(g);
-    NUMBER_FIELDS.forEach((f, k) => {
-      const v = g[f];
+    for (let k = 0; k < NUMBER_FIELDS.length; k++) {
+      const v = g[NUMBER_FIELDS[k]!];
       if (v !== undefined) read.numbers[i * NUMBER_FIELDS.length + k] = v === null ? NULL_COST : v;
-    });
-    STRING_FIELDS.forEach((f, k) => {
-      const v = g[f];
-      if (v === undefined) return;
+    }
+    for (let k = 0; k < STRING_FIELDS.length; k++) {
+      const v = g[STRING_FIELDS[k]!];
+      if (v === undefined) continue;
       let ref = refs.get(v);
       if (ref === undefined) refs.set(v, (ref = read.strings.push(v) - 1));
       read.stringRefs[i * STRING_FIELDS.length + k] = ref;
-    });
+    }
   }
   return read;
 }

@@ -79,8 +79,9 @@ function startStoreThread(port: NonNullable<typeof parentPort>, data: StoreWorke
     durability: data.durability,
   } satisfies CheckpointerData);
   checkpointer.unref();
-  checkpointer.on('message', (msg: CheckpointerMessage) => log(`WAL checkpoint beside the store failed (the store checkpoints itself past ${WRITER_CHECKPOINT_PAGES} pages): ${msg.failed}`));
-  checkpointer.on('error', (err) => log(`the WAL checkpointer stopped (the store checkpoints itself past ${WRITER_CHECKPOINT_PAGES} pages): ${err.message}`));
+  const fallback = `the store checkpoints itself past ${WRITER_CHECKPOINT_PAGES} pages`;
+  checkpointer.on('message', (msg: CheckpointerMessage) => log(`WAL checkpoint beside the store failed (${fallback}): ${msg.failed}`));
+  checkpointer.on('error', (err) => log(`the WAL checkpointer stopped (${fallback}): ${err.message}`));
   const keys = new AttributeKeys(db);
   const resourceScopes = new ResourceScopes(db);
   // The shipped price table is bundled with the code (a static JSON import in prices.ts); only
