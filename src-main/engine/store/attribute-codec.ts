@@ -120,6 +120,11 @@ export function kvToken(key: string, value: string): string {
   return token;
 }
 
+/** The token SearchDocument.addKv indexes for a derived value; null when the value is too long to get one. */
+export function derivedKvToken(key: string, value: string): string | null {
+  return value.length <= MAX_KV_VALUE ? kvToken(key, value) : null;
+}
+
 function scalarText(v: AttributeValue): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -155,7 +160,13 @@ export class SearchDocument {
 
   /** An exact-match token for a value the store derived (GenAI facets), filtered like `key=value`. */
   addKv(key: string, value: string): void {
-    if (value.length <= MAX_KV_VALUE) this.kv.add(kvToken(key, value));
+    const token = derivedKvToken(key, value);
+    if (token !== null) this.kv.add(token);
+  }
+
+  /** Tokens derivedKvToken gave elsewhere (the span-decode worker's facets of a trace). */
+  addKvTokens(tokens: readonly string[], from: number, to: number): void {
+    for (let i = from; i < to; i++) this.kv.add(tokens[i]!);
   }
 
   private addText(s: string): void {

@@ -26,8 +26,8 @@ import { RollupStates, TraceRollupState } from '../genai/rollup-state';
 import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { DROP_SPENT_LOG_SQL } from './forward-queue';
-import { FACET, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
-import { readingAt, type ReadGenAi } from './span-decoding';
+import { forEachFacet, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
+import { readingAt, ROLLUP_NUMBERS, ROLLUP_TEXTS, type ReadGenAi, type RequestTraces } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
 import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
 import { BlockDictionaryTrainer } from './block-dictionary';
@@ -67,6 +67,8 @@ interface TraceDelta {
   /** Every inserted span of this delta (GenAI or not: non-GenAI spans can link a GenAI child to its GenAI ancestor). */
   items: GenAiItem[];
   hasGenai: boolean;
+  /** What the span-decode worker derived for this trace, taken instead of items and facets (new traces from one request). */
+  summary: TraceSummary | null;
 }
 
 interface RootCandidate {
@@ -100,20 +102,23 @@ function storedColumns(row: TraceRow): RollupColumns {
   return [row.has_genai, row.input_tokens, row.output_tokens, row.total_tokens, row.cost_usd, row.llm_calls, row.tool_calls, row.models, row.agents, row.session_id];
 }
 
+/** The rollup columns the span-decode worker derived (span-decoding.ts summarizeTraces). */
+function summaryColumns({ traces, t }: TraceSummary): RollupColumns {
+  if (traces.hasGenai[t] === 0) return NO_ROLLUP;
+  const n = t * ROLLUP_NUMBERS.length;
+  const x = t * ROLLUP_TEXTS;
+  const cost = traces.numbers[n + 3]!;
+  return [
+    1, traces.numbers[n]!, traces.numbers[n + 1]!, traces.numbers[n + 2]!, Number.isNaN(cost) ? null : cost,
+    traces.numbers[n + 4]!, traces.numbers[n + 5]!, traces.texts[x]!, traces.texts[x + 1]!, traces.texts[x + 2] ?? null,
+  ];
+}
+
 const NO_ROLLUP: RollupColumns = [0, null, null, null, null, null, null, null, null, null];
 
 /** The values the list filters look up (see TraceListQuery: model, agent, tool, kind), as search tokens. */
 function addFacets(search: SearchDocument, g: GenAiSpan): void {
-  const add = (facet: string, value: string | undefined) => {
-    if (value !== undefined && value !== '') search.addKv(facet, value);
-  };
-  add(FACET.kind, g.kind);
-  if (g.kind === 'llm' || g.kind === 'embedding' || g.kind === 'reranker') {
-    add(FACET.model, g.requestModel);
-    add(FACET.model, g.responseModel);
-  }
-  if (g.kind === 'agent') add(FACET.agent, g.agentName);
-  if (g.kind === 'tool') add(FACET.tool, g.toolName);
+  forEachFacet(g, (facet, value) => search.addKv(facet, value));
 }
 
 /** A parentless span beats an orphan (its parent never arrived); then the earlier start wins. */
@@ -140,6 +145,17 @@ interface PendingTrace {
   stored: Array<string | null>;
   receivedAt: number[];
   ids: Set<string>;
+  /** The request this trace's first span of the slice came in, and that span's index in it. */
+  from: AcceptedBatch;
+  fromIndex: number;
+  /** All of the trace's spans of the slice came in `from`. */
+  oneRequest: boolean;
+}
+
+/** A trace's place in its request's RequestTraces. */
+interface TraceSummary {
+  traces: RequestTraces;
+  t: number;
 }
 
 /** The stored span ids of recently written traces (least recently used first out), bounded in ids. */
@@ -279,9 +295,9 @@ export class Compactor {
           const span = batch.spans[i]!;
           let p = pending.get(span.traceId);
           if (!p) {
-            p = { spans: [], genai: [], stored: [], receivedAt: [], ids: new Set() };
+            p = { spans: [], genai: [], stored: [], receivedAt: [], ids: new Set(), from: batch, fromIndex: i, oneRequest: true };
             pending.set(span.traceId, p);
-          }
+          } else if (p.from !== batch) p.oneRequest = false;
           if (p.ids.has(span.spanId)) continue; // sent twice in this pass: stored once
           p.ids.add(span.spanId);
           let genai: GenAiSpan | null = null;
@@ -306,6 +322,8 @@ export class Compactor {
         const row = this.stmts.getTrace.get(traceId) as TraceRow | undefined;
         const keep = row ? this.newSpansOf(traceHex, traceId, p) : p.spans.map((_, i) => i);
         if (keep.length === 0) continue;
+        const traces = p.from.genai?.traces;
+        const summary: TraceSummary | null = !row && p.oneRequest && traces !== undefined ? { traces, t: traces.traceOf[p.fromIndex]! } : null;
         const blockSpans: BlockSpan[] = [];
         const spanIds: Buffer[] = [];
         const names = new Set<string>();
@@ -327,7 +345,7 @@ export class Compactor {
           const span = p.spans[i]!;
           const genai = p.genai[i]!;
           const stored = p.stored[i]!;
-          delta = this.accumulate(delta, traceId, span, p.receivedAt[i]!, genai);
+          delta = this.accumulate(delta, traceId, span, p.receivedAt[i]!, genai, summary);
           this.analytics?.add(span, genai);
           blockSpans.push(this.blockSpanOf(span, stored, genai));
           spanIds.push(Buffer.from(span.spanId, 'hex'));
@@ -336,6 +354,10 @@ export class Compactor {
           if (blockSpans.length === BLOCK_MAX_SPANS) flush();
         }
         if (blockSpans.length > 0) flush();
+        if (summary !== null) {
+          const { traces, t } = summary;
+          delta!.search.addKvTokens(traces.facets, traces.facetStart[t]!, traces.facetStart[t + 1]!);
+        }
         for (const name of names) this.stmts.traceName.run(this.nameIdOf(name), traceId);
         inserted += keep.length;
         deltas.set(traceHex, { delta: delta!, row });
@@ -429,20 +451,20 @@ export class Compactor {
     return id;
   }
 
-  private accumulate(d: TraceDelta | undefined, traceId: Buffer, span: SpanRecord, receivedAt: number, genai: GenAiSpan | null): TraceDelta {
+  private accumulate(d: TraceDelta | undefined, traceId: Buffer, span: SpanRecord, receivedAt: number, genai: GenAiSpan | null, summary: TraceSummary | null): TraceDelta {
     const start = BigInt(span.startTimeUnixNano);
     const end = BigInt(span.endTimeUnixNano);
     if (!d) {
       d = {
         traceId, spans: 0, errors: 0, start, end, root: null, receivedAt, search: new SearchDocument(),
-        items: [], hasGenai: false,
+        items: [], hasGenai: false, summary,
       };
     }
     d.spans++;
-    d.items.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, genai, start });
-    if (genai) {
-      d.hasGenai = true;
-      addFacets(d.search, genai);
+    if (genai) d.hasGenai = true;
+    if (summary === null) {
+      d.items.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, genai, start });
+      if (genai) addFacets(d.search, genai);
     }
     d.search.add(span);
     if (span.status.code === 'error') d.errors++;
@@ -519,6 +541,7 @@ export class Compactor {
    * A trace without GenAI spans so far keeps no state and no rollup.
    */
   private rollupOf(d: TraceDelta, row: TraceRow | undefined): RollupColumns {
+    if (d.summary !== null) return summaryColumns(d.summary);
     const key = d.traceId.toString('hex');
     let state = this.rollups.get(key);
     const before = state?.size ?? 0;

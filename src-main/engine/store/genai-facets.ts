@@ -16,6 +16,17 @@ export const FACET = {
   kind: '\u0000genai.kind',
 } as const;
 
+/** Calls `add` with each filter value a reading is indexed under (see TraceListQuery: model, agent, tool, kind). */
+export function forEachFacet(g: GenAiSpan, add: (facet: string, value: string) => void): void {
+  add(FACET.kind, g.kind);
+  if (g.kind === 'llm' || g.kind === 'embedding' || g.kind === 'reranker') {
+    if (g.requestModel !== undefined && g.requestModel !== '') add(FACET.model, g.requestModel);
+    if (g.responseModel !== undefined && g.responseModel !== '') add(FACET.model, g.responseModel);
+  }
+  if (g.kind === 'agent' && g.agentName !== undefined && g.agentName !== '') add(FACET.agent, g.agentName);
+  if (g.kind === 'tool' && g.toolName !== undefined && g.toolName !== '') add(FACET.tool, g.toolName);
+}
+
 /**
  * spans.genai holds the reading without its content fields (`inputMessages`, `outputMessages`,
  * `systemInstructions`, `toolDefinitions`): they are the span's own content attributes (or events)

@@ -6,7 +6,9 @@ import { GENAI_KINDS, type GenAiSpan, type SpanRecord } from '../../../src-share
 import { decodeTraceRequest } from '../otlp/decode-protobuf';
 import { INDEX_FIELDS, normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { ModelPrice } from '../genai/prices';
-import { storedGenAi } from './genai-facets';
+import { forEachFacet, storedGenAi } from './genai-facets';
+import { derivedKvToken } from './attribute-codec';
+import { TraceRollupState } from '../genai/rollup-state';
 
 export interface SpanDecodeWorkerData {
   /** See StoreWorkerData. */
@@ -35,7 +37,34 @@ export interface ReadGenAi {
   stringRefs: Int32Array;
   strings: string[];
   stored: Array<string | null>;
+  /** What compaction derives per trace from these spans, taken here (summarizeTraces); absent when not. */
+  traces?: RequestTraces;
 }
+
+/**
+ * Per trace of a request, what compaction derives from its spans: the trace's GenAI rollup
+ * (rollup-state.ts) and its facet tokens (genai-facets.ts forEachFacet). Compaction takes them as
+ * they are for a trace it has not stored before whose spans in the slice all came in this request
+ * (nearly every trace: agents send a run's spans together), instead of rolling up and tokenizing
+ * span by span on the store thread, the ingest bottleneck; any other trace is derived there.
+ * Duplicates of a span id count once, the first, as compaction keeps them.
+ */
+export interface RequestTraces {
+  /** Span i's trace: an index t into the per-trace fields. */
+  traceOf: Int32Array;
+  /** 1 when trace t has a GenAI span. */
+  hasGenai: Uint8Array;
+  /** ROLLUP_NUMBERS.length per trace; a NaN cost is a null one (no priced span). */
+  numbers: Float64Array;
+  /** Per trace: its models and agents as JSON arrays (as stored in `traces`), its session id or null. */
+  texts: Array<string | null>;
+  /** facets[facetStart[t] … facetStart[t + 1]) are trace t's facet tokens. */
+  facets: string[];
+  facetStart: Int32Array;
+}
+
+export const ROLLUP_NUMBERS = ['inputTokens', 'outputTokens', 'totalTokens', 'costUsd', 'llmCalls', 'toolCalls'] as const;
+export const ROLLUP_TEXTS = 3;
 
 const NUMBER_FIELDS = ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'totalTokens', 'costUsd'] as const;
 const STRING_FIELDS = ['requestModel', 'responseModel', 'agentName', 'toolName', 'sessionId', 'handoffFrom', 'handoffTo', 'userId'] as const;
@@ -105,6 +134,62 @@ export function packReadings(readings: ReadonlyArray<GenAiSpan | null>): ReadGen
   return read;
 }
 
+/** The RequestTraces of a request's spans and their readings (see there). */
+export function summarizeTraces(spans: readonly SpanRecord[], readings: ReadonlyArray<GenAiSpan | null>): RequestTraces {
+  const slots = new Map<string, number>();
+  const states: TraceRollupState[] = [];
+  const facets: Array<Set<string>> = [];
+  const traceOf = new Int32Array(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
+    let t = slots.get(span.traceId);
+    if (t === undefined) {
+      t = states.push(new TraceRollupState()) - 1;
+      facets.push(new Set());
+      slots.set(span.traceId, t);
+    }
+    traceOf[i] = t;
+    const state = states[t]!;
+    const before = state.size;
+    const g = readings[i] ?? null;
+    state.add({ spanId: span.spanId, parentSpanId: span.parentSpanId, genai: g, start: BigInt(span.startTimeUnixNano) });
+    if (g === null || state.size === before) continue;
+    const tokens = facets[t]!;
+    forEachFacet(g, (facet, value) => {
+      const token = derivedKvToken(facet, value);
+      if (token !== null) tokens.add(token);
+    });
+  }
+  const n = states.length;
+  const out: RequestTraces = {
+    traceOf,
+    hasGenai: new Uint8Array(n),
+    numbers: new Float64Array(n * ROLLUP_NUMBERS.length),
+    texts: new Array<string | null>(n * ROLLUP_TEXTS),
+    facets: [],
+    facetStart: new Int32Array(n + 1),
+  };
+  for (let t = 0; t < n; t++) {
+    out.facetStart[t] = out.facets.length;
+    for (const token of facets[t]!) out.facets.push(token);
+    if (facets[t]!.size === 0) continue; // every GenAI span has a kind facet: no GenAI span, no rollup
+    out.hasGenai[t] = 1;
+    const r = states[t]!.rollup();
+    const at = t * ROLLUP_NUMBERS.length;
+    out.numbers[at] = r.inputTokens;
+    out.numbers[at + 1] = r.outputTokens;
+    out.numbers[at + 2] = r.totalTokens;
+    out.numbers[at + 3] = r.costUsd ?? NaN;
+    out.numbers[at + 4] = r.llmCalls;
+    out.numbers[at + 5] = r.toolCalls;
+    out.texts[t * ROLLUP_TEXTS] = JSON.stringify(r.models);
+    out.texts[t * ROLLUP_TEXTS + 1] = JSON.stringify(r.agents);
+    out.texts[t * ROLLUP_TEXTS + 2] = r.sessionId;
+  }
+  out.facetStart[n] = out.facets.length;
+  return out;
+}
+
 export type DecodeOutcome =
   | { seq: number; ok: true; spans: SpanRecord[]; genai: ReadGenAi | null }
   | { seq: number; ok: false; message: string };
@@ -125,5 +210,8 @@ export function ingestNormalizeOptions(priceOverrides: Record<string, ModelPrice
 export function decodeAndNormalize(body: Uint8Array, options: NormalizeOptions | null): { spans: SpanRecord[]; genai: ReadGenAi | null } {
   const spans = decodeTraceRequest(body).spans;
   if (options === null) return { spans, genai: null };
-  return { spans, genai: packReadings(spans.map((span) => normalizeSpan(span, undefined, options))) };
+  const readings = spans.map((span) => normalizeSpan(span, undefined, options));
+  const genai = packReadings(readings);
+  genai.traces = summarizeTraces(spans, readings);
+  return { spans, genai };
 }
