@@ -1,18 +1,24 @@
 /**
  * The dashboard's rollups (migrations 0007, 0009), kept at compaction: per dimension × minute × group, span
  * and error counts, LLM usage and a DDSketch of durations, and the same per hour and per day
- * (analytics-tiers.ts). Spans are accumulated in memory for the whole compaction batch and each
- * (dim, minute, key) is upserted once at flush, in the batch's transaction; sketches merge in SQL
- * through a registered function, so an upsert is one statement.
+ * (analytics-tiers.ts). Spans are accumulated in memory for the whole compaction batch, then merged
+ * into in-memory deltas per (dim, minute, key); sketches merge in SQL through a registered function,
+ * so an upsert is one statement.
  *
- * Hours and days are written behind: each batch's minutes merge into in-memory deltas per
- * (dim, hour, key), written out (the days' summed from them) every WRITE_BEHIND_MS, before every analytics read
- * (writeBehind) and at close. Writing them with every batch cost a merge of a large hour or day
- * sketch per group and batch: rollups 1.5–7× slower, ingest ~30 % (bench/genai-cost.ts). So that a
- * crash or a rolled-back batch never leaves an hour or day short of its minutes, a period's first
- * delta also marks it in analytics_stale, in the batch's transaction; writing the deltas clears the
- * marks, and whatever marks remain (after a crash, a rollback) are rebuilt from the minutes
- * (repairStale, analytics-tier-merge.ts). An hour or a day is thus always the exact merge of its minutes.
+ * Everything is written behind: the deltas are written out (minutes upserted, hours summed from
+ * them, days from the hours) every WRITE_BEHIND_MS, before every analytics read (writeBehind), before
+ * retention and deletes, and at close. Writing minutes with every batch cost ~180 upserts a batch at
+ * agent-like cardinality (each a sketch merge), most of them of the same minutes again; hours and
+ * days with every batch a merge of a large sketch per group and batch (rollups 1.5–7× slower, ingest
+ * ~30 %, bench/genai-cost.ts).
+ *
+ * Nothing is lost to a crash or a rolled-back batch: the spans are. Each write records the highest
+ * span row its deltas include (counter ANALYTICS_ROW, in the write's transaction); rows are numbered
+ * in compaction order (compactor.ts), so the spans not yet written are those of the blocks above it,
+ * and a start (or a reset after a rollback) reads them back (replay). Hours and days: a period's
+ * first delta also marks it in analytics_stale, in the batch's transaction; writing clears the marks,
+ * and whatever marks remain are rebuilt from the minutes (repairStale, analytics-tier-merge.ts). An
+ * hour or a day is thus always the exact merge of its minutes.
  *
  * Cardinality: at most MAX_KEYS_PER_MINUTE distinct keys per (dim, minute); later keys count in
  * ANALYTICS_OTHER (first come, not top-N: a top-N needs every key's count before the minute closes).
@@ -25,6 +31,9 @@ import { binIndex, DDSketch } from '../../../src-shared/ddsketch';
 import { serviceNameOf } from './resource-scopes';
 import { TIERS } from './analytics-tiers';
 import { mergeTier } from './analytics-tier-merge';
+import { readStoredGenAi } from './genai-facets';
+import type { TraceBlocks } from './trace-blocks';
+import { STATUS_CODES } from '../otlp/span-batch';
 
 /** Column `dim` of analytics_minutes: the index in this list. */
 export const ANALYTICS_DIMS: readonly AnalyticsGroupBy[] = ['model', 'agent', 'tool', 'service', 'spanName'];
@@ -35,8 +44,11 @@ const KNOWN_MINUTES = 256;
 const MAX_KEY_LENGTH = 200;
 /** How long hour and day deltas wait in memory at most (compaction writes them when it runs after this). */
 export const WRITE_BEHIND_MS = 2000;
-/** Deltas held before they are written anyway (a backfill of old data touches many periods). */
+/** Minute deltas held before they are written anyway (a backfill of old data touches many minutes). */
 const MAX_DELTAS = 20_000;
+/** counters row: the highest span row whose spans the written rollups include (see the file's comment). */
+export const ANALYTICS_ROW = 'analytics_row';
+const ERROR_STATUS = STATUS_CODES.indexOf('error');
 
 /** One group's sums over a period: what a rollup row holds. */
 interface Sums {
@@ -51,7 +63,7 @@ interface Sums {
   sketch: DDSketch;
 }
 
-/** Not yet written to an hour (or day) row: the sums of minutes compacted since the last write. */
+/** Not yet written to a minute, hour or day row: the sums of the spans compacted since the last write. */
 interface Delta extends Sums {
   period: number;
 }
@@ -88,13 +100,20 @@ export class AnalyticsRollups {
   private pending: Array<Map<number, Map<string, Acc>>> = ANALYTICS_DIMS.map(() => new Map());
   /** `${dim}:${minute}` → the keys stored or pending for it (insertion-ordered for eviction). */
   private readonly keysOf = new Map<string, Set<string>>();
-  /** `${dim}:${hour}:${key}` → its delta (see the file's comment). */
-  private deltas = new Map<string, Delta>();
+  /** `${dim}:${minute}` → key → its delta (see the file's comment). */
+  private minutes = new Map<string, Map<string, Delta>>();
+  private deltaCount = 0;
   /** `${tier}:${dim}:${period}` marked in analytics_stale since the last write. */
   private readonly marked = new Set<string>();
   private lastWrite = performance.now();
+  /** A reset could not read the spans back (the disk is full, say): the next batch tries again. */
+  private replayOwed = false;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  /** blocks: where the spans not yet written are read back from (replay). */
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly blocks: TraceBlocks,
+  ) {
     db.function('ddsketch_merge', { deterministic: true }, (a: unknown, b: unknown) => {
       const s = DDSketch.decode(a as Uint8Array);
       s.mergeEncoded(b as Uint8Array);
@@ -118,20 +137,31 @@ export class AnalyticsRollups {
       unmarkAll: db.prepare('DELETE FROM analytics_stale'),
       stale: db.prepare('SELECT tier, dim, period FROM analytics_stale ORDER BY tier, dim, period'),
       keys: db.prepare('SELECT key FROM analytics_minutes WHERE dim = ? AND minute = ?').pluck(),
+      // Stores written before the rollups were written behind had them all written: their mark starts at the top.
+      initRow: db.prepare(`INSERT OR IGNORE INTO counters (name, value) VALUES ('${ANALYTICS_ROW}', ?)`),
+      row: db.prepare(`SELECT value FROM counters WHERE name = '${ANALYTICS_ROW}'`).pluck(),
+      setRow: db.prepare(`UPDATE counters SET value = ? WHERE name = '${ANALYTICS_ROW}'`),
+      blocksAbove: db.prepare('SELECT first_row, span_ids, dict, block FROM all_span_blocks WHERE first_row > ? ORDER BY first_row'),
+      serviceOf: db.prepare('SELECT service_name FROM resources WHERE id = ?').pluck(),
     };
+    this.stmts.initRow.run(blocks.maxRow());
     // Marks left by a crash: those periods lack minutes compacted before it.
     this.repairStale();
+    // Spans compacted after the last write, before a crash.
+    this.replay();
   }
 
   /** One inserted span (duplicates are not passed: the compactor stores a span once). */
   add(span: SpanRecord, genai: GenAiSpan | null): void {
-    const s = span.startTimeUnixNano;
-    const e = span.endTimeUnixNano;
+    this.addSpan(span.name, span.startTimeUnixNano, span.endTimeUnixNano, span.status.code === 'error', serviceNameOf(span.resource), genai);
+  }
+
+  /** start and end: unix nanoseconds as decimal text. */
+  private addSpan(name: string, s: string, e: string, error: boolean, service: string, genai: GenAiSpan | null): void {
     const startSec = secondsOf(s);
     const minute = Math.floor(startSec / 60);
     const ms = (secondsOf(e) - startSec) * 1e3 + (nanosOf(e) - nanosOf(s)) / 1e6;
     const bin = binIndex(ms > 0 ? ms : 0);
-    const error = span.status.code === 'error';
     let usage: GenAiSpan | null = null;
     if (genai !== null) {
       const k = genai.kind;
@@ -144,8 +174,8 @@ export class AnalyticsRollups {
         this.bump(DIM.tool, minute, genai.toolName, bin, error, null);
       }
     }
-    this.bump(DIM.service, minute, serviceNameOf(span.resource), bin, error, usage);
-    this.bump(DIM.spanName, minute, span.name, bin, error, usage);
+    this.bump(DIM.service, minute, service, bin, error, usage);
+    this.bump(DIM.spanName, minute, name, bin, error, usage);
   }
 
   private bump(dim: number, minute: number, key: string, bin: number | null, error: boolean, usage: GenAiSpan | null): void {
@@ -179,6 +209,7 @@ export class AnalyticsRollups {
     let keys = this.keysOf.get(slot);
     if (keys === undefined) {
       keys = new Set(this.stmts.keys.all(dim, minute) as string[]);
+      for (const k of this.minutes.get(slot)?.keys() ?? []) keys.add(k);
       this.keysOf.set(slot, keys);
       if (this.keysOf.size > KNOWN_MINUTES) this.keysOf.delete(this.keysOf.keys().next().value!);
     }
@@ -189,36 +220,36 @@ export class AnalyticsRollups {
   }
 
   /**
-   * Writes the batch's accumulators: one upsert per (dim, period, key) of each tier. Inside the
-   * compaction transaction. A live batch covers a minute or two, so each tier gets about as many
-   * upserts as the minutes do.
+   * Merges the batch's accumulators into the minute deltas, marking their hours and days stale, in
+   * the compaction transaction; writes the deltas when they are due. maxRow: the highest span row
+   * compacted, this batch's included.
    */
-  flush(): void {
-    const accs: Acc[] = [];
+  flush(maxRow: number): void {
+    if (this.replayOwed) {
+      // The replay reads this batch's blocks too: its accumulators would count twice.
+      this.clearPending();
+      this.reset();
+    }
     for (const byMinute of this.pending) {
       for (const byKey of byMinute.values()) {
         // An accumulator can be listed under two keys (its own and a key sent to "(other)").
-        for (const [key, a] of byKey) if (key === a.key) accs.push(a);
+        for (const [key, a] of byKey) if (key === a.key) this.mergeMinute(a);
       }
-    }
-    for (const a of accs) {
-      this.stmts.upsertMinute.run(a.dim, a.minute, a.key, a.spans, a.errors, a.input, a.output, a.total, a.cost, Buffer.from(a.sketch.encode()));
-    }
-    // Into the hours only: a day's delta is summed from its hours' when written (half the merges).
-    const hourMinutes = this.stmts.coarse[0]!.minutes;
-    for (const a of accs) {
-      const hour = Math.floor(a.minute / hourMinutes);
-      const id = `${a.dim}:${hour}:${a.key}`;
-      let d = this.deltas.get(id);
-      if (d === undefined) {
-        this.markStale(a.dim, a.minute);
-        d = { dim: a.dim, period: hour, key: a.key, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() };
-        this.deltas.set(id, d);
-      }
-      addTo(d, a);
     }
     this.clearPending();
-    if (this.deltas.size > MAX_DELTAS || performance.now() - this.lastWrite >= WRITE_BEHIND_MS) this.writeDeltas();
+    if (this.deltaCount > MAX_DELTAS || performance.now() - this.lastWrite >= WRITE_BEHIND_MS) this.writeDeltas(maxRow);
+  }
+
+  private mergeMinute(a: Acc): void {
+    const slot = `${a.dim}:${a.minute}`;
+    let byKey = this.minutes.get(slot);
+    if (byKey === undefined) this.minutes.set(slot, (byKey = new Map()));
+    const d = byKey.get(a.key);
+    if (d === undefined) {
+      this.markStale(a.dim, a.minute);
+      byKey.set(a.key, { dim: a.dim, period: a.minute, key: a.key, spans: a.spans, errors: a.errors, input: a.input, output: a.output, total: a.total, cost: a.cost, sketch: a.sketch });
+      this.deltaCount++;
+    } else addTo(d, a);
   }
 
   /** Marks the hour and the day of `minute` in analytics_stale, once until the next write. */
@@ -232,32 +263,62 @@ export class AnalyticsRollups {
     });
   }
 
-  /** Writes the hour and day deltas now, in a transaction of their own or the caller's (before a read, at close). */
-  writeBehind(): void {
-    if (this.deltas.size > 0 || this.marked.size > 0) this.db.transaction(() => this.writeDeltas())();
+  /** Writes the deltas now, in a transaction of their own or the caller's (before a read, a delete, at close). maxRow: as for flush. */
+  writeBehind(maxRow: number): void {
+    if (this.deltaCount > 0 || this.marked.size > 0) this.db.transaction(() => this.writeDeltas(maxRow))();
   }
 
-  private writeDeltas(): void {
-    const [hours, ...coarser] = this.stmts.coarse;
+  private writeDeltas(maxRow: number): void {
     const write = (stmt: BetterSqlite3.Statement, d: Delta) =>
       stmt.run(d.dim, d.period, d.key, d.spans, d.errors, d.input, d.output, d.total, d.cost, Buffer.from(d.sketch.encode()));
-    for (const d of this.deltas.values()) write(hours!.upsert, d);
-    for (const tier of coarser) {
+    let lower: Iterable<Delta> = [...this.minutes.values()].flatMap((byKey) => [...byKey.values()]);
+    for (const d of lower) write(this.stmts.upsertMinute, d);
+    // Each tier summed from the one below it (an hour from its minutes, a day from its hours).
+    let lowerMinutes = 1;
+    for (const tier of this.stmts.coarse) {
       const sums = new Map<string, Delta>();
-      for (const h of this.deltas.values()) {
-        const period = Math.floor((h.period * hours!.minutes) / tier.minutes);
-        const id = `${h.dim}:${period}:${h.key}`;
+      for (const m of lower) {
+        const period = Math.floor((m.period * lowerMinutes) / tier.minutes);
+        const id = `${m.dim}:${period}:${m.key}`;
         let d = sums.get(id);
-        if (d === undefined) sums.set(id, (d = { ...h, period, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() }));
-        addTo(d, h);
+        if (d === undefined) sums.set(id, (d = { ...m, period, spans: 0, errors: 0, input: 0, output: 0, total: 0, cost: 0, sketch: new DDSketch() }));
+        addTo(d, m);
       }
       for (const d of sums.values()) write(tier.upsert, d);
+      lower = [...sums.values()];
+      lowerMinutes = tier.minutes;
     }
     // Only the marks of these deltas: a mark a failed repair left stays for the next one.
     for (const at of this.marked) this.stmts.unmark.run(...at.split(':').map(Number));
-    this.deltas = new Map();
+    this.stmts.setRow.run(maxRow);
+    this.minutes = new Map();
+    this.deltaCount = 0;
     this.marked.clear();
     this.lastWrite = performance.now();
+  }
+
+  /**
+   * Reads back the spans compacted after the last write (the blocks above ANALYTICS_ROW) into the
+   * minute deltas: at start, after a crash; after a rolled-back batch or a delete, when the deltas
+   * in memory are not to be trusted.
+   */
+  private replay(): void {
+    const above = this.stmts.row.get() as number;
+    const services = new Map<number, string>();
+    for (const r of this.stmts.blocksAbove.all(above) as Array<{ first_row: number; span_ids: Buffer; dict: number; block: Buffer }>) {
+      const b = this.blocks.decode(r);
+      for (let i = 0; i < b.n; i++) {
+        const resourceId = b.resourceId(i);
+        let service = services.get(resourceId);
+        if (service === undefined) services.set(resourceId, (service = (this.stmts.serviceOf.get(resourceId) as string | undefined) ?? 'unknown_service'));
+        const stored = b.genai(i);
+        this.addSpan(b.name(i), String(b.startNs(i)), String(b.endNs(i)), b.statusCode(i) === ERROR_STATUS, service, stored === null ? null : readStoredGenAi(stored));
+      }
+    }
+    for (const byMinute of this.pending) {
+      for (const byKey of byMinute.values()) for (const [key, a] of byKey) if (key === a.key) this.mergeMinute(a);
+    }
+    this.clearPending();
   }
 
   /**
@@ -279,17 +340,24 @@ export class AnalyticsRollups {
 
   /**
    * After a rolled-back batch or a delete: pending sums, deltas and remembered key sets may be wrong;
-   * the hours and days they were for are rebuilt from the minutes.
+   * the hours and days they were for are rebuilt from the minutes, and the deltas from the spans.
    */
   reset(): void {
     this.clearPending();
     this.keysOf.clear();
-    this.deltas = new Map();
+    this.minutes = new Map();
+    this.deltaCount = 0;
     this.marked.clear();
     try {
       this.repairStale();
+      this.replay();
+      this.replayOwed = false;
     } catch {
-      // The marks stay (the disk is full, say): the next reset or start repairs them.
+      // The marks stay for the next reset or start; the spans are read back by the next batch.
+      this.clearPending();
+      this.minutes = new Map();
+      this.deltaCount = 0;
+      this.replayOwed = true;
     }
   }
 }

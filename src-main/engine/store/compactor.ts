@@ -12,7 +12,7 @@
  * a GenAI marker; protobuf requests come already read by the span-decode worker, span-decoding.ts)
  * and its GenAiSpan stored as JSON (without message content: genai-facets.ts); the
  * trace's rollup columns and filter tokens are kept current as its spans arrive, batch after batch.
- * The dashboard's per-minute rollups (analytics-rollups.ts) are accumulated per batch and written once per group.
+ * The dashboard's rollups (analytics-rollups.ts) are accumulated per batch and written behind.
  * Every session a trace of the slice names (or logged events inside) has its summary marked stale,
  * with its bounds widened, in the same transaction (session-summaries.ts). Each block written is
  * recorded in the audit chain (audit-chain.ts), in the same transaction too.
@@ -33,7 +33,7 @@ import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
 import { BlockDictionaryTrainer } from './block-dictionary';
 import { spansInOrder, TraceBlocks } from './trace-blocks';
 import { AuditChain } from './audit-chain';
-import { AnalyticsRollups } from './analytics-rollups';
+import { ANALYTICS_ROW, AnalyticsRollups } from './analytics-rollups';
 import type { SessionSummaries } from './session-summaries';
 
 /** A span's place in the trace tree and its GenAI reading, for the trace's rollup state. */
@@ -220,9 +220,11 @@ export class Compactor {
     analytics = true,
   ) {
     this.normalizeOptions = normalizeOptions;
-    this.analytics = analytics ? new AnalyticsRollups(db) : null;
-    this.genAiServices = new Set(db.prepare('SELECT service_name FROM genai_services').pluck().all() as string[]);
     this.blocks = new TraceBlocks(db);
+    this.analytics = analytics ? new AnalyticsRollups(db, this.blocks) : null;
+    // Without rollups nothing is owed to them: when they are back they start from the spans then stored.
+    if (!analytics) db.prepare(`DELETE FROM counters WHERE name = '${ANALYTICS_ROW}'`).run();
+    this.genAiServices = new Set(db.prepare('SELECT service_name FROM genai_services').pluck().all() as string[]);
     this.audit = new AuditChain(db);
     this.dictionary = new BlockDictionaryTrainer(db);
     this.stmts = {
@@ -392,7 +394,7 @@ export class Compactor {
       }
       for (const [id, b] of sessions) this.sessions.touch(id, b.first, b.last);
       this.sessions.reconcile(movedFrom);
-      this.analytics?.flush();
+      this.analytics?.flush(this.nextRow - 1);
       this.stmts.addCounter.run(inserted, 'spans');
       this.stmts.addCounter.run(newTraces, 'traces');
       const last = batches[batches.length - 1]!.seq;
@@ -567,9 +569,9 @@ export class Compactor {
     return rollupColumns(state.rollup());
   }
 
-  /** Writes the hour and day rollups held behind compaction (analytics-rollups.ts): before a read of them, at close. */
+  /** Writes the rollups held behind compaction (analytics-rollups.ts): before a read of them, a delete, at close. */
   writeAnalytics(): void {
-    this.analytics?.writeBehind();
+    this.analytics?.writeBehind(this.nextRow - 1);
   }
 
   /** After retention deleted traces: a kept state may include spans that are gone. */

@@ -54,10 +54,13 @@ export class StoreWrites implements WriteHandle {
   }
 
   deleteTrace(traceId: string): DeletedCounts | null {
+    // The rollups written behind first: they count what the delete takes, as they did when it arrived.
+    this.parts.compactor.writeAnalytics();
     return this.deleted(`trace ${traceId}`, this.parts.deletion.deleteTrace(traceId));
   }
 
   deleteSession(sessionId: string): DeletedCounts | null {
+    this.parts.compactor.writeAnalytics();
     return this.deleted(`session ${JSON.stringify(sessionId)}`, this.parts.deletion.deleteSession(sessionId));
   }
 

@@ -17,8 +17,11 @@ import { AnalyticsQueries } from '../../../src-main/engine/store/analytics-queri
 import { coverMinutes, TIERS } from '../../../src-main/engine/store/analytics-tiers';
 import { Retention } from '../../../src-main/engine/store/retention';
 import { SessionSummaries } from '../../../src-main/engine/store/session-summaries';
-import { AnalyticsRollups } from '../../../src-main/engine/store/analytics-rollups';
-import type { SpanRecord } from '../../../src-shared/contract';
+import { Compactor } from '../../../src-main/engine/store/compactor';
+import { AttributeKeys } from '../../../src-main/engine/store/attribute-codec';
+import { ResourceScopes } from '../../../src-main/engine/store/resource-scopes';
+import { decodeTraceRequestJson } from '../../../src-main/engine/otlp/decode-json';
+import { otlpJson, sid, tid, type SpanSpec } from '../../support/spans';
 import { DDSketch } from '../../../src-shared/ddsketch';
 import { ANALYTICS_GROUPS } from '../../../src-shared/contract';
 import { exportSpans } from '../../support/otel';
@@ -157,41 +160,78 @@ test('retention keeps each hour and day the merge of the minutes it kept', async
   }
 });
 
-test('hours and days not yet written when the process stopped are rebuilt from the minutes at the next start', () => {
+test('rollups not yet written when the process stopped (minutes, hours, days) are rebuilt from the stored spans at the next start', () => {
   const file = join(tempDataDir(), 'tiers.sqlite');
   const db = new Database(file);
   migrate(db, file);
-  const rollups = new AnalyticsRollups(db);
-  const resource = { attributes: { 'service.name': 'svc' }, droppedAttributesCount: 0 };
-  const span = (startMs: number, ms: number) =>
-    ({
+  const compactor = new Compactor(db, new AttributeKeys(db), new ResourceScopes(db), new SessionSummaries(db), null);
+  const specs = (batch: number): SpanSpec[] =>
+    Array.from({ length: 200 }, (_, i) => ({
+      traceId: tid(batch * 1000 + i + 1),
+      spanId: sid(batch * 1000 + i + 1),
       name: 'op',
-      startTimeUnixNano: ns(startMs),
-      endTimeUnixNano: (BigInt(Math.floor(startMs)) * 1_000_000n + BigInt(Math.round(ms * 1e6))).toString(),
-      status: { code: 'unset', message: '' },
-      resource,
-    }) as unknown as SpanRecord;
+      startMs: T0 + batch * 40 * MINUTE_MS + i * 9_000,
+      durationMs: 5 + i,
+      service: 'svc',
+    }));
   for (let batch = 0; batch < 3; batch++) {
-    db.transaction(() => {
-      for (let i = 0; i < 200; i++) rollups.add(span(T0 + batch * 40 * MINUTE_MS + i * 9_000, 5 + i), null);
-      rollups.flush();
-    })();
+    compactor.compact([{ seq: batch + 1, receivedAt: T0, spans: decodeTraceRequestJson(Buffer.from(otlpJson(specs(batch)))).spans }]);
   }
-  // Batches were compacted and committed, their hours and days not written (a crash, here a close without writeBehind).
+  // Compacted and committed, their rollups held behind (a crash, here a close without writeAnalytics).
+  assert.equal(db.prepare('SELECT count(*) FROM analytics_minutes').pluck().get(), 0);
   assert.ok((db.prepare('SELECT count(*) FROM analytics_stale').pluck().get() as number) > 0);
   db.close();
   const reopened = new Database(file);
   try {
-    new AnalyticsRollups(reopened);
+    const again = new Compactor(reopened, new AttributeKeys(reopened), new ResourceScopes(reopened), new SessionSummaries(reopened), null);
+    again.writeAnalytics();
     assert.equal(reopened.prepare('SELECT count(*) FROM analytics_stale').pluck().get(), 0);
     const tiered = new AnalyticsQueries(reopened);
     const minutes = new AnalyticsQueries(reopened, [TIERS[0]!]);
     const q = { groupBy: 'spanName' as const, from: ns(T0 - 24 * HOUR_MS), to: ns(T0 + 48 * HOUR_MS) };
-    assert.equal(tiered.latency(q).groups[0]!.count, 600);
+    assert.equal(minutes.latency(q).groups[0]!.count, 600);
     assert.deepEqual(tiered.latency(q), minutes.latency(q));
     assert.ok((reopened.prepare('SELECT count(*) FROM analytics_days').pluck().get() as number) > 0);
-  } finally {
+    // Read back once: a second start finds nothing owed.
     reopened.close();
+    const third = new Database(file);
+    try {
+      new Compactor(third, new AttributeKeys(third), new ResourceScopes(third), new SessionSummaries(third), null).writeAnalytics();
+      assert.equal(new AnalyticsQueries(third, [TIERS[0]!]).latency(q).groups[0]!.count, 600);
+    } finally {
+      third.close();
+    }
+  } finally {
+    if (reopened.open) reopened.close();
+  }
+});
+
+test('a batch that rolls back after its rollups were merged counts once, when it is compacted again; the batches before it stay counted', () => {
+  const db = new Database(':memory:');
+  try {
+    migrate(db, ':memory:');
+    const compactor = new Compactor(db, new AttributeKeys(db), new ResourceScopes(db), new SessionSummaries(db), null);
+    const batch = (n: number, seq: number) => ({
+      seq,
+      receivedAt: T0,
+      spans: decodeTraceRequestJson(
+        Buffer.from(otlpJson(Array.from({ length: 50 }, (_, i) => ({ traceId: tid(n * 100 + i + 1), spanId: sid(n * 100 + i + 1), name: 'op', startMs: T0 + i * 1000, service: 'svc' })))),
+      ).spans,
+    });
+    compactor.compact([batch(1, 1)]);
+    // The last statement of a batch fails (as a full disk would), after its rollups were merged.
+    db.exec(`CREATE TEMP TABLE fail (on_ INTEGER); INSERT INTO fail VALUES (1);
+      CREATE TEMP TRIGGER fail_watermark BEFORE UPDATE ON compaction_state WHEN (SELECT on_ FROM fail) = 1
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`);
+    assert.throws(() => compactor.compact([batch(2, 2)]), /disk is full/);
+    db.exec('UPDATE fail SET on_ = 0');
+    compactor.compact([batch(2, 2)]);
+    compactor.writeAnalytics();
+    const q = { groupBy: 'spanName' as const, from: ns(T0 - HOUR_MS), to: ns(T0 + HOUR_MS) };
+    assert.equal(new AnalyticsQueries(db, [TIERS[0]!]).latency(q).groups[0]!.count, 100);
+    assert.equal(new AnalyticsQueries(db).latency(q).groups[0]!.count, 100);
+  } finally {
+    db.close();
   }
 });
 
