@@ -26,12 +26,13 @@
  * services or span names equal the traces' rollups whenever usage is reported on the calls.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { ANALYTICS_OTHER, type AnalyticsGroupBy, type GenAiSpan, type SpanRecord } from '../../../src-shared/contract';
+import { ANALYTICS_OTHER, type AnalyticsGroupBy, type GenAiKind, type GenAiSpan, type SpanRecord } from '../../../src-shared/contract';
 import { binIndex, DDSketch } from '../../../src-shared/ddsketch';
 import { serviceNameOf } from './resource-scopes';
 import { TIERS } from './analytics-tiers';
 import { mergeTier } from './analytics-tier-merge';
 import { readStoredGenAi } from './genai-facets';
+import { kindAt, numberAt, stringAt, type ReadGenAi } from './span-decoding';
 import type { TraceBlocks } from './trace-blocks';
 import { STATUS_CODES } from '../otlp/span-batch';
 
@@ -156,29 +157,63 @@ export class AnalyticsRollups {
     this.addSpan(span.name, span.startTimeUnixNano, span.endTimeUnixNano, span.status.code === 'error', serviceNameOf(span.resource), genai);
   }
 
+  /** As add, the reading taken from the span-decode worker's packed readings (span i of `read`) without building it. */
+  addPacked(span: SpanRecord, read: ReadGenAi, i: number): void {
+    const kind = kindAt(read, i);
+    const usage = kind === 'llm' || kind === 'embedding' || kind === 'reranker';
+    this.addFields(
+      span.name, span.startTimeUnixNano, span.endTimeUnixNano, span.status.code === 'error', serviceNameOf(span.resource), kind,
+      usage ? (stringAt(read, i, 'responseModel') ?? stringAt(read, i, 'requestModel')) : undefined,
+      kind === 'agent' ? stringAt(read, i, 'agentName') : undefined,
+      kind === 'tool' ? stringAt(read, i, 'toolName') : undefined,
+      usage ? (numberAt(read, i, 'inputTokens') ?? undefined) : undefined,
+      usage ? (numberAt(read, i, 'outputTokens') ?? undefined) : undefined,
+      usage ? (numberAt(read, i, 'totalTokens') ?? undefined) : undefined,
+      usage ? numberAt(read, i, 'costUsd') : undefined,
+    );
+  }
+
   /** start and end: unix nanoseconds as decimal text. */
-  private addSpan(name: string, s: string, e: string, error: boolean, service: string, genai: GenAiSpan | null): void {
+  private addSpan(name: string, s: string, e: string, error: boolean, service: string, g: GenAiSpan | null): void {
+    if (g === null) {
+      this.addFields(name, s, e, error, service, null, undefined, undefined, undefined, undefined, undefined, undefined, undefined);
+      return;
+    }
+    const usage = g.kind === 'llm' || g.kind === 'embedding' || g.kind === 'reranker';
+    this.addFields(
+      name, s, e, error, service, g.kind, usage ? (g.responseModel ?? g.requestModel) : undefined, g.kind === 'agent' ? g.agentName : undefined,
+      g.kind === 'tool' ? g.toolName : undefined, usage ? g.inputTokens : undefined, usage ? g.outputTokens : undefined,
+      usage ? g.totalTokens : undefined, usage ? g.costUsd : undefined,
+    );
+  }
+
+  /**
+   * The fields a span is rolled up by. model, tokens and cost are given for LLM calls only (llm,
+   * embedding, reranker: a model key of '(unknown)' when none is named), agent for agent spans,
+   * tool for tool spans.
+   */
+  private addFields(
+    name: string, s: string, e: string, error: boolean, service: string, kind: GenAiKind | null,
+    model: string | undefined, agent: string | undefined, tool: string | undefined,
+    inputTokens: number | undefined, outputTokens: number | undefined, totalTokens: number | undefined, cost: number | null | undefined,
+  ): void {
     const startSec = secondsOf(s);
     const minute = Math.floor(startSec / 60);
     const ms = (secondsOf(e) - startSec) * 1e3 + (nanosOf(e) - nanosOf(s)) / 1e6;
     const bin = binIndex(ms > 0 ? ms : 0);
-    let usage: GenAiSpan | null = null;
-    if (genai !== null) {
-      const k = genai.kind;
-      if (k === 'llm' || k === 'embedding' || k === 'reranker') {
-        usage = genai;
-        this.bump(DIM.model, minute, genai.responseModel ?? genai.requestModel ?? '(unknown)', bin, error, usage);
-      } else if (k === 'agent' && genai.agentName !== undefined) {
-        this.bump(DIM.agent, minute, genai.agentName, bin, error, null);
-      } else if (k === 'tool' && genai.toolName !== undefined) {
-        this.bump(DIM.tool, minute, genai.toolName, bin, error, null);
-      }
-    }
-    this.bump(DIM.service, minute, service, bin, error, usage);
-    this.bump(DIM.spanName, minute, name, bin, error, usage);
+    const usage = kind === 'llm' || kind === 'embedding' || kind === 'reranker';
+    const input = inputTokens ?? 0;
+    const output = outputTokens ?? 0;
+    const total = totalTokens ?? input + output;
+    const usd = typeof cost === 'number' ? cost : 0;
+    if (usage) this.bump(DIM.model, minute, model ?? '(unknown)', bin, error, true, input, output, total, usd);
+    else if (kind === 'agent' && agent !== undefined) this.bump(DIM.agent, minute, agent, bin, error, false, 0, 0, 0, 0);
+    else if (kind === 'tool' && tool !== undefined) this.bump(DIM.tool, minute, tool, bin, error, false, 0, 0, 0, 0);
+    this.bump(DIM.service, minute, service, bin, error, usage, input, output, total, usd);
+    this.bump(DIM.spanName, minute, name, bin, error, usage, input, output, total, usd);
   }
 
-  private bump(dim: number, minute: number, key: string, bin: number | null, error: boolean, usage: GenAiSpan | null): void {
+  private bump(dim: number, minute: number, key: string, bin: number | null, error: boolean, usage: boolean, input: number, output: number, total: number, cost: number): void {
     let byKey = this.pending[dim]!.get(minute);
     if (byKey === undefined) this.pending[dim]!.set(minute, (byKey = new Map()));
     let acc = byKey.get(key);
@@ -193,13 +228,11 @@ export class AnalyticsRollups {
     acc.spans++;
     if (error) acc.errors++;
     acc.sketch.addIndex(bin);
-    if (usage !== null) {
-      const input = usage.inputTokens ?? 0;
-      const output = usage.outputTokens ?? 0;
+    if (usage) {
       acc.input += input;
       acc.output += output;
-      acc.total += usage.totalTokens ?? input + output;
-      if (typeof usage.costUsd === 'number') acc.cost += usage.costUsd;
+      acc.total += total;
+      acc.cost += cost;
     }
   }
 

@@ -27,7 +27,7 @@ import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { DROP_SPENT_LOG_SQL } from './forward-queue';
 import { forEachFacet, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
-import { readingAt, ROLLUP_NUMBERS, ROLLUP_TEXTS, type ReadGenAi, type RequestTraces } from './span-decoding';
+import { kindAt, readingAt, ROLLUP_NUMBERS, ROLLUP_TEXTS, type ReadGenAi, type RequestTraces } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
 import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
 import { BlockDictionaryTrainer } from './block-dictionary';
@@ -141,7 +141,11 @@ const NAME_IDS_MAX = 50_000;
 /** A trace's spans of one pass, in arrival order, before the duplicate check. */
 interface PendingTrace {
   spans: SpanRecord[];
+  /** The span's reading when it was taken here; null when there is none or it is still packed (below). */
   genai: Array<GenAiSpan | null>;
+  /** The span-decode worker's readings the span's is in, and its index there; null, -1: taken here. */
+  reads: Array<ReadGenAi | null>;
+  at: number[];
   stored: Array<string | null>;
   receivedAt: number[];
   ids: Set<string>;
@@ -297,7 +301,7 @@ export class Compactor {
           const span = batch.spans[i]!;
           let p = pending.get(span.traceId);
           if (!p) {
-            p = { spans: [], genai: [], stored: [], receivedAt: [], ids: new Set(), from: batch, fromIndex: i, oneRequest: true };
+            p = { spans: [], genai: [], reads: [], at: [], stored: [], receivedAt: [], ids: new Set(), from: batch, fromIndex: i, oneRequest: true };
             pending.set(span.traceId, p);
           } else if (p.from !== batch) p.oneRequest = false;
           if (p.ids.has(span.spanId)) continue; // sent twice in this pass: stored once
@@ -305,7 +309,7 @@ export class Compactor {
           let genai: GenAiSpan | null = null;
           let stored: string | null = null;
           if (read) {
-            genai = readingAt(read, i);
+            // Built only for a trace derived here (most take their request's summary and the packed fields).
             stored = read.stored[i] ?? null;
           } else if (this.normalizeOptions !== null) {
             genai = normalizeSpan(span, undefined, this.normalizeOptions);
@@ -313,6 +317,8 @@ export class Compactor {
           }
           p.spans.push(span);
           p.genai.push(genai);
+          p.reads.push(read ?? null);
+          p.at.push(read ? i : -1);
           p.stored.push(stored);
           p.receivedAt.push(batch.receivedAt);
         }
@@ -345,11 +351,18 @@ export class Compactor {
         };
         for (const i of keep) {
           const span = p.spans[i]!;
-          const genai = p.genai[i]!;
           const stored = p.stored[i]!;
-          delta = this.accumulate(delta, traceId, span, p.receivedAt[i]!, genai, summary);
-          this.analytics?.add(span, genai);
-          blockSpans.push(this.blockSpanOf(span, stored, genai));
+          const read = p.reads[i]!;
+          if (summary !== null && read !== null) {
+            delta = this.accumulate(delta, traceId, span, p.receivedAt[i]!, null, summary);
+            this.analytics?.addPacked(span, read, p.at[i]!);
+            blockSpans.push(this.blockSpanOf(span, stored, stored === null ? null : kindAt(read, p.at[i]!)));
+          } else {
+            const genai = p.genai[i] ?? (read === null ? null : readingAt(read, p.at[i]!));
+            delta = this.accumulate(delta, traceId, span, p.receivedAt[i]!, genai, summary);
+            this.analytics?.add(span, genai);
+            blockSpans.push(this.blockSpanOf(span, stored, genai?.kind ?? null));
+          }
           spanIds.push(Buffer.from(span.spanId, 'hex'));
           names.add(span.name);
           if (stored !== null || span.status.code === 'error') feed++;
@@ -420,7 +433,7 @@ export class Compactor {
   }
 
   /** stored: the span's GenAI reading as stored (genai-facets.ts storedGenAi), null when it has none. */
-  private blockSpanOf(span: SpanRecord, stored: string | null, genai: GenAiSpan | null): BlockSpan {
+  private blockSpanOf(span: SpanRecord, stored: string | null, genaiKind: string | null): BlockSpan {
     return {
       parentSpanId: span.parentSpanId === null ? null : Buffer.from(span.parentSpanId, 'hex'),
       traceState: span.traceState,
@@ -439,7 +452,7 @@ export class Compactor {
       resourceId: this.resourceScopes.resourceId(span.resource),
       scopeId: this.resourceScopes.scopeId(span.scope),
       genai: stored,
-      genaiKind: stored === null ? null : (genai?.kind ?? null),
+      genaiKind: stored === null ? null : genaiKind,
     };
   }
 
@@ -463,6 +476,7 @@ export class Compactor {
       };
     }
     d.spans++;
+    // Read by rollupOf only without a summary: with one, the summary says.
     if (genai) d.hasGenai = true;
     if (summary === null) {
       d.items.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, genai, start });

@@ -2,7 +2,7 @@
  * What the store thread and its span-decode worker exchange (span-decoder.ts, span-decode-worker.ts),
  * and the one normalization both sides run, so a span reads the same wherever it was decoded.
  */
-import { GENAI_KINDS, type GenAiSpan, type SpanRecord } from '../../../src-shared/contract';
+import { GENAI_KINDS, type GenAiKind, type GenAiSpan, type SpanRecord } from '../../../src-shared/contract';
 import { decodeTraceRequest } from '../otlp/decode-protobuf';
 import { INDEX_FIELDS, normalizeSpan, type NormalizeOptions } from '../genai/normalize';
 import type { ModelPrice } from '../genai/prices';
@@ -71,6 +71,8 @@ const STRING_FIELDS = ['requestModel', 'responseModel', 'agentName', 'toolName',
 /** A cost the reading could not price (null) travels as this: no reading has an infinite one. */
 const NULL_COST = Number.NEGATIVE_INFINITY;
 const COST = NUMBER_FIELDS.indexOf('costUsd');
+const NUMBER_SLOT = Object.fromEntries(NUMBER_FIELDS.map((f, k) => [f, k])) as Record<(typeof NUMBER_FIELDS)[number], number>;
+const STRING_SLOT = Object.fromEntries(STRING_FIELDS.map((f, k) => [f, k])) as Record<(typeof STRING_FIELDS)[number], number>;
 
 /** Where each INDEX_FIELDS value travels (0: the kind; 1 + n: numbers[n]; -1 - s: stringRefs[s]), in INDEX_FIELDS order. */
 const SLOTS = INDEX_FIELDS.map((f) => {
@@ -81,6 +83,25 @@ const SLOTS = INDEX_FIELDS.map((f) => {
   if (s < 0) throw new Error(`INDEX_FIELDS' ${f} has no place in ReadGenAi`);
   return -1 - s;
 });
+
+/** Span i's kind; null without a reading. */
+export function kindAt(read: ReadGenAi, i: number): GenAiKind | null {
+  const kind = read.kinds[i]!;
+  return kind === 0 ? null : GENAI_KINDS[kind - 1]!;
+}
+
+/** One number of span i's reading, as readingAt gives it (undefined: absent; a cost can be null). */
+export function numberAt(read: ReadGenAi, i: number, field: (typeof NUMBER_FIELDS)[number]): number | null | undefined {
+  const k = NUMBER_SLOT[field];
+  const n = read.numbers[i * NUMBER_FIELDS.length + k]!;
+  return Number.isNaN(n) ? undefined : k === COST && n === NULL_COST ? null : n;
+}
+
+/** One string of span i's reading (undefined: absent). */
+export function stringAt(read: ReadGenAi, i: number, field: (typeof STRING_FIELDS)[number]): string | undefined {
+  const ref = read.stringRefs[i * STRING_FIELDS.length + STRING_SLOT[field]]!;
+  return ref < 0 ? undefined : read.strings[ref];
+}
 
 /** Span i's reading, every INDEX_FIELDS key present (undefined where absent) and in that order, so all share one shape; null without one. */
 export function readingAt(read: ReadGenAi, i: number): GenAiSpan | null {

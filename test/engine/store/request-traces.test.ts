@@ -1,9 +1,11 @@
 /**
  * The span-decode worker derives each trace's GenAI rollup and facet tokens from its request
  * (span-decoding.ts summarizeTraces), and compaction stores them as they are for a new trace whose
- * spans all came in that request. A trace's row and its filter tokens must come out the same
- * whichever way they were derived: for every captured framework and dialect, for traces split
- * over requests, for spans sent again, and for a span id sent twice in one request.
+ * spans all came in that request, rolling up the dashboard's groups from the packed readings. A
+ * trace's row, its filter tokens and the dashboard's rollups must come out the same whichever way
+ * they were derived (there, from the readings unpacked here, or read here without the worker): for
+ * every captured framework and dialect, for traces split over requests, for spans sent again, and
+ * for a span id sent twice in one request.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +45,8 @@ function retraced(spans: SpanRecord[], prefix: string): SpanRecord[] {
   return spans.map((s) => ({ ...s, traceId: prefix + s.traceId.slice(prefix.length) }));
 }
 
+type Derived = 'worker' | 'unpacked' | 'here';
+
 function read(spans: SpanRecord[], summarized: boolean): ReadGenAi {
   const readings = spans.map((span) => normalizeSpan(span, undefined, options));
   const genai = packReadings(readings);
@@ -76,9 +80,10 @@ function workload(): SpanRecord[][][] {
 interface Stored {
   rows: Map<string, unknown>;
   tokens: Map<string, string[]>;
+  rollups: unknown[];
 }
 
-function compactAll(slices: SpanRecord[][][], summarized: boolean, tamper?: (genai: ReadGenAi) => void): Stored {
+function compactAll(slices: SpanRecord[][][], derived: Derived, tamper?: (genai: ReadGenAi) => void): Stored {
   const db = new Database(':memory:');
   try {
     migrate(db, ':memory:');
@@ -86,12 +91,17 @@ function compactAll(slices: SpanRecord[][][], summarized: boolean, tamper?: (gen
     let seq = 0;
     for (const slice of slices) {
       const batches = slice.map((spans): AcceptedBatch => {
-        const genai = read(spans, summarized);
+        if (derived === 'here') return { seq: ++seq, receivedAt: 1_000 + seq, spans: [...spans] };
+        const genai = read(spans, derived === 'worker');
         tamper?.(genai);
         return { seq: ++seq, receivedAt: 1_000 + seq, spans: [...spans], genai };
       });
       compactor.compact(batches);
     }
+    compactor.writeAnalytics();
+    const rollups = db
+      .prepare('SELECT dim, minute, key, spans, errors, input_tokens, output_tokens, total_tokens, round(cost_usd, 9) AS cost, hex(sketch) AS sketch FROM analytics_minutes ORDER BY dim, minute, key')
+      .all();
     const rows = new Map<string, unknown>();
     for (const row of db
       .prepare('SELECT hex(trace_id) AS id, span_count, has_genai, input_tokens, output_tokens, total_tokens, cost_usd, llm_calls, tool_calls, models, agents, session_id FROM traces')
@@ -107,22 +117,26 @@ function compactAll(slices: SpanRecord[][][], summarized: boolean, tamper?: (gen
       tokens.set(id, [...(tokens.get(id) ?? []), term]);
     }
     for (const list of tokens.values()) list.sort();
-    return { rows, tokens };
+    return { rows, tokens, rollups };
   } finally {
     db.close();
   }
 }
 
-test("a trace's rollup and filter tokens are stored the same whether the span-decode worker derived them or compaction did", () => {
+test("a trace's rollup, its filter tokens and the dashboard's rollups are stored the same whether the span-decode worker derived them or compaction did", () => {
   const slices = workload();
-  const derivedHere = compactAll(slices, false);
-  const fromWorker = compactAll(slices, true);
-  assert.ok(derivedHere.rows.size >= 60, `${derivedHere.rows.size} traces`);
-  assert.deepEqual([...fromWorker.rows.keys()].sort(), [...derivedHere.rows.keys()].sort());
-  for (const [id, row] of derivedHere.rows) {
-    assert.deepEqual(fromWorker.rows.get(id), row, `trace ${id}`);
-    assert.deepEqual(fromWorker.tokens.get(id), derivedHere.tokens.get(id), `trace ${id}: filter tokens`);
+  const derivedHere = compactAll(slices, 'unpacked');
+  for (const other of [compactAll(slices, 'worker'), compactAll(slices, 'here')]) {
+    assert.deepEqual([...other.rows.keys()].sort(), [...derivedHere.rows.keys()].sort());
+    for (const [id, row] of derivedHere.rows) {
+      assert.deepEqual(other.rows.get(id), row, `trace ${id}`);
+      assert.deepEqual(other.tokens.get(id), derivedHere.tokens.get(id), `trace ${id}: filter tokens`);
+    }
+    assert.deepEqual(other.rollups, derivedHere.rollups);
   }
+  assert.ok(derivedHere.rows.size >= 60, `${derivedHere.rows.size} traces`);
+  const models = derivedHere.rollups.filter((r) => (r as { dim: number }).dim === 0);
+  assert.ok(models.some((r) => (r as { input_tokens: number }).input_tokens > 0), 'some model rollup has tokens');
   const withGenai = [...derivedHere.rows.values()].filter((r) => (r as { has_genai: number }).has_genai === 1).length;
   assert.ok(withGenai >= 40, `${withGenai} GenAI traces compared`);
   const twiceModel = [...derivedHere.rows.values()].filter((r) => String((r as { models: string }).models).includes('twice-model'));
@@ -131,8 +145,8 @@ test("a trace's rollup and filter tokens are stored the same whether the span-de
 
 test("the worker's summaries are what compaction stores for a new trace from one request (a tampered one shows)", () => {
   const slices = workload();
-  const derivedHere = compactAll(slices, false);
-  const tampered = compactAll(slices, true, (genai) => {
+  const derivedHere = compactAll(slices, 'unpacked');
+  const tampered = compactAll(slices, 'worker', (genai) => {
     const traces = genai.traces!;
     for (let t = 0; t < traces.hasGenai.length; t++) traces.numbers[t * 6] = traces.numbers[t * 6]! + 1_000;
   });
