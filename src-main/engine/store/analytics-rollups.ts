@@ -160,52 +160,43 @@ export class AnalyticsRollups {
   /** As add, the reading taken from the span-decode worker's packed readings (span i of `read`) without building it. */
   addPacked(span: SpanRecord, read: ReadGenAi, i: number): void {
     const kind = kindAt(read, i);
-    const usage = kind === 'llm' || kind === 'embedding' || kind === 'reranker';
+    if (kind === null) {
+      this.addFields(span.name, span.startTimeUnixNano, span.endTimeUnixNano, span.status.code === 'error', serviceNameOf(span.resource), null);
+      return;
+    }
     this.addFields(
       span.name, span.startTimeUnixNano, span.endTimeUnixNano, span.status.code === 'error', serviceNameOf(span.resource), kind,
-      usage ? (stringAt(read, i, 'responseModel') ?? stringAt(read, i, 'requestModel')) : undefined,
-      kind === 'agent' ? stringAt(read, i, 'agentName') : undefined,
-      kind === 'tool' ? stringAt(read, i, 'toolName') : undefined,
-      usage ? (numberAt(read, i, 'inputTokens') ?? undefined) : undefined,
-      usage ? (numberAt(read, i, 'outputTokens') ?? undefined) : undefined,
-      usage ? (numberAt(read, i, 'totalTokens') ?? undefined) : undefined,
-      usage ? numberAt(read, i, 'costUsd') : undefined,
+      stringAt(read, i, 'responseModel') ?? stringAt(read, i, 'requestModel'), stringAt(read, i, 'agentName'), stringAt(read, i, 'toolName'),
+      numberAt(read, i, 'inputTokens') ?? undefined, numberAt(read, i, 'outputTokens') ?? undefined, numberAt(read, i, 'totalTokens') ?? undefined,
+      numberAt(read, i, 'costUsd'),
     );
   }
 
   /** start and end: unix nanoseconds as decimal text. */
   private addSpan(name: string, s: string, e: string, error: boolean, service: string, g: GenAiSpan | null): void {
-    if (g === null) {
-      this.addFields(name, s, e, error, service, null, undefined, undefined, undefined, undefined, undefined, undefined, undefined);
-      return;
-    }
-    const usage = g.kind === 'llm' || g.kind === 'embedding' || g.kind === 'reranker';
-    this.addFields(
-      name, s, e, error, service, g.kind, usage ? (g.responseModel ?? g.requestModel) : undefined, g.kind === 'agent' ? g.agentName : undefined,
-      g.kind === 'tool' ? g.toolName : undefined, usage ? g.inputTokens : undefined, usage ? g.outputTokens : undefined,
-      usage ? g.totalTokens : undefined, usage ? g.costUsd : undefined,
-    );
+    if (g === null) this.addFields(name, s, e, error, service, null);
+    else this.addFields(name, s, e, error, service, g.kind, g.responseModel ?? g.requestModel, g.agentName, g.toolName, g.inputTokens, g.outputTokens, g.totalTokens, g.costUsd);
   }
 
   /**
-   * The fields a span is rolled up by. model, tokens and cost are given for LLM calls only (llm,
-   * embedding, reranker: a model key of '(unknown)' when none is named), agent for agent spans,
+   * The fields a span is rolled up by: model, tokens and cost count for LLM calls only (llm,
+   * embedding, reranker; a model key of '(unknown)' when none is named), agent for agent spans,
    * tool for tool spans.
    */
   private addFields(
     name: string, s: string, e: string, error: boolean, service: string, kind: GenAiKind | null,
-    model: string | undefined, agent: string | undefined, tool: string | undefined,
-    inputTokens: number | undefined, outputTokens: number | undefined, totalTokens: number | undefined, cost: number | null | undefined,
+    model?: string, agent?: string, tool?: string,
+    inputTokens?: number, outputTokens?: number, totalTokens?: number, cost?: number | null,
   ): void {
     const startSec = secondsOf(s);
     const minute = Math.floor(startSec / 60);
     const ms = (secondsOf(e) - startSec) * 1e3 + (nanosOf(e) - nanosOf(s)) / 1e6;
     const bin = binIndex(ms > 0 ? ms : 0);
     const usage = kind === 'llm' || kind === 'embedding' || kind === 'reranker';
-    const input = inputTokens ?? 0;
-    const output = outputTokens ?? 0;
-    const total = totalTokens ?? input + output;
-    const usd = typeof cost === 'number' ? cost : 0;
+    const input = usage ? (inputTokens ?? 0) : 0;
+    const output = usage ? (outputTokens ?? 0) : 0;
+    const total = usage ? (totalTokens ?? input + output) : 0;
+    const usd = usage && typeof cost === 'number' ? cost : 0;
     if (usage) this.bump(DIM.model, minute, model ?? '(unknown)', bin, error, true, input, output, total, usd);
     else if (kind === 'agent' && agent !== undefined) this.bump(DIM.agent, minute, agent, bin, error, false, 0, 0, 0, 0);
     else if (kind === 'tool' && tool !== undefined) this.bump(DIM.tool, minute, tool, bin, error, false, 0, 0, 0, 0);
@@ -263,6 +254,11 @@ export class AnalyticsRollups {
       this.clearPending();
       this.reset();
     }
+    this.mergePending();
+    if (this.deltaCount > MAX_DELTAS || performance.now() - this.lastWrite >= WRITE_BEHIND_MS) this.writeDeltas(maxRow);
+  }
+
+  private mergePending(): void {
     for (const byMinute of this.pending) {
       for (const byKey of byMinute.values()) {
         // An accumulator can be listed under two keys (its own and a key sent to "(other)").
@@ -270,7 +266,6 @@ export class AnalyticsRollups {
       }
     }
     this.clearPending();
-    if (this.deltaCount > MAX_DELTAS || performance.now() - this.lastWrite >= WRITE_BEHIND_MS) this.writeDeltas(maxRow);
   }
 
   private mergeMinute(a: Acc): void {
@@ -324,8 +319,7 @@ export class AnalyticsRollups {
     // Only the marks of these deltas: a mark a failed repair left stays for the next one.
     for (const at of this.marked) this.stmts.unmark.run(...at.split(':').map(Number));
     this.stmts.setRow.run(maxRow);
-    this.minutes = new Map();
-    this.deltaCount = 0;
+    this.forgetDeltas();
     this.marked.clear();
     this.lastWrite = performance.now();
   }
@@ -348,10 +342,7 @@ export class AnalyticsRollups {
         this.addSpan(b.name(i), String(b.startNs(i)), String(b.endNs(i)), b.statusCode(i) === ERROR_STATUS, service, stored === null ? null : readStoredGenAi(stored));
       }
     }
-    for (const byMinute of this.pending) {
-      for (const byKey of byMinute.values()) for (const [key, a] of byKey) if (key === a.key) this.mergeMinute(a);
-    }
-    this.clearPending();
+    this.mergePending();
   }
 
   /**
@@ -367,6 +358,11 @@ export class AnalyticsRollups {
     })();
   }
 
+  private forgetDeltas(): void {
+    this.minutes = new Map();
+    this.deltaCount = 0;
+  }
+
   private clearPending(): void {
     this.pending = ANALYTICS_DIMS.map(() => new Map());
   }
@@ -378,8 +374,7 @@ export class AnalyticsRollups {
   reset(): void {
     this.clearPending();
     this.keysOf.clear();
-    this.minutes = new Map();
-    this.deltaCount = 0;
+    this.forgetDeltas();
     this.marked.clear();
     try {
       this.repairStale();
@@ -388,8 +383,7 @@ export class AnalyticsRollups {
     } catch {
       // The marks stay for the next reset or start; the spans are read back by the next batch.
       this.clearPending();
-      this.minutes = new Map();
-      this.deltaCount = 0;
+      this.forgetDeltas();
       this.replayOwed = true;
     }
   }
