@@ -27,7 +27,7 @@ import { SearchDocument, type AttributeKeys } from './attribute-codec';
 import { serviceNameOf, type ResourceScopes } from './resource-scopes';
 import { DROP_SPENT_LOG_SQL } from './forward-queue';
 import { forEachFacet, readStoredGenAi, storedGenAi, type TraceRollupRow } from './genai-facets';
-import { kindAt, readingAt, ROLLUP_NUMBERS, ROLLUP_TEXTS, type ReadGenAi, type RequestTraces } from './span-decoding';
+import { kindAt, readingAt, rollupColumnsAt, type ReadGenAi, type RequestTraces } from './span-decoding';
 import { SPAN_ROW_FLOOR } from './retention';
 import { BLOCK_MAX_SPANS, encodeBlock, type BlockSpan } from './span-block';
 import { BlockDictionaryTrainer } from './block-dictionary';
@@ -100,18 +100,6 @@ function rollupColumns(r: GenAiTraceRollup): RollupColumns {
 
 function storedColumns(row: TraceRow): RollupColumns {
   return [row.has_genai, row.input_tokens, row.output_tokens, row.total_tokens, row.cost_usd, row.llm_calls, row.tool_calls, row.models, row.agents, row.session_id];
-}
-
-/** The rollup columns the span-decode worker derived (span-decoding.ts summarizeTraces). */
-function summaryColumns({ traces, t }: TraceSummary): RollupColumns {
-  if (traces.hasGenai[t] === 0) return NO_ROLLUP;
-  const n = t * ROLLUP_NUMBERS.length;
-  const x = t * ROLLUP_TEXTS;
-  const cost = traces.numbers[n + 3]!;
-  return [
-    1, traces.numbers[n]!, traces.numbers[n + 1]!, traces.numbers[n + 2]!, Number.isNaN(cost) ? null : cost,
-    traces.numbers[n + 4]!, traces.numbers[n + 5]!, traces.texts[x]!, traces.texts[x + 1]!, traces.texts[x + 2] ?? null,
-  ];
 }
 
 const NO_ROLLUP: RollupColumns = [0, null, null, null, null, null, null, null, null, null];
@@ -557,7 +545,7 @@ export class Compactor {
    * A trace without GenAI spans so far keeps no state and no rollup.
    */
   private rollupOf(d: TraceDelta, row: TraceRow | undefined): RollupColumns {
-    if (d.summary !== null) return summaryColumns(d.summary);
+    if (d.summary !== null) return rollupColumnsAt(d.summary.traces, d.summary.t) ?? NO_ROLLUP;
     const key = d.traceId.toString('hex');
     let state = this.rollups.get(key);
     const before = state?.size ?? 0;

@@ -63,8 +63,23 @@ export interface RequestTraces {
   facetStart: Int32Array;
 }
 
-export const ROLLUP_NUMBERS = ['inputTokens', 'outputTokens', 'totalTokens', 'costUsd', 'llmCalls', 'toolCalls'] as const;
-export const ROLLUP_TEXTS = 3;
+const ROLLUP_NUMBERS = ['inputTokens', 'outputTokens', 'totalTokens', 'costUsd', 'llmCalls', 'toolCalls'] as const;
+const ROLLUP_TEXTS = 3;
+
+/**
+ * Trace t's rollup as the `traces` columns from has_genai on (compactor.ts upsertTrace): 1, input,
+ * output and total tokens, cost, LLM and tool calls, models, agents, session id; null: no GenAI span.
+ */
+export function rollupColumnsAt(traces: RequestTraces, t: number): [1, number, number, number, number | null, number, number, string, string, string | null] | null {
+  if (traces.hasGenai[t] === 0) return null;
+  const n = t * ROLLUP_NUMBERS.length;
+  const x = t * ROLLUP_TEXTS;
+  const cost = traces.numbers[n + 3]!;
+  return [
+    1, traces.numbers[n]!, traces.numbers[n + 1]!, traces.numbers[n + 2]!, Number.isNaN(cost) ? null : cost,
+    traces.numbers[n + 4]!, traces.numbers[n + 5]!, traces.texts[x]!, traces.texts[x + 1]!, traces.texts[x + 2] ?? null,
+  ];
+}
 
 const NUMBER_FIELDS = ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'totalTokens', 'costUsd'] as const;
 const STRING_FIELDS = ['requestModel', 'responseModel', 'agentName', 'toolName', 'sessionId', 'handoffFrom', 'handoffTo', 'userId'] as const;
